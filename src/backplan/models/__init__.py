@@ -1,0 +1,9 @@
+"""Pydantic models of plans: goal, key results, calendar, milestones, actions."""
+
+from backplan.models.calendar import WEEKDAYS, Calendar
+from backplan.models.goal import Goal, KeyResult
+from backplan.models.metrics import METRICS, Metric
+from backplan.models.plan import Plan
+from backplan.models.work import Action, Milestone
+
+__all__ = ["METRICS", "WEEKDAYS", "Action", "Calendar", "Goal", "KeyResult", "Metric", "Milestone", "Plan"]

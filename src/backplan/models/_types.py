@@ -1,0 +1,77 @@
+"""Field types shared by the models: ids, plan dates, working-day counts, priorities."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "INPUT_CONFIG",
+    "Id",
+    "PlanDate",
+    "Priority",
+    "Weekday",
+    "WorkingDays",
+]
+
+#: Every input model forbids unknown keys and is immutable once built.
+INPUT_CONFIG = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+Priority = Literal["must", "should", "could", "wont"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+_ID_PATTERN = re.compile(r"\S(?:.*\S)?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _check_id(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "invalid-value",
+            "an id must be text, got {kind} {value!r}; quote it in YAML (e.g. '2027')",
+            {"kind": type(value).__name__, "value": value},
+        )
+    if not _ID_PATTERN.fullmatch(value) or "\n" in value:
+        raise PydanticCustomError(
+            "invalid-value",
+            "an id must be non-empty, on one line, without leading or trailing spaces; got {value!r}",
+            {"value": value},
+        )
+    return value
+
+
+def _check_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError(
+            "invalid-value",
+            "expected a calendar date YYYY-MM-DD without a time, got {value}",
+            {"value": value.isoformat()},
+        )
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "invalid-value", "{value!r} is not a real calendar date", {"value": value}
+            ) from None
+    raise PydanticCustomError(
+        "invalid-value",
+        "expected a date as YYYY-MM-DD, got {value!r}",
+        {"value": value},
+    )
+
+
+#: An id: non-empty text without surrounding spaces, unique across goal, milestones and actions.
+Id = Annotated[str, BeforeValidator(_check_id)]
+
+#: A calendar date, given as a YAML date or an ISO ``YYYY-MM-DD`` string (no times, no numbers).
+PlanDate = Annotated[dt.date, BeforeValidator(_check_date)]
+
+#: A whole number of working days, 0..3650 (lags); durations use ``ge=1``.
+WorkingDays = Annotated[int, Field(strict=True, ge=0, le=3650)]

@@ -1,0 +1,146 @@
+"""The goal and its key results: what is to be achieved, measured how, by when."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from backplan.models._types import INPUT_CONFIG, Id, PlanDate
+from backplan.models.metrics import METRICS, Direction, Metric
+
+__all__ = ["Goal", "KeyResult"]
+
+_CLOCK = re.compile(r"(?:(\d+):)?([0-5]?\d):([0-5]\d)")
+
+
+def _clock_seconds(text: str) -> float | None:
+    """``"7:00"`` -> 420.0 and ``"1:02:03"`` -> 3723.0; None when not a clock reading."""
+    match = _CLOCK.fullmatch(text.strip())
+    if match is None:
+        return None
+    hours, minutes, seconds = match.groups()
+    return float(int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds))
+
+
+class KeyResult(BaseModel):
+    """A measurable result: a metric moving from a baseline to a target by the goal's due date.
+
+    A catalogue metric (see :data:`backplan.METRICS`) brings its unit, direction and bounds; any
+    of them given here takes precedence. An unknown metric must give ``unit`` and ``direction``.
+    For metrics measured in seconds, ``"7:00"`` (m:ss) or ``"1:02:03"`` (h:mm:ss) are read as seconds.
+
+    Example:
+        >>> kr = KeyResult(id="aht", metric="aht", baseline="7:00", target="6:00")
+        >>> kr.baseline, kr.target, kr.definition().direction
+        (420.0, 360.0, 'decrease')
+    """
+
+    model_config = INPUT_CONFIG
+
+    id: Id
+    metric: Id
+    baseline: float
+    target: float
+    baseline_date: PlanDate | None = None
+    name: str | None = None
+    unit: str | None = None
+    direction: Direction | None = None
+    lower: float | None = None
+    upper: float | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_clock_values(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        catalogue = METRICS.get(data.get("metric")) if isinstance(data.get("metric"), str) else None
+        unit = data.get("unit") or (catalogue.unit if catalogue else None)
+        converted = dict(data)
+        for field in ("baseline", "target"):
+            value = data.get(field)
+            if isinstance(value, bool):
+                raise PydanticCustomError(
+                    "invalid-value", "{field} must be a number, got {value}",
+                    {"field": field, "value": value},
+                )
+            if isinstance(value, str) and (seconds := _clock_seconds(value)) is not None:
+                if unit != "seconds":
+                    raise PydanticCustomError(
+                        "invalid-value",
+                        "{field} {value!r} reads as a clock time, but the metric's unit is {unit!r}; "
+                        "give a plain number",
+                        {"field": field, "value": value, "unit": unit},
+                    )
+                converted[field] = seconds
+        return converted
+
+    @model_validator(mode="after")
+    def _check_against_metric(self) -> KeyResult:
+        if self.metric not in METRICS and (self.unit is None or self.direction is None):
+            raise PydanticCustomError(
+                "unknown-metric",
+                "metric {metric!r} is not in the catalogue; define it with 'unit' and 'direction' "
+                "(increase or decrease), or use one of: {known}",
+                {"metric": self.metric, "known": ", ".join(sorted(METRICS))},
+            )
+        metric = self.definition()
+        for field, value in (("baseline", self.baseline), ("target", self.target)):
+            if metric.lower is not None and value < metric.lower or (
+                metric.upper is not None and value > metric.upper
+            ):
+                raise PydanticCustomError(
+                    "out-of-bounds",
+                    "{field} {value:g} lies outside {name}'s bounds {lower}..{upper} {unit}",
+                    {
+                        "field": field, "value": value, "name": metric.name, "unit": metric.unit,
+                        "lower": "" if metric.lower is None else f"{metric.lower:g}",
+                        "upper": "" if metric.upper is None else f"{metric.upper:g}",
+                    },
+                )
+        improves = self.target > self.baseline if metric.direction == "increase" else (
+            self.target < self.baseline
+        )
+        if not improves:
+            better = "higher" if metric.direction == "increase" else "lower"
+            raise PydanticCustomError(
+                "target-not-improving",
+                "target {target:g} does not improve on baseline {baseline:g}: for {name} {better} "
+                "is better; set a target {better} than the baseline",
+                {"target": self.target, "baseline": self.baseline, "name": metric.name,
+                 "better": better},
+            )
+        return self
+
+    def definition(self) -> Metric:
+        """The metric definition in force: the catalogue's, with this key result's overrides."""
+        base = METRICS.get(self.metric)
+        return Metric(
+            id=self.metric,
+            name=self.name or (base.name if base else self.metric),
+            unit=self.unit or (base.unit if base else ""),
+            direction=self.direction or (base.direction if base else "increase"),
+            lower=self.lower if self.lower is not None else (base.lower if base else None),
+            upper=self.upper if self.upper is not None else (base.upper if base else None),
+            description=base.description if base else "",
+        )
+
+
+class Goal(BaseModel):
+    """The objective: a title, a due date (the target date) and optional key results.
+
+    Example:
+        >>> import datetime as dt
+        >>> Goal(id="fcr-80", title="Raise FCR to 80%", due=dt.date(2027, 3, 31)).due.isoformat()
+        '2027-03-31'
+    """
+
+    model_config = INPUT_CONFIG
+
+    id: Id
+    title: str = ""
+    due: PlanDate
+    owner: str | None = None
+    key_results: tuple[KeyResult, ...] = Field(default=())
