@@ -7,7 +7,7 @@ from pydantic_core import PydanticCustomError
 
 from backplan.models._types import INPUT_CONFIG, PlanDate, Weekday
 
-__all__ = ["Calendar", "WEEKDAYS"]
+__all__ = ["WEEKDAYS", "Calendar"]
 
 #: Weekday names in ``date.weekday()`` order (Monday = 0).
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -56,7 +56,8 @@ class KeyResult(BaseModel):
     def _read_clock_values(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        catalogue = METRICS.get(data.get("metric")) if isinstance(data.get("metric"), str) else None
+        metric_id = data.get("metric")
+        catalogue = METRICS.get(metric_id) if isinstance(metric_id, str) else None
         unit = data.get("unit") or (catalogue.unit if catalogue else None)
         converted = dict(data)
         for field in ("baseline", "target"):
@@ -88,7 +89,7 @@ class KeyResult(BaseModel):
             )
         metric = self.definition()
         for field, value in (("baseline", self.baseline), ("target", self.target)):
-            if metric.lower is not None and value < metric.lower or (
+            if (metric.lower is not None and value < metric.lower) or (
                 metric.upper is not None and value > metric.upper
             ):
                 raise PydanticCustomError(

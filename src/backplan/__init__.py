@@ -1,0 +1,148 @@
+"""backplan: backward goal-setting and OKR planning for customer-service operations.
+
+Start from the target date and work back: which milestones must be reached by when, which
+actions must start by which day, and whether that is possible from today.
+
+Example:
+    >>> import datetime as dt
+    >>> import backplan
+    >>> plan = backplan.load_plan({
+    ...     "goal": {"id": "fcr-80", "title": "Raise FCR to 80%", "due": "2027-03-31",
+    ...              "key_results": [{"id": "fcr", "metric": "fcr", "baseline": 71, "target": 80}]},
+    ...     "actions": [{"id": "analyse", "duration": 10},
+    ...                 {"id": "coach", "duration": 15, "after": ["analyse"]}],
+    ... })
+    >>> schedule = backplan.schedule_plan(plan, today=dt.date(2026, 11, 23))
+    >>> schedule.feasible, schedule.action("coach").start.isoformat()
+    (True, '2027-03-11')
+
+Names are imported on first use, so ``import backplan`` stays fast (no networkx, pandas or
+plotting until needed).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# Public name -> module that defines it. Kept sorted by module, then name.
+_EXPORTS: dict[str, str] = {
+    "WorkingCalendar": "backplan.calendars",
+    "PROBLEM_CODES": "backplan.errors",
+    "BackplanError": "backplan.errors",
+    "InfeasibleScheduleError": "backplan.errors",
+    "MissingExtraError": "backplan.errors",
+    "PlanError": "backplan.errors",
+    "PlanFileError": "backplan.errors",
+    "PlanValidationError": "backplan.errors",
+    "Problem": "backplan.errors",
+    "ScheduleRangeError": "backplan.errors",
+    "format_table": "backplan.export",
+    "to_csv": "backplan.export",
+    "build_graph": "backplan.graph",
+    "plan_problems": "backplan.graph",
+    "validate_plan": "backplan.graph",
+    "dump_plan": "backplan.io",
+    "load_plan": "backplan.io",
+    "loads_plan": "backplan.io",
+    "METRICS": "backplan.models",
+    "Action": "backplan.models",
+    "Calendar": "backplan.models",
+    "Goal": "backplan.models",
+    "KeyResult": "backplan.models",
+    "Metric": "backplan.models",
+    "Milestone": "backplan.models",
+    "Plan": "backplan.models",
+    "Fix": "backplan.scheduling",
+    "Flag": "backplan.scheduling",
+    "MilestoneDate": "backplan.scheduling",
+    "Schedule": "backplan.scheduling",
+    "ScheduledAction": "backplan.scheduling",
+    "schedule_plan": "backplan.scheduling",
+}
+
+__all__ = [
+    "METRICS",
+    "PROBLEM_CODES",
+    "Action",
+    "BackplanError",
+    "Calendar",
+    "Fix",
+    "Flag",
+    "Goal",
+    "InfeasibleScheduleError",
+    "KeyResult",
+    "Metric",
+    "Milestone",
+    "MilestoneDate",
+    "MissingExtraError",
+    "Plan",
+    "PlanError",
+    "PlanFileError",
+    "PlanValidationError",
+    "Problem",
+    "Schedule",
+    "ScheduleRangeError",
+    "ScheduledAction",
+    "WorkingCalendar",
+    "__version__",
+    "build_graph",
+    "dump_plan",
+    "format_table",
+    "load_plan",
+    "loads_plan",
+    "plan_problems",
+    "schedule_plan",
+    "to_csv",
+    "validate_plan",
+]
+
+if TYPE_CHECKING:
+    from backplan.calendars import WorkingCalendar
+    from backplan.errors import (
+        PROBLEM_CODES,
+        BackplanError,
+        InfeasibleScheduleError,
+        MissingExtraError,
+        PlanError,
+        PlanFileError,
+        PlanValidationError,
+        Problem,
+        ScheduleRangeError,
+    )
+    from backplan.export import format_table, to_csv
+    from backplan.graph import build_graph, plan_problems, validate_plan
+    from backplan.io import dump_plan, load_plan, loads_plan
+    from backplan.models import (
+        METRICS,
+        Action,
+        Calendar,
+        Goal,
+        KeyResult,
+        Metric,
+        Milestone,
+        Plan,
+    )
+    from backplan.scheduling import (
+        Fix,
+        Flag,
+        MilestoneDate,
+        Schedule,
+        ScheduledAction,
+        schedule_plan,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'backplan' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

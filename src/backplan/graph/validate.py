@@ -1,0 +1,179 @@
+"""Cross-reference checks on a plan: duplicate and unknown ids, self-references, cycles.
+
+Each item is checked on its own when the :class:`~backplan.Plan` is built; this module checks how
+items refer to each other, and reports every problem at once, naming items by their ids.
+
+Example:
+    >>> from backplan.models import Plan
+    >>> plan = Plan.model_validate({
+    ...     "goal": {"id": "g", "due": "2027-03-31"},
+    ...     "actions": [{"id": "a", "duration": 1, "after": ["b"]},
+    ...                 {"id": "b", "duration": 1, "after": ["a"]}],
+    ... })
+    >>> for problem in plan_problems(plan):
+    ...     print(problem)
+    a.after: dependencies go round in a circle: a -> b -> a (remove one of these dependencies) [cycle]
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+
+from backplan.errors import PlanValidationError, Problem
+from backplan.models import Plan
+
+__all__ = ["dependency_edges", "plan_problems", "validate_plan"]
+
+#: An edge of the dependency graph: (before, after, why) where ``why`` explains induced edges.
+Edge = tuple[str, str, str]
+
+
+def validate_plan(plan: Plan) -> None:
+    """Raise :class:`~backplan.PlanValidationError` listing every cross-reference problem.
+
+    Example:
+        >>> from backplan.models import Plan
+        >>> validate_plan(Plan.model_validate(
+        ...     {"goal": {"id": "g", "due": "2027-01-29"}, "actions": [{"id": "a", "duration": 2}]}))
+    """
+    problems = plan_problems(plan)
+    if problems:
+        raise PlanValidationError(problems)
+
+
+def plan_problems(plan: Plan) -> list[Problem]:
+    """Every cross-reference problem in ``plan``, in file order (empty when the plan is sound)."""
+    problems = _duplicate_ids(plan)
+    kinds: dict[str, str] = {}
+    for kind, item_id in plan.iter_ids():
+        kinds.setdefault(item_id, kind)
+    problems += _reference_problems(plan, kinds)
+    if not problems:
+        problems += _cycle_problems(dependency_edges(plan))
+    return problems
+
+
+def dependency_edges(plan: Plan) -> list[Edge]:
+    """All precedence edges between ids, including those a milestone's ``after`` induces.
+
+    ``m.after: [p]`` gives ``p -> m`` and ``p -> a`` for every action ``a`` of ``m``;
+    ``a.milestone: m`` gives ``a -> m``; ``a.after: [p]`` gives ``p -> a``.
+    """
+    members: dict[str, list[str]] = defaultdict(list)
+    edges: list[Edge] = []
+    for action in plan.actions:
+        edges.extend((before, action.id, "") for before in action.after)
+        if action.milestone is not None:
+            members[action.milestone].append(action.id)
+            edges.append((action.id, action.milestone, ""))
+    for milestone in plan.milestones:
+        for before in milestone.after:
+            edges.append((before, milestone.id, ""))
+            edges.extend(
+                (before, member, f"{member} delivers {milestone.id}, which comes after {before}")
+                for member in members[milestone.id]
+            )
+    return edges
+
+
+def _duplicate_ids(plan: Plan) -> list[Problem]:
+    first_kind: dict[str, str] = {}
+    problems = []
+    for kind, item_id in plan.iter_ids():
+        if item_id in first_kind:
+            problems.append(Problem(
+                "duplicate-id", item_id, "id",
+                f"{kind} id {item_id!r} is already used by a {first_kind[item_id]}",
+                "ids must be unique across goal, milestones and actions; rename one",
+            ))
+        else:
+            first_kind[item_id] = kind
+    return problems
+
+
+def _suggest(name: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def _reference_problems(plan: Plan, kinds: dict[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
+    targets = [i for i, k in kinds.items() if k != "goal"]
+    milestone_ids = [m.id for m in plan.milestones]
+
+    def check_after(item_id: str, after: tuple[str, ...]) -> None:
+        for ref in after:
+            if ref == item_id:
+                problems.append(Problem(
+                    "self-reference", item_id, "after",
+                    f"{item_id!r} lists itself in 'after'", f"remove {item_id!r} from its own 'after'",
+                ))
+            elif kinds.get(ref) == "goal":
+                problems.append(Problem(
+                    "unknown-id", item_id, "after",
+                    f"{ref!r} is the goal; 'after' takes action or milestone ids",
+                    "remove it: every action already finishes by the goal's due date",
+                ))
+            elif ref not in kinds:
+                problems.append(Problem(
+                    "unknown-id", item_id, "after",
+                    f"{ref!r} is not an action or milestone id", _suggest(ref, targets),
+                ))
+
+    for milestone in plan.milestones:
+        check_after(milestone.id, milestone.after)
+    for action in plan.actions:
+        check_after(action.id, action.after)
+        ref = action.milestone
+        if ref is not None and kinds.get(ref) != "milestone":
+            what = f"is an {kinds[ref]} id" if ref in kinds else "is not a milestone id"
+            problems.append(Problem(
+                "unknown-id", action.id, "milestone",
+                f"{ref!r} {what}; 'milestone' names the milestone this action delivers",
+                _suggest(ref, milestone_ids) or "add the milestone under 'milestones:'",
+            ))
+    return problems
+
+
+def _cycle_problems(edges: list[Edge]) -> list[Problem]:
+    """One problem per strongly connected group of ids, naming one cycle in order."""
+    successors: dict[str, list[str]] = defaultdict(list)
+    indegree: dict[str, int] = defaultdict(int)
+    for before, after, _ in edges:
+        successors[before].append(after)
+        indegree[after] += 1
+        indegree.setdefault(before, 0)
+    ready = [n for n, d in indegree.items() if d == 0]
+    while ready:
+        node = ready.pop()
+        for nxt in successors[node]:
+            indegree[nxt] -= 1
+            if indegree[nxt] == 0:
+                ready.append(nxt)
+    if all(d == 0 for d in indegree.values()):
+        return []
+
+    import networkx as nx  # only when there is a cycle to name
+
+    graph = nx.DiGraph()
+    for before, after, why in edges:
+        if not graph.has_edge(before, after) or not why:
+            graph.add_edge(before, after, why=why)
+    order = {node: i for i, node in enumerate(indegree)}
+    problems = []
+    for component in sorted(nx.strongly_connected_components(graph), key=lambda c: min(order[n] for n in c)):
+        if len(component) < 2:
+            continue
+        start = min(component, key=order.__getitem__)
+        cycle = nx.find_cycle(graph.subgraph(component), source=start)
+        ids = [edge[0] for edge in cycle] + [cycle[0][0]]
+        reasons = [graph.edges[u, v]["why"] for u, v in cycle if graph.edges[u, v]["why"]]
+        because = f"; {'; '.join(reasons)}" if reasons else ""
+        problems.append(Problem(
+            "cycle", ids[0], "after",
+            f"dependencies go round in a circle: {' -> '.join(ids)}{because}",
+            "remove one of these dependencies",
+        ))
+    return problems

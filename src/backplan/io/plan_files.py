@@ -1,0 +1,641 @@
+"""Plan files in and out: YAML or JSON, with the file and line of every problem.
+
+:func:`load_plan` reads a plan from a file, from plan text or from a mapping; :func:`loads_plan`
+reads plan text; :func:`dump_plan` writes a plan so that loading it gives an equal plan.
+
+What a ``str`` passed to :func:`load_plan` means:
+
+1. with a line break, it is plan text;
+2. otherwise it is a path if it ends in ``.yaml``, ``.yml`` or ``.json`` (any case) or names an
+   existing file;
+3. otherwise a one-line string that starts with ``{`` or contains ``": "`` is plan text;
+4. any other string is a path, so a mistyped path reports ``file-not-found``.
+
+``os.PathLike`` objects are always paths, and mappings are validated as they are.
+
+Errors: problems reading the text (``file-not-found``, ``encoding``, ``syntax``, ``unsafe-yaml``,
+``duplicate-key``, ``not-a-mapping``) raise :class:`~backplan.PlanFileError`; problems with the
+content raise :class:`~backplan.PlanValidationError` listing all of them at once, each naming the
+item by its id, the field, and the file and line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import json
+import os
+import re
+import typing
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path as FilePath
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from backplan.errors import PROBLEM_CODES, PlanFileError, PlanValidationError, Problem
+from backplan.io._yaml import ITEM_LISTS, SECTIONS, Loc, Path, describe, read_yaml, usable_id
+from backplan.models import Plan
+
+__all__ = ["dump_plan", "load_plan", "loads_plan"]
+
+PlanFormat = Literal["yaml", "json"]
+
+_SUFFIXES = (".yaml", ".yml", ".json")
+_KEY_LIKE = re.compile(r":\s")
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def load_plan(source: str | os.PathLike[str] | Mapping[str, Any], *, check: bool = True) -> Plan:
+    """Load a plan from a YAML or JSON file, from plan text, or from a mapping.
+
+    See the module docstring for when a ``str`` is a path and when it is plan text. A file whose
+    name ends in ``.json`` is read as JSON, any other as YAML.
+
+    Args:
+        source: a path, plan text, or a mapping shaped like the plan file.
+        check: also check cross-references (duplicate and unknown ids, self-references,
+            cycles) with :func:`backplan.graph.plan_problems`.
+
+    Returns:
+        The validated :class:`~backplan.models.Plan`.
+
+    Raises:
+        PlanFileError: the file is missing or unreadable, not UTF-8, not valid YAML/JSON, uses
+            unsafe YAML, repeats a key, or is not a mapping.
+        PlanValidationError: every problem with the content, each with its item id, field,
+            file and line.
+
+    Example:
+        >>> plan = load_plan({
+        ...     "goal": {"id": "fcr-80", "due": "2027-03-31"},
+        ...     "actions": [{"id": "export-data", "duration": 2},
+        ...                 {"id": "tag-repeats", "duration": 5, "after": ["export-data"]}],
+        ... })
+        >>> plan.actions[1].after
+        ('export-data',)
+        >>> from backplan.errors import PlanValidationError
+        >>> try:
+        ...     load_plan({"goal": {"id": "g", "due": "2027-03-31"},
+        ...                "actions": [{"id": "a", "duraton": 2}]})
+        ... except PlanValidationError as exc:
+        ...     for problem in exc.problems:
+        ...         print(problem.code, problem.item, problem.field, problem.hint)
+        missing-field a duration add 'duration: ...' to a
+        unknown-field a duraton did you mean 'duration'?
+    """
+    if isinstance(source, Mapping):
+        data = dict(source)
+        return _build(data, _loc_of_data(data), file=None, check=check)
+    path = _as_path(source)
+    if path is None:
+        assert isinstance(source, str)  # only a str can be plan text
+        return loads_plan(source, check=check)
+    text = _read_text(path)
+    return loads_plan(text, source=path, check=check)
+
+
+def loads_plan(
+    text: str,
+    *,
+    source: str | None = None,
+    format: PlanFormat | None = None,
+    check: bool = True,
+) -> Plan:
+    """Load a plan from YAML or JSON text.
+
+    Args:
+        text: the plan text.
+        source: where the text came from (a file name), used in problems.
+        format: ``"yaml"`` or ``"json"``; by default JSON when ``source`` ends in ``.json`` or the
+            text starts with ``{"`` (a JSON object), else YAML.
+        check: also check cross-references, as in :func:`load_plan`.
+
+    Returns:
+        The validated :class:`~backplan.models.Plan`.
+
+    Raises:
+        PlanFileError: the text is not valid YAML/JSON, uses unsafe YAML, repeats a key, or is
+            not a mapping.
+        PlanValidationError: every problem with the content, with item ids and lines.
+
+    Example:
+        >>> plan = loads_plan('''
+        ... goal: {id: fcr-80, due: 2027-03-31}
+        ... actions:
+        ...   - {id: export-data, duration: 2}
+        ... ''')
+        >>> plan.goal.due.isoformat(), plan.actions[0].duration
+        ('2027-03-31', 2)
+        >>> from backplan.errors import PlanValidationError
+        >>> try:
+        ...     loads_plan("goal: {id: g, due: 2027-03-31}\\nactions:\\n"
+        ...                "  - id: export-data\\n    duration: 0\\n", source="fcr.yaml")
+        ... except PlanValidationError as exc:
+        ...     print(exc.problems[0].line, exc.problems[0].item, exc.problems[0].message)
+        4 export-data expected a value greater than or equal to 1, got number 0
+    """
+    text = text.removeprefix("\ufeff")
+    chosen = format or _guess_format(text, source)
+    if chosen == "json":
+        data, loc = _read_json(text, file=source)
+    else:
+        data, loc = read_yaml(text, file=source)
+    if not isinstance(data, dict):
+        raise PlanFileError([_not_a_mapping(data, loc, source)], source=source)
+    return _build(data, loc or _loc_of_data(data), file=source, check=check)
+
+
+def dump_plan(
+    plan: Plan,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    format: PlanFormat | None = None,
+) -> str:
+    """Write a plan as YAML or JSON text that loads back to an equal plan.
+
+    Fields left at their defaults are omitted; dates are written as ``YYYY-MM-DD`` (plain YAML
+    dates, JSON strings); keys keep the schema's order.
+
+    Args:
+        plan: the plan to write.
+        path: a file to write the text to (UTF-8), or None to only return it.
+        format: ``"yaml"`` or ``"json"``; by default JSON when ``path`` ends in ``.json``,
+            else YAML.
+
+    Returns:
+        The text written.
+
+    Example:
+        >>> plan = load_plan({"goal": {"id": "fcr-80", "due": "2027-03-31"},
+        ...                   "actions": [{"id": "a", "duration": 2},
+        ...                               {"id": "b", "duration": 1, "after": ["a"]}]})
+        >>> print(dump_plan(plan), end="")
+        goal:
+          id: fcr-80
+          due: 2027-03-31
+        actions:
+        - id: a
+          duration: 2
+        - id: b
+          duration: 1
+          after: [a]
+        >>> loads_plan(dump_plan(plan, format="json")) == plan
+        True
+    """
+    chosen = format or (
+        "json" if path is not None and os.fspath(path).lower().endswith(".json") else "yaml"
+    )
+    data = plan.model_dump(mode="python", exclude_defaults=True)
+    if chosen == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    else:
+        text = yaml.dump(
+            data, Dumper=_PlanDumper, sort_keys=False, allow_unicode=True,
+            default_flow_style=False, width=100,
+        )
+    if path is not None:
+        FilePath(path).write_text(text, encoding="utf-8", newline="\n")
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the text
+
+
+def _as_path(source: str | os.PathLike[str]) -> str | None:
+    """The path ``source`` names, or None when it is plan text (rules in the module docstring)."""
+    if not isinstance(source, str):
+        return os.fspath(source)
+    if "\n" in source or "\r" in source:
+        return None
+    if source.lower().endswith(_SUFFIXES) or os.path.isfile(source):
+        return source
+    if source.lstrip().startswith("{") or _KEY_LIKE.search(source):
+        return None
+    return source
+
+
+def _read_text(path: str) -> str:
+    try:
+        raw = FilePath(path).read_bytes()
+    except FileNotFoundError:
+        raise _file_error(
+            "file-not-found", f"no such file: {path!r}", "check the path and the file name", path
+        ) from None
+    except IsADirectoryError:
+        raise _file_error(
+            "file-not-found", f"{path!r} is a directory, not a plan file",
+            "give the path of a .yaml or .json file", path,
+        ) from None
+    except OSError as exc:
+        raise _file_error(
+            "file-not-found", f"cannot read {path!r}: {exc.strerror or exc}",
+            "check that the file exists and that you may read it", path,
+        ) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line = raw.count(b"\n", 0, offset) + 1
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        raise _file_error(
+            "encoding",
+            f"byte 0x{raw[offset]:02x} at byte offset {offset} is not valid UTF-8",
+            "the file looks like UTF-16; save it as UTF-8" if utf16 else "save the file as UTF-8",
+            path, line,
+        ) from None
+
+
+def _file_error(
+    code: str, message: str, hint: str, file: str | None, line: int | None = None
+) -> PlanFileError:
+    return PlanFileError([Problem(code, "plan", "", message, hint, file, line)], source=file)
+
+
+def _guess_format(text: str, source: str | None) -> PlanFormat:
+    if source is not None and source.lower().endswith(".json"):
+        return "json"
+    return "json" if re.match(r'\s*\{\s*["}]', text) else "yaml"
+
+
+def _read_json(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
+    """Parse JSON with :func:`json.loads`; locate keys and items with :class:`_JsonLocator`."""
+    duplicated: list[str] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in mapping:
+                duplicated.append(key)
+            mapping[key] = value
+        return mapping
+
+    def refuse_constant(name: str) -> Any:
+        raise _JsonConstantError(name)
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise _file_error(
+            "syntax", f"invalid JSON: {exc.msg} (column {exc.colno})",
+            "check the commas, quotes and brackets around this line", file, exc.lineno,
+        ) from None
+    except _JsonConstantError as exc:
+        match = re.search(rf"(?<![\w\"]){re.escape(exc.name)}(?![\w\"])", text)
+        line = text.count("\n", 0, match.start()) + 1 if match else None
+        raise _file_error(
+            "syntax", f"{exc.name} is not valid JSON", "write a number, or null", file, line
+        ) from None
+    except RecursionError:
+        raise _file_error(
+            "syntax", "the document is nested too deeply to read",
+            "a plan needs only a few levels of nesting", file,
+        ) from None
+    locator = _JsonLocator(text)
+    loc = locator.value(0, ())[0]
+    if duplicated:
+        problems = []
+        for path, key, first, second in locator.duplicates:
+            item, field, _ = describe(loc, path)
+            problems.append(Problem(
+                "duplicate-key", item, f"{field}.{key}" if field else key,
+                f"key {key!r} appears twice in one object (lines {first} and {second})",
+                "keep one of them", file, second,
+            ))
+        raise PlanFileError(problems, source=file)
+    return data, loc
+
+
+class _JsonConstantError(Exception):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_ATOM = re.compile(r"[^\s,\]}]+")
+
+
+class _JsonLocator:
+    """Lines of every key and value in JSON text that :func:`json.loads` has accepted."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [match.start() for match in re.finditer("\n", text)]
+        self.duplicates: list[tuple[Path, str, int, int]] = []
+
+    def line(self, pos: int) -> int:
+        return bisect_left(self.newlines, pos) + 1
+
+    def skip(self, pos: int) -> int:
+        match = _JSON_SPACE.match(self.text, pos)
+        return match.end() if match else pos
+
+    def value(self, pos: int, path: Path) -> tuple[Loc, int, str | None]:
+        """The location of the value at ``pos``, the position after it, and its text if a string."""
+        text = self.text
+        pos = self.skip(pos)
+        loc = Loc(self.line(pos))
+        char = text[pos]
+        if char == '"':
+            string, end = _scanstring(text, pos + 1)
+            return loc, end, string
+        if char == "[":
+            loc.items = []
+            pos = self.skip(pos + 1)
+            while text[pos] != "]":
+                item, pos, _ = self.value(pos, (*path, len(loc.items)))
+                loc.items.append(item)
+                pos = self.skip(pos)
+                if text[pos] == ",":
+                    pos += 1
+                pos = self.skip(pos)
+            return loc, pos + 1, None
+        if char == "{":
+            keys: dict[str, tuple[int | None, Loc]] = {}
+            pos = self.skip(pos + 1)
+            while text[pos] != "}":
+                key_line = self.line(pos)
+                key, pos = _scanstring(text, pos + 1)
+                pos = self.skip(pos) + 1  # the colon
+                child, pos, as_text = self.value(pos, (*path, key))
+                if key in keys:
+                    first = keys[key][0]
+                    assert first is not None
+                    self.duplicates.append((path, key, first, key_line))
+                keys[key] = (key_line, child)
+                if key == "id" and as_text is not None:
+                    loc.id = usable_id(as_text)
+                pos = self.skip(pos)
+                if text[pos] == ",":
+                    pos += 1
+                pos = self.skip(pos)
+            loc.keys = keys
+            return loc, pos + 1, None
+        match = _JSON_ATOM.match(text, pos)
+        return loc, match.end() if match else pos + 1, None
+
+
+def _loc_of_data(data: object) -> Loc:
+    """A location tree without lines, for plans given as mappings."""
+    if isinstance(data, Mapping):
+        return Loc(
+            None,
+            keys={str(key): (None, _loc_of_data(value)) for key, value in data.items()},
+            id=usable_id(data.get("id")),
+        )
+    if isinstance(data, list | tuple):
+        return Loc(None, items=[_loc_of_data(item) for item in data])
+    return Loc(None)
+
+
+def _not_a_mapping(data: object, loc: Loc | None, file: str | None) -> Problem:
+    if data is None:
+        message = "the plan is empty"
+    else:
+        shown = "" if isinstance(data, list | dict) else f" {_show(data)}"
+        message = f"the plan is {_a(_kind(data))}{shown}, not a mapping of sections"
+    return Problem(
+        "not-a-mapping", "plan", "", message,
+        "start the plan with 'goal:' (id and due) and list the work under 'actions:'",
+        file, loc.line if loc is not None else 1,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Validation and problems
+
+
+def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> Plan:
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        problems = [_problem_from_error(error, loc, file) for error in exc.errors()]
+        raise PlanValidationError(_in_file_order(problems), source=file) from None
+    if check:
+        from backplan.graph.validate import plan_problems
+
+        found = plan_problems(plan)
+        if found:
+            raise PlanValidationError(_locate(found, loc, file), source=file)
+    return plan
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda problem: (problem.line is None, problem.line or 0))
+
+
+#: The field a whole-item problem is about, when the model does not say.
+_CODE_FIELDS = {"unknown-metric": "metric", "target-not-improving": "target"}
+
+
+def _problem_from_error(error: Any, root: Loc, file: str | None) -> Problem:
+    """One pydantic error as a :class:`Problem` naming the item by its id, with its line."""
+    path: Path = tuple(error["loc"])
+    kind: str = error["type"]
+    item, field, line = describe(root, path)
+    name = str(path[-1]) if path else ""
+    if kind == "extra_forbidden":
+        owner = _owner_model(path)
+        known = list(owner.model_fields) if owner is not None else []
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(known)}"
+        message = f"{name!r} is not a field of {_noun(owner)}"
+        return Problem("unknown-field", item, field, message, hint, file, line)
+    if kind == "missing":
+        where = item if item != "plan" else "the plan"
+        return Problem(
+            "missing-field", item, field, f"{name!r} is required",
+            f"add '{name}: ...' to {where}", file, line,
+        )
+    if kind in PROBLEM_CODES:
+        context = error.get("ctx") or {}
+        extra = str(context.get("field") or _CODE_FIELDS.get(kind, "")) if not field else ""
+        if extra:
+            item, field, line = describe(root, (*path, extra))
+        return Problem(kind, item, field, _fill(str(error["msg"]), context), "", file, line)
+    value = error.get("input")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return Problem(
+            "not-a-mapping", item, field,
+            f"expected a mapping of fields, got {_kind(value)} {_show(value)}",
+            "write it as 'key: value' lines (e.g. 'id: ...' and 'duration: ...')", file, line,
+        )
+    message = f"expected {_expected(str(error['msg']))}, got {_kind(value)} {_show(value)}"
+    return Problem("invalid-value", item, field, message, _hint(kind, error, value), file, line)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(![rsa])?(:[^{}]*)?\}")
+
+
+def _fill(message: str, context: Mapping[str, Any]) -> str:
+    """Fill placeholders pydantic leaves as they are: it only replaces plain ``{name}``, so a
+    custom error's ``{value:g}`` or ``{name!r}`` reaches us unformatted."""
+
+    def one(match: re.Match[str]) -> str:
+        name, conversion, spec = match.groups()
+        if name not in context:
+            return match.group(0)
+        value = context[name]
+        if conversion == "!r":
+            value = repr(value)
+        elif conversion in ("!s", "!a"):
+            value = str(value) if conversion == "!s" else ascii(value)
+        try:
+            return format(value, (spec or ":")[1:])
+        except (TypeError, ValueError):
+            return match.group(0)
+
+    return _PLACEHOLDER.sub(one, message)
+
+
+def _owner_model(path: Path) -> type[BaseModel] | None:
+    """The model class that holds the last key of ``path``."""
+    model: type[BaseModel] | None = Plan
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part) if model is not None else None
+        model = _model_in(info.annotation) if info is not None else None
+    return model
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _noun(model: type[BaseModel] | None) -> str:
+    if model is None or model is Plan:
+        return "the plan"
+    words = re.sub(r"(?<!^)([A-Z])", r" \1", model.__name__).lower()
+    if model.__name__ in ("Goal", "Calendar"):
+        return f"the {words}"
+    return f"an {words}" if words[0] in "aeiou" else f"a {words}"
+
+
+def _expected(message: str) -> str:
+    """Pydantic's "Input should be ..." as the thing expected."""
+    rest = message.removeprefix("Input should be ")
+    if rest == message:
+        return message[0].lower() + message[1:]
+    rest = rest.replace("a valid tuple", "a list").replace("a valid list", "a list")
+    if rest.startswith("'"):
+        return f"one of {rest}"
+    if rest.startswith(("greater", "less", "at least", "at most", "finite")):
+        return f"a value {rest}"
+    return rest
+
+
+def _hint(kind: str, error: Any, value: object) -> str:
+    if kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+        return f"did you mean {close[0]!r}?" if close else ""
+    if kind in ("tuple_type", "list_type") and isinstance(value, str):
+        return f"write a list, e.g. [{value}]"
+    if kind == "int_type" and isinstance(value, str) and value.strip().isdigit():
+        return "write the number without quotes"
+    if kind == "int_type" and isinstance(value, float):
+        return "use a whole number"
+    return ""
+
+
+_KINDS = {
+    bool: "boolean", int: "number", float: "number", str: "text", list: "list", tuple: "list",
+    dict: "mapping", type(None): "null", dt.date: "date", dt.datetime: "date and time",
+}
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _kind(value: object) -> str:
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None:
+        return "(nothing)"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _locate(problems: Sequence[Problem], root: Loc, file: str | None) -> list[Problem]:
+    """Give cross-reference problems (named by id, without lines) their file and line.
+
+    Items are indexed in :meth:`Plan.iter_ids` order (goal, milestones, actions) so that the
+    n-th ``duplicate-id`` problem for an id points at the (n+1)-th item carrying it.
+    """
+    index: dict[str, list[Loc]] = {}
+    keys = root.keys or {}
+    for section in SECTIONS:
+        entry = keys.get(section)
+        if entry is not None:
+            index.setdefault(entry[1].id or section, []).append(entry[1])
+    goal = keys.get("goal")
+    sources = [keys.get(name) for name in ITEM_LISTS if name != "key_results"]
+    if goal is not None and goal[1].keys is not None:
+        sources.append(goal[1].keys.get("key_results"))
+    for entry in sources:
+        for item in (entry[1].items or []) if entry is not None else []:
+            if item.id is not None:
+                index.setdefault(item.id, []).append(item)
+    seen: Counter[str] = Counter()
+    located = []
+    for problem in problems:
+        candidates = index.get(problem.item, [])
+        position = 0
+        if problem.code == "duplicate-id":
+            seen[problem.item] += 1
+            position = min(seen[problem.item], len(candidates) - 1)
+        line = root.line
+        if candidates:
+            target = candidates[position]
+            field = (target.keys or {}).get(problem.field.split(".")[0])
+            line = field[0] if field is not None else target.line
+        located.append(dataclasses.replace(problem, file=file, line=line))
+    return located
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to a plan file")
+
+
+class _PlanDumper(yaml.SafeDumper):
+    """SafeDumper that writes tuples as lists (short lists of scalars inline) and no anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_sequence(dumper: _PlanDumper, data: Sequence[Any]) -> yaml.Node:
+    flat = all(isinstance(value, str | int | float | dt.date) for value in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat)
+
+
+_PlanDumper.add_representer(tuple, _represent_sequence)
+_PlanDumper.add_representer(list, _represent_sequence)

@@ -1,0 +1,210 @@
+"""Flags for timelines that cannot be met: grouped by cause, each with shortfall, chain and fixes.
+
+Every action with negative slack is late because of one *origin*: the action at the head of the
+chain of driving predecessors, whose earliest start comes from today (``late-start``) or from its
+own ``not_before`` (``constraint-conflict``). One flag per origin lists every action it makes late,
+so a late chain reads as one problem, not twenty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from backplan.calendars import WorkingCalendar
+from backplan.models import Plan
+from backplan.scheduling.network import Network
+from backplan.scheduling.result import Fix, Flag
+
+__all__ = ["PassResult", "timeline_flags"]
+
+
+@dataclass(frozen=True, slots=True)
+class PassResult:
+    """Both passes over a network, in working-day numbers."""
+
+    today: int
+    earliest_start: list[int]
+    earliest_finish: list[int]
+    latest_start: list[int]
+    latest_finish: list[int]
+
+    def slack(self, i: int) -> int:
+        """Working days from the earliest to the latest start of node ``i``."""
+        return self.latest_start[i] - self.earliest_start[i]
+
+    def driver(self, network: Network, i: int) -> int | None:
+        """The predecessor whose finish sets node ``i``'s earliest start (None: today/not_before)."""
+        start = self.earliest_start[i]
+        for p, offset in network.preds[i]:
+            if self.earliest_finish[p] + offset == start:
+                return p
+        return None
+
+    def binding_successor(self, network: Network, i: int) -> int | None:
+        """The successor whose start sets node ``i``'s latest finish (None: its own cap)."""
+        finish = self.latest_finish[i]
+        if finish == network.cap[i]:
+            return None
+        for s, offset in network.succs[i]:
+            if self.latest_start[s] - offset == finish:
+                return s
+        return None
+
+
+def timeline_flags(
+    plan: Plan, network: Network, result: PassResult, calendar: WorkingCalendar
+) -> list[Flag]:
+    """Every flag for this schedule: errors first (worst shortfall first), then warnings."""
+    flags = _late_flags(plan, network, result, calendar.day)
+    flags += _milestone_flags(plan, network, result, calendar)
+    flags.sort(key=lambda f: (f.severity != "error", -(f.shortfall_days or 0), f.code, f.subject))
+    flags += [
+        Flag(
+            "depends-on-wont", "warning", action_id,
+            f"comes after {wont_id!r}, which is 'wont' and not scheduled; the dependency is kept "
+            "through it with the lags added up",
+            fixes=(Fix("remove-dependency", action_id,
+                       f"remove {wont_id!r} from {action_id}.after if it no longer applies", 0),),
+        )
+        for action_id, wont_id in network.wont_dependents
+    ]
+    return flags
+
+
+def _days(count: int) -> str:
+    return f"{count} working day" if count == 1 else f"{count} working days"
+
+
+def _chain_to_cap(network: Network, result: PassResult, origin: int) -> tuple[list[int], int]:
+    """Nodes from ``origin`` along binding successors to the node whose cap binds."""
+    chain = [origin]
+    node = origin
+    while (nxt := result.binding_successor(network, node)) is not None:
+        chain.append(nxt)
+        node = nxt
+    return chain, node
+
+
+def _chain_from_origin(network: Network, result: PassResult, node: int) -> list[int]:
+    """Nodes from the origin along driving predecessors to ``node``, in order."""
+    chain = [node]
+    while (prev := result.driver(network, chain[-1])) is not None:
+        chain.append(prev)
+    chain.reverse()
+    return chain
+
+
+def _cap_fix(
+    plan: Plan, network: Network, capped: int, days: int, new_finish: dt.date
+) -> Fix:
+    node_id, source = network.ids[capped], network.cap_source[capped]
+    when = new_finish.isoformat()
+    if source == "goal":
+        return Fix("move-due", plan.goal.id,
+                   f"move the goal's due date to {when} (buys {_days(days)})", days, new_finish)
+    if source == "due":
+        return Fix("move-due", node_id,
+                   f"move milestone {node_id}'s due to {when} (buys {_days(days)})",
+                   days, new_finish)
+    return Fix("move-not-after", node_id,
+               f"move {node_id}.not_after to {when} (buys {_days(days)})", days, new_finish)
+
+
+def _cap_phrase(plan: Plan, network: Network, capped: int, day: dt.date) -> str:
+    node_id, source = network.ids[capped], network.cap_source[capped]
+    if source == "goal":
+        return f"the goal's due date ({day.isoformat()})"
+    if source == "due":
+        return f"milestone {node_id}'s due ({day.isoformat()})"
+    return f"{node_id}.not_after ({day.isoformat()})"
+
+
+def _late_flags(
+    plan: Plan, network: Network, result: PassResult, day: Callable[[int], dt.date]
+) -> list[Flag]:
+    ids, n_actions = network.ids, network.n_actions
+    origin = [0] * len(ids)
+    groups: dict[int, list[int]] = {}
+    for i in network.order:
+        driver = result.driver(network, i)
+        origin[i] = i if driver is None else origin[driver]
+        if i < n_actions and result.slack(i) < 0:
+            groups.setdefault(origin[i], []).append(i)
+
+    flags = []
+    for head, members in groups.items():
+        shortfall = -result.slack(head)
+        chain_nodes, capped = _chain_to_cap(network, result, head)
+        chain = tuple(ids[k] for k in chain_nodes if k < n_actions)
+        cap_day = day(network.cap[capped])
+        # The finish the capped node could reach from today: its cap plus the shortfall.
+        reachable = day(network.cap[capped] + shortfall)
+        latest = day(result.latest_start[head])
+        bound = network.not_before[head]
+        shorten = Fix(
+            "shorten-chain", ids[head],
+            f"shorten {' -> '.join(chain)} by {_days(shortfall)} in total", shortfall,
+            chain=chain,
+        )
+        move_cap = _cap_fix(plan, network, capped, shortfall, reachable)
+        if bound is not None and bound > result.today:
+            gained = min(shortfall, bound - result.today)
+            move_bound = Fix(
+                "move-not-before", ids[head],
+                f"move {ids[head]}.not_before to {day(bound - gained).isoformat()} "
+                f"(buys {_days(gained)})", gained, day(bound - gained),
+            )
+            flags.append(Flag(
+                "constraint-conflict", "error", ids[head],
+                f"not_before {day(bound).isoformat()} is after the latest start {latest.isoformat()} "
+                f"that {_cap_phrase(plan, network, capped, cap_day)} allows: "
+                f"{_days(shortfall)} short",
+                shortfall, chain, tuple(ids[k] for k in members),
+                (move_bound, shorten, move_cap),
+            ))
+        else:
+            flags.append(Flag(
+                "late-start", "error", ids[head],
+                f"must start by {latest.isoformat()} to meet "
+                f"{_cap_phrase(plan, network, capped, cap_day)}, but the earliest start is "
+                f"{day(result.earliest_start[head]).isoformat()}: {_days(shortfall)} short",
+                shortfall, chain, tuple(ids[k] for k in members),
+                (shorten, move_cap),
+            ))
+    return flags
+
+
+def _milestone_flags(
+    plan: Plan, network: Network, result: PassResult, calendar: WorkingCalendar
+) -> list[Flag]:
+    flags = []
+    n_actions, day = network.n_actions, calendar.day
+    for k, milestone in enumerate(plan.milestones, start=n_actions):
+        if milestone.due is None:
+            continue
+        reach, due = result.earliest_finish[k], calendar.number_on_or_before(milestone.due)
+        if reach <= due:
+            continue
+        shortfall = reach - due
+        path = _chain_from_origin(network, result, k)
+        chain = tuple(network.ids[i] for i in path if i < n_actions)
+        fixes = [Fix(
+            "move-due", milestone.id,
+            f"move milestone {milestone.id}'s due to {day(reach).isoformat()} "
+            f"(buys {_days(shortfall)})", shortfall, day(reach),
+        )]
+        if chain:
+            fixes.insert(0, Fix(
+                "shorten-chain", chain[0],
+                f"shorten {' -> '.join(chain)} by {_days(shortfall)} in total", shortfall,
+                chain=chain,
+            ))
+        flags.append(Flag(
+            "milestone-late", "error" if chain else "warning", milestone.id,
+            f"due {milestone.due.isoformat()} but reachable from today at the earliest on "
+            f"{day(reach).isoformat()}: {_days(shortfall)} short",
+            shortfall, chain, (), tuple(fixes),
+        ))
+    return flags

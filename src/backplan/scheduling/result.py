@@ -1,0 +1,257 @@
+"""Frozen results of scheduling: dated actions and milestones, flags with fixes, the schedule.
+
+A result never writes back into the plan. ``to_dict()`` gives the JSON the CLI prints (dates as
+``YYYY-MM-DD``); its shape is documented in ``docs/json.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from backplan.errors import InfeasibleScheduleError
+
+__all__ = ["Fix", "Flag", "MilestoneDate", "Schedule", "ScheduledAction", "Severity"]
+
+Severity = Literal["error", "warning"]
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledAction:
+    """An action with its latest (``start``/``finish``) and earliest dates and its slack.
+
+    ``slack`` is the signed number of working days from ``earliest_start`` to ``start``; negative
+    means the action cannot be done in time from today.
+    """
+
+    id: str
+    title: str
+    start: dt.date
+    finish: dt.date
+    earliest_start: dt.date
+    earliest_finish: dt.date
+    slack: int
+    critical: bool
+    duration_days: int
+    milestone: str | None
+    priority: str
+    owner: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The action as JSON-ready data."""
+        return {
+            "id": self.id, "title": self.title,
+            "start": _iso(self.start), "finish": _iso(self.finish),
+            "earliest_start": _iso(self.earliest_start),
+            "earliest_finish": _iso(self.earliest_finish),
+            "slack": self.slack, "critical": self.critical,
+            "duration_days": self.duration_days, "milestone": self.milestone,
+            "priority": self.priority, "owner": self.owner,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneDate:
+    """When a milestone is reached: ``date`` as late as possible, ``earliest_date`` from today."""
+
+    id: str
+    title: str
+    date: dt.date
+    earliest_date: dt.date
+    due: dt.date | None
+    slack: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The milestone as JSON-ready data."""
+        return {
+            "id": self.id, "title": self.title, "date": _iso(self.date),
+            "earliest_date": _iso(self.earliest_date), "due": _iso(self.due), "slack": self.slack,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """One way to resolve a flag, and how many working days it buys.
+
+    ``kind`` is one of ``shorten-chain`` (``chain`` lists the action ids to shorten, in order),
+    ``move-due`` (the goal's or a milestone's due, to ``date``), ``move-not-after`` and
+    ``move-not-before`` (an action's window, to ``date``). ``subject`` is the id to change.
+    """
+
+    kind: str
+    subject: str
+    description: str
+    days: int
+    date: dt.date | None = None
+    chain: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fix as JSON-ready data."""
+        return {
+            "kind": self.kind, "subject": self.subject, "description": self.description,
+            "days": self.days, "date": _iso(self.date), "chain": list(self.chain),
+        }
+
+    def __str__(self) -> str:
+        return self.description
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A problem with the timeline: what, which item, how many working days short, and fixes.
+
+    ``code`` is stable: ``late-start``, ``constraint-conflict``, ``milestone-late``,
+    ``depends-on-wont``. ``chain`` lists, in order, the action ids that make it late;
+    ``affected`` lists every action with negative slack that this problem causes.
+    """
+
+    code: str
+    severity: Severity
+    subject: str
+    message: str
+    shortfall_days: int | None = None
+    chain: tuple[str, ...] = ()
+    affected: tuple[str, ...] = ()
+    fixes: tuple[Fix, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The flag as JSON-ready data."""
+        return {
+            "code": self.code, "severity": self.severity, "subject": self.subject,
+            "message": self.message, "shortfall_days": self.shortfall_days,
+            "chain": list(self.chain), "affected": list(self.affected),
+            "fixes": [fix.to_dict() for fix in self.fixes],
+        }
+
+    def __str__(self) -> str:
+        lines = [f"{self.severity.upper()} [{self.code}] {self.subject}: {self.message}"]
+        lines.extend(f"  fix: {fix}" for fix in self.fixes)
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """The result of :func:`backplan.schedule_plan`: always computed, feasible or not.
+
+    Example:
+        >>> import datetime as dt
+        >>> from backplan import load_plan, schedule_plan
+        >>> plan = load_plan({"goal": {"id": "g", "due": "2027-01-29"},
+        ...                   "actions": [{"id": "a", "duration": 5}]})
+        >>> schedule = schedule_plan(plan, today=dt.date(2027, 1, 18))
+        >>> schedule.action("a").start, schedule.action("a").slack
+        (datetime.date(2027, 1, 25), 5)
+        >>> schedule.feasible
+        True
+    """
+
+    goal: str
+    goal_title: str
+    due: dt.date
+    today: dt.date
+    feasible: bool
+    earliest_completion: dt.date | None
+    min_slack: int | None
+    critical_path: tuple[str, ...]
+    actions: tuple[ScheduledAction, ...]
+    milestones: tuple[MilestoneDate, ...]
+    unscheduled: tuple[str, ...]
+    flags: tuple[Flag, ...]
+
+    def action(self, action_id: str) -> ScheduledAction:
+        """The scheduled action with this id (KeyError naming it when there is none)."""
+        for action in self.actions:
+            if action.id == action_id:
+                return action
+        raise KeyError(f"no scheduled action {action_id!r}")
+
+    def milestone(self, milestone_id: str) -> MilestoneDate:
+        """The milestone with this id (KeyError naming it when there is none)."""
+        for milestone in self.milestones:
+            if milestone.id == milestone_id:
+                return milestone
+        raise KeyError(f"no milestone {milestone_id!r}")
+
+    @property
+    def errors(self) -> tuple[Flag, ...]:
+        """Flags of severity ``error`` (those that make the plan infeasible)."""
+        return tuple(flag for flag in self.flags if flag.severity == "error")
+
+    def raise_if_infeasible(self) -> Schedule:
+        """Return ``self`` when feasible; otherwise raise :class:`~backplan.InfeasibleScheduleError`."""
+        if not self.feasible:
+            detail = "; ".join(f"{f.subject}: {f.message}" for f in self.errors)
+            raise InfeasibleScheduleError(
+                f"goal {self.goal!r} cannot be met by {self.due.isoformat()}: {detail}",
+                flags=self.errors,
+            )
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The schedule as JSON-ready data (the CLI's ``--format json``)."""
+        return {
+            "goal": self.goal, "goal_title": self.goal_title,
+            "due": _iso(self.due), "today": _iso(self.today),
+            "feasible": self.feasible,
+            "earliest_completion": _iso(self.earliest_completion),
+            "min_slack": self.min_slack,
+            "critical_path": list(self.critical_path),
+            "actions": [action.to_dict() for action in self.actions],
+            "unscheduled": list(self.unscheduled),
+            "milestones": [milestone.to_dict() for milestone in self.milestones],
+            "flags": [flag.to_dict() for flag in self.flags],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def __str__(self) -> str:
+        state = "feasible" if self.feasible else "NOT feasible"
+        lines = [
+            f"Goal {self.goal!r} due {self.due.isoformat()} from {self.today.isoformat()}: {state}",
+            f"  {len(self.actions)} actions scheduled, {len(self.unscheduled)} unscheduled, "
+            f"earliest completion {_iso(self.earliest_completion) or '-'}, "
+            f"minimum slack {self.min_slack if self.min_slack is not None else '-'}",
+        ]
+        if self.critical_path:
+            lines.append(f"  critical path: {' -> '.join(self.critical_path)}")
+        lines.extend(f"  {flag.severity}: [{flag.code}] {flag.subject}: {flag.message}"
+                     for flag in self.flags)
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"<Schedule {self.goal!r} due={self.due.isoformat()} feasible={self.feasible} "
+                f"actions={len(self.actions)} flags={len(self.flags)}>")
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        state = "feasible" if self.feasible else "<b style='color:#b00'>not feasible</b>"
+        rows = "".join(
+            f"<tr><td>{esc(a.id)}</td><td>{esc(a.title)}</td><td>{a.start}</td><td>{a.finish}</td>"
+            f"<td>{a.earliest_start}</td><td style='text-align:right'>{a.slack}</td>"
+            f"<td>{'&#9679;' if a.critical else ''}</td></tr>"
+            for a in sorted(self.actions, key=lambda a: (a.start, a.finish, a.id))
+        )
+        flags = "".join(
+            f"<li><b>{esc(f.code)}</b> {esc(f.subject)}: {esc(f.message)}<ul>"
+            + "".join(f"<li>{esc(fix.description)}</li>" for fix in f.fixes)
+            + "</ul></li>"
+            for f in self.flags
+        )
+        return (
+            f"<div><p>Goal <b>{esc(self.goal)}</b> due {self.due} from {self.today}: {state}; "
+            f"earliest completion {_iso(self.earliest_completion) or '-'}</p>"
+            "<table><thead><tr><th>id</th><th>title</th><th>start</th><th>finish</th>"
+            "<th>earliest start</th><th>slack</th><th>critical</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            + (f"<ul>{flags}</ul>" if flags else "")
+            + "</div>"
+        )

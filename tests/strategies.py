@@ -1,0 +1,90 @@
+"""Hypothesis builders shared by the tests: calendars and acyclic plans by construction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import strategies as st
+
+from backplan.models import WEEKDAYS, Plan
+
+START = dt.date(2026, 11, 2)
+
+
+@st.composite
+def calendars(draw: st.DrawFn) -> dict[str, Any]:
+    """A calendar mapping: some working weekdays and holidays near :data:`START`."""
+    workdays = draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1, max_size=7))
+    holidays = draw(st.sets(
+        st.integers(0, 200).map(lambda d: (START + dt.timedelta(days=d)).isoformat()), max_size=12
+    ))
+    return {
+        "workdays": sorted(workdays, key=WEEKDAYS.index),
+        "holidays": sorted(holidays),
+    }
+
+
+@st.composite
+def plan_dicts(draw: st.DrawFn, *, max_items: int = 12, wont: bool = True) -> dict[str, Any]:
+    """A plan mapping whose dependencies are acyclic by construction.
+
+    Items are drawn in a sequence; every ``after`` names an earlier item, and an action delivers
+    only a later milestone whose own ``after`` items all come before the action.
+    """
+    n = draw(st.integers(1, max_items))
+    kinds = draw(st.lists(st.sampled_from(["action", "action", "milestone"]), min_size=n, max_size=n))
+    if "action" not in kinds:
+        kinds[0] = "action"
+    ids = [f"{kind[0]}{k}" for k, kind in enumerate(kinds)]
+    due_offset = draw(st.integers(10, 160))
+    due = START + dt.timedelta(days=due_offset)
+
+    def some_date() -> str:
+        return (START + dt.timedelta(days=draw(st.integers(-5, 170)))).isoformat()
+
+    milestone_after: dict[int, list[int]] = {}
+    items: list[dict[str, Any]] = []
+    for k, kind in enumerate(kinds):
+        earlier = list(range(k))
+        after = draw(st.lists(st.sampled_from(earlier), unique=True, max_size=3)) if earlier else []
+        if kind == "milestone":
+            milestone_after[k] = after
+            item: dict[str, Any] = {"id": ids[k], "after": [ids[j] for j in after]}
+            if draw(st.booleans()):
+                item["due"] = some_date()
+        else:
+            item = {"id": ids[k], "duration": draw(st.integers(1, 8)),
+                    "after": [ids[j] for j in after]}
+            if after and draw(st.booleans()):
+                item["lag"] = draw(st.integers(0, 4))
+            priorities = ["must", "should", "could"] + (["wont"] if wont else [])
+            item["priority"] = draw(st.sampled_from(priorities))
+            if draw(st.integers(0, 4)) == 0:
+                item["not_before"] = some_date()
+            if draw(st.integers(0, 4)) == 0:
+                item["not_after"] = some_date()
+                if "not_before" in item and item["not_before"] > item["not_after"]:
+                    item["not_before"], item["not_after"] = item["not_after"], item["not_before"]
+        items.append(item)
+    for k, kind in enumerate(kinds):
+        if kind != "action":
+            continue
+        candidates = [m for m in range(k + 1, n) if kinds[m] == "milestone"
+                      and all(j < k for j in milestone_after[m])]
+        if candidates and draw(st.booleans()):
+            items[k]["milestone"] = ids[draw(st.sampled_from(candidates))]
+    return {
+        "goal": {"id": "goal", "due": due.isoformat()},
+        "calendar": draw(calendars()),
+        "milestones": [item for item, kind in zip(items, kinds, strict=True) if kind == "milestone"],
+        "actions": [item for item, kind in zip(items, kinds, strict=True) if kind == "action"],
+    }
+
+
+def plans(**kwargs: Any) -> st.SearchStrategy[Plan]:
+    """Validated :class:`Plan` objects built from :func:`plan_dicts`."""
+    return plan_dicts(**kwargs).map(Plan.model_validate)
+
+
+todays = st.integers(-10, 60).map(lambda d: START + dt.timedelta(days=d))

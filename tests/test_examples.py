@@ -1,0 +1,226 @@
+"""The bundled example plans load, schedule and tell the story their README promises.
+
+Every example is scheduled from the same "today" the docs use (2026-11-23). The FCR and CSAT
+plans fit with a little slack; the AHT plan is a handful of working days short and must say so.
+The assertions are about behaviour (feasibility, flags, calendars, constraints), not date dumps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from backplan.models import METRICS, Plan
+from backplan.scheduling import Schedule, schedule_plan
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+TODAY = dt.date(2026, 11, 23)
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+FEASIBLE = ["fcr", "csat"]
+INFEASIBLE = ["aht"]
+ALL = FEASIBLE + INFEASIBLE
+
+
+def load_example(name: str) -> Plan:
+    from backplan.io import load_plan
+
+    return load_plan(EXAMPLES / f"{name}.yaml")
+
+
+@pytest.fixture(scope="module", params=ALL)
+def example(request: pytest.FixtureRequest) -> tuple[str, Plan, Schedule]:
+    plan = load_example(request.param)
+    return request.param, plan, schedule_plan(plan, today=TODAY)
+
+
+def is_working_day(plan: Plan, day: dt.date) -> bool:
+    return WEEKDAY_NAMES[day.weekday()] in plan.calendar.workdays and (
+        day not in plan.calendar.holidays
+    )
+
+
+def working_days_between(plan: Plan, first: dt.date, last: dt.date) -> int:
+    """Working days after ``first`` up to and including ``last`` (``first < last``)."""
+    days = (first + dt.timedelta(n) for n in range(1, (last - first).days + 1))
+    return sum(is_working_day(plan, day) for day in days)
+
+
+def predecessor_actions(plan: Plan, action_id: str) -> Iterator[tuple[str, int]]:
+    """(predecessor action id, required lag) for the scheduled action ``action_id``.
+
+    Follows ``after`` through milestones (their member actions) and a milestone's own ``after``.
+    Won't actions are skipped here: their dependencies are checked by the scheduler's own tests.
+    """
+    actions = {a.id: a for a in plan.actions}
+    milestones = {m.id: m for m in plan.milestones}
+
+    def members(item: str) -> list[str]:
+        if item in actions:
+            return [item]
+        return [a.id for a in plan.actions if a.milestone == item]
+
+    action = actions[action_id]
+    for before in action.after:
+        for pred in members(before):
+            yield pred, action.lag
+    if action.milestone is not None:
+        for before in milestones[action.milestone].after:
+            for pred in members(before):
+                yield pred, 0
+
+
+# --- what the examples are -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_example_is_a_realistic_plan(name: str) -> None:
+    plan = load_example(name)
+    assert 15 <= len(plan.actions) <= 40
+    assert len(plan.milestones) >= 3
+    assert all(m.due is not None for m in plan.milestones)
+    assert any(m.after for m in plan.milestones)
+    assert any(a.lag > 0 for a in plan.actions)
+    assert any(a.not_before is not None for a in plan.actions)
+    assert any(a.not_after is not None for a in plan.actions)
+    assert {a.priority for a in plan.actions} >= {"must", "should", "could", "wont"}
+    assert all(a.owner and a.title for a in plan.actions)
+    assert plan.calendar.holidays, "a holiday calendar is part of the example"
+    kr = plan.goal.key_results[0]
+    assert kr.metric == name
+    assert kr.metric in METRICS
+    assert kr.baseline_date is not None
+    assert kr.baseline_date <= TODAY
+
+
+def test_aht_example_reads_clock_times_as_seconds() -> None:
+    kr = load_example("aht").goal.key_results[0]
+    assert (kr.baseline, kr.target) == (420.0, 360.0)
+
+
+# --- feasibility ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", FEASIBLE)
+def test_feasible_examples_fit_with_a_little_slack(name: str) -> None:
+    plan = load_example(name)
+    schedule = schedule_plan(plan, today=TODAY)
+    assert schedule.feasible
+    assert not schedule.errors
+    assert schedule.min_slack is not None
+    assert 2 <= schedule.min_slack <= 10
+    assert all(a.slack >= 0 for a in schedule.actions)
+    assert schedule.earliest_completion is not None
+    assert schedule.earliest_completion <= plan.goal.due
+    assert all(m.earliest_date <= m.due for m in schedule.milestones if m.due is not None)
+
+
+def test_aht_example_is_a_handful_of_working_days_short() -> None:
+    plan = load_example("aht")
+    schedule = schedule_plan(plan, today=TODAY)
+    assert not schedule.feasible
+    assert schedule.min_slack is not None
+    assert -8 <= schedule.min_slack <= -3
+    shortfall = -schedule.min_slack
+
+    late = [f for f in schedule.flags if f.code == "late-start"]
+    assert len(late) == 1, "a late chain reads as one problem"
+    (flag,) = late
+    assert flag.severity == "error"
+    assert flag.shortfall_days == shortfall
+    assert flag.chain
+    assert schedule.action(flag.chain[0]).earliest_start == TODAY
+    assert all(schedule.action(i).slack == schedule.min_slack for i in flag.chain)
+    # The fixes say when the goal could be met instead, and one buys the whole shortfall.
+    assert schedule.earliest_completion is not None
+    assert schedule.earliest_completion > plan.goal.due
+    assert any(fix.date == schedule.earliest_completion for fix in flag.fixes)
+    assert any(fix.days == shortfall for fix in flag.fixes)
+
+    final = next(m for m in plan.milestones if m.due == plan.goal.due)
+    assert any(
+        f.code == "milestone-late" and f.subject == final.id and f.severity == "error"
+        for f in schedule.flags
+    )
+
+
+def test_aht_example_warns_about_a_dependency_on_a_wont_action() -> None:
+    plan = load_example("aht")
+    schedule = schedule_plan(plan, today=TODAY)
+    wont = {a.id for a in plan.actions if a.priority == "wont"}
+    dependants = {a.id for a in plan.actions if wont & set(a.after) and a.id not in wont}
+    assert dependants
+    warned = {f.subject for f in schedule.flags if f.code == "depends-on-wont"}
+    assert warned == dependants
+    assert all(f.severity == "warning" for f in schedule.flags if f.code == "depends-on-wont")
+
+
+# --- every example: calendar, constraints, won't actions ------------------------------------
+
+
+def test_every_date_is_a_working_day(example: tuple[str, Plan, Schedule]) -> None:
+    _, plan, schedule = example
+    for a in schedule.actions:
+        for field in ("start", "finish", "earliest_start", "earliest_finish"):
+            day = getattr(a, field)
+            assert is_working_day(plan, day), f"{a.id}.{field} = {day} is not a working day"
+    for m in schedule.milestones:
+        assert is_working_day(plan, m.date), f"milestone {m.id} on {m.date}"
+        assert is_working_day(plan, m.earliest_date), f"milestone {m.id} earliest {m.earliest_date}"
+
+
+def test_wont_actions_are_unscheduled(example: tuple[str, Plan, Schedule]) -> None:
+    _, plan, schedule = example
+    wont = {a.id for a in plan.actions if a.priority == "wont"}
+    scheduled = {a.id for a in schedule.actions}
+    assert wont
+    assert set(schedule.unscheduled) == wont
+    assert not scheduled & wont
+    assert scheduled | wont == {a.id for a in plan.actions}
+
+
+def test_schedule_honours_durations_caps_and_windows(example: tuple[str, Plan, Schedule]) -> None:
+    _, plan, schedule = example
+    actions = {a.id: a for a in plan.actions}
+    milestone_due = {m.id: m.due for m in plan.milestones}
+    for s in schedule.actions:
+        a = actions[s.id]
+        assert working_days_between(plan, s.start, s.finish) == a.duration - 1
+        assert working_days_between(plan, s.earliest_start, s.earliest_finish) == a.duration - 1
+        assert s.finish <= plan.goal.due
+        if a.milestone is not None and milestone_due[a.milestone] is not None:
+            assert s.finish <= milestone_due[a.milestone]
+        if a.not_after is not None:
+            assert s.finish <= a.not_after
+        if a.not_before is not None:
+            assert s.earliest_start >= a.not_before
+        assert s.earliest_start >= TODAY
+
+
+def test_schedule_honours_dependencies_and_lags(example: tuple[str, Plan, Schedule]) -> None:
+    _, plan, schedule = example
+    dated = {a.id: a for a in schedule.actions}
+    for s in schedule.actions:
+        for pred, lag in predecessor_actions(plan, s.id):
+            if pred not in dated:  # a won't action
+                continue
+            p = dated[pred]
+            assert p.finish < s.start, f"{pred} -> {s.id}"
+            assert working_days_between(plan, p.finish, s.start) >= lag + 1, f"{pred} -> {s.id}"
+            assert p.earliest_finish < s.earliest_start, f"{pred} -> {s.id}"
+            gap = working_days_between(plan, p.earliest_finish, s.earliest_start)
+            assert gap >= lag + 1, f"{pred} -> {s.id}"
+
+
+def test_critical_actions_have_the_least_slack(example: tuple[str, Plan, Schedule]) -> None:
+    _, _, schedule = example
+    least = min(a.slack for a in schedule.actions)
+    assert schedule.min_slack == least
+    assert {a.id for a in schedule.actions if a.critical} == {
+        a.id for a in schedule.actions if a.slack == least
+    }
+    assert schedule.critical_path
+    assert all(schedule.action(i).critical for i in schedule.critical_path)
