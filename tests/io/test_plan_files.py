@@ -261,7 +261,7 @@ def test_undecodable_bytes_name_offset_and_line(tmp_path: Path) -> None:
     assert problem.code == "encoding"
     assert problem.line == 3
     assert "0xe9" in problem.message
-    assert "offset 24" in problem.message
+    assert "offset 26" in problem.message
     assert "UTF-8" in problem.hint
 
 

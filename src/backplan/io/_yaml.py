@@ -237,7 +237,7 @@ class _Walker:
         self._sizes: dict[int, int] = {}
         self._open: set[int] = set()
         self._root: Loc | None = None
-        self._pending: list[tuple[Path, str, str, str, str, int]] = []
+        self._pending: list[tuple[Path, str, str, str, str, int, Loc | None]] = []
 
     def loc(self, node: Node, path: Path) -> Loc:
         root = self._visit(node, path)[0]
@@ -249,8 +249,10 @@ class _Walker:
                 _line(node),
                 "this looks like an alias bomb; write the values out instead of nesting aliases",
             )
-        for problem_path, code, key, message, hint, line in self._pending:
+        for problem_path, code, key, message, hint, line, mapping in self._pending:
             item, field, _ = describe(root, problem_path)
+            if not field and mapping is not None and mapping.id is not None:
+                item = mapping.id  # this very mapping, even if a later duplicate replaced it
             field = f"{field}.{key}" if field and key else field or key
             self.problems.append(Problem(code, item, field, message, hint, self._file, line))
         self.problems.sort(key=lambda p: p.line or 0)
@@ -284,7 +286,7 @@ class _Walker:
                 path, "unsafe-yaml", "",
                 f"tag {_show_tag(node.tag)!r} is not allowed in a plan file",
                 "remove the tag; plan files use plain YAML values only",
-                _line(node),
+                _line(node), None,
             ))
         loc = Loc(_line(node))
         if isinstance(node, MappingNode):
@@ -320,7 +322,7 @@ class _Walker:
                     f"key {name!r} appears twice in one mapping (lines {first} and "
                     f"{_line(key_node)})",
                     "keep one of them; YAML would silently keep only the last",
-                    _line(key_node),
+                    _line(key_node), loc,
                 ))
             keys[name] = (_line(key_node), value_loc)
             if name == "id" and isinstance(value_node, ScalarNode) and value_node.tag == _STR:

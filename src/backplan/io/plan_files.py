@@ -426,7 +426,7 @@ def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> 
 
         found = plan_problems(plan)
         if found:
-            raise PlanValidationError(_locate(found, loc, file), source=file)
+            raise PlanValidationError(_in_file_order(_locate(found, loc, file)), source=file)
     return plan
 
 

@@ -1,0 +1,47 @@
+"""The ``backplan`` command: parse arguments, call the public API, print. No logic of its own.
+
+Each command lives in its own module here with ``register(commands)`` adding its subparser and
+setting ``run``. Exit codes: 0 success (feasible or not), 1 with ``--strict`` when the plan is
+infeasible, 2 bad input (the problems are printed, one per line, without a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+
+import backplan
+from backplan.cli import _schedule
+from backplan.cli._common import EXIT_BAD_INPUT, EXIT_OK, report
+from backplan.errors import BackplanError
+
+__all__ = ["main"]
+
+#: Modules whose ``register(commands)`` adds a command, in ``--help`` order.
+COMMANDS = (_schedule,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command registered."""
+    parser = argparse.ArgumentParser(
+        prog="backplan",
+        description="Backward goal-setting: work back from a target date to dated actions.",
+    )
+    parser.add_argument("--version", action="version", version=f"backplan {backplan.__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except BackplanError as error:
+        report(error)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,80 @@
+"""``backplan schedule`` and ``backplan validate``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import backplan
+from backplan.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    add_command,
+    iso_date,
+    resolve_today,
+    use_color,
+)
+from backplan.errors import PlanError
+
+__all__ = ["register"]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``schedule`` and ``validate``."""
+    schedule = add_command(
+        commands, "schedule",
+        help="schedule a plan backward from its due date and flag what cannot be met",
+        examples="  backplan schedule examples/fcr.yaml\n"
+                 "  backplan schedule examples/aht.yaml --today 2026-11-23 --format json\n"
+                 "  backplan schedule plan.yaml --strict   # exit 1 when the timeline cannot be met",
+    )
+    schedule.add_argument("plan", help="plan file (YAML or JSON)")
+    schedule.add_argument("--today", type=iso_date, default=None,
+                          help="plan from this date (YYYY-MM-DD); default: the current date")
+    schedule.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                          help="output format (default: table)")
+    schedule.add_argument("--strict", action="store_true",
+                          help="exit 1 when the plan is infeasible")
+    schedule.set_defaults(run=run_schedule)
+
+    validate = add_command(
+        commands, "validate", help="check a plan file and list every problem",
+        examples="  backplan validate examples/fcr.yaml\n"
+                 "  backplan validate plan.yaml --format json",
+    )
+    validate.add_argument("plan", help="plan file (YAML or JSON)")
+    validate.add_argument("--format", choices=("text", "json"), default="text",
+                          help="output format (default: text)")
+    validate.set_defaults(run=run_validate)
+
+
+def run_schedule(args: argparse.Namespace) -> int:
+    """Schedule the plan and print it; exit 1 with ``--strict`` when infeasible."""
+    plan = backplan.load_plan(args.plan)
+    schedule = backplan.schedule_plan(plan, today=resolve_today(args.today))
+    if args.format == "json":
+        print(schedule.to_json())
+    elif args.format == "csv":
+        sys.stdout.write(backplan.to_csv(schedule))
+    else:
+        print(backplan.format_table(schedule, color=use_color()))
+    return EXIT_INFEASIBLE if args.strict and not schedule.feasible else EXIT_OK
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Load and check the plan; list every problem."""
+    try:
+        plan = backplan.load_plan(args.plan)
+    except PlanError as error:
+        if args.format != "json":
+            raise
+        print(json.dumps({"valid": False, "problems": [p.to_dict() for p in error.problems]},
+                         indent=2))
+        return EXIT_BAD_INPUT
+    if args.format == "json":
+        print(json.dumps({"valid": True, "problems": []}, indent=2))
+    else:
+        print(f"{args.plan}: valid ({plan})")
+    return EXIT_OK
