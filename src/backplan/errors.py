@@ -5,7 +5,8 @@
     BackplanError
     ├── PlanError (also ValueError)            a plan that cannot be used; ``.problems``
     │   ├── PlanFileError                      the file cannot be read or parsed
-    │   └── PlanValidationError                the content breaks the schema or the rules
+    │   ├── PlanValidationError                the content breaks the schema or the rules
+    │   └── CheckInError                       check-ins cannot be read or do not fit the plan
     ├── InfeasibleScheduleError (also ValueError)   ``Schedule.raise_if_infeasible()``
     ├── ScheduleRangeError (also ValueError)   dates fall outside year 1..9999
     └── MissingExtraError (also ImportError)   an optional extra is not installed
@@ -31,6 +32,7 @@ from typing import Any
 __all__ = [
     "PROBLEM_CODES",
     "BackplanError",
+    "CheckInError",
     "InfeasibleScheduleError",
     "MissingExtraError",
     "PlanError",
@@ -137,6 +139,10 @@ class PlanFileError(PlanError):
 
 class PlanValidationError(PlanError):
     """The plan parses but breaks the schema or the planning rules."""
+
+
+class CheckInError(PlanError):
+    """Check-ins (a CSV file, a DataFrame, a list) cannot be read or do not fit the plan."""
 
 
 class InfeasibleScheduleError(BackplanError, ValueError):

@@ -22,9 +22,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from backplan.errors import PlanValidationError, Problem
+from backplan.graph.order import CycleError, topological_order
 from backplan.models import Plan
 
-__all__ = ["dependency_edges", "plan_problems", "validate_plan"]
+__all__ = [
+    "cycle_problems", "dependency_edges", "plan_problems", "reference_problems", "validate_plan",
+]
 
 #: An edge of the dependency graph: (before, after, why) where ``why`` explains induced edges.
 Edge = tuple[str, str, str]
@@ -45,14 +48,34 @@ def validate_plan(plan: Plan) -> None:
 
 def plan_problems(plan: Plan) -> list[Problem]:
     """Every cross-reference problem in ``plan``, in file order (empty when the plan is sound)."""
-    problems = _duplicate_ids(plan)
+    problems = reference_problems(plan)
+    if not problems:
+        problems = cycle_problems(plan)
+    return problems
+
+
+def reference_problems(plan: Plan) -> list[Problem]:
+    """Duplicate ids, unknown ids and self-references (everything but cycles)."""
     kinds: dict[str, str] = {}
     for kind, item_id in plan.iter_ids():
         kinds.setdefault(item_id, kind)
-    problems += _reference_problems(plan, kinds)
-    if not problems:
-        problems += _cycle_problems(dependency_edges(plan))
-    return problems
+    targets = kinds.keys() - {plan.goal.id}
+    milestones = {m.id for m in plan.milestones}
+    count = 1 + len(plan.milestones) + len(plan.actions)
+    # Fast path: one pass with set operations; the detailed pass runs only if something is off.
+    sound = len(kinds) == count and all(
+        item.id not in item.after and targets.issuperset(item.after)
+        for items in (plan.milestones, plan.actions) for item in items
+    ) and all(a.milestone is None or a.milestone in milestones for a in plan.actions)
+    risks = _risk_problems(plan, kinds) if plan.risks else []
+    if sound:
+        return risks
+    return _duplicate_ids(plan) + _reference_problems(plan, kinds) + risks
+
+
+def cycle_problems(plan: Plan) -> list[Problem]:
+    """One problem per group of ids whose dependencies go round in a circle."""
+    return _cycle_problems(dependency_edges(plan), [item_id for _, item_id in plan.iter_ids()])
 
 
 def dependency_edges(plan: Plan) -> list[Edge]:
@@ -85,7 +108,9 @@ def _duplicate_ids(plan: Plan) -> list[Problem]:
         if item_id in first_kind:
             problems.append(Problem(
                 "duplicate-id", item_id, "id",
-                f"{kind} id {item_id!r} is already used by a {first_kind[item_id]}",
+                f"{kind} id {item_id!r} is already used by "
+                + {"goal": "the goal", "milestone": "a milestone", "action": "an action"}[
+                    first_kind[item_id]],
                 "ids must be unique across goal, milestones and actions; rename one",
             ))
         else:
@@ -137,22 +162,20 @@ def _reference_problems(plan: Plan, kinds: dict[str, str]) -> list[Problem]:
     return problems
 
 
-def _cycle_problems(edges: list[Edge]) -> list[Problem]:
+def _cycle_problems(edges: list[Edge], ids: list[str]) -> list[Problem]:
     """One problem per strongly connected group of ids, naming one cycle in order."""
-    successors: dict[str, list[str]] = defaultdict(list)
-    indegree: dict[str, int] = defaultdict(int)
+    number: dict[str, int] = {item_id: i for i, item_id in enumerate(ids)}
     for before, after, _ in edges:
-        successors[before].append(after)
-        indegree[after] += 1
-        indegree.setdefault(before, 0)
-    ready = [n for n, d in indegree.items() if d == 0]
-    while ready:
-        node = ready.pop()
-        for nxt in successors[node]:
-            indegree[nxt] -= 1
-            if indegree[nxt] == 0:
-                ready.append(nxt)
-    if all(d == 0 for d in indegree.values()):
+        number.setdefault(before, len(number))
+        number.setdefault(after, len(number))
+    preds: list[list[int]] = [[] for _ in number]
+    for before, after, _ in edges:
+        preds[number[after]].append(number[before])
+    try:
+        topological_order(preds)
+    except CycleError:
+        pass
+    else:
         return []
 
     import networkx as nx  # only when there is a cycle to name
@@ -161,7 +184,7 @@ def _cycle_problems(edges: list[Edge]) -> list[Problem]:
     for before, after, why in edges:
         if not graph.has_edge(before, after) or not why:
             graph.add_edge(before, after, why=why)
-    order = {node: i for i, node in enumerate(indegree)}
+    order = number
     problems = []
     for component in sorted(nx.strongly_connected_components(graph), key=lambda c: min(order[n] for n in c)):
         if len(component) < 2:
@@ -176,4 +199,33 @@ def _cycle_problems(edges: list[Edge]) -> list[Problem]:
             f"dependencies go round in a circle: {' -> '.join(ids)}{because}",
             "remove one of these dependencies",
         ))
+    return problems
+
+
+def _risk_problems(plan: Plan, kinds: dict[str, str]) -> list[Problem]:
+    """Risk ids unique (and distinct from other ids); ``actions``/``mitigation`` name actions."""
+    problems: list[Problem] = []
+    action_ids = [a.id for a in plan.actions]
+    seen: set[str] = set()
+    for risk in plan.risks:
+        if risk.id in seen or risk.id in kinds:
+            other = "risk" if risk.id in seen else kinds[risk.id]
+            article = "an" if other == "action" else "a"
+            problems.append(Problem(
+                "duplicate-id", risk.id, "id",
+                f"risk id {risk.id!r} is already used by {article} {other}",
+                "ids must be unique across goal, milestones, actions and risks; rename one",
+            ))
+        seen.add(risk.id)
+        for field, refs in (("actions", risk.actions), ("mitigation", risk.mitigation)):
+            for ref in refs:
+                if kinds.get(ref) == "action":
+                    continue
+                what = f"is the {kinds[ref]}" if ref in kinds else "is not an action id"
+                problems.append(Problem(
+                    "unknown-id", risk.id, field, f"{ref!r} {what}; {field} lists action ids",
+                    _suggest(ref, action_ids) or (
+                        "leave 'actions' out for a risk to the whole plan" if field == "actions"
+                        else ""),
+                ))
     return problems

@@ -637,5 +637,16 @@ def _represent_sequence(dumper: _PlanDumper, data: Sequence[Any]) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat)
 
 
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+def _represent_str(dumper: _PlanDumper, data: str) -> yaml.Node:
+    # PyYAML may write NEL and the Unicode line/paragraph separators raw inside single quotes,
+    # where reading folds them to spaces; double quotes escape every line break exactly.
+    style = '"' if _LINE_BREAKS.search(data) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_PlanDumper.add_representer(str, _represent_str)
 _PlanDumper.add_representer(tuple, _represent_sequence)
 _PlanDumper.add_representer(list, _represent_sequence)

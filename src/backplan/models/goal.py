@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from backplan.models._types import INPUT_CONFIG, Id, PlanDate
 from backplan.models.metrics import METRICS, Direction, Metric
+from backplan.models.tracking import CheckIn
 
 __all__ = ["Goal", "KeyResult"]
 
@@ -23,6 +24,15 @@ def _clock_seconds(text: str) -> float | None:
         return None
     hours, minutes, seconds = match.groups()
     return float(int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds))
+
+
+def _checkin_seconds(item: Any) -> Any:
+    """A check-in whose value is a clock reading (``"6:45"``), with the value in seconds."""
+    if isinstance(item, dict) and isinstance(value := item.get("value"), str) and (
+        seconds := _clock_seconds(value)
+    ) is not None:
+        return {**item, "value": seconds}
+    return item
 
 
 class KeyResult(BaseModel):
@@ -50,6 +60,7 @@ class KeyResult(BaseModel):
     direction: Direction | None = None
     lower: float | None = None
     upper: float | None = None
+    checkins: tuple[CheckIn, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -76,6 +87,9 @@ class KeyResult(BaseModel):
                         {"field": field, "value": value, "unit": unit},
                     )
                 converted[field] = seconds
+        checkins = data.get("checkins")
+        if unit == "seconds" and isinstance(checkins, list | tuple):
+            converted["checkins"] = [_checkin_seconds(item) for item in checkins]
         return converted
 
     @model_validator(mode="after")
@@ -101,6 +115,29 @@ class KeyResult(BaseModel):
                         "upper": "" if metric.upper is None else f"{metric.upper:g}",
                     },
                 )
+        for checkin in self.checkins:
+            if (metric.lower is not None and checkin.value < metric.lower) or (
+                metric.upper is not None and checkin.value > metric.upper
+            ):
+                raise PydanticCustomError(
+                    "out-of-bounds",
+                    "the check-in on {day} reads {value:g}, outside {name}'s bounds "
+                    "{lower}..{upper} {unit}",
+                    {
+                        "field": "checkins", "day": checkin.date.isoformat(),
+                        "value": checkin.value, "name": metric.name, "unit": metric.unit,
+                        "lower": "" if metric.lower is None else f"{metric.lower:g}",
+                        "upper": "" if metric.upper is None else f"{metric.upper:g}",
+                    },
+                )
+        days = [checkin.date for checkin in self.checkins]
+        if len(set(days)) < len(days):
+            twice = sorted({day for day in days if days.count(day) > 1})
+            raise PydanticCustomError(
+                "invalid-value",
+                "more than one check-in on {days}; keep one value per date",
+                {"field": "checkins", "days": ", ".join(day.isoformat() for day in twice)},
+            )
         improves = self.target > self.baseline if metric.direction == "increase" else (
             self.target < self.baseline
         )
@@ -144,4 +181,6 @@ class Goal(BaseModel):
     title: str = ""
     due: PlanDate
     owner: str | None = None
+    #: The parent objective this goal serves (e.g. a company OKR), for the SMART check.
+    parent: str | None = None
     key_results: tuple[KeyResult, ...] = Field(default=())

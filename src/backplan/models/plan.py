@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from backplan.models._types import INPUT_CONFIG
 from backplan.models.calendar import Calendar
 from backplan.models.goal import Goal
+from backplan.models.risk import Risk
 from backplan.models.work import Action, Milestone
 
 __all__ = ["Plan"]
@@ -35,6 +36,8 @@ class Plan(BaseModel):
     calendar: Calendar = Field(default_factory=Calendar)
     milestones: tuple[Milestone, ...] = ()
     actions: tuple[Action, ...] = ()
+    #: The risk register (see docs/risk.md): events that may add working days.
+    risks: tuple[Risk, ...] = ()
 
     def __str__(self) -> str:
         return (

@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    ModelWrapValidatorHandler,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from backplan.models._types import INPUT_CONFIG, Id, PlanDate, Priority, WorkingDays
+from backplan.models.rhythm import PomodoroCount
+from backplan.models.risk import Estimate
+from backplan.models.tracking import ActionStatus, MetricValue, check_progress
 
 __all__ = ["Action", "Milestone"]
 
 Duration = Annotated[int, Field(strict=True, ge=1, le=3650)]
+
+
+def _check_after(value: tuple[str, ...]) -> tuple[str, ...]:
+    repeated = sorted({ref for ref in value if value.count(ref) > 1}) if len(set(value)) < len(
+        value) else []
+    if repeated:
+        raise PydanticCustomError(
+            "invalid-value", "{ids} listed more than once; list each predecessor once",
+            {"ids": ", ".join(repr(r) for r in repeated)},
+        )
+    return value
+
+
+After = Annotated[tuple[Id, ...], AfterValidator(_check_after)]
 
 
 class Milestone(BaseModel):
@@ -31,8 +56,10 @@ class Milestone(BaseModel):
     id: Id
     title: str = ""
     due: PlanDate | None = None
-    after: tuple[Id, ...] = ()
+    after: After = ()
     priority: Priority = "must"
+    #: Interim targets: the value each named key result should have reached by this milestone.
+    expect: dict[Id, MetricValue] = Field(default_factory=dict)
 
 
 class Action(BaseModel):
@@ -50,13 +77,78 @@ class Action(BaseModel):
     id: Id
     title: str = ""
     duration: Duration
-    after: tuple[Id, ...] = ()
+    #: Three-point estimate for risk simulation (see docs/risk.md). Without ``duration``, the
+    #: deterministic schedule uses ``estimate.likely`` and the plan is written back without it.
+    estimate: Estimate | None = None
+    after: After = ()
     lag: WorkingDays = 0
     milestone: Id | None = None
     not_before: PlanDate | None = None
     not_after: PlanDate | None = None
     priority: Priority = "must"
     owner: str | None = None
+    #: What kind of work this is (e.g. analysis, coaching), and the pomodoros it actually
+    #: took, for estimation accuracy per person and kind (see docs/priorities-and-rhythm.md).
+    kind: Id | None = None
+    actual_pomodoros: PomodoroCount | None = None
+    #: Expected change of each named key result once done (metric units, signed), and the
+    #: working days from the finish until it shows fully (see docs/tracking.md).
+    impact: dict[Id, MetricValue] = Field(default_factory=dict)
+    ramp: WorkingDays = 0
+    #: Progress: done actions keep their actual dates; in-progress ones run ``remaining``
+    #: working days from today.
+    status: ActionStatus = "not_started"
+    actual_start: PlanDate | None = None
+    actual_finish: PlanDate | None = None
+    remaining: Duration | None = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _duration_from_estimate(cls, data: Any, handler: ModelWrapValidatorHandler[Action]) -> Action:
+        # ``duration`` may be left out when ``estimate`` is given: it is then ``estimate.likely``,
+        # and stays out of ``model_fields_set`` so that dumping the plan does not add it.
+        derived = isinstance(data, dict) and "duration" not in data and (
+            data.get("estimate") is not None)
+        if derived:
+            estimate = data["estimate"]
+            likely = estimate.likely if isinstance(estimate, Estimate) else (
+                estimate.get("likely") if isinstance(estimate, dict) else None)
+            usable = type(likely) is int and 1 <= likely <= 3650
+            # An unusable estimate is reported on its own; 1 stands in so that it is not
+            # reported a second time as a missing duration.
+            data = {**data, "duration": likely if usable else 1}
+        action = handler(data)
+        if derived:
+            action.__pydantic_fields_set__.discard("duration")
+        return action
+
+    @model_serializer(mode="wrap")
+    def _without_derived_duration(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and self.estimate is not None and (
+                "duration" not in self.model_fields_set):
+            data.pop("duration", None)
+        return data
+
+    @model_validator(mode="after")
+    def _estimate_covers_duration(self) -> Action:
+        estimate = self.estimate
+        if estimate is not None and not (
+            estimate.optimistic <= self.duration <= estimate.pessimistic
+        ):
+            raise PydanticCustomError(
+                "contradiction",
+                "duration {d} lies outside the estimate's range {o}..{p} working days; "
+                "correct one of them, or leave duration out to plan with the likely value",
+                {"field": "duration", "d": self.duration, "o": estimate.optimistic,
+                 "p": estimate.pessimistic},
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _progress_is_consistent(self) -> Action:
+        check_progress(self.status, self.actual_start, self.actual_finish, self.remaining)
+        return self
 
     @model_validator(mode="after")
     def _window_is_open(self) -> Action:

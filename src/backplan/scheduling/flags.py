@@ -37,9 +37,10 @@ class PassResult:
     def driver(self, network: Network, i: int) -> int | None:
         """The predecessor whose finish sets node ``i``'s earliest start (None: today/not_before)."""
         start = self.earliest_start[i]
-        for p, offset in network.preds[i]:
-            if self.earliest_finish[p] + offset == start:
-                return p
+        for offset, nodes in network.pred_groups[i]:
+            for p in nodes:
+                if self.earliest_finish[p] + offset == start:
+                    return p
         return None
 
     def binding_successor(self, network: Network, i: int) -> int | None:
@@ -124,20 +125,24 @@ def _cap_phrase(plan: Plan, network: Network, capped: int, day: dt.date) -> str:
 def _late_flags(
     plan: Plan, network: Network, result: PassResult, day: Callable[[int], dt.date]
 ) -> list[Flag]:
-    ids, n_actions = network.ids, network.n_actions
-    origin = [0] * len(ids)
-    groups: dict[int, list[int]] = {}
-    for i in network.order:
+    ids, is_action = network.ids, network.is_action
+    late = [i for i in network.actions if result.slack(i) < 0]
+    if not late:
+        return []
+    origin = list(range(len(ids)))
+    for i in range(len(ids)):  # topological order: a driver's origin is known first
         driver = result.driver(network, i)
-        origin[i] = i if driver is None else origin[driver]
-        if i < n_actions and result.slack(i) < 0:
-            groups.setdefault(origin[i], []).append(i)
+        if driver is not None:
+            origin[i] = origin[driver]
+    groups: dict[int, list[int]] = {}
+    for i in sorted(late, key=lambda node: (origin[node], node)):
+        groups.setdefault(origin[i], []).append(i)
 
     flags = []
     for head, members in groups.items():
         shortfall = -result.slack(head)
         chain_nodes, capped = _chain_to_cap(network, result, head)
-        chain = tuple(ids[k] for k in chain_nodes if k < n_actions)
+        chain = tuple(ids[k] for k in chain_nodes if is_action[k])
         cap_day = day(network.cap[capped])
         # The finish the capped node could reach from today: its cap plus the shortfall.
         reachable = day(network.cap[capped] + shortfall)
@@ -180,8 +185,8 @@ def _milestone_flags(
     plan: Plan, network: Network, result: PassResult, calendar: WorkingCalendar
 ) -> list[Flag]:
     flags = []
-    n_actions, day = network.n_actions, calendar.day
-    for k, milestone in enumerate(plan.milestones, start=n_actions):
+    day = calendar.day
+    for k, milestone in zip(network.milestones, plan.milestones, strict=True):
         if milestone.due is None:
             continue
         reach, due = result.earliest_finish[k], calendar.number_on_or_before(milestone.due)
@@ -189,7 +194,7 @@ def _milestone_flags(
             continue
         shortfall = reach - due
         path = _chain_from_origin(network, result, k)
-        chain = tuple(network.ids[i] for i in path if i < n_actions)
+        chain = tuple(network.ids[i] for i in path if network.is_action[i])
         fixes = [Fix(
             "move-due", milestone.id,
             f"move milestone {milestone.id}'s due to {day(reach).isoformat()} "

@@ -1,12 +1,27 @@
 """The two CPM passes over a :class:`~backplan.scheduling.network.Network`, in working-day numbers.
 
 Forward (earliest, from today) and backward (latest, from the caps). Plain integer loops over
-lists: no networkx, no dates. ``durations`` is passed in so that risk simulation and capacity
-levelling can rerun the passes with other durations.
+lists in topological order: no networkx, no dates. ``durations`` may be given so that risk
+simulation and capacity levelling can rerun the passes with other durations.
+
+Example:
+    >>> from backplan.calendars import WorkingCalendar
+    >>> from backplan.models import Plan
+    >>> from backplan.scheduling import compile_network
+    >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-01-29"}, "actions": [
+    ...     {"id": "a", "duration": 2}, {"id": "b", "duration": 3, "after": ["a"]}]})
+    >>> calendar = WorkingCalendar()
+    >>> network = compile_network(plan, calendar)
+    >>> today = calendar.number(dt.date(2027, 1, 4))
+    >>> earliest_start, _ = forward_pass(network, today)
+    >>> latest_start, _ = backward_pass(network)
+    >>> [calendar.day(n).isoformat() for n in earliest_start + latest_start]
+    ['2027-01-04', '2027-01-06', '2027-01-25', '2027-01-27']
 """
 
 from __future__ import annotations
 
+import datetime as dt  # noqa: F401  (used by the doctest)
 from collections.abc import Sequence
 
 from backplan.scheduling.network import Network
@@ -19,17 +34,18 @@ def forward_pass(
 ) -> tuple[list[int], list[int]]:
     """Earliest start and finish numbers of every node, starting no earlier than ``today``."""
     duration = network.duration if durations is None else durations
-    preds, not_before = network.preds, network.not_before
-    n = len(preds)
+    n = len(duration)
     earliest_start = [0] * n
     earliest_finish = [0] * n
-    for i in network.order:
+    finish_of = earliest_finish.__getitem__
+    not_before = network.not_before
+    for i, groups in enumerate(network.pred_groups):
         start = today
         bound = not_before[i]
         if bound is not None and bound > start:
             start = bound
-        for p, offset in preds[i]:
-            value = earliest_finish[p] + offset
+        for offset, nodes in groups:
+            value = max(map(finish_of, nodes)) + offset
             if value > start:
                 start = value
         earliest_start[i] = start
@@ -42,16 +58,16 @@ def backward_pass(
 ) -> tuple[list[int], list[int]]:
     """Latest start and finish numbers of every node, as late as the caps and successors allow."""
     duration = network.duration if durations is None else durations
-    succs, cap = network.succs, network.cap
-    n = len(succs)
+    n = len(duration)
+    latest_finish = list(network.cap)
     latest_start = [0] * n
-    latest_finish = [0] * n
-    for i in reversed(network.order):
-        finish = cap[i]
-        for s, offset in succs[i]:
-            value = latest_start[s] - offset
-            if value < finish:
-                finish = value
-        latest_finish[i] = finish
-        latest_start[i] = finish - duration[i] + 1
+    groups_of = network.pred_groups
+    for i in range(n - 1, -1, -1):
+        start = latest_finish[i] - duration[i] + 1
+        latest_start[i] = start
+        for offset, nodes in groups_of[i]:
+            value = start - offset
+            for p in nodes:
+                if value < latest_finish[p]:
+                    latest_finish[p] = value
     return latest_start, latest_finish

@@ -1,0 +1,1084 @@
+"""Schedule risk: Monte Carlo over three-point estimates and the risk register.
+
+:func:`simulate_schedule` runs the forward pass of the compiled
+:class:`~backplan.scheduling.network.Network` many times from ``today``, each run with durations
+drawn from the actions' estimates and with each risk of the register happening or not, and
+answers "can we make the due date?" with a probability, dates at chosen confidences, the
+actions and risks that drive the answer, and the buffer needed. :func:`risk_matrix` places the
+register on a probability x impact grid without simulating.
+
+How a run is drawn (see ``docs/risk.md``):
+
+* an action with an ``estimate`` takes ``round(X)`` working days (nearest whole day, halves up),
+  where ``X`` follows the estimate's PERT or triangular distribution on
+  ``[optimistic, pessimistic]``; so ``P(duration <= k) = F(k + 1/2)``, with ``F`` the
+  distribution's CDF rounded to the nearest 1/65,536 (the grid the uniforms are drawn on).
+  An estimate with ``optimistic == pessimistic`` always takes that value, so a plan whose
+  estimates have no spread reproduces the deterministic schedule exactly;
+* an action without an estimate (or one already started or done) keeps the network's duration;
+* each risk happens with its ``probability`` (rounded to 1/2^32), independently of everything
+  else, and then adds ``impact`` working days to each action it names, or to the completion.
+
+Runs are vectorised with numpy: one array of samples per node, nodes in topological order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from backplan.calendars import WorkingCalendar
+from backplan.errors import require
+from backplan.graph import validate_plan
+from backplan.models import Plan
+from backplan.models.risk import Distribution, Estimate, Risk
+from backplan.scheduling.network import Network, compile_network
+from backplan.scheduling.passes import forward_pass
+from backplan.scheduling.result import Fix, Flag
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = [
+    "IMPACT_BANDS",
+    "PROBABILITY_BANDS",
+    "ActionRisk",
+    "Buffer",
+    "MilestoneRisk",
+    "RiskExposure",
+    "RiskMatrix",
+    "Simulation",
+    "duration_distribution",
+    "risk_matrix",
+    "simulate_schedule",
+]
+
+#: Probability levels 1..5 of the matrix: (label, lower bound inclusive).
+PROBABILITY_BANDS: tuple[tuple[str, float], ...] = (
+    ("rare", 0.0), ("unlikely", 0.1), ("possible", 0.3), ("likely", 0.5),
+    ("almost certain", 0.7),
+)
+#: Impact levels 1..5 of the matrix: (label, most working days in the level; None: no limit).
+IMPACT_BANDS: tuple[tuple[str, int | None], ...] = (
+    ("negligible", 1), ("minor", 3), ("moderate", 5), ("major", 10), ("severe", None),
+)
+
+_GRID_BITS = 16
+_GRID = 1 << _GRID_BITS  # uniforms for durations are drawn on this grid
+_RISK_GRID = 1 << 32  # and for risks on this one
+_CHUNK = 10_000  # samples per batch (fewer when the plan is large, to bound memory)
+_CELLS_PER_CHUNK = 12_000_000  # nodes x samples held at once
+_TOP = 5  # drivers named
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f}%" if value in (0.0, 1.0) or 0.01 <= value <= 0.99 else (
+        f"{100 * value:.1f}%")
+
+
+def _days(count: int) -> str:
+    return f"{count} working day" if abs(count) == 1 else f"{count} working days"
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRisk:
+    """How one action shapes the risk.
+
+    Attributes:
+        id: the action's id.
+        criticality: the share of runs in which it lies on the critical path (0..1).
+        mean_duration_days: mean working days it takes, risks included.
+        sd_duration_days: standard deviation of that, in working days.
+        driver_score: ``criticality * sd_duration_days``: the working days of spread it brings
+            to the completion date; the actions with the largest scores are the drivers.
+        distribution: how its duration was drawn (``pert``, ``triangular``) or None when fixed.
+    """
+
+    id: str
+    title: str
+    criticality: float
+    mean_duration_days: float
+    sd_duration_days: float
+    driver_score: float
+    distribution: Distribution | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The action's figures as JSON-ready data."""
+        return {
+            "id": self.id, "title": self.title, "criticality": self.criticality,
+            "mean_duration_days": self.mean_duration_days,
+            "sd_duration_days": self.sd_duration_days, "driver_score": self.driver_score,
+            "distribution": self.distribution,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RiskExposure:
+    """A risk of the register placed on the probability x impact matrix.
+
+    ``exposure_days`` is ``probability * impact``; ``score`` is ``probability_level *
+    impact_level`` (1..25) and ``rating`` is ``low`` (score up to 4), ``medium`` (up to 9) or
+    ``high``. After a simulation, ``occurred`` is the share of runs in which it happened and
+    ``probability_without`` the chance of meeting the due date in the runs where it did not
+    (what removing it would give); both are None in a matrix built without simulating.
+    """
+
+    id: str
+    title: str
+    owner: str | None
+    probability: float
+    impact_days: int
+    actions: tuple[str, ...]
+    mitigation: tuple[str, ...]
+    exposure_days: float
+    probability_level: int
+    impact_level: int
+    score: int
+    rating: Literal["low", "medium", "high"]
+    occurred: float | None = None
+    probability_without: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The risk's figures as JSON-ready data."""
+        return {
+            "id": self.id, "title": self.title, "owner": self.owner,
+            "probability": self.probability, "impact_days": self.impact_days,
+            "actions": list(self.actions), "mitigation": list(self.mitigation),
+            "exposure_days": self.exposure_days, "probability_level": self.probability_level,
+            "impact_level": self.impact_level, "score": self.score, "rating": self.rating,
+            "occurred": self.occurred, "probability_without": self.probability_without,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RiskMatrix:
+    """The probability x impact matrix of a risk register.
+
+    ``cells[p - 1][i - 1]`` lists the ids of the risks at probability level ``p`` and impact
+    level ``i`` (see :data:`PROBABILITY_BANDS` and :data:`IMPACT_BANDS`).
+
+    Example:
+        >>> from backplan import load_plan
+        >>> plan = load_plan({"goal": {"id": "g", "due": "2027-03-31"},
+        ...                   "actions": [{"id": "a", "duration": 5}],
+        ...                   "risks": [{"id": "r1", "probability": 0.4, "impact": 8}]})
+        >>> matrix = risk_matrix(plan)
+        >>> matrix.cells[2][3], matrix.risks[0].rating
+        (('r1',), 'high')
+    """
+
+    risks: tuple[RiskExposure, ...]
+    cells: tuple[tuple[tuple[str, ...], ...], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The matrix as JSON-ready data: the bands, the cells and every risk."""
+        return {
+            "probability_levels": [
+                {"level": k, "label": label, "from": low}
+                for k, (label, low) in enumerate(PROBABILITY_BANDS, start=1)
+            ],
+            "impact_levels": [
+                {"level": k, "label": label, "up_to_days": most}
+                for k, (label, most) in enumerate(IMPACT_BANDS, start=1)
+            ],
+            "cells": [[list(cell) for cell in row] for row in self.cells],
+            "risks": [risk.to_dict() for risk in self.risks],
+        }
+
+    def __str__(self) -> str:
+        if not self.risks:
+            return "no risks in the register"
+        width = max(12, *(len(", ".join(c)) for row in self.cells for c in row))
+        head = " " * 16 + " | ".join(f"{label:<{width}}" for label, _ in IMPACT_BANDS)
+        lines = ["probability \\ impact", head]
+        for level in range(len(PROBABILITY_BANDS), 0, -1):
+            label = PROBABILITY_BANDS[level - 1][0]
+            row = self.cells[level - 1]
+            lines.append(f"{label:<16}" + " | ".join(f"{', '.join(c):<{width}}" for c in row))
+        return "\n".join(line.rstrip() for line in lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Buffer:
+    """The buffer that reaches a chosen confidence of meeting the due date.
+
+    Attributes:
+        confidence: the chosen confidence (e.g. 0.8).
+        commit_date: the completion date reached in that share of runs: the date to commit to.
+        buffer_days: working days from the deterministic completion to ``commit_date``.
+        margin_days: working days from ``commit_date`` to the due date (negative: short).
+        start_earlier_days: how many working days earlier all work (today and every
+            ``not_before``) must start to meet the due date at this confidence (0 if none).
+        start_by: the latest day all work can start and still meet the due date at this
+            confidence (in the past when ``start_earlier_days > 0``).
+    """
+
+    confidence: float
+    commit_date: dt.date
+    buffer_days: int
+    margin_days: int
+    start_earlier_days: int
+    start_by: dt.date
+
+    def to_dict(self) -> dict[str, Any]:
+        """The buffer as JSON-ready data."""
+        return {
+            "confidence": self.confidence, "commit_date": _iso(self.commit_date),
+            "buffer_days": self.buffer_days, "margin_days": self.margin_days,
+            "start_earlier_days": self.start_earlier_days, "start_by": _iso(self.start_by),
+        }
+
+    def __str__(self) -> str:
+        if self.start_earlier_days:
+            tail = (f"work must start {_days(self.start_earlier_days)} earlier "
+                    f"(by {self.start_by.isoformat()}) to meet the due date")
+        else:
+            tail = f"{_days(self.margin_days)} to spare before the due date"
+        return (f"at {_pct(self.confidence)} confidence commit to {self.commit_date.isoformat()} "
+                f"(a buffer of {_days(self.buffer_days)}); {tail}")
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneRisk:
+    """When a milestone is reached across the runs, and the chance of meeting its due."""
+
+    id: str
+    due: dt.date | None
+    probability: float | None
+    p50: dt.date
+    p80: dt.date
+    p95: dt.date
+
+    def to_dict(self) -> dict[str, Any]:
+        """The milestone's figures as JSON-ready data."""
+        return {
+            "id": self.id, "due": _iso(self.due), "probability": self.probability,
+            "p50": _iso(self.p50), "p80": _iso(self.p80), "p95": _iso(self.p95),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    """The result of :func:`simulate_schedule`: the chance of meeting the due date, and why.
+
+    Attributes:
+        probability: share of runs that complete by the goal's due date.
+        deterministic_completion: the earliest completion with the planned durations and no
+            risks (as :func:`backplan.schedule_plan` computes it).
+        p50, p80, p95: completion dates reached in 50, 80 and 95 % of the runs.
+        completion_cdf: each completion date seen and the share of runs complete by it.
+        actions: per scheduled action, in plan order: criticality, spread, driver score.
+        drivers: ids of the actions that drive the risk most (largest driver scores first).
+        risk_drivers: ids of the risks whose removal would raise the probability most.
+        buffer: the buffer for ``confidence``.
+        matrix: the probability x impact matrix, with simulated figures per risk.
+        milestones: per milestone, the dates reached and the chance of meeting its due.
+        flags: ``low-confidence`` when ``probability < threshold``.
+        scheduler: ``network`` (precedence only) or ``levelled``.
+    """
+
+    goal: str
+    goal_title: str
+    due: dt.date
+    today: dt.date
+    samples: int
+    seed: int
+    distribution: Distribution
+    confidence: float
+    threshold: float
+    scheduler: str
+    probability: float
+    deterministic_completion: dt.date | None
+    p50: dt.date | None
+    p80: dt.date | None
+    p95: dt.date | None
+    completion_cdf: tuple[tuple[dt.date, float], ...]
+    actions: tuple[ActionRisk, ...]
+    drivers: tuple[str, ...]
+    risk_drivers: tuple[str, ...]
+    buffer: Buffer | None
+    matrix: RiskMatrix
+    milestones: tuple[MilestoneRisk, ...]
+    flags: tuple[Flag, ...]
+
+    def action(self, action_id: str) -> ActionRisk:
+        """The figures of the action with this id (KeyError naming it when there is none)."""
+        for action in self.actions:
+            if action.id == action_id:
+                return action
+        raise KeyError(f"no scheduled action {action_id!r}")
+
+    def probability_by(self, day: dt.date) -> float:
+        """The share of runs complete on or before ``day``."""
+        share = 0.0
+        for date, cumulative in self.completion_cdf:
+            if date > day:
+                break
+            share = cumulative
+        return share
+
+    def to_dict(self) -> dict[str, Any]:
+        """The simulation as JSON-ready data (the CLI's ``--format json``)."""
+        return {
+            "goal": self.goal, "goal_title": self.goal_title, "due": _iso(self.due),
+            "today": _iso(self.today), "samples": self.samples, "seed": self.seed,
+            "distribution": self.distribution, "scheduler": self.scheduler,
+            "confidence": self.confidence, "threshold": self.threshold,
+            "probability": self.probability,
+            "deterministic_completion": _iso(self.deterministic_completion),
+            "p50": _iso(self.p50), "p80": _iso(self.p80), "p95": _iso(self.p95),
+            "buffer": None if self.buffer is None else self.buffer.to_dict(),
+            "drivers": list(self.drivers), "risk_drivers": list(self.risk_drivers),
+            "actions": [action.to_dict() for action in self.actions],
+            "milestones": [milestone.to_dict() for milestone in self.milestones],
+            "matrix": self.matrix.to_dict(),
+            "completion_cdf": [[day.isoformat(), share] for day, share in self.completion_cdf],
+            "flags": [flag.to_dict() for flag in self.flags],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def _driver_rows(self) -> list[ActionRisk]:
+        by_id = {a.id: a for a in self.actions}
+        return [by_id[i] for i in self.drivers]
+
+    def __str__(self) -> str:
+        lines = [
+            f"Goal {self.goal!r} due {self.due.isoformat()} from {self.today.isoformat()}: "
+            f"{_pct(self.probability)} chance of meeting the due date "
+            f"({self.samples:,} runs, seed {self.seed}, {self.distribution}, {self.scheduler})",
+            f"  completion: deterministic {_iso(self.deterministic_completion) or '-'}, "
+            f"P50 {_iso(self.p50) or '-'}, P80 {_iso(self.p80) or '-'}, "
+            f"P95 {_iso(self.p95) or '-'}",
+        ]
+        if self.buffer is not None:
+            lines.append(f"  buffer: {self.buffer}")
+        rows = self._driver_rows()
+        if rows:
+            lines.append("  drivers (criticality x spread):")
+            lines.extend(
+                f"    {a.id:<24} on the critical path in {_pct(a.criticality):>4} of runs, "
+                f"{a.mean_duration_days:.1f} +/- {a.sd_duration_days:.1f} working days"
+                for a in rows
+            )
+        simulated = {r.id: r for r in self.matrix.risks}
+        for risk_id in self.risk_drivers:
+            r = simulated[risk_id]
+            lines.append(
+                f"  risk {r.id}: happened in {_pct(r.occurred or 0.0)} of runs; without it "
+                f"{_pct(r.probability_without or 0.0)} chance"
+            )
+        for m in self.milestones:
+            if m.probability is not None and m.due is not None:
+                lines.append(f"  milestone {m.id}: {_pct(m.probability)} chance of meeting its "
+                             f"due {m.due.isoformat()} (P80 {m.p80.isoformat()})")
+        if self.matrix.risks:
+            lines.append("  risk matrix:")
+            lines.extend("    " + line for line in str(self.matrix).splitlines())
+        for flag in self.flags:
+            lines.append(f"  {flag.severity}: [{flag.code}] {flag.subject}: {flag.message}")
+            lines.extend(f"    fix: {fix}" for fix in flag.fixes)
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"<Simulation {self.goal!r} due={self.due.isoformat()} "
+                f"probability={self.probability:.3f} samples={self.samples}>")
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = "".join(
+            f"<tr><td>{esc(a.id)}</td><td style='text-align:right'>{_pct(a.criticality)}</td>"
+            f"<td style='text-align:right'>{a.mean_duration_days:.1f}</td>"
+            f"<td style='text-align:right'>{a.sd_duration_days:.1f}</td></tr>"
+            for a in self._driver_rows()
+        )
+        flags = "".join(f"<li><b>{esc(f.code)}</b> {esc(f.message)}</li>" for f in self.flags)
+        return (
+            f"<div><p>Goal <b>{esc(self.goal)}</b> due {self.due}: "
+            f"<b>{_pct(self.probability)}</b> chance ({self.samples:,} runs). "
+            f"P50 {_iso(self.p50)}, P80 {_iso(self.p80)}, P95 {_iso(self.p95)}.</p>"
+            + (f"<p>{esc(str(self.buffer))}</p>" if self.buffer else "")
+            + ("<table><thead><tr><th>driver</th><th>criticality</th><th>mean days</th>"
+               f"<th>sd days</th></tr></thead><tbody>{rows}</tbody></table>" if rows else "")
+            + (f"<ul>{flags}</ul>" if flags else "")
+            + "</div>"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Distributions
+
+
+def _beta_cdf(x: list[float], a: list[float], b: list[float]) -> list[float]:
+    """Regularized incomplete beta ``I_x(a, b)`` for ``0 <= x <= 1`` and ``a, b >= 1``.
+
+    The continued fraction of Numerical Recipes (modified Lentz), evaluated on whichever side
+    converges fast, to about 1e-15.
+    """
+    out = []
+    for xi, ai, bi in zip(x, a, b, strict=True):
+        if xi <= 0.0:
+            out.append(0.0)
+            continue
+        if xi >= 1.0:
+            out.append(1.0)
+            continue
+        front = math.exp(
+            math.lgamma(ai + bi) - math.lgamma(ai) - math.lgamma(bi)
+            + ai * math.log(xi) + bi * math.log1p(-xi)
+        )
+        if xi < (ai + 1.0) / (ai + bi + 2.0):
+            out.append(front * _beta_fraction(ai, bi, xi) / ai)
+        else:
+            out.append(1.0 - front * _beta_fraction(bi, ai, 1.0 - xi) / bi)
+    return out
+
+
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    tiny = 1e-300
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 500):
+        m2 = 2 * m
+        for aa in (m * (b - m) * x / ((qam + m2) * (a + m2)),
+                   -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):
+            d = 1.0 + aa * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + aa / c
+            c = c if abs(c) > tiny else tiny
+            step = d * c
+            h *= step
+        if abs(step - 1.0) < 1e-16:
+            break
+    return h
+
+
+def _continuous_cdf(estimate: Estimate, distribution: Distribution, points: list[float]) -> list[float]:
+    """The CDF of the estimate's continuous distribution at ``points``."""
+    low, mode, high = estimate.optimistic, estimate.likely, estimate.pessimistic
+    span = high - low
+    if distribution == "triangular":
+        out = []
+        for x in points:
+            if x <= low:
+                out.append(0.0)
+            elif x >= high:
+                out.append(1.0)
+            elif x <= mode:
+                out.append((x - low) ** 2 / (span * (mode - low)))
+            else:
+                out.append(1.0 - (high - x) ** 2 / (span * (high - mode)))
+        return out
+    alpha = 1.0 + 4.0 * (mode - low) / span
+    beta = 1.0 + 4.0 * (high - mode) / span
+    return _beta_cdf([(x - low) / span for x in points], [alpha] * len(points),
+                     [beta] * len(points))
+
+
+def duration_distribution(
+    estimate: Estimate, distribution: Distribution = "pert"
+) -> tuple[tuple[int, float], ...]:
+    """The whole working days an estimate takes in a simulation, with their probabilities.
+
+    The duration is ``round(X)`` (halves up) with ``X`` drawn from the estimate's own
+    ``distribution`` or, when it names none, from ``distribution``; the probabilities are
+    multiples of 1/65,536 (the grid the simulation draws on).
+
+    Example:
+        >>> from backplan.models import Estimate
+        >>> table = duration_distribution(Estimate(optimistic=2, likely=3, pessimistic=4),
+        ...                               "triangular")
+        >>> [(days, round(p, 4)) for days, p in table]
+        [(2, 0.125), (3, 0.75), (4, 0.125)]
+    """
+    values, counts = _grid_counts(estimate, estimate.distribution or distribution)
+    return tuple((v, c / _GRID) for v, c in zip(values, counts, strict=True))
+
+
+def _grid_counts(estimate: Estimate, distribution: Distribution) -> tuple[list[int], list[int]]:
+    """Values ``optimistic..pessimistic`` and how many of the 65,536 grid points give each."""
+    low, high = estimate.optimistic, estimate.pessimistic
+    if low == high:
+        return [low], [_GRID]
+    cdf = _continuous_cdf(estimate, distribution, [k + 0.5 for k in range(low, high)])
+    thresholds = [min(_GRID, max(0, round(f * _GRID))) for f in cdf] + [_GRID]
+    counts, before = [], 0
+    for t in thresholds:
+        t = max(t, before)
+        counts.append(t - before)
+        before = t
+    return list(range(low, high + 1)), counts
+
+
+# --------------------------------------------------------------------------------------------
+# The matrix
+
+
+def _probability_level(probability: float) -> int:
+    level = 1
+    for k, (_, low) in enumerate(PROBABILITY_BANDS, start=1):
+        if probability >= low:
+            level = k
+    return level
+
+
+def _impact_level(days: int) -> int:
+    for k, (_, most) in enumerate(IMPACT_BANDS, start=1):
+        if most is None or days <= most:
+            return k
+    return len(IMPACT_BANDS)
+
+
+def _exposure(
+    risk: Risk, occurred: float | None = None, without: float | None = None
+) -> RiskExposure:
+    p_level, i_level = _probability_level(risk.probability), _impact_level(risk.impact)
+    score = p_level * i_level
+    rating: Literal["low", "medium", "high"] = (
+        "low" if score <= 4 else "medium" if score <= 9 else "high")
+    return RiskExposure(
+        risk.id, risk.title, risk.owner, risk.probability, risk.impact, risk.actions,
+        risk.mitigation, risk.probability * risk.impact, p_level, i_level, score, rating,
+        occurred, without,
+    )
+
+
+def _matrix(exposures: Sequence[RiskExposure]) -> RiskMatrix:
+    cells = [[[] for _ in IMPACT_BANDS] for _ in PROBABILITY_BANDS]  # type: list[list[list[str]]]
+    for e in exposures:
+        cells[e.probability_level - 1][e.impact_level - 1].append(e.id)
+    return RiskMatrix(tuple(exposures),
+                      tuple(tuple(tuple(cell) for cell in row) for row in cells))
+
+
+def risk_matrix(plan: Plan) -> RiskMatrix:
+    """The plan's risk register on a 5 x 5 probability x impact matrix (no simulation).
+
+    Example:
+        >>> from backplan import load_plan
+        >>> plan = load_plan({"goal": {"id": "g", "due": "2027-03-31"},
+        ...                   "actions": [{"id": "a", "duration": 5}],
+        ...                   "risks": [{"id": "late-vendor", "probability": 0.2, "impact": 3,
+        ...                              "actions": ["a"]}]})
+        >>> r = risk_matrix(plan).risks[0]
+        >>> r.probability_level, r.impact_level, r.score, r.rating, r.exposure_days
+        (2, 2, 4, 'low', 0.6...)
+    """
+    return _matrix([_exposure(risk) for risk in plan.risks])
+
+
+# --------------------------------------------------------------------------------------------
+# Simulation
+
+
+_COUNT_LIMIT = 12  # thresholds compared one by one up to this many; a lookup table beyond
+
+
+@dataclass(frozen=True, slots=True)
+class _Sampler:
+    """How to draw ``duration - 1`` from a 16-bit uniform ``u``: ``low`` plus the number of
+    ``thresholds`` at or below ``u`` (or, for wide estimates, ``table[u]``, the same values)."""
+
+    low: int
+    thresholds: tuple[int, ...]
+    table: Any
+
+
+def _sampler(np: Any, values: list[int], counts: list[int]) -> _Sampler:
+    low = values[0] - 1
+    edges, before = [], 0
+    for c in counts[:-1]:
+        before += c
+        edges.append(before)  # u >= edge means a longer duration than this value
+    always = sum(1 for e in edges if e <= 0)
+    thresholds = tuple(e for e in edges if 0 < e < _GRID)
+    low += always
+    if not thresholds:
+        return _Sampler(low, (), None)
+    if len(thresholds) <= _COUNT_LIMIT:
+        return _Sampler(low, thresholds, None)
+    table = np.repeat(np.asarray(values, dtype=np.int32) - 1, counts)
+    return _Sampler(low, thresholds, table.astype(np.int16 if values[-1] <= 32_000 else np.int32))
+
+
+@dataclass(slots=True)
+class _Model:
+    """Everything the vectorised passes need, prepared once per simulation."""
+
+    network: Network
+    n: int
+    base: list[int]  # per node: earliest start relative to today (from not_before), >= 0
+    fixed: list[int]  # per node: duration - 1 when not sampled
+    samplers: list[_Sampler | None]  # per node: how its duration is drawn, or None (fixed)
+    extras: list[list[tuple[int, int]]]  # per node: (risk index, impact) added when it happens
+    plan_extras: list[tuple[int, int]]  # (risk index, impact) added to the completion
+    action_nodes: list[int]  # nodes of the scheduled actions, in plan order
+    is_action: list[bool]
+    moments: list[tuple[float, float]]  # per action (plan order): mean, variance of duration
+    sampled: list[Distribution | None]  # per action (plan order)
+    probabilities: list[float]  # per risk, on the grid it is drawn on
+
+
+def _prepare(
+    plan: Plan, network: Network, today_number: int, distribution: Distribution
+) -> _Model:
+    np = require("numpy", extra="risk", feature="risk simulation")
+    n = len(network.ids)
+    base = [0] * n
+    for i, bound in enumerate(network.not_before):
+        if bound is not None and bound > today_number:
+            base[i] = bound - today_number
+    fixed = [d - 1 for d in network.duration]
+    samplers: list[_Sampler | None] = [None] * n
+    cache: dict[tuple[int, int, int, str], tuple[_Sampler, float, float]] = {}
+    index = network.index
+    scheduled = [a for a in plan.actions if a.priority != "wont"]
+    moments: list[tuple[float, float]] = []
+    sampled: list[Distribution | None] = []
+    for action in scheduled:
+        node = index[action.id]
+        estimate = action.estimate
+        status = getattr(action, "status", "not_started")
+        if (estimate is None or estimate.optimistic == estimate.pessimistic
+                or status != "not_started" or network.duration[node] != action.duration):
+            if estimate is not None and estimate.optimistic == estimate.pessimistic and (
+                    status == "not_started" and network.duration[node] == action.duration):
+                fixed[node] = estimate.optimistic - 1
+            moments.append((float(fixed[node] + 1), 0.0))
+            sampled.append(None)
+            continue
+        kind = estimate.distribution or distribution
+        key = (estimate.optimistic, estimate.likely, estimate.pessimistic, kind)
+        if key not in cache:
+            values, counts = _grid_counts(estimate, kind)
+            mean = sum(v * c for v, c in zip(values, counts, strict=True)) / _GRID
+            var = sum(c * (v - mean) ** 2 for v, c in zip(values, counts, strict=True)) / _GRID
+            cache[key] = (_sampler(np, values, counts), mean, var)
+        samplers[node], mean, var = cache[key]
+        moments.append((mean, var))
+        sampled.append(kind)
+
+    extras: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    plan_extras: list[tuple[int, int]] = []
+    position = {a.id: k for k, a in enumerate(scheduled)}
+    for r, risk in enumerate(plan.risks):
+        if not risk.actions:
+            plan_extras.append((r, risk.impact))
+            continue
+        p = _quantised(risk.probability)
+        for action_id in risk.actions:
+            k = position.get(action_id)
+            if k is None or getattr(scheduled[k], "status", "not_started") == "done":
+                continue  # a wont (unscheduled) or finished action is not delayed
+            extras[index[action_id]].append((r, risk.impact))
+            mean, var = moments[k]
+            moments[k] = (mean + p * risk.impact, var + p * (1 - p) * risk.impact ** 2)
+    return _Model(
+        network=network, n=n, base=base, fixed=fixed, samplers=samplers, extras=extras,
+        plan_extras=plan_extras, action_nodes=[index[a.id] for a in scheduled],
+        is_action=list(network.is_action), moments=moments, sampled=sampled,
+        probabilities=[_quantised(risk.probability) for risk in plan.risks],
+    )
+
+
+def _quantised(probability: float) -> float:
+    return round(probability * _RISK_GRID) / _RISK_GRID
+
+
+@dataclass(slots=True)
+class _Tally:
+    """Counts accumulated over the batches."""
+
+    completion: dict[int, int]
+    critical: list[int]  # per node
+    milestone: list[dict[int, int]]  # per milestone (plan order)
+    risk_occurred: list[int]
+    risk_met_without: list[int]  # runs without the risk that met the due date
+    risk_without: list[int]
+
+
+def _histogram(np: Any, values: Any, into: dict[int, int]) -> None:
+    low = int(values.min())
+    counts = np.bincount(values - low)
+    for offset in np.flatnonzero(counts).tolist():
+        into[low + offset] = into.get(low + offset, 0) + int(counts[offset])
+
+
+def _run_batch(
+    np: Any, model: _Model, bits: Any, size: int, due: int, tally: _Tally,
+    start: Any, finish: Any, critical: Any, n_risks: int,
+) -> None:
+    """Draw ``size`` runs, pass forward, trace the critical paths back, and count."""
+    network = model.network
+    groups_of = network.pred_groups
+    # Risks first, one block of 32-bit uniforms each, then one block of 16-bit uniforms per
+    # sampled node in node order: the draws of one risk or node do not depend on the others.
+    happened = []
+    for risk_index in range(n_risks):
+        threshold = round(model.probabilities[risk_index] * _RISK_GRID)
+        draws = bits.random_raw((size + 1) // 2).view(np.uint32)[:size]
+        if threshold >= _RISK_GRID:
+            happened.append(np.ones(size, dtype=bool))
+        else:
+            happened.append(draws < threshold)
+    added: dict[tuple[int, int], Any] = {}
+
+    def extra(risk_index: int, impact: int) -> Any:
+        key = (risk_index, impact)
+        if key not in added:
+            added[key] = happened[risk_index].astype(np.int32) * np.int32(impact)
+        return added[key]
+
+    import time as _t; _T0 = _t.perf_counter()
+    completion = np.zeros(size, dtype=np.int32)
+    buffer = np.empty(size, dtype=np.int32)
+    base, fixed, samplers, extras, is_action = (
+        model.base, model.fixed, model.samplers, model.extras, model.is_action)
+    add, maximum, greater_equal = np.add, np.maximum, np.greater_equal
+    hits = np.empty(size, dtype=bool)
+    count = np.empty(size, dtype=bool)
+    hits_u8, count_u8 = hits.view(np.uint8), count.view(np.uint8)
+    words = (size + 3) // 4
+    for i in range(model.n):
+        row = start[i]
+        first = True
+        for offset, nodes in groups_of[i]:
+            target = row if first else buffer
+            if len(nodes) == 1:
+                add(finish[nodes[0]], offset, out=target)
+            else:
+                maximum(finish[nodes[0]], finish[nodes[1]], out=target)
+                for p in nodes[2:]:
+                    maximum(target, finish[p], out=target)
+                if offset:
+                    add(target, offset, out=target)
+            if not first:
+                maximum(row, buffer, out=row)
+            first = False
+        if first:
+            row.fill(base[i])
+        elif base[i]:
+            maximum(row, base[i], out=row)
+        out = finish[i]
+        sampler = samplers[i]
+        if sampler is None:
+            add(row, fixed[i], out=out)
+        else:
+            # duration - 1 = sampler.low + #{t in thresholds : t <= u}, u uniform on the grid
+            draws = bits.random_raw(words).view(np.uint16)[:size]
+            if sampler.table is not None:
+                add(row, sampler.table.take(draws), out=out)
+            else:
+                thresholds = sampler.thresholds
+                greater_equal(draws, thresholds[0], out=count)
+                for t in thresholds[1:]:
+                    greater_equal(draws, t, out=hits)
+                    add(count_u8, hits_u8, out=count_u8)
+                add(row, count_u8, out=out)
+                if sampler.low:
+                    add(out, sampler.low, out=out)
+        for risk_index, impact in extras[i]:
+            add(out, extra(risk_index, impact), out=out)
+        if is_action[i]:
+            maximum(completion, out, out=completion)
+
+    import time as _t; _t1 = _t.perf_counter(); print("forward", _t1 - _T0)
+    # Criticality: per run, the actions finishing last, then back through tight predecessors.
+    critical.fill(False)
+    for i in model.action_nodes:
+        np.equal(finish[i], completion, out=critical[i])
+    tight = np.empty(size, dtype=bool)
+    subtract, equal, logical_and, logical_or = (
+        np.subtract, np.equal, np.logical_and, np.logical_or)
+    for i in range(model.n - 1, -1, -1):
+        groups = groups_of[i]
+        if not groups:
+            continue
+        row = critical[i]
+        if not row.any():
+            continue
+        single = len(groups) == 1 and len(groups[0][1]) == 1 and not base[i]
+        if single:  # one predecessor and nothing else bounds the start: always tight
+            p = groups[0][1][0]
+            logical_or(critical[p], row, out=critical[p])
+            continue
+        for offset, nodes in groups:
+            subtract(start[i], offset, out=buffer)
+            for p in nodes:
+                equal(finish[p], buffer, out=tight)
+                logical_and(tight, row, out=tight)
+                logical_or(critical[p], tight, out=critical[p])
+    for i in model.action_nodes:
+        tally.critical[i] += int(np.count_nonzero(critical[i]))
+    print("crit", _t.perf_counter() - _t1, sum(1 for i in range(model.n) if critical[i].any()))
+
+    for risk_index, impact in model.plan_extras:
+        add(completion, extra(risk_index, impact), out=completion)
+    _histogram(np, completion, tally.completion)
+    for k, node in enumerate(network.milestones):
+        _histogram(np, finish[node], tally.milestone[k])
+    if n_risks:
+        met = completion <= due
+        for risk_index in range(n_risks):
+            occurred = happened[risk_index]
+            count = int(np.count_nonzero(occurred))
+            tally.risk_occurred[risk_index] += count
+            tally.risk_without[risk_index] += size - count
+            tally.risk_met_without[risk_index] += int(np.count_nonzero(met & ~occurred))
+
+
+def _quantile(histogram: dict[int, int], total: int, q: float) -> int:
+    """The smallest value reached in at least a share ``q`` of the runs."""
+    need = max(1, math.ceil(q * total - 1e-9))
+    running = 0
+    for value in sorted(histogram):
+        running += histogram[value]
+        if running >= need:
+            return value
+    return max(histogram)
+
+
+def _check_share(name: str, value: float, *, closed: bool) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number between 0 and 1, got {value!r}")
+    ok = 0 <= value <= 1 if closed else 0 < value < 1
+    if not ok:
+        bounds = "0 to 1" if closed else "between 0 and 1 (exclusive)"
+        raise ValueError(f"{name} must be {bounds}, got {value!r}")
+    return float(value)
+
+
+def simulate_schedule(
+    plan: Plan,
+    *,
+    today: dt.date,
+    samples: int = 10_000,
+    seed: int = 0,
+    distribution: Distribution = "pert",
+    confidence: float = 0.8,
+    threshold: float = 0.5,
+    progress: Callable[[int, int], None] | None = None,
+) -> Simulation:
+    """Simulate the plan from ``today`` many times and say how likely the due date is.
+
+    Args:
+        plan: the plan; it is validated first. Actions with an ``estimate`` vary, and so do
+            the risks of ``plan.risks``; everything else is as in :func:`backplan.schedule_plan`.
+        today: the day work starts from (library code never reads the clock).
+        samples: how many runs (at least 1).
+        seed: the seed of the random generator: the same seed gives the same result.
+        distribution: ``pert`` or ``triangular``, for estimates that do not name their own.
+        confidence: the confidence the :class:`Buffer` is computed for (0 < confidence < 1).
+        threshold: below this probability of meeting the due date, a ``low-confidence``
+            flag is raised (0..1).
+        progress: called as ``progress(done, samples)`` after each batch of runs.
+
+    Returns:
+        A frozen :class:`Simulation`.
+
+    Raises:
+        PlanValidationError: the plan's references are broken.
+        MissingExtraError: numpy is not installed (``pip install "backplan[risk]"``).
+
+    Example:
+        >>> import datetime as dt
+        >>> from backplan import load_plan
+        >>> plan = load_plan('''
+        ... goal: {id: g, due: 2027-02-26}
+        ... actions:
+        ...   - {id: survey, estimate: {optimistic: 3, likely: 5, pessimistic: 12}}
+        ...   - {id: coach, estimate: {optimistic: 5, likely: 8, pessimistic: 15}, after: [survey]}
+        ... risks:
+        ...   - {id: trainer-ill, probability: 0.2, impact: 5, actions: [coach]}
+        ... ''')
+        >>> sim = simulate_schedule(plan, today=dt.date(2027, 1, 18), samples=2000, seed=7)
+        >>> sim.deterministic_completion.isoformat(), sim.p50 >= sim.deterministic_completion
+        ('2027-02-05', True)
+        >>> 0.9 < sim.probability <= 1.0, sim.action("coach").criticality
+        (True, 1.0)
+    """
+    if isinstance(today, dt.datetime) or not isinstance(today, dt.date):
+        raise TypeError(f"today must be a datetime.date, got {today!r}")
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise ValueError(f"samples must be a whole number of runs, at least 1; got {samples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    if distribution not in ("pert", "triangular"):
+        raise ValueError(f"distribution must be 'pert' or 'triangular', got {distribution!r}")
+    confidence = _check_share("confidence", confidence, closed=False)
+    threshold = _check_share("threshold", threshold, closed=True)
+    np = require("numpy", extra="risk", feature="risk simulation")
+
+    validate_plan(plan)
+    calendar = WorkingCalendar.from_model(plan.calendar)
+    network = compile_network(plan, calendar)
+    today_number = calendar.number(today)
+    due = calendar.number_on_or_before(plan.goal.due) - today_number
+    model = _prepare(plan, network, today_number, distribution)
+    n_risks = len(plan.risks)
+
+    tally = _Tally({}, [0] * model.n, [{} for _ in network.milestones], [0] * n_risks,
+                   [0] * n_risks, [0] * n_risks)
+    bits = np.random.default_rng(seed).bit_generator
+    chunk = max(256, min(_CHUNK, _CELLS_PER_CHUNK // max(1, model.n)))
+    first = min(chunk, samples)
+    start = np.empty((model.n, first), dtype=np.int32)
+    finish = np.empty((model.n, first), dtype=np.int32)
+    critical = np.empty((model.n, first), dtype=bool)
+    done = 0
+    while done < samples:
+        size = min(chunk, samples - done)
+        _run_batch(np, model, bits, size, due, tally,
+                   start[:, :size], finish[:, :size], critical[:, :size], n_risks)
+        done += size
+        if progress is not None:
+            progress(done, samples)
+    return _assemble(plan, network, calendar, model, tally, today, today_number, due, samples,
+                     seed, distribution, confidence, threshold)
+
+
+def _assemble(
+    plan: Plan, network: Network, calendar: WorkingCalendar, model: _Model, tally: _Tally,
+    today: dt.date, today_number: int, due: int, samples: int, seed: int,
+    distribution: Distribution, confidence: float, threshold: float,
+) -> Simulation:
+    def day(offset: int) -> dt.date:
+        return calendar.day(today_number + offset)
+
+    scheduled = [a for a in plan.actions if a.priority != "wont"]
+    actions = []
+    for k, action in enumerate(scheduled):
+        mean, variance = model.moments[k]
+        sd = math.sqrt(variance)
+        share = tally.critical[model.action_nodes[k]] / samples
+        actions.append(ActionRisk(action.id, action.title, share, mean, sd, share * sd,
+                                  model.sampled[k]))
+    ranked = sorted((a for a in actions if a.driver_score > 0),
+                    key=lambda a: (-a.driver_score, -a.criticality))
+    drivers = tuple(a.id for a in ranked[:_TOP])
+
+    histogram = tally.completion if scheduled else {}
+    if histogram:
+        probability = sum(c for v, c in histogram.items() if v <= due) / samples
+        _, earliest_finish = forward_pass(network, today_number)
+        deterministic: int | None = max(earliest_finish[i] for i in model.action_nodes) - (
+            today_number)
+        p50, p80, p95 = (_quantile(histogram, samples, q) for q in (0.5, 0.8, 0.95))
+        running, cdf = 0, []
+        for value in sorted(histogram):
+            running += histogram[value]
+            cdf.append((day(value), running / samples))
+        committed = _quantile(histogram, samples, confidence)
+        margin = due - committed
+        assert deterministic is not None
+        buffer: Buffer | None = Buffer(
+            confidence, day(committed), committed - deterministic, margin, max(0, -margin),
+            day(margin),
+        )
+    else:
+        probability, deterministic, cdf, buffer = 1.0, None, [], None
+
+    exposures = []
+    for r, risk in enumerate(plan.risks):
+        without = tally.risk_without[r]
+        exposures.append(_exposure(
+            risk, tally.risk_occurred[r] / samples,
+            tally.risk_met_without[r] / without if without else None,
+        ))
+    gains = sorted(
+        ((e.probability_without - probability, e.id) for e in exposures
+         if e.probability_without is not None and e.probability_without - probability >= 0.005),
+        key=lambda pair: -pair[0],
+    )
+    risk_drivers = tuple(risk_id for _, risk_id in gains[:_TOP])
+
+    milestones = []
+    for k, milestone in enumerate(plan.milestones):
+        counts = tally.milestone[k]
+        m_due = milestone.due
+        share = None
+        if m_due is not None:
+            limit = calendar.number_on_or_before(m_due) - today_number
+            share = sum(c for v, c in counts.items() if v <= limit) / samples
+        milestones.append(MilestoneRisk(
+            milestone.id, m_due, share,
+            *(day(_quantile(counts, samples, q)) for q in (0.5, 0.8, 0.95)),
+        ))
+
+    flags: list[Flag] = []
+    if histogram and probability < threshold:
+        flags.append(_low_confidence(
+            plan, calendar, today_number, histogram, samples, due, probability, confidence,
+            threshold, [a for a in ranked[:_TOP]], [e for e in exposures if e.id in risk_drivers],
+        ))
+    return Simulation(
+        goal=plan.goal.id, goal_title=plan.goal.title, due=plan.goal.due, today=today,
+        samples=samples, seed=seed, distribution=distribution, confidence=confidence,
+        threshold=threshold, scheduler="network", probability=probability,
+        deterministic_completion=None if deterministic is None else day(deterministic),
+        p50=day(p50) if histogram else None, p80=day(p80) if histogram else None,
+        p95=day(p95) if histogram else None, completion_cdf=tuple(cdf),
+        actions=tuple(actions), drivers=drivers, risk_drivers=risk_drivers, buffer=buffer,
+        matrix=_matrix(exposures), milestones=tuple(milestones), flags=tuple(flags),
+    )
+
+
+def _low_confidence(
+    plan: Plan, calendar: WorkingCalendar, today_number: int, histogram: dict[int, int],
+    samples: int, due: int, probability: float, confidence: float, threshold: float,
+    drivers: list[ActionRisk], risks: list[RiskExposure],
+) -> Flag:
+    """The ``low-confidence`` flag: how short, what drives it, and what would fix it."""
+    goal = plan.goal
+    reach = _quantile(histogram, samples, threshold)
+    level = max(confidence, threshold)
+    target = _quantile(histogram, samples, level)
+    named = [a.id for a in drivers] + [f"risk {r.id}" for r in risks]
+    because = f"; driven by {', '.join(named)}" if named else ""
+    commit = calendar.day(today_number + target)
+    earlier = target - due
+    fixes = [
+        Fix("move-due", goal.id,
+            f"move the goal's due date to {commit.isoformat()} ({_pct(level)} of runs finish "
+            f"by then; buys {_days(earlier)})", earlier, commit),
+        Fix("start-earlier", goal.id,
+            f"start all work {_days(earlier)} earlier, by "
+            f"{calendar.day(today_number - earlier).isoformat()} ({_pct(level)} confidence)",
+            earlier, calendar.day(today_number - earlier)),
+    ]
+    fixes += [
+        Fix("reduce-uncertainty", a.id,
+            f"narrow or shorten {a.id}: on the critical path in {_pct(a.criticality)} of runs, "
+            f"{a.mean_duration_days:.1f} +/- {a.sd_duration_days:.1f} working days", 0)
+        for a in drivers[:3]
+    ]
+    fixes += [
+        Fix("mitigate-risk", r.id,
+            f"mitigate risk {r.id} ({_pct(r.probability)}, {_days(r.impact_days)}): without it "
+            f"the chance is {_pct(r.probability_without or 0.0)}", r.impact_days)
+        for r in risks[:3]
+    ]
+    return Flag(
+        "low-confidence", "warning", goal.id,
+        f"{_pct(probability)} chance of finishing by the due date {goal.due.isoformat()}, "
+        f"below the {_pct(threshold)} threshold{because}",
+        reach - due, (), tuple(a.id for a in drivers), tuple(fixes),
+    )

@@ -1,0 +1,147 @@
+"""``backplan track``, ``checkin``, ``start`` and ``done``: check-ins and progress."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import backplan
+from backplan.cli._common import EXIT_OK, add_command, iso_date, resolve_today
+
+__all__ = ["register"]
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
+    return value
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number such as 0.1, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share from 0 to 1, got {value}")
+    return value
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``track``, ``checkin``, ``start`` and ``done``."""
+    track = add_command(
+        commands, "track",
+        help="compare check-ins with each key result's glide path: status, score, forecast",
+        examples="  backplan track examples/fcr.yaml checkins.csv --today 2027-01-20\n"
+                 "  backplan track plan.yaml checkins.csv --format json\n"
+                 "  backplan track plan.yaml            # check-ins written in the plan file\n"
+                 "CSV columns: key_result,date,value[,n]  (key_result may be left out when the\n"
+                 "plan has one key result; n is the sample size of survey-based rates)",
+    )
+    track.add_argument("plan", help="plan file (YAML or JSON)")
+    track.add_argument("checkins", nargs="?", default=None,
+                       help="check-ins CSV (key_result,date,value[,n]); optional when the plan "
+                            "file holds them")
+    track.add_argument("--today", type=iso_date, default=None,
+                       help="report as of this date (YYYY-MM-DD); default: the current date")
+    track.add_argument("--format", choices=("table", "json"), default="table",
+                       help="output format (default: table)")
+    track.add_argument("--tolerance", type=_share, default=0.10,
+                       help="behind the glide path by at most this share of the distance from "
+                            "baseline to target is on track (default: 0.10)")
+    track.add_argument("--off-track", type=_share, default=0.25, dest="off_track",
+                       help="behind by more than this share is off track (default: 0.25)")
+    track.set_defaults(run=run_track)
+
+    checkin = add_command(
+        commands, "checkin",
+        help="record a key result's observed value in the plan file (comments kept)",
+        examples="  backplan checkin plan.yaml fcr-rate 73.5 --date 2027-01-15\n"
+                 "  backplan checkin plan.yaml csat 84 --date 2027-01-15 --n 120\n"
+                 "  backplan checkin plan.yaml aht 6:45 --date 2027-01-15",
+    )
+    checkin.add_argument("plan", help="plan file (YAML or JSON), edited in place")
+    checkin.add_argument("key_result", metavar="KR", help="the key result's id")
+    checkin.add_argument("value", help="the observed value (m:ss for metrics in seconds)")
+    checkin.add_argument("--date", type=iso_date, default=None,
+                         help="date of the value (YYYY-MM-DD); default: the current date")
+    checkin.add_argument("--n", type=_positive, default=None,
+                         help="sample size (e.g. surveys) behind a rate")
+    checkin.add_argument("--format", choices=("text", "json"), default="text",
+                         help="output format (default: text)")
+    checkin.set_defaults(run=run_checkin)
+
+    start = add_command(
+        commands, "start", help="mark an action in progress in the plan file",
+        examples="  backplan start plan.yaml kb-rewrite --date 2027-01-11\n"
+                 "  backplan start plan.yaml kb-rewrite --date 2027-01-11 --remaining 8",
+    )
+    start.add_argument("plan", help="plan file (YAML or JSON), edited in place")
+    start.add_argument("action", help="the action's id")
+    start.add_argument("--date", type=iso_date, default=None,
+                       help="the day it started (YYYY-MM-DD); default: the current date")
+    start.add_argument("--remaining", type=_positive, default=None,
+                       help="working days of work left, from the day it is scheduled")
+    start.add_argument("--format", choices=("text", "json"), default="text",
+                       help="output format (default: text)")
+    start.set_defaults(run=run_start)
+
+    done = add_command(
+        commands, "done", help="mark an action done in the plan file (comments kept)",
+        examples="  backplan done plan.yaml export-contacts --date 2026-12-04\n"
+                 "  backplan done plan.yaml kb-audit --date 2027-01-08 --start 2027-01-04",
+    )
+    done.add_argument("plan", help="plan file (YAML or JSON), edited in place")
+    done.add_argument("action", help="the action's id")
+    done.add_argument("--date", type=iso_date, default=None,
+                      help="the day it finished (YYYY-MM-DD); default: the current date")
+    done.add_argument("--start", type=iso_date, default=None,
+                      help="the day it started, when not recorded yet")
+    done.add_argument("--format", choices=("text", "json"), default="text",
+                      help="output format (default: text)")
+    done.set_defaults(run=run_done)
+
+
+def run_track(args: argparse.Namespace) -> int:
+    """Track the plan's key results and print the report."""
+    plan = backplan.load_plan(args.plan)
+    if args.tolerance > args.off_track:
+        raise backplan.BackplanError(
+            f"--tolerance {args.tolerance:g} is above --off-track {args.off_track:g}; "
+            "the on-track band must lie inside the at-risk one"
+        )
+    rule = backplan.StatusRule(tolerance=args.tolerance, off_track=args.off_track)
+    report = backplan.track_progress(plan, args.checkins, today=resolve_today(args.today),
+                                     rule=rule)
+    print(report.to_json() if args.format == "json" else str(report))
+    return EXIT_OK
+
+
+def _print_edit(edit: backplan.PlanEdit, output: str) -> int:
+    print(json.dumps(edit.to_dict(), indent=2) if output == "json" else str(edit))
+    return EXIT_OK
+
+
+def run_checkin(args: argparse.Namespace) -> int:
+    """Record the check-in in the plan file."""
+    edit = backplan.record_checkin(args.plan, args.key_result, args.value,
+                                   date=resolve_today(args.date), n=args.n)
+    return _print_edit(edit, args.format)
+
+
+def run_start(args: argparse.Namespace) -> int:
+    """Mark the action in progress in the plan file."""
+    edit = backplan.mark_started(args.plan, args.action, date=resolve_today(args.date),
+                                 remaining=args.remaining)
+    return _print_edit(edit, args.format)
+
+
+def run_done(args: argparse.Namespace) -> int:
+    """Mark the action done in the plan file."""
+    edit = backplan.mark_done(args.plan, args.action, date=resolve_today(args.date),
+                              start=args.start)
+    return _print_edit(edit, args.format)

@@ -1,0 +1,141 @@
+"""Scenario files (YAML or JSON): named what-if changes to a plan, read safely, with lines.
+
+See :mod:`backplan.models.scenario` for the fields. Problems name the scenario by its ``name``
+and the change by its position in ``changes`` (``changes[1].duration``), with the file's line.
+
+Example:
+    >>> scenarios = load_scenarios({"scenarios": [
+    ...     {"name": "no-tips", "changes": [{"drop": "huddle-tips"}]}]})
+    >>> [s.name for s in scenarios.scenarios]
+    ['no-tips']
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path as FilePath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from backplan.errors import PROBLEM_CODES, PlanFileError, PlanValidationError, Problem
+from backplan.io._yaml import Loc, read_yaml
+from backplan.models.scenario import Scenario, ScenarioChange, ScenarioSet
+
+__all__ = ["load_scenarios"]
+
+
+def load_scenarios(source: str | os.PathLike[str] | Mapping[str, Any]) -> ScenarioSet:
+    """Read a scenario file (YAML or JSON; JSON is YAML) or a mapping.
+
+    Raises:
+        PlanFileError: the file is missing, not UTF-8, not valid YAML, or not a mapping.
+        PlanValidationError: every problem with the scenarios, by scenario name and line.
+
+    Example:
+        >>> from backplan.errors import PlanValidationError
+        >>> try:
+        ...     load_scenarios({"scenarios": [{"name": "x", "changes": [{"dorp": "a"}]}]})
+        ... except PlanValidationError as exc:
+        ...     print(exc.problems[0])
+        x.changes[0].dorp: 'dorp' is not a field of a scenario change (did you mean 'drop'?) [unknown-field]
+    """
+    file: str | None = None
+    loc: Loc | None = None
+    if isinstance(source, Mapping):
+        data: Any = dict(source)
+    else:
+        file = os.fspath(source)
+        data, loc = read_yaml(_read_text(file), file=file)
+    if not isinstance(data, dict):
+        raise PlanFileError([Problem(
+            "not-a-mapping", "scenarios", "", f"expected a mapping with 'scenarios:', got "
+            f"{type(data).__name__}", "start the file with 'scenarios:' and a list", file,
+            loc.line if loc else None,
+        )], source=file)
+    try:
+        return ScenarioSet.model_validate(data)
+    except ValidationError as exc:
+        problems = [_problem(error, data, loc, file) for error in exc.errors()]
+        raise PlanValidationError(problems, source=file) from None
+
+
+def _read_text(path: str) -> str:
+    try:
+        raw = FilePath(path).read_bytes()
+    except OSError as exc:
+        raise PlanFileError([Problem(
+            "file-not-found", "scenarios", "", f"cannot read {path!r}: {exc.strerror or exc}",
+            "check the path and the file name", path,
+        )], source=path) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanFileError([Problem(
+            "encoding", "scenarios", "", f"byte offset {exc.start} is not valid UTF-8",
+            "save the file as UTF-8", path, raw.count(b"\n", 0, exc.start) + 1,
+        )], source=path) from None
+
+
+_NOUNS: dict[str, type[BaseModel]] = {"scenario": Scenario, "scenario change": ScenarioChange}
+
+
+def _problem(error: Any, data: Any, loc: Loc | None, file: str | None) -> Problem:
+    path: tuple[str | int, ...] = tuple(error["loc"])
+    item, field = _name(path, data)
+    line = _line(path, loc)
+    kind: str = error["type"]
+    name = str(path[-1]) if path else ""
+    if kind == "extra_forbidden":
+        noun = "a scenario change" if "changes" in path else (
+            "a scenario" if len(path) > 2 else "the scenario file")
+        model = ScenarioChange if "changes" in path else Scenario if len(path) > 2 else ScenarioSet
+        close = difflib.get_close_matches(name, list(model.model_fields), n=1, cutoff=0.6)
+        hint = (f"did you mean {close[0]!r}?" if close
+                else f"known fields: {', '.join(model.model_fields)}")
+        return Problem("unknown-field", item, field, f"{name!r} is not a field of {noun}", hint,
+                       file, line)
+    if kind == "missing":
+        return Problem("missing-field", item, field, f"{name!r} is required",
+                       f"add '{name}: ...'", file, line)
+    code = kind if kind in PROBLEM_CODES else "invalid-value"
+    message = str(error["msg"])
+    if code == "invalid-value" and kind not in PROBLEM_CODES:
+        message = f"{message}, got {error.get('input')!r}"
+    return Problem(code, item, field, message, "", file, line)
+
+
+def _name(path: Sequence[str | int], data: Any) -> tuple[str, str]:
+    """The scenario's name (or ``scenarios[k]``) and the field below it."""
+    if len(path) >= 2 and path[0] == "scenarios" and isinstance(path[1], int):
+        k = path[1]
+        entries = data.get("scenarios") if isinstance(data, dict) else None
+        entry = entries[k] if isinstance(entries, list) and k < len(entries) else None
+        name = entry.get("name") if isinstance(entry, dict) else None
+        item = name if isinstance(name, str) and name.strip() else f"scenarios[{k}]"
+        rest = path[2:]
+    else:
+        item, rest = "scenarios", path
+    field = ""
+    for part in rest:
+        field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else part)
+    return item, field
+
+
+def _line(path: Sequence[str | int], loc: Loc | None) -> int | None:
+    line = loc.line if loc is not None else None
+    for part in path:
+        if loc is None:
+            break
+        if isinstance(part, int):
+            loc = loc.items[part] if loc.items is not None and 0 <= part < len(loc.items) else None
+            if loc is not None:
+                line = loc.line
+        else:
+            entry = loc.keys.get(part) if loc.keys is not None else None
+            if entry is None:
+                break
+            line, loc = entry[0], entry[1]
+    return line

@@ -1,0 +1,81 @@
+"""Cross-reference validation: every problem named by id, with a hint; scheduling refuses them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from backplan import Plan, PlanValidationError, build_graph, plan_problems, schedule_plan
+
+
+def plan(actions: list[dict[str, Any]], milestones: list[dict[str, Any]] | None = None) -> Plan:
+    return Plan.model_validate({"goal": {"id": "goal", "due": "2027-03-31"},
+                                "milestones": milestones or [], "actions": actions})
+
+
+CASES = [
+    ([{"id": "a", "duration": 1}, {"id": "a", "duration": 2}], [], "duplicate-id", "a", "id"),
+    ([{"id": "goal", "duration": 1}], [], "duplicate-id", "goal", "id"),
+    ([{"id": "export-data", "duration": 1}, {"id": "b", "duration": 1, "after": ["export-dta"]}],
+     [], "unknown-id", "b", "after"),
+    ([{"id": "a", "duration": 1, "after": ["a"]}], [], "self-reference", "a", "after"),
+    ([{"id": "a", "duration": 1, "after": ["goal"]}], [], "unknown-id", "a", "after"),
+    ([{"id": "a", "duration": 1, "milestone": "b"}, {"id": "b", "duration": 1}], [],
+     "unknown-id", "a", "milestone"),
+    ([{"id": "a", "duration": 1, "milestone": "m-typo"}], [{"id": "m"}], "unknown-id", "a",
+     "milestone"),
+    ([{"id": "a", "duration": 1}], [{"id": "m", "after": ["m"]}], "self-reference", "m", "after"),
+]
+
+
+@pytest.mark.parametrize(("actions", "milestones", "code", "item", "field"), CASES)
+def test_each_problem_is_named_and_scheduling_refuses_it(
+    actions: list[dict[str, Any]], milestones: list[dict[str, Any]], code: str, item: str,
+    field: str,
+) -> None:
+    broken = plan(actions, milestones)
+    problems = plan_problems(broken)
+    assert [(p.code, p.item, p.field) for p in problems] == [(code, item, field)]
+    with pytest.raises(PlanValidationError) as raised:
+        schedule_plan(broken, today=dt.date(2027, 1, 4))
+    assert raised.value.codes == [code]
+
+
+def test_unknown_id_suggests_the_closest() -> None:
+    problem = plan_problems(plan([{"id": "export-data", "duration": 1},
+                                 {"id": "b", "duration": 1, "after": ["export-dta"]}]))[0]
+    assert problem.hint == "did you mean 'export-data'?"
+
+
+def test_cycle_is_listed_in_order_from_the_first_id_in_the_file() -> None:
+    broken = plan([{"id": "x", "duration": 1, "after": ["z"]},
+                   {"id": "y", "duration": 1, "after": ["x"]},
+                   {"id": "z", "duration": 1, "after": ["y"]}])
+    (problem,) = plan_problems(broken)
+    assert problem.code == "cycle"
+    assert "x -> y -> z -> x" in problem.message
+
+
+def test_cycle_through_a_milestone_after_explains_the_induced_edge() -> None:
+    broken = plan([{"id": "p", "duration": 1, "after": ["a"]},
+                   {"id": "a", "duration": 1, "milestone": "m"}],
+                  [{"id": "m", "after": ["p"]}])
+    (problem,) = plan_problems(broken)
+    assert problem.code == "cycle"
+    assert "a delivers m, which comes after p" in problem.message
+
+
+def test_two_separate_cycles_are_two_problems() -> None:
+    broken = plan([{"id": "a", "duration": 1, "after": ["b"]}, {"id": "b", "duration": 1, "after": ["a"]},
+                   {"id": "c", "duration": 1, "after": ["d"]}, {"id": "d", "duration": 1, "after": ["c"]}])
+    assert [p.item for p in plan_problems(broken)] == ["a", "c"]
+
+
+def test_build_graph_keeps_the_users_lag_over_an_induced_edge() -> None:
+    graph = build_graph(plan([{"id": "p", "duration": 1},
+                              {"id": "a", "duration": 1, "after": ["p"], "lag": 3, "milestone": "m"}],
+                             [{"id": "m", "after": ["p"]}]))
+    assert graph.edges["p", "a"] == {"lag": 3, "why": ""}
+    assert graph.edges["p", "m"]["lag"] == 0
