@@ -88,3 +88,23 @@ def plans(**kwargs: Any) -> st.SearchStrategy[Plan]:
 
 
 todays = st.integers(-10, 60).map(lambda d: START + dt.timedelta(days=d))
+
+
+@st.composite
+def checkin_series(
+    draw: st.DrawFn, *, low: float = 0.0, high: float = 100.0, start: dt.date = START,
+    max_size: int = 12,
+) -> list[dict[str, Any]]:
+    """Check-in mappings of one key result: distinct dates after ``start`` in order, values in
+    ``low..high``, some with a sample size ``n``."""
+    offsets = draw(st.lists(st.integers(1, 150), unique=True, min_size=1, max_size=max_size))
+    series = []
+    for offset in sorted(offsets):
+        item: dict[str, Any] = {
+            "date": (start + dt.timedelta(days=offset)).isoformat(),
+            "value": draw(st.floats(low, high, allow_nan=False, allow_infinity=False)),
+        }
+        if draw(st.booleans()):
+            item["n"] = draw(st.integers(1, 5000))
+        series.append(item)
+    return series

@@ -29,6 +29,8 @@ __version__ = "0.1.0"
 
 # Public name -> module that defines it. Kept sorted by module, then name.
 _EXPORTS: dict[str, str] = {
+    "BENCHMARKS": "backplan.analysis.benchmarks",
+    "Benchmark": "backplan.analysis.benchmarks",
     "DescopeProposal": "backplan.analysis.descope",
     "Descoping": "backplan.analysis.descope",
     "descope_proposals": "backplan.analysis.descope",
@@ -42,6 +44,13 @@ _EXPORTS: dict[str, str] = {
     "MoscowSummary": "backplan.analysis.moscow",
     "PriorityShare": "backplan.analysis.moscow",
     "moscow_summary": "backplan.analysis.moscow",
+    "ScenarioComparison": "backplan.analysis.scenarios",
+    "ScenarioOutcome": "backplan.analysis.scenarios",
+    "apply_scenario": "backplan.analysis.scenarios",
+    "compare_scenarios": "backplan.analysis.scenarios",
+    "LintReport": "backplan.analysis.smart",
+    "SMART_CODES": "backplan.analysis.smart",
+    "lint_plan": "backplan.analysis.smart",
     "CheckInStatus": "backplan.analysis.tracking",
     "Forecast": "backplan.analysis.tracking",
     "KeyResultTracking": "backplan.analysis.tracking",
@@ -64,8 +73,21 @@ _EXPORTS: dict[str, str] = {
     "Problem": "backplan.errors",
     "ScheduleRangeError": "backplan.errors",
     "CheckInError": "backplan.errors",
+    "KeyResultSeries": "backplan.export",
     "format_table": "backplan.export",
+    "gantt_figure": "backplan.export",
+    "gantt_plotly": "backplan.export",
+    "key_result_series": "backplan.export",
+    "plan_schema": "backplan.export",
+    "report_html": "backplan.export",
+    "schedule_schema": "backplan.export",
     "to_csv": "backplan.export",
+    "to_dataframe": "backplan.export",
+    "to_ical": "backplan.export",
+    "to_mermaid": "backplan.export",
+    "to_mspdi": "backplan.export",
+    "write_gantt": "backplan.export",
+    "write_report": "backplan.export",
     "build_graph": "backplan.graph",
     "plan_problems": "backplan.graph",
     "validate_plan": "backplan.graph",
@@ -76,6 +98,7 @@ _EXPORTS: dict[str, str] = {
     "mark_done": "backplan.io.edit",
     "mark_started": "backplan.io.edit",
     "record_checkin": "backplan.io.edit",
+    "load_scenarios": "backplan.io.scenario_files",
     "METRICS": "backplan.models",
     "Action": "backplan.models",
     "Calendar": "backplan.models",
@@ -84,6 +107,9 @@ _EXPORTS: dict[str, str] = {
     "Metric": "backplan.models",
     "Milestone": "backplan.models",
     "Plan": "backplan.models",
+    "Scenario": "backplan.models.scenario",
+    "ScenarioChange": "backplan.models.scenario",
+    "ScenarioSet": "backplan.models.scenario",
     "CheckIn": "backplan.models.tracking",
     "Fix": "backplan.scheduling",
     "Flag": "backplan.scheduling",
@@ -94,11 +120,14 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "BENCHMARKS",
     "METRICS",
     "PROBLEM_CODES",
+    "SMART_CODES",
     "Action",
     "ActionEffect",
     "BackplanError",
+    "Benchmark",
     "Calendar",
     "CheckIn",
     "CheckInError",
@@ -115,7 +144,9 @@ __all__ = [
     "InfeasibleScheduleError",
     "InterimTarget",
     "KeyResult",
+    "KeyResultSeries",
     "KeyResultTracking",
+    "LintReport",
     "Metric",
     "Milestone",
     "MilestoneDate",
@@ -128,6 +159,11 @@ __all__ = [
     "PlanValidationError",
     "PriorityShare",
     "Problem",
+    "Scenario",
+    "ScenarioChange",
+    "ScenarioComparison",
+    "ScenarioOutcome",
+    "ScenarioSet",
     "Schedule",
     "ScheduleRangeError",
     "ScheduledAction",
@@ -135,31 +171,48 @@ __all__ = [
     "TrackingReport",
     "WorkingCalendar",
     "__version__",
+    "apply_scenario",
     "build_graph",
+    "compare_scenarios",
     "descope_proposals",
     "drop_actions",
     "dump_plan",
     "format_table",
+    "gantt_figure",
+    "gantt_plotly",
     "glide_paths",
+    "key_result_series",
+    "lint_plan",
     "load_plan",
+    "load_scenarios",
     "loads_plan",
     "mark_done",
     "mark_started",
     "moscow_summary",
     "okr_score",
     "plan_problems",
+    "plan_schema",
     "progress_pct",
     "read_checkins",
     "record_checkin",
+    "report_html",
     "schedule_plan",
+    "schedule_schema",
     "status_of",
     "to_csv",
+    "to_dataframe",
+    "to_ical",
+    "to_mermaid",
+    "to_mspdi",
     "track_progress",
     "validate_plan",
     "wilson_interval",
+    "write_gantt",
+    "write_report",
 ]
 
 if TYPE_CHECKING:
+    from backplan.analysis.benchmarks import BENCHMARKS, Benchmark
     from backplan.analysis.descope import (
         DescopeProposal,
         Descoping,
@@ -175,6 +228,13 @@ if TYPE_CHECKING:
         glide_paths,
     )
     from backplan.analysis.moscow import MoscowSummary, PriorityShare, moscow_summary
+    from backplan.analysis.scenarios import (
+        ScenarioComparison,
+        ScenarioOutcome,
+        apply_scenario,
+        compare_scenarios,
+    )
+    from backplan.analysis.smart import SMART_CODES, LintReport, lint_plan
     from backplan.analysis.tracking import (
         CheckInStatus,
         Forecast,
@@ -201,10 +261,27 @@ if TYPE_CHECKING:
         Problem,
         ScheduleRangeError,
     )
-    from backplan.export import format_table, to_csv
+    from backplan.export import (
+        KeyResultSeries,
+        format_table,
+        gantt_figure,
+        gantt_plotly,
+        key_result_series,
+        plan_schema,
+        report_html,
+        schedule_schema,
+        to_csv,
+        to_dataframe,
+        to_ical,
+        to_mermaid,
+        to_mspdi,
+        write_gantt,
+        write_report,
+    )
     from backplan.graph import build_graph, plan_problems, validate_plan
     from backplan.io import dump_plan, load_plan, loads_plan
     from backplan.io.edit import PlanEdit, mark_done, mark_started, record_checkin
+    from backplan.io.scenario_files import load_scenarios
     from backplan.models import (
         METRICS,
         Action,
@@ -215,6 +292,7 @@ if TYPE_CHECKING:
         Milestone,
         Plan,
     )
+    from backplan.models.scenario import Scenario, ScenarioChange, ScenarioSet
     from backplan.models.tracking import CheckIn
     from backplan.scheduling import (
         Fix,

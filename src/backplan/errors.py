@@ -144,6 +144,13 @@ class PlanValidationError(PlanError):
 class CheckInError(PlanError):
     """Check-ins (a CSV file, a DataFrame, a list) cannot be read or do not fit the plan."""
 
+    def _summary(self) -> str:
+        count = len(self.problems)
+        head = f"{self.source}: " if self.source else ""
+        lines = [f"{head}{count} {'problem' if count == 1 else 'problems'} in the check-ins"]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        return "\n".join(lines)
+
 
 class InfeasibleScheduleError(BackplanError, ValueError):
     """Raised by ``Schedule.raise_if_infeasible()`` when the timeline cannot be met."""

@@ -47,7 +47,7 @@ Example:
     >>> [flag.code for flag in paths.flags]
     ['impact-short']
     >>> print(paths.flags[0].message)
-    planned effects add up to +7 of the +9 needed to go from 71 to 80: 2 % short
+    planned effects add up to +7 of the +9 needed to go from 71 to 80: 2 percentage points short
 """
 
 from __future__ import annotations
@@ -531,6 +531,9 @@ def _has_impact(plan: Plan, key_result: KeyResult) -> bool:
 
 
 def _units(value: float, unit: str) -> str:
+    """A difference in the metric's unit (differences of percentages are points)."""
+    if unit == "%":
+        return f"{value:g} percentage points"
     return f"{value:g} {unit}" if unit else f"{value:g}"
 
 

@@ -30,7 +30,7 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from backplan.calendars import WorkingCalendar
 from backplan.errors import require
@@ -40,10 +40,6 @@ from backplan.models.risk import Distribution, Estimate, Risk
 from backplan.scheduling.network import Network, compile_network
 from backplan.scheduling.passes import forward_pass
 from backplan.scheduling.result import Fix, Flag
-
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
 
 __all__ = [
     "IMPACT_BANDS",
@@ -75,6 +71,7 @@ _RISK_GRID = 1 << 32  # and for risks on this one
 _CHUNK = 10_000  # samples per batch (fewer when the plan is large, to bound memory)
 _CELLS_PER_CHUNK = 12_000_000  # nodes x samples held at once
 _TOP = 5  # drivers named
+_NAMED_GAIN = 0.005  # a risk is a driver when removing it raises the probability this much
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -471,7 +468,9 @@ def _beta_fraction(a: float, b: float, x: float) -> float:
     return h
 
 
-def _continuous_cdf(estimate: Estimate, distribution: Distribution, points: list[float]) -> list[float]:
+def _continuous_cdf(
+    estimate: Estimate, distribution: Distribution, points: list[float]
+) -> list[float]:
     """The CDF of the estimate's continuous distribution at ``points``."""
     low, mode, high = estimate.optimistic, estimate.likely, estimate.pessimistic
     span = high - low
@@ -631,10 +630,12 @@ class _Model:
     extras: list[list[tuple[int, int]]]  # per node: (risk index, impact) added when it happens
     plan_extras: list[tuple[int, int]]  # (risk index, impact) added to the completion
     action_nodes: list[int]  # nodes of the scheduled actions, in plan order
-    is_action: list[bool]
     moments: list[tuple[float, float]]  # per action (plan order): mean, variance of duration
     sampled: list[Distribution | None]  # per action (plan order)
     probabilities: list[float]  # per risk, on the grid it is drawn on
+    ends: list[int]  # action nodes from which no other action follows
+    is_end: list[bool]
+    always_tight: list[bool]  # one predecessor, no not_before: the start is always tight
 
 
 def _prepare(
@@ -691,11 +692,25 @@ def _prepare(
             extras[index[action_id]].append((r, risk.impact))
             mean, var = moments[k]
             moments[k] = (mean + p * risk.impact, var + p * (1 - p) * risk.impact ** 2)
+    # An action followed (directly or through milestones) by another action never finishes last.
+    action_nodes = [index[a.id] for a in scheduled]
+    is_action = network.is_action
+    leads_to_action = [False] * n
+    for i in range(n - 1, -1, -1):
+        if is_action[i] or leads_to_action[i]:
+            for _, nodes in network.pred_groups[i]:
+                for p in nodes:
+                    leads_to_action[p] = True
+    is_end = [is_action[i] and not leads_to_action[i] for i in range(n)]
     return _Model(
         network=network, n=n, base=base, fixed=fixed, samplers=samplers, extras=extras,
-        plan_extras=plan_extras, action_nodes=[index[a.id] for a in scheduled],
-        is_action=list(network.is_action), moments=moments, sampled=sampled,
+        plan_extras=plan_extras, action_nodes=action_nodes, moments=moments, sampled=sampled,
         probabilities=[_quantised(risk.probability) for risk in plan.risks],
+        ends=[i for i in action_nodes if is_end[i]], is_end=is_end,
+        always_tight=[
+            len(groups) == 1 and len(groups[0][1]) == 1 and not base[i]
+            for i, groups in enumerate(network.pred_groups)
+        ],
     )
 
 
@@ -724,44 +739,42 @@ def _histogram(np: Any, values: Any, into: dict[int, int]) -> None:
 
 def _run_batch(
     np: Any, model: _Model, bits: Any, size: int, due: int, tally: _Tally,
-    start: Any, finish: Any, critical: Any, n_risks: int,
+    start: Any, finish: Any, critical: Any,
 ) -> None:
     """Draw ``size`` runs, pass forward, trace the critical paths back, and count."""
     network = model.network
     groups_of = network.pred_groups
+    dtype = start.dtype
     # Risks first, one block of 32-bit uniforms each, then one block of 16-bit uniforms per
     # sampled node in node order: the draws of one risk or node do not depend on the others.
     happened = []
-    for risk_index in range(n_risks):
-        threshold = round(model.probabilities[risk_index] * _RISK_GRID)
+    for probability in model.probabilities:
+        threshold = round(probability * _RISK_GRID)
         draws = bits.random_raw((size + 1) // 2).view(np.uint32)[:size]
-        if threshold >= _RISK_GRID:
-            happened.append(np.ones(size, dtype=bool))
-        else:
-            happened.append(draws < threshold)
+        happened.append(np.ones(size, dtype=bool) if threshold >= _RISK_GRID
+                        else draws < threshold)
     added: dict[tuple[int, int], Any] = {}
 
     def extra(risk_index: int, impact: int) -> Any:
         key = (risk_index, impact)
         if key not in added:
-            added[key] = happened[risk_index].astype(np.int32) * np.int32(impact)
+            added[key] = happened[risk_index].astype(dtype) * dtype.type(impact)
         return added[key]
 
-    import time as _t; _T0 = _t.perf_counter()
-    completion = np.zeros(size, dtype=np.int32)
-    buffer = np.empty(size, dtype=np.int32)
-    base, fixed, samplers, extras, is_action = (
-        model.base, model.fixed, model.samplers, model.extras, model.is_action)
-    add, maximum, greater_equal = np.add, np.maximum, np.greater_equal
+    completion = np.zeros(size, dtype=dtype)
+    spare = np.empty(size, dtype=dtype)
     hits = np.empty(size, dtype=bool)
     count = np.empty(size, dtype=bool)
     hits_u8, count_u8 = hits.view(np.uint8), count.view(np.uint8)
     words = (size + 3) // 4
+    base, fixed, samplers, extras, is_end = (
+        model.base, model.fixed, model.samplers, model.extras, model.is_end)
+    add, maximum, greater_equal = np.add, np.maximum, np.greater_equal
     for i in range(model.n):
         row = start[i]
         first = True
         for offset, nodes in groups_of[i]:
-            target = row if first else buffer
+            target = row if first else spare
             if len(nodes) == 1:
                 add(finish[nodes[0]], offset, out=target)
             else:
@@ -771,7 +784,7 @@ def _run_batch(
                 if offset:
                     add(target, offset, out=target)
             if not first:
-                maximum(row, buffer, out=row)
+                maximum(row, spare, out=row)
             first = False
         if first:
             row.fill(base[i])
@@ -792,57 +805,78 @@ def _run_batch(
                 for t in thresholds[1:]:
                     greater_equal(draws, t, out=hits)
                     add(count_u8, hits_u8, out=count_u8)
-                add(row, count_u8, out=out)
+                add(row, count_u8, out=out, dtype=dtype)
                 if sampler.low:
                     add(out, sampler.low, out=out)
         for risk_index, impact in extras[i]:
             add(out, extra(risk_index, impact), out=out)
-        if is_action[i]:
+        if is_end[i]:
             maximum(completion, out, out=completion)
 
-    import time as _t; _t1 = _t.perf_counter(); print("forward", _t1 - _T0)
     # Criticality: per run, the actions finishing last, then back through tight predecessors.
-    critical.fill(False)
-    for i in model.action_nodes:
+    # Only an action from which no other action follows can finish last (``is_end``).
+    marked: set[int] = set()
+    for i in model.ends:
         np.equal(finish[i], completion, out=critical[i])
-    tight = np.empty(size, dtype=bool)
-    subtract, equal, logical_and, logical_or = (
-        np.subtract, np.equal, np.logical_and, np.logical_or)
+        marked.add(i)
+    equal, logical_and, logical_or, subtract = (
+        np.equal, np.logical_and, np.logical_or, np.subtract)
     for i in range(model.n - 1, -1, -1):
         groups = groups_of[i]
-        if not groups:
+        if not groups or i not in marked:
             continue
         row = critical[i]
         if not row.any():
             continue
-        single = len(groups) == 1 and len(groups[0][1]) == 1 and not base[i]
-        if single:  # one predecessor and nothing else bounds the start: always tight
+        if model.always_tight[i]:  # one predecessor and nothing else bounds the start
             p = groups[0][1][0]
-            logical_or(critical[p], row, out=critical[p])
+            if p in marked:
+                logical_or(critical[p], row, out=critical[p])
+            else:
+                critical[p] = row
+                marked.add(p)
             continue
         for offset, nodes in groups:
-            subtract(start[i], offset, out=buffer)
+            subtract(start[i], offset, out=spare)
             for p in nodes:
-                equal(finish[p], buffer, out=tight)
-                logical_and(tight, row, out=tight)
-                logical_or(critical[p], tight, out=critical[p])
+                if p in marked:
+                    equal(finish[p], spare, out=hits)
+                    logical_and(hits, row, out=hits)
+                    logical_or(critical[p], hits, out=critical[p])
+                else:
+                    equal(finish[p], spare, out=critical[p])
+                    logical_and(critical[p], row, out=critical[p])
+                    marked.add(p)
     for i in model.action_nodes:
-        tally.critical[i] += int(np.count_nonzero(critical[i]))
-    print("crit", _t.perf_counter() - _t1, sum(1 for i in range(model.n) if critical[i].any()))
+        if i in marked:
+            tally.critical[i] += int(np.count_nonzero(critical[i]))
 
     for risk_index, impact in model.plan_extras:
         add(completion, extra(risk_index, impact), out=completion)
     _histogram(np, completion, tally.completion)
     for k, node in enumerate(network.milestones):
         _histogram(np, finish[node], tally.milestone[k])
-    if n_risks:
-        met = completion <= due
-        for risk_index in range(n_risks):
-            occurred = happened[risk_index]
-            count = int(np.count_nonzero(occurred))
-            tally.risk_occurred[risk_index] += count
-            tally.risk_without[risk_index] += size - count
+    if happened:
+        limits = np.iinfo(dtype)
+        met = completion <= min(max(due, int(limits.min)), int(limits.max))
+        for risk_index, occurred in enumerate(happened):
+            count_occurred = int(np.count_nonzero(occurred))
+            tally.risk_occurred[risk_index] += count_occurred
+            tally.risk_without[risk_index] += size - count_occurred
             tally.risk_met_without[risk_index] += int(np.count_nonzero(met & ~occurred))
+
+
+def _longest(network: Network, model: _Model, today_number: int) -> int:
+    """An upper bound on any finish (days from today): the longest durations, every risk."""
+    longest = [
+        (fixed if sampler is None else sampler.low + len(sampler.thresholds)) + 1
+        + sum(impact for _, impact in extra)
+        for fixed, sampler, extra in zip(model.fixed, model.samplers, model.extras, strict=True)
+    ]
+    # Every start is at most the latest not_before (or today): start them all there.
+    _, finish = forward_pass(network, today_number + max(model.base, default=0), longest)
+    return max(finish, default=today_number) - today_number + sum(
+        impact for _, impact in model.plan_extras)
 
 
 def _quantile(histogram: dict[int, int], total: int, q: float) -> int:
@@ -940,14 +974,16 @@ def simulate_schedule(
     bits = np.random.default_rng(seed).bit_generator
     chunk = max(256, min(_CHUNK, _CELLS_PER_CHUNK // max(1, model.n)))
     first = min(chunk, samples)
-    start = np.empty((model.n, first), dtype=np.int32)
-    finish = np.empty((model.n, first), dtype=np.int32)
+    # Day offsets from today fit in 16 bits unless every draw at its longest could pass 32,767.
+    dtype = np.int16 if _longest(network, model, today_number) < 32_000 else np.int32
+    start = np.empty((model.n, first), dtype=dtype)
+    finish = np.empty((model.n, first), dtype=dtype)
     critical = np.empty((model.n, first), dtype=bool)
     done = 0
     while done < samples:
         size = min(chunk, samples - done)
         _run_batch(np, model, bits, size, due, tally,
-                   start[:, :size], finish[:, :size], critical[:, :size], n_risks)
+                   start[:, :size], finish[:, :size], critical[:, :size])
         done += size
         if progress is not None:
             progress(done, samples)
@@ -976,25 +1012,25 @@ def _assemble(
     drivers = tuple(a.id for a in ranked[:_TOP])
 
     histogram = tally.completion if scheduled else {}
+    probability = 1.0
+    deterministic: dt.date | None = None
+    quantiles: list[dt.date | None] = [None, None, None]
+    cdf: list[tuple[dt.date, float]] = []
+    buffer: Buffer | None = None
     if histogram:
         probability = sum(c for v, c in histogram.items() if v <= due) / samples
         _, earliest_finish = forward_pass(network, today_number)
-        deterministic: int | None = max(earliest_finish[i] for i in model.action_nodes) - (
-            today_number)
-        p50, p80, p95 = (_quantile(histogram, samples, q) for q in (0.5, 0.8, 0.95))
-        running, cdf = 0, []
+        planned = max(earliest_finish[i] for i in model.action_nodes) - today_number
+        deterministic = day(planned)
+        quantiles = [day(_quantile(histogram, samples, q)) for q in (0.5, 0.8, 0.95)]
+        running = 0
         for value in sorted(histogram):
             running += histogram[value]
             cdf.append((day(value), running / samples))
         committed = _quantile(histogram, samples, confidence)
         margin = due - committed
-        assert deterministic is not None
-        buffer: Buffer | None = Buffer(
-            confidence, day(committed), committed - deterministic, margin, max(0, -margin),
-            day(margin),
-        )
-    else:
-        probability, deterministic, cdf, buffer = 1.0, None, [], None
+        buffer = Buffer(confidence, day(committed), committed - planned, margin,
+                        max(0, -margin), day(margin))
 
     exposures = []
     for r, risk in enumerate(plan.risks):
@@ -1005,7 +1041,8 @@ def _assemble(
         ))
     gains = sorted(
         ((e.probability_without - probability, e.id) for e in exposures
-         if e.probability_without is not None and e.probability_without - probability >= 0.005),
+         if e.probability_without is not None
+         and e.probability_without - probability >= _NAMED_GAIN),
         key=lambda pair: -pair[0],
     )
     risk_drivers = tuple(risk_id for _, risk_id in gains[:_TOP])
@@ -1014,12 +1051,12 @@ def _assemble(
     for k, milestone in enumerate(plan.milestones):
         counts = tally.milestone[k]
         m_due = milestone.due
-        share = None
+        met: float | None = None
         if m_due is not None:
             limit = calendar.number_on_or_before(m_due) - today_number
-            share = sum(c for v, c in counts.items() if v <= limit) / samples
+            met = sum(c for v, c in counts.items() if v <= limit) / samples
         milestones.append(MilestoneRisk(
-            milestone.id, m_due, share,
+            milestone.id, m_due, met,
             *(day(_quantile(counts, samples, q)) for q in (0.5, 0.8, 0.95)),
         ))
 
@@ -1027,15 +1064,14 @@ def _assemble(
     if histogram and probability < threshold:
         flags.append(_low_confidence(
             plan, calendar, today_number, histogram, samples, due, probability, confidence,
-            threshold, [a for a in ranked[:_TOP]], [e for e in exposures if e.id in risk_drivers],
+            threshold, ranked[:_TOP], [e for e in exposures if e.id in risk_drivers],
         ))
     return Simulation(
         goal=plan.goal.id, goal_title=plan.goal.title, due=plan.goal.due, today=today,
         samples=samples, seed=seed, distribution=distribution, confidence=confidence,
         threshold=threshold, scheduler="network", probability=probability,
-        deterministic_completion=None if deterministic is None else day(deterministic),
-        p50=day(p50) if histogram else None, p80=day(p80) if histogram else None,
-        p95=day(p95) if histogram else None, completion_cdf=tuple(cdf),
+        deterministic_completion=deterministic, p50=quantiles[0], p80=quantiles[1],
+        p95=quantiles[2], completion_cdf=tuple(cdf),
         actions=tuple(actions), drivers=drivers, risk_drivers=risk_drivers, buffer=buffer,
         matrix=_matrix(exposures), milestones=tuple(milestones), flags=tuple(flags),
     )

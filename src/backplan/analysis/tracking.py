@@ -134,11 +134,11 @@ def okr_score(value: float, baseline: float, target: float) -> float:
     """The OKR score: progress as a share from 0.0 (at or behind the baseline) to 1.0 (target met).
 
     Example:
-        >>> okr_score(76.4, 71, 80), okr_score(82, 71, 80), okr_score(440, 420, 360)
-        (0.6, 1.0, 0.0)
+        >>> okr_score(75.5, 71, 80), okr_score(82, 71, 80), okr_score(440, 420, 360)
+        (0.5, 1.0, 0.0)
     """
     share = progress_pct(value, baseline, target) / 100.0
-    return round(min(1.0, max(0.0, share)), 12)
+    return min(1.0, max(0.0, share))
 
 
 def wilson_interval(rate: float, n: int, *, confidence: float = 0.95) -> tuple[float, float]:
@@ -162,7 +162,9 @@ def wilson_interval(rate: float, n: int, *, confidence: float = 0.95) -> tuple[f
     denominator = 1.0 + z2 / n
     centre = (rate + z2 / (2 * n)) / denominator
     half = z / denominator * math.sqrt(rate * (1.0 - rate) / n + z2 / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if rate == 0.0 else max(0.0, centre - half)
+    high = 1.0 if rate == 1.0 else min(1.0, centre + half)
+    return low, high
 
 
 def student_t_quantile(p: float, df: int) -> float:
@@ -1003,13 +1005,20 @@ def _target_reached(
     return day
 
 
+def _unit_words(unit: str) -> str:
+    """How a difference in ``unit`` reads after a number: percent differences are points."""
+    if unit == "%":
+        return " percentage points"
+    return f" {unit}" if unit else ""
+
+
 def _off_trajectory_flag(
     plan: Plan, key_result: KeyResult, metric: Metric, forecast: Forecast,
     calendar: WorkingCalendar,
 ) -> Flag:
     kr, direction = key_result.id, metric.direction
     miss = abs(key_result.target - forecast.value)
-    unit = f" {metric.unit}" if metric.unit else ""
+    unit = _unit_words(metric.unit)
     favourable = forecast.high if direction == "increase" else forecast.low
     confident = favourable is not None and not better_or_equal(
         favourable, key_result.target, direction)

@@ -33,8 +33,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     schedule.add_argument("plan", help="plan file (YAML or JSON)")
     schedule.add_argument("--today", type=iso_date, default=None,
                           help="plan from this date (YYYY-MM-DD); default: the current date")
-    schedule.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                          help="output format (default: table)")
+    schedule.add_argument("--format", choices=("table", "json", "csv", "mermaid", "mspdi"),
+                          default="table",
+                          help="output format (default: table; mermaid: a Mermaid gantt block; "
+                               "mspdi: Microsoft Project XML)")
     schedule.add_argument("--strict", action="store_true",
                           help="exit 1 when the plan is infeasible")
     schedule.set_defaults(run=run_schedule)
@@ -58,6 +60,10 @@ def run_schedule(args: argparse.Namespace) -> int:
         print(schedule.to_json())
     elif args.format == "csv":
         sys.stdout.write(backplan.to_csv(schedule))
+    elif args.format == "mermaid":
+        print(backplan.to_mermaid(schedule))
+    elif args.format == "mspdi":
+        sys.stdout.write(backplan.to_mspdi(plan, schedule))
     else:
         print(backplan.format_table(schedule, color=use_color()))
     return EXIT_INFEASIBLE if args.strict and not schedule.feasible else EXIT_OK

@@ -37,7 +37,10 @@ from backplan.errors import require
 from backplan.export._series import KeyResultSeries
 from backplan.scheduling import MilestoneDate, Schedule, ScheduledAction
 
-__all__ = ["GanttRow", "gantt_figure", "gantt_plotly", "gantt_rows", "write_gantt"]
+__all__ = [
+    "GanttRow", "gantt_figure", "gantt_plotly", "gantt_rows", "key_result_figure", "render_gantt",
+    "write_gantt",
+]
 
 Label = Literal["title", "id"]
 
@@ -251,6 +254,29 @@ def gantt_figure(
     return figure
 
 
+def key_result_figure(
+    schedule: Schedule, key_results: Sequence[KeyResultSeries], *, width: float = 13.0,
+) -> Any:
+    """A matplotlib Figure with one small plot per key result: its expected path, target, and
+    check-ins, with today and the due date marked.
+
+    Raises:
+        MissingExtraError: matplotlib is not installed.
+    """
+    require("matplotlib", extra="plot", feature="key-result charts")
+    from matplotlib import dates as mdates
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, 0.4 + 2.0 * max(len(key_results), 1)), layout="constrained")
+    first, last = _span(schedule, key_results)
+    axes = figure.subplots(max(len(key_results), 1), 1, squeeze=False)[:, 0]
+    for panel, series in zip(axes, key_results, strict=False):
+        _draw_series(panel, series, schedule, mdates.date2num)
+        _date_axis(panel, mdates, first, last)
+        panel.set_xlim(mdates.date2num(first - 2 * _ONE_DAY), mdates.date2num(last + 7 * _ONE_DAY))
+    return figure
+
+
 def _date_axis(ax: Any, mdates: Any, first: dt.date, last: dt.date) -> None:
     span = (last - first).days
     if span <= 70:
@@ -444,7 +470,12 @@ def render_gantt(
     key_results: Sequence[KeyResultSeries] = (), label: Label = "title", dpi: int = 130,
 ) -> bytes:
     """The static chart as bytes in ``fmt``; the same schedule gives the same bytes."""
-    figure = gantt_figure(schedule, key_results=key_results, label=label)
+    return figure_bytes(gantt_figure(schedule, key_results=key_results, label=label), fmt,
+                        dpi=dpi)
+
+
+def figure_bytes(figure: Any, fmt: Literal["png", "svg", "pdf"], *, dpi: int = 130) -> bytes:
+    """A matplotlib figure as bytes, without timestamps (same figure, same bytes)."""
     buffer = io.BytesIO()
     metadata: dict[str, Any] = {"png": {"Software": None}, "svg": {"Date": None},
                                 "pdf": {"CreationDate": None, "ModDate": None}}[fmt]

@@ -79,9 +79,6 @@ def _read_text(path: str) -> str:
         )], source=path) from None
 
 
-_NOUNS: dict[str, type[BaseModel]] = {"scenario": Scenario, "scenario change": ScenarioChange}
-
-
 def _problem(error: Any, data: Any, loc: Loc | None, file: str | None) -> Problem:
     path: tuple[str | int, ...] = tuple(error["loc"])
     item, field = _name(path, data)
@@ -91,7 +88,7 @@ def _problem(error: Any, data: Any, loc: Loc | None, file: str | None) -> Proble
     if kind == "extra_forbidden":
         noun = "a scenario change" if "changes" in path else (
             "a scenario" if len(path) > 2 else "the scenario file")
-        model = ScenarioChange if "changes" in path else Scenario if len(path) > 2 else ScenarioSet
+        model: type[BaseModel] = ScenarioChange if "changes" in path else Scenario if len(path) > 2 else ScenarioSet
         close = difflib.get_close_matches(name, list(model.model_fields), n=1, cutoff=0.6)
         hint = (f"did you mean {close[0]!r}?" if close
                 else f"known fields: {', '.join(model.model_fields)}")

@@ -16,6 +16,7 @@ __all__ = [
     "Priority",
     "Weekday",
     "WorkingDays",
+    "custom_error",
 ]
 
 #: Every input model forbids unknown keys and is immutable once built.
@@ -24,32 +25,45 @@ INPUT_CONFIG = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=Fals
 Priority = Literal["must", "should", "could", "wont"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
+def custom_error(code: str, template: str, **context: Any) -> PydanticCustomError:
+    """A validation error with a problem ``code`` and its message already formatted.
+
+    pydantic fills only plain ``{name}`` placeholders; this formats ``{value!r}`` and
+    ``{value:g}`` too, and keeps the values in the error's context for tools.
+
+    Example:
+        >>> custom_error("invalid-value", "got {value!r} ({n:g})", value="x", n=1.50).message()
+        "got 'x' (1.5)"
+    """
+    return PydanticCustomError(code, template.format(**context), context)
+
+
 _ID_PATTERN = re.compile(r"\S(?:.*\S)?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _check_id(value: Any) -> Any:
     if not isinstance(value, str):
-        raise PydanticCustomError(
+        raise custom_error(
             "invalid-value",
             "an id must be text, got {kind} {value!r}; quote it in YAML (e.g. '2027')",
-            {"kind": type(value).__name__, "value": value},
+            **{"kind": type(value).__name__, "value": value},
         )
     if not _ID_PATTERN.fullmatch(value) or "\n" in value:
-        raise PydanticCustomError(
+        raise custom_error(
             "invalid-value",
             "an id must be non-empty, on one line, without leading or trailing spaces; got {value!r}",
-            {"value": value},
+            **{"value": value},
         )
     return value
 
 
 def _check_date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        raise PydanticCustomError(
+        raise custom_error(
             "invalid-value",
             "expected a calendar date YYYY-MM-DD without a time, got {value}",
-            {"value": value.isoformat()},
+            **{"value": value.isoformat()},
         )
     if isinstance(value, dt.date):
         return value
@@ -57,13 +71,13 @@ def _check_date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise PydanticCustomError(
-                "invalid-value", "{value!r} is not a real calendar date", {"value": value}
+            raise custom_error(
+                "invalid-value", "{value!r} is not a real calendar date", **{"value": value}
             ) from None
-    raise PydanticCustomError(
+    raise custom_error(
         "invalid-value",
         "expected a date as YYYY-MM-DD, got {value!r}",
-        {"value": value},
+        **{"value": value},
     )
 
 

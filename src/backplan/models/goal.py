@@ -6,9 +6,8 @@ import re
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
-from pydantic_core import PydanticCustomError
 
-from backplan.models._types import INPUT_CONFIG, Id, PlanDate
+from backplan.models._types import INPUT_CONFIG, Id, PlanDate, custom_error
 from backplan.models.metrics import METRICS, Direction, Metric
 from backplan.models.tracking import CheckIn
 
@@ -74,17 +73,17 @@ class KeyResult(BaseModel):
         for field in ("baseline", "target"):
             value = data.get(field)
             if isinstance(value, bool):
-                raise PydanticCustomError(
+                raise custom_error(
                     "invalid-value", "{field} must be a number, got {value}",
-                    {"field": field, "value": value},
+                    **{"field": field, "value": value},
                 )
             if isinstance(value, str) and (seconds := _clock_seconds(value)) is not None:
                 if unit != "seconds":
-                    raise PydanticCustomError(
+                    raise custom_error(
                         "invalid-value",
                         "{field} {value!r} reads as a clock time, but the metric's unit is {unit!r}; "
                         "give a plain number",
-                        {"field": field, "value": value, "unit": unit},
+                        **{"field": field, "value": value, "unit": unit},
                     )
                 converted[field] = seconds
         checkins = data.get("checkins")
@@ -95,21 +94,21 @@ class KeyResult(BaseModel):
     @model_validator(mode="after")
     def _check_against_metric(self) -> KeyResult:
         if self.metric not in METRICS and (self.unit is None or self.direction is None):
-            raise PydanticCustomError(
+            raise custom_error(
                 "unknown-metric",
                 "metric {metric!r} is not in the catalogue; define it with 'unit' and 'direction' "
                 "(increase or decrease), or use one of: {known}",
-                {"metric": self.metric, "known": ", ".join(sorted(METRICS))},
+                **{"metric": self.metric, "known": ", ".join(sorted(METRICS))},
             )
         metric = self.definition()
         for field, value in (("baseline", self.baseline), ("target", self.target)):
             if (metric.lower is not None and value < metric.lower) or (
                 metric.upper is not None and value > metric.upper
             ):
-                raise PydanticCustomError(
+                raise custom_error(
                     "out-of-bounds",
                     "{field} {value:g} lies outside {name}'s bounds {lower}..{upper} {unit}",
-                    {
+                    **{
                         "field": field, "value": value, "name": metric.name, "unit": metric.unit,
                         "lower": "" if metric.lower is None else f"{metric.lower:g}",
                         "upper": "" if metric.upper is None else f"{metric.upper:g}",
@@ -119,11 +118,11 @@ class KeyResult(BaseModel):
             if (metric.lower is not None and checkin.value < metric.lower) or (
                 metric.upper is not None and checkin.value > metric.upper
             ):
-                raise PydanticCustomError(
+                raise custom_error(
                     "out-of-bounds",
                     "the check-in on {day} reads {value:g}, outside {name}'s bounds "
                     "{lower}..{upper} {unit}",
-                    {
+                    **{
                         "field": "checkins", "day": checkin.date.isoformat(),
                         "value": checkin.value, "name": metric.name, "unit": metric.unit,
                         "lower": "" if metric.lower is None else f"{metric.lower:g}",
@@ -133,21 +132,21 @@ class KeyResult(BaseModel):
         days = [checkin.date for checkin in self.checkins]
         if len(set(days)) < len(days):
             twice = sorted({day for day in days if days.count(day) > 1})
-            raise PydanticCustomError(
+            raise custom_error(
                 "invalid-value",
                 "more than one check-in on {days}; keep one value per date",
-                {"field": "checkins", "days": ", ".join(day.isoformat() for day in twice)},
+                **{"field": "checkins", "days": ", ".join(day.isoformat() for day in twice)},
             )
         improves = self.target > self.baseline if metric.direction == "increase" else (
             self.target < self.baseline
         )
         if not improves:
             better = "higher" if metric.direction == "increase" else "lower"
-            raise PydanticCustomError(
+            raise custom_error(
                 "target-not-improving",
                 "target {target:g} does not improve on baseline {baseline:g}: for {name} {better} "
                 "is better; set a target {better} than the baseline",
-                {"target": self.target, "baseline": self.baseline, "name": metric.name,
+                **{"target": self.target, "baseline": self.baseline, "name": metric.name,
                  "better": better},
             )
         return self

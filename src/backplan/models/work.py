@@ -7,15 +7,17 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     Field,
     ModelWrapValidatorHandler,
     SerializerFunctionWrapHandler,
     model_serializer,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticKnownError
 
-from backplan.models._types import INPUT_CONFIG, Id, PlanDate, Priority, WorkingDays
+from backplan.models._types import INPUT_CONFIG, Id, PlanDate, Priority, WorkingDays, custom_error
+from backplan.models.people import Assignee, Effort, check_sizing
 from backplan.models.rhythm import PomodoroCount
 from backplan.models.risk import Estimate
 from backplan.models.tracking import ActionStatus, MetricValue, check_progress
@@ -24,14 +26,23 @@ __all__ = ["Action", "Milestone"]
 
 Duration = Annotated[int, Field(strict=True, ge=1, le=3650)]
 
+#: Stands in for a ``duration`` nobody gave, so that it is reported as missing.
+_REQUIRED = object()
+
+
+def _required(value: Any) -> Any:
+    if value is _REQUIRED:
+        raise PydanticKnownError("missing")
+    return value
+
 
 def _check_after(value: tuple[str, ...]) -> tuple[str, ...]:
     repeated = sorted({ref for ref in value if value.count(ref) > 1}) if len(set(value)) < len(
         value) else []
     if repeated:
-        raise PydanticCustomError(
+        raise custom_error(
             "invalid-value", "{ids} listed more than once; list each predecessor once",
-            {"ids": ", ".join(repr(r) for r in repeated)},
+            **{"ids": ", ".join(repr(r) for r in repeated)},
         )
     return value
 
@@ -76,7 +87,12 @@ class Action(BaseModel):
 
     id: Id
     title: str = ""
-    duration: Duration
+    #: Working days; leave it out when ``effort`` sizes the action (see docs/people-and-capacity.md).
+    duration: Annotated[Duration, BeforeValidator(_required)] | None = None
+    #: Work in hours or pomodoros, done by ``assignees`` as their available hours allow.
+    effort: Effort | None = None
+    #: People booked on this action: ids, or ``{person: id, hours_per_day: h}``.
+    assignees: tuple[Assignee, ...] = ()
     #: Three-point estimate for risk simulation (see docs/risk.md). Without ``duration``, the
     #: deterministic schedule uses ``estimate.likely`` and the plan is written back without it.
     estimate: Estimate | None = None
@@ -122,6 +138,25 @@ class Action(BaseModel):
             action.__pydantic_fields_set__.discard("duration")
         return action
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _duration_required(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Action]
+    ) -> Action:
+        # ``duration`` is required unless ``estimate`` or ``effort`` sizes the action; a missing
+        # one is reported as pydantic's own "missing" so that other problems are listed too.
+        if isinstance(data, dict) and "duration" not in data and data.get(
+                "estimate") is None and data.get("effort") is None:
+            data = {**data, "duration": _REQUIRED}
+        return handler(data)
+
+    @model_validator(mode="after")
+    def _sized_once(self) -> Action:
+        check_sizing(self.effort, self.assignees,
+                     duration_given="duration" in self.model_fields_set,
+                     estimate_given=self.estimate is not None)
+        return self
+
     @model_serializer(mode="wrap")
     def _without_derived_duration(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
@@ -133,14 +168,14 @@ class Action(BaseModel):
     @model_validator(mode="after")
     def _estimate_covers_duration(self) -> Action:
         estimate = self.estimate
-        if estimate is not None and not (
+        if estimate is not None and self.duration is not None and not (
             estimate.optimistic <= self.duration <= estimate.pessimistic
         ):
-            raise PydanticCustomError(
+            raise custom_error(
                 "contradiction",
                 "duration {d} lies outside the estimate's range {o}..{p} working days; "
                 "correct one of them, or leave duration out to plan with the likely value",
-                {"field": "duration", "d": self.duration, "o": estimate.optimistic,
+                **{"field": "duration", "d": self.duration, "o": estimate.optimistic,
                  "p": estimate.pessimistic},
             )
         return self
@@ -157,10 +192,10 @@ class Action(BaseModel):
             and self.not_after is not None
             and self.not_before > self.not_after
         ):
-            raise PydanticCustomError(
+            raise custom_error(
                 "contradiction",
                 "not_before {nb} is after not_after {na}: the action could never run; "
                 "swap or correct the dates",
-                {"nb": self.not_before.isoformat(), "na": self.not_after.isoformat()},
+                **{"nb": self.not_before.isoformat(), "na": self.not_after.isoformat()},
             )
         return self

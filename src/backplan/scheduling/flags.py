@@ -9,6 +9,7 @@ so a late chain reads as one problem, not twenty.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,10 +30,19 @@ class PassResult:
     earliest_finish: list[int]
     latest_start: list[int]
     latest_finish: list[int]
+    total_slack: list[int]
+
+    @classmethod
+    def from_passes(
+        cls, today: int, earliest: tuple[list[int], list[int]], latest: tuple[list[int], list[int]]
+    ) -> PassResult:
+        """Bundle both passes and compute each node's total slack (latest minus earliest start)."""
+        slack = list(map(operator.sub, latest[0], earliest[0]))
+        return cls(today, earliest[0], earliest[1], latest[0], latest[1], slack)
 
     def slack(self, i: int) -> int:
         """Working days from the earliest to the latest start of node ``i``."""
-        return self.latest_start[i] - self.earliest_start[i]
+        return self.total_slack[i]
 
     def driver(self, network: Network, i: int) -> int | None:
         """The predecessor whose finish sets node ``i``'s earliest start (None: today/not_before)."""
@@ -126,7 +136,8 @@ def _late_flags(
     plan: Plan, network: Network, result: PassResult, day: Callable[[int], dt.date]
 ) -> list[Flag]:
     ids, is_action = network.ids, network.is_action
-    late = [i for i in network.actions if result.slack(i) < 0]
+    slack = result.total_slack
+    late = [i for i in network.actions if slack[i] < 0]
     if not late:
         return []
     origin = list(range(len(ids)))
@@ -140,7 +151,7 @@ def _late_flags(
 
     flags = []
     for head, members in groups.items():
-        shortfall = -result.slack(head)
+        shortfall = -slack[head]
         chain_nodes, capped = _chain_to_cap(network, result, head)
         chain = tuple(ids[k] for k in chain_nodes if is_action[k])
         cap_day = day(network.cap[capped])

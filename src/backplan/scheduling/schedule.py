@@ -43,9 +43,9 @@ def _check_today(today: object) -> dt.date:
 def run_passes(network: Network, calendar: WorkingCalendar, today: dt.date) -> PassResult:
     """Both passes from ``today`` (the next working day when today is not one)."""
     today_number = calendar.number(today)
-    earliest_start, earliest_finish = forward_pass(network, today_number)
-    latest_start, latest_finish = backward_pass(network)
-    return PassResult(today_number, earliest_start, earliest_finish, latest_start, latest_finish)
+    return PassResult.from_passes(
+        today_number, forward_pass(network, today_number), backward_pass(network)
+    )
 
 
 def critical_path(network: Network, result: PassResult) -> tuple[str, ...]:
@@ -53,9 +53,10 @@ def critical_path(network: Network, result: PassResult) -> tuple[str, ...]:
     back along its driving predecessors."""
     if not network.actions:
         return ()
-    least = min(result.slack(i) for i in network.actions)
+    slack = result.total_slack
+    least = min(slack[i] for i in network.actions)
     end = max(
-        (i for i in network.actions if result.slack(i) == least),
+        (i for i in network.actions if slack[i] == least),
         key=lambda i: (result.earliest_finish[i], -i),
     )
     chain = [end]
@@ -119,7 +120,7 @@ def _assemble(
     nodes = network.actions
     latest_start, latest_finish = result.latest_start, result.latest_finish
     earliest_start, earliest_finish = result.earliest_start, result.earliest_finish
-    slack = [latest_start[i] - earliest_start[i] for i in nodes]
+    slack = [result.total_slack[i] for i in nodes]
     least = min(slack) if slack else None
     columns = (latest_start, latest_finish, earliest_start, earliest_finish)
     dates = calendar.days([column[i] for column in columns for i in nodes])

@@ -1,0 +1,253 @@
+"""``backplan gantt``, ``ics``, ``export``, ``report``, ``schema`` and ``init``: files people use."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import backplan
+from backplan.cli._common import EXIT_OK, add_command, iso_date, resolve_today
+from backplan.errors import BackplanError
+
+__all__ = ["STARTER_PLAN", "register"]
+
+#: What ``backplan init`` writes: a commented plan that validates and schedules as it is.
+STARTER_PLAN = """\
+# A backplan plan: start from the goal's due date and work back.
+# Check it:     backplan validate plan.yaml
+# Schedule it:  backplan schedule plan.yaml --today 2027-01-04
+# Docs: every field is described in docs/plan-files.md; editors can validate this file with
+# the JSON Schema that `backplan schema -o plan.schema.json` writes.
+
+goal:
+  id: fcr-80                      # ids: any text without leading/trailing spaces, unique
+  title: Raise first call resolution from 71% to 80%
+  due: 2027-03-31                 # the target date the plan works back from (YYYY-MM-DD)
+  owner: Head of Customer Care
+  key_results:
+    - id: fcr-rate
+      metric: fcr                 # from the catalogue: fcr, aht, csat, nps, ces, asa, ...
+      baseline: 71
+      target: 80
+      baseline_date: 2026-12-31
+
+calendar:
+  workdays: [mon, tue, wed, thu, fri]
+  holidays: [2027-01-01]          # non-working dates on top of weekends
+
+milestones:
+  - id: causes-known
+    title: Top repeat-contact causes known
+    due: 2027-02-05               # optional: the milestone's own deadline
+  - id: fixes-live
+    title: Knowledge-base fixes live and agents coached
+    after: [causes-known]         # reached after causes-known; its actions start after it
+
+actions:
+  # duration: working days; after: ids that must finish first; lag: working days to wait
+  - id: export-contacts
+    title: Export 90 days of contacts from the CRM
+    duration: 3
+    milestone: causes-known
+  - id: tag-repeats
+    title: Tag repeat contacts and find the top 5 causes
+    duration: 8
+    after: [export-contacts]
+    milestone: causes-known
+  - id: kb-rewrite
+    title: Rewrite the 20 most-used knowledge-base articles
+    duration: 10
+    milestone: fixes-live
+  - id: coaching
+    title: Coach every team on the new articles
+    duration: 5
+    after: [kb-rewrite]
+    lag: 2                        # wait two working days after kb-rewrite finishes
+    milestone: fixes-live
+    priority: must                # must, should, could or wont (wont: kept, not scheduled)
+"""
+
+
+class OutputExistsError(BackplanError, FileExistsError):
+    """``backplan init`` would overwrite a file; ``--force`` allows it."""
+
+
+def _plan_and_schedule(args: argparse.Namespace) -> tuple[backplan.Plan, backplan.Schedule]:
+    plan = backplan.load_plan(args.plan)
+    return plan, backplan.schedule_plan(plan, today=resolve_today(args.today))
+
+
+def _written(args: argparse.Namespace, path: Path, **details: object) -> int:
+    if getattr(args, "format", "text") == "json":
+        print(json.dumps({"written": str(path), **details}, indent=2))
+    else:
+        extra = "".join(f", {key.replace('_', ' ')} {value}" for key, value in details.items())
+        print(f"wrote {path}{extra}")
+    return EXIT_OK
+
+
+def _common(parser: argparse.ArgumentParser, *, output: str) -> None:
+    parser.add_argument("plan", help="plan file (YAML or JSON)")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help=output)
+    parser.add_argument("--today", type=iso_date, default=None,
+                        help="plan from this date (YYYY-MM-DD); default: the current date")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="how to report what was written (default: text)")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``gantt``, ``ics``, ``export``, ``report``, ``schema`` and ``init``."""
+    gantt = add_command(
+        commands, "gantt", help="draw the schedule as a Gantt chart (PNG, SVG, PDF or HTML)",
+        examples="  backplan gantt examples/fcr.yaml -o fcr.png --today 2026-11-23\n"
+                 "  backplan gantt examples/aht.yaml -o aht.html   # interactive (plotly)\n"
+                 "  backplan gantt plan.yaml -o plan.svg --key-results --checkins checkins.csv",
+    )
+    _common(gantt, output="the chart; .png, .svg, .pdf (matplotlib) or .html (plotly)")
+    gantt.add_argument("--key-results", action="store_true",
+                       help="add a panel with each key result's glide path and check-ins")
+    gantt.add_argument("--checkins", metavar="CSV", default=None,
+                       help="check-ins to draw (columns key_result,date,value[,n]); "
+                            "implies --key-results")
+    gantt.add_argument("--label", choices=("title", "id"), default="title",
+                       help="label rows with titles (default) or ids")
+    gantt.set_defaults(run=run_gantt)
+
+    ics = add_command(
+        commands, "ics", help="write actions and milestones as an iCalendar file",
+        examples="  backplan ics examples/fcr.yaml -o fcr.ics\n"
+                 "  backplan ics plan.yaml -o plan.ics --dates earliest",
+    )
+    _common(ics, output="the .ics file (import it again after re-planning: events update)")
+    ics.add_argument("--dates", choices=("latest", "earliest"), default="latest",
+                     help="latest dates (default: the dates the plan must keep) or earliest")
+    ics.set_defaults(run=run_ics)
+
+    export = add_command(
+        commands, "export", help="write the schedule in another tool's format",
+        examples="  backplan export examples/fcr.yaml --format mspdi -o fcr.xml   # MS Project\n"
+                 "  backplan export plan.yaml --format mermaid -o plan.mmd\n"
+                 "  backplan export plan.yaml --format ics -o plan.ics",
+    )
+    export.add_argument("plan", help="plan file (YAML or JSON)")
+    export.add_argument("--format", required=True,
+                        choices=("mspdi", "mermaid", "ics", "csv", "json"),
+                        help="mspdi: Microsoft Project XML (MS Project, ProjectLibre); mermaid: "
+                             "Mermaid gantt text; ics: iCalendar; csv; json (the schedule)")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
+    export.add_argument("--today", type=iso_date, default=None,
+                        help="plan from this date (YYYY-MM-DD); default: the current date")
+    export.set_defaults(run=run_export)
+
+    report = add_command(
+        commands, "report", help="write the team's dashboard as one self-contained HTML file",
+        examples="  backplan report examples/fcr.yaml -o report.html\n"
+                 "  backplan report plan.yaml --checkins checkins.csv -o report.html "
+                 "--today 2027-01-15",
+    )
+    _common(report, output="the .html file (opens offline; charts inline)")
+    report.add_argument("--checkins", metavar="CSV", default=None,
+                        help="check-ins (columns key_result,date,value[,n])")
+    report.add_argument("--samples", type=int, default=2000,
+                        help="Monte Carlo runs for the risk summary (default: 2000)")
+    report.add_argument("--seed", type=int, default=0, help="simulation seed (default: 0)")
+    report.set_defaults(run=run_report)
+
+    schema = add_command(
+        commands, "schema", help="print or write the JSON Schema of plan files",
+        examples="  backplan schema -o plan.schema.json\n"
+                 "  backplan schema schedule       # the schema of `schedule --format json`",
+    )
+    schema.add_argument("which", nargs="?", choices=("plan", "schedule"), default="plan",
+                        help="plan (default) or schedule")
+    schema.add_argument("-o", "--output", metavar="FILE", default=None,
+                        help="write here instead of printing")
+    schema.add_argument("--format", choices=("json",), default="json",
+                        help="the schema is JSON (the only choice)")
+    schema.set_defaults(run=run_schema)
+
+    init = add_command(
+        commands, "init", help="write a commented starter plan that validates",
+        examples="  backplan init                 # writes plan.yaml\n"
+                 "  backplan init q2-csat.yaml --force",
+    )
+    init.add_argument("path", nargs="?", default="plan.yaml",
+                      help="file to write (default: plan.yaml)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.add_argument("--format", choices=("text", "json"), default="text",
+                      help="how to report what was written (default: text)")
+    init.set_defaults(run=run_init)
+
+
+def run_gantt(args: argparse.Namespace) -> int:
+    """Draw the chart to ``--output``."""
+    plan, schedule = _plan_and_schedule(args)
+    series = (backplan.key_result_series(plan, schedule, checkins=args.checkins)
+              if args.key_results or args.checkins else [])
+    try:
+        path = backplan.write_gantt(schedule, args.output, key_results=series, label=args.label)
+    except ValueError as error:
+        raise OutputFormatError(str(error)) from None
+    return _written(args, path, rows=len(schedule.actions) + len(schedule.milestones))
+
+
+class OutputFormatError(BackplanError, ValueError):
+    """The output file's suffix names no format backplan writes."""
+
+
+def run_ics(args: argparse.Namespace) -> int:
+    """Write the iCalendar file."""
+    _, schedule = _plan_and_schedule(args)
+    path = Path(args.output)
+    path.write_bytes(backplan.to_ical(schedule, dates=args.dates))
+    return _written(args, path, events=len(schedule.actions) + len(schedule.milestones) + 1)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the schedule in the format ``--to`` names."""
+    plan, schedule = _plan_and_schedule(args)
+    path = Path(args.output)
+    if args.format == "ics":
+        path.write_bytes(backplan.to_ical(schedule))
+    else:
+        text = {
+            "mspdi": lambda: backplan.to_mspdi(plan, schedule),
+            "mermaid": lambda: backplan.to_mermaid(schedule) + "\n",
+            "csv": lambda: backplan.to_csv(schedule),
+            "json": lambda: schedule.to_json() + "\n",
+        }[args.format]()
+        path.write_text(text, encoding="utf-8")
+    print(f"wrote {path} ({args.format})")
+    return EXIT_OK
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Write the HTML dashboard."""
+    plan = backplan.load_plan(args.plan)
+    path = backplan.write_report(plan, args.output, today=resolve_today(args.today),
+                                 checkins=args.checkins, samples=args.samples, seed=args.seed)
+    return _written(args, path)
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    """Print or write a JSON Schema."""
+    schema = backplan.plan_schema() if args.which == "plan" else backplan.schedule_schema()
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    path = Path(args.output)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """Write the starter plan, refusing to overwrite without ``--force``."""
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        raise OutputExistsError(f"{path} exists; pass --force to overwrite it")
+    path.write_text(STARTER_PLAN, encoding="utf-8")
+    return _written(args, path)

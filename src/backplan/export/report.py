@@ -1,0 +1,269 @@
+"""The team's dashboard: one self-contained HTML file that opens offline and can be mailed.
+
+It holds, in this order: the goal and whether it can be met; the Gantt chart; each key result's
+glide path with its check-ins (and, with check-ins, status, progress and forecast); every flag
+with its fixes; the risk summary when actions carry three-point estimates or the plan has risks;
+and the dated actions. Charts are inline SVG drawn by matplotlib (``pip install
+"backplan[plot]"``); there is no script, no web font and no link to fetch, so the file looks the
+same in any browser, online or not.
+
+Example:
+    >>> import datetime as dt
+    >>> from backplan import load_plan
+    >>> plan = load_plan({"goal": {"id": "g", "title": "Raise FCR", "due": "2027-01-29"},
+    ...                   "actions": [{"id": "a", "duration": 3}]})
+    >>> page = report_html(plan, today=dt.date(2027, 1, 18))
+    >>> page.startswith("<!DOCTYPE html>"), "<svg" in page, "http" in page.split("<svg")[0]
+    (True, True, False)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import backplan
+from backplan.errors import MissingExtraError
+from backplan.export._series import key_result_series
+from backplan.export.gantt import figure_bytes, gantt_figure, key_result_figure
+from backplan.models import Plan
+from backplan.scheduling import Flag, Schedule, schedule_plan
+
+if TYPE_CHECKING:
+    from backplan.analysis.tracking import CheckInSource
+
+__all__ = ["report_html", "write_report"]
+
+_esc = html.escape
+
+_CSS = """
+:root { --ink: #222; --muted: #666; --red: #b3261e; --green: #1e7b34; --amber: #a15c00;
+        --line: #dde1e6; --soft: #f5f7fa; }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       color: var(--ink); margin: 0; background: #fff; }
+main { max-width: 1280px; margin: 0 auto; padding: 24px 28px 48px; }
+h1 { font-size: 1.6em; margin: 0 0 4px; }
+h2 { font-size: 1.2em; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+.sub { color: var(--muted); margin: 0 0 16px; }
+.badge { display: inline-block; padding: 2px 10px; border-radius: 12px; font-weight: 600;
+         font-size: .9em; color: #fff; }
+.ok { background: var(--green); } .bad { background: var(--red); } .warn { background: var(--amber); }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
+.card { background: var(--soft); border: 1px solid var(--line); border-radius: 8px;
+        padding: 10px 14px; min-width: 150px; }
+.card b { display: block; font-size: 1.25em; }
+.card span { color: var(--muted); font-size: .85em; }
+figure { margin: 0; overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; display: block; }
+table { border-collapse: collapse; width: 100%; font-size: .9em; }
+th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: var(--soft); font-weight: 600; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.late td { color: var(--red); }
+ul.flags { list-style: none; padding: 0; }
+ul.flags > li { border-left: 4px solid var(--red); background: #fdf3f2; padding: 8px 12px; margin: 8px 0; }
+ul.flags > li.warning { border-color: var(--amber); background: #fff8ec; }
+ul.flags ul { margin: 4px 0 0; padding-left: 20px; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .92em; }
+footer { color: var(--muted); font-size: .8em; margin-top: 40px; }
+@media print { main { max-width: none; } h2 { break-after: avoid; } }
+"""
+
+
+def _svg(figure: Any, title: str) -> str:
+    """Inline SVG of a figure, without the XML prologue, labelled for screen readers."""
+    text = figure_bytes(figure, "svg").decode("utf-8")
+    text = text[text.index("<svg"):]
+    return re.sub(r"<svg ", f'<svg role="img" aria-label="{_esc(title)}" ', text, count=1)
+
+
+def _days(count: int) -> str:
+    return f"{count} working day" if abs(count) == 1 else f"{count} working days"
+
+
+def _card(value: str, label: str) -> str:
+    return f'<div class="card"><b>{_esc(value)}</b><span>{_esc(label)}</span></div>'
+
+
+def _flags(flags: Iterable[Flag]) -> str:
+    items = []
+    for flag in flags:
+        fixes = "".join(f"<li>{_esc(fix.description)}</li>" for fix in flag.fixes)
+        items.append(
+            f'<li class="{_esc(flag.severity)}"><b>{_esc(flag.severity.upper())}</b> '
+            f"<code>{_esc(flag.code)}</code> <b>{_esc(flag.subject)}</b>: {_esc(flag.message)}"
+            + (f"<ul>{fixes}</ul>" if fixes else "") + "</li>"
+        )
+    if not items:
+        return "<p>No flags: the timeline can be met as planned.</p>"
+    return f'<ul class="flags">{"".join(items)}</ul>'
+
+
+def _actions_table(schedule: Schedule) -> str:
+    rows = []
+    for a in sorted(schedule.actions, key=lambda a: (a.start, a.finish, a.id)):
+        rows.append(
+            f'<tr class="{"late" if a.slack < 0 else ""}"><td><code>{_esc(a.id)}</code></td>'
+            f"<td>{_esc(a.title)}</td><td>{a.start}</td><td>{a.finish}</td>"
+            f"<td>{a.earliest_start}</td><td class='num'>{a.slack}</td>"
+            f"<td>{'yes' if a.critical else ''}</td><td>{_esc(a.milestone or '')}</td>"
+            f"<td>{_esc(a.owner or '')}</td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>id</th><th>title</th><th>start by</th><th>finish by</th>"
+        "<th>earliest start</th><th>slack</th><th>critical</th><th>milestone</th>"
+        f"<th>owner</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _tracking_table(report: Any) -> str:
+    rows = []
+    for kr in report.key_results:
+        forecast = kr.forecast
+        if forecast is None:
+            outlook = "-"
+        else:
+            band = (f" ({forecast.low:.4g} to {forecast.high:.4g})"
+                    if forecast.low is not None and forecast.high is not None else "")
+            outlook = f"{forecast.value:.4g}{band} on {forecast.due}"
+        latest = "-" if kr.latest is None else f"{kr.latest.value:g} on {kr.latest.date}"
+        status = (kr.status or "no check-in").replace("_", " ")
+        tone = {"on track": "ok", "at risk": "warn", "off track": "bad"}.get(status, "")
+        badge = f'<span class="badge {tone}">{_esc(status)}</span>' if tone else _esc(status)
+        rows.append(
+            f"<tr><td><code>{_esc(kr.key_result)}</code></td><td>{kr.baseline:g} → "
+            f"{kr.target:g} {_esc(kr.unit)}</td><td>{_esc(latest)}</td>"
+            f"<td class='num'>{kr.expected_today:.4g}</td>"
+            f"<td>{badge}</td>"
+            f"<td class='num'>{'-' if kr.progress_pct is None else f'{kr.progress_pct:.0f} %'}</td>"
+            f"<td>{_esc(outlook)}</td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>key result</th><th>baseline → target</th><th>latest check-in</th>"
+        "<th>expected today</th><th>status</th><th>progress</th><th>forecast</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _risk_section(plan: Plan, today: dt.date, samples: int, seed: int) -> tuple[str, list[Flag]]:
+    has_estimates = any(getattr(a, "estimate", None) is not None for a in plan.actions)
+    if not has_estimates and not getattr(plan, "risks", ()):
+        return ("<p>No three-point estimates or risks in the plan, so no simulation; add "
+                "<code>estimate: {optimistic, likely, pessimistic}</code> to actions to get "
+                "the chance of meeting the due date.</p>", [])
+    try:
+        from backplan.analysis.risk import simulate_schedule
+
+        sim = simulate_schedule(plan, today=today, samples=samples, seed=seed)
+    except MissingExtraError as error:
+        return f"<p>Risk simulation skipped: {_esc(str(error))}</p>", []
+    cards = "".join([
+        _card(f"{sim.probability:.0%}", f"chance of meeting {sim.due}"),
+        _card(str(sim.p50 or "-"), "P50 completion"),
+        _card(str(sim.p80 or "-"), "P80 completion"),
+        _card(str(sim.p95 or "-"), "P95 completion"),
+    ])
+    titles = {a.id: a.title for a in sim.actions}
+    drivers = "".join(
+        f"<li><code>{_esc(d)}</code> {_esc(titles.get(d, ''))}: critical in "
+        f"{sim.action(d).criticality:.0%} of runs, ±{sim.action(d).sd_duration_days:.1f} "
+        "working days</li>" for d in sim.drivers[:5]
+    )
+    buffer = ""
+    if sim.buffer is not None:
+        buffer = f"<p>{_esc(str(sim.buffer))}</p>"
+    return (
+        f'<div class="cards">{cards}</div>{buffer}'
+        + (f"<p>What drives the risk most:</p><ul>{drivers}</ul>" if drivers else "")
+        + f"<p class='sub'>{sim.samples} simulated runs, seed {sim.seed}, "
+          f"{_esc(sim.distribution)} durations.</p>",
+        list(sim.flags),
+    )
+
+
+def report_html(
+    plan: Plan, *, today: dt.date, checkins: CheckInSource | None = None,
+    samples: int = 2000, seed: int = 0,
+) -> str:
+    """The dashboard of a plan as one self-contained HTML page.
+
+    Args:
+        plan: the plan.
+        today: the day the report is for (scheduling, check-ins and risk start there).
+        checkins: check-ins beyond those in the plan (a CSV path, a DataFrame, records...).
+        samples: Monte Carlo runs for the risk summary (only when the plan has estimates or
+            risks).
+        seed: the simulation's seed; the same inputs give the same page.
+
+    Returns:
+        The HTML text (UTF-8), with every chart inline as SVG and no external resource.
+
+    Raises:
+        MissingExtraError: matplotlib is not installed.
+    """
+    schedule = schedule_plan(plan, today=today)
+    series = key_result_series(plan, schedule, checkins=checkins)
+    title = plan.goal.title or plan.goal.id
+    state = ('<span class="badge ok">feasible</span>' if schedule.feasible
+             else '<span class="badge bad">not feasible as planned</span>')
+    cards = [
+        _card(str(schedule.due), "due date"),
+        _card(str(schedule.earliest_completion or "-"), "earliest completion"),
+        _card("-" if schedule.min_slack is None else _days(schedule.min_slack), "least slack"),
+        _card(str(len(schedule.actions)), "actions scheduled"),
+        _card(str(len(schedule.errors)), "errors"),
+    ]
+    parts = [
+        f"<h1>{_esc(title)}</h1>",
+        f"<p class='sub'>Goal <code>{_esc(plan.goal.id)}</code>"
+        + (f", owner {_esc(plan.goal.owner)}" if plan.goal.owner else "")
+        + f" · report for {today.isoformat()} · {state}</p>",
+        f'<div class="cards">{"".join(cards)}</div>',
+        "<h2 id='timeline'>Timeline</h2>",
+        f"<figure id='gantt'>{_svg(gantt_figure(schedule), 'Gantt chart of ' + title)}</figure>",
+    ]
+    flags: list[Flag] = list(schedule.flags)
+    if series:
+        parts.append("<h2 id='key-results'>Key results</h2>")
+        parts.append(f"<figure id='glide'>{_svg(key_result_figure(schedule, series), 'Glide paths')}"
+                     "</figure>")
+        from backplan.analysis.tracking import track_progress
+
+        tracking = track_progress(plan, checkins, today=today, schedule=schedule)
+        if any(kr.checkins for kr in tracking.key_results):
+            parts.append(_tracking_table(tracking))
+        flags += [f for f in tracking.flags if f not in flags]
+    risk, risk_flags = _risk_section(plan, today, samples, seed)
+    flags += risk_flags
+    parts += [
+        "<h2 id='flags'>Flags and fixes</h2>", _flags(flags),
+        "<h2 id='risk'>Risk</h2>", risk,
+        "<h2 id='actions'>Actions</h2>", _actions_table(schedule),
+        f"<footer>Made by backplan {backplan.__version__} from plan "
+        f"<code>{_esc(plan.goal.id)}</code> on {today.isoformat()}. Dates are working-day "
+        "dates: <i>start by</i> / <i>finish by</i> are the latest dates that still meet the "
+        "due date.</footer>",
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_esc(title)}: backplan report</title><style>{_CSS}</style></head>"
+        f"<body><main>{''.join(parts)}</main></body></html>\n"
+    )
+
+
+def write_report(
+    plan: Plan, path: str | os.PathLike[str], *, today: dt.date,
+    checkins: CheckInSource | None = None, samples: int = 2000, seed: int = 0,
+) -> Path:
+    """Write :func:`report_html` to ``path`` (UTF-8) and return the path."""
+    target = Path(path)
+    target.write_text(report_html(plan, today=today, checkins=checkins, samples=samples,
+                                  seed=seed), encoding="utf-8")
+    return target

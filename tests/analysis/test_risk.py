@@ -1,0 +1,445 @@
+"""Risk simulation: hand-checked cases, analytic distributions, seeds, risks, buffer and flag."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sys
+from typing import Any
+
+import pytest
+
+from backplan import MissingExtraError, load_plan, schedule_plan
+from backplan.analysis.risk import (
+    IMPACT_BANDS,
+    Simulation,
+    duration_distribution,
+    risk_matrix,
+    simulate_schedule,
+)
+from backplan.calendars import WorkingCalendar
+from backplan.models import Estimate, Plan
+
+pytest.importorskip("numpy")
+
+TODAY = dt.date(2027, 1, 4)  # a Monday
+CAL = WorkingCalendar()
+
+
+def plan_with(actions: list[dict[str, Any]], *, due: str = "2027-06-30",
+              risks: list[dict[str, Any]] | None = None, **extra: Any) -> Plan:
+    return load_plan({"goal": {"id": "g", "due": due}, "actions": actions,
+                      "risks": risks or [], **extra})
+
+
+def span_days(sim: Simulation, day: dt.date) -> int:
+    """Working days from today to ``day``, both counted (a chain's total duration)."""
+    return CAL.count(TODAY, day) + 1
+
+
+def cdf_by_span(sim: Simulation) -> dict[int, float]:
+    return {span_days(sim, day): share for day, share in sim.completion_cdf}
+
+
+def mean_span(sim: Simulation) -> float:
+    before, total = 0.0, 0.0
+    for day, share in sim.completion_cdf:
+        total += span_days(sim, day) * (share - before)
+        before = share
+    return total
+
+
+def triangular_cdf(x: float, low: float, mode: float, high: float) -> float:
+    if x <= low:
+        return 0.0
+    if x >= high:
+        return 1.0
+    if x <= mode:
+        return (x - low) ** 2 / ((high - low) * (mode - low))
+    return 1.0 - (high - x) ** 2 / ((high - low) * (high - mode))
+
+
+# ------------------------------------------------------------------------------- models
+
+
+def test_estimate_alone_plans_with_the_likely_value_and_is_written_back_alone() -> None:
+    from backplan import dump_plan, loads_plan
+
+    plan = plan_with([{"id": "a", "estimate": {"optimistic": 3, "likely": 5, "pessimistic": 9}},
+                      {"id": "b", "duration": 4, "after": ["a"],
+                       "estimate": {"optimistic": 2, "likely": 3, "pessimistic": 6}}])
+    assert [a.duration for a in plan.actions] == [5, 4]
+    text = dump_plan(plan)
+    assert "duration: 5" not in text and "duration: 4" in text
+    assert loads_plan(text) == plan
+    assert schedule_plan(plan, today=TODAY).action("a").duration_days == 5
+
+
+@pytest.mark.parametrize(("action", "code", "field"), [
+    ({"id": "a", "estimate": {"optimistic": 5, "likely": 3, "pessimistic": 9}},
+     "contradiction", "estimate"),
+    ({"id": "a", "duration": 12, "estimate": {"optimistic": 3, "likely": 5, "pessimistic": 9}},
+     "contradiction", "duration"),
+    ({"id": "a", "estimate": {"optimistic": 0, "likely": 3, "pessimistic": 9}},
+     "invalid-value", "estimate.optimistic"),
+    ({"id": "a", "estimate": {"optimistic": 1, "likely": 3, "pessimistic": 9,
+                              "distribution": "normal"}}, "invalid-value",
+     "estimate.distribution"),
+    ({"id": "a", "estimate": {"optimistic": 1, "likely": 3, "pesimistic": 9}},
+     "unknown-field", "estimate.pesimistic"),
+    ({"id": "a", "estimate": None}, "missing-field", "duration"),
+])
+def test_bad_estimates_are_named(action: dict[str, Any], code: str, field: str) -> None:
+    from backplan import PlanValidationError
+
+    with pytest.raises(PlanValidationError) as caught:
+        plan_with([action])
+    problems = [(p.code, p.item, p.field) for p in caught.value.problems]
+    assert (code, "a", field) in problems
+    assert {item for _, item, _ in problems} == {"a"}
+
+
+@pytest.mark.parametrize(("risk", "code", "field"), [
+    ({"id": "r", "probability": 1.5, "impact": 2}, "invalid-value", "probability"),
+    ({"id": "r", "probability": "30%", "impact": 2}, "invalid-value", "probability"),
+    ({"id": "r", "probability": 0.3, "impact": 0}, "invalid-value", "impact"),
+    ({"id": "r", "probability": 0.3, "impact": 2, "actions": ["b"]}, "unknown-id", "actions"),
+    ({"id": "r", "probability": 0.3, "impact": 2, "mitigation": ["g"]}, "unknown-id",
+     "mitigation"),
+    ({"id": "a", "probability": 0.3, "impact": 2}, "duplicate-id", "id"),
+    ({"id": "r", "probability": 0.3, "impact": 2, "actions": ["a", "a"]}, "invalid-value",
+     "actions"),
+    ({"id": "r", "probability": 0.3}, "missing-field", "impact"),
+])
+def test_bad_risks_are_named(risk: dict[str, Any], code: str, field: str) -> None:
+    from backplan import PlanValidationError
+
+    with pytest.raises(PlanValidationError) as caught:
+        plan_with([{"id": "a", "duration": 2}], risks=[risk])
+    assert [(p.code, p.item, p.field) for p in caught.value.problems] == [
+        (code, risk["id"], field)]
+
+
+def test_unknown_risk_action_suggests_the_close_id() -> None:
+    from backplan import PlanValidationError
+
+    with pytest.raises(PlanValidationError) as caught:
+        plan_with([{"id": "coach", "duration": 2}],
+                  risks=[{"id": "r", "probability": 0.3, "impact": 2, "actions": ["coahc"]}])
+    assert caught.value.problems[0].hint == "did you mean 'coach'?"
+
+
+# ------------------------------------------------------------------- distributions
+
+
+@pytest.mark.parametrize(("low", "mode", "high"), [(2, 5, 12), (1, 1, 6), (3, 9, 9), (4, 5, 6)])
+def test_triangular_table_is_the_rounded_distribution(low: int, mode: int, high: int) -> None:
+    table = duration_distribution(
+        Estimate(optimistic=low, likely=mode, pessimistic=high), "triangular")
+    assert [days for days, _ in table] == list(range(low, high + 1))
+    cumulative = 0.0
+    for days, p in table:
+        cumulative += p
+        assert cumulative == pytest.approx(triangular_cdf(days + 0.5, low, mode, high),
+                                           abs=1 / 65_536)
+    assert cumulative == 1.0
+
+
+def test_pert_table_matches_the_closed_form_beta() -> None:
+    # likely in the middle: alpha = beta = 3, and I_x(3, 3) = sum_j C(5, j) x^j (1 - x)^(5 - j).
+    table = duration_distribution(Estimate(optimistic=2, likely=6, pessimistic=10), "pert")
+
+    def cdf(x: float) -> float:
+        return sum(math.comb(5, j) * x ** j * (1 - x) ** (5 - j) for j in range(3, 6))
+
+    cumulative = 0.0
+    for days, p in table:
+        cumulative += p
+        expected = cdf(min(1.0, (days + 0.5 - 2) / 8))
+        assert cumulative == pytest.approx(expected, abs=1 / 65_536)
+
+
+def test_pert_cdf_agrees_with_numerical_integration_when_skewed() -> None:
+    from backplan.analysis.risk import _beta_cdf
+
+    a, b = 1 + 4 * 2 / 13, 1 + 4 * 11 / 13  # optimistic 3, likely 5, pessimistic 16
+    steps = 200_000
+    norm = math.gamma(a + b) / (math.gamma(a) * math.gamma(b))
+    for x in (0.05, 0.2, 0.5, 0.8, 0.97):
+        h = x / steps  # midpoint rule
+        integral = sum(((k + 0.5) * h) ** (a - 1) * (1 - (k + 0.5) * h) ** (b - 1)
+                       for k in range(steps)) * h * norm
+        assert _beta_cdf([x], [a], [b])[0] == pytest.approx(integral, abs=1e-8)
+
+
+def test_an_estimate_without_spread_is_its_value() -> None:
+    assert duration_distribution(Estimate(optimistic=4, likely=4, pessimistic=4)) == ((4, 1.0),)
+
+
+# ------------------------------------------------------------------ analytic checks
+
+
+def test_one_triangular_action_has_its_known_distribution() -> None:
+    plan = plan_with([{"id": "a", "estimate": {"optimistic": 2, "likely": 5, "pessimistic": 12,
+                                               "distribution": "triangular"}}])
+    sim = simulate_schedule(plan, today=TODAY, samples=40_000, seed=11)
+    seen = cdf_by_span(sim)
+    assert set(seen) <= set(range(2, 13))
+    tolerance = 4 * math.sqrt(0.25 / 40_000)  # four standard errors of a share
+    for k in range(2, 13):
+        below = max((share for span, share in seen.items() if span <= k), default=0.0)
+        assert below == pytest.approx(triangular_cdf(k + 0.5, 2, 5, 12), abs=tolerance)
+    exact_mean = sum(d * p for d, p in duration_distribution(
+        Estimate(optimistic=2, likely=5, pessimistic=12), "triangular"))
+    assert exact_mean == pytest.approx((2 + 5 + 12) / 3, abs=0.02)  # rounding keeps the mean
+    sd = math.sqrt((2**2 + 5**2 + 12**2 - 2 * 5 - 2 * 12 - 5 * 12) / 18)
+    assert mean_span(sim) == pytest.approx(exact_mean, abs=4 * sd / math.sqrt(40_000))
+
+
+def test_means_add_up_along_a_chain() -> None:
+    estimates = [(2, 4, 9), (1, 3, 4), (5, 8, 15), (3, 3, 7), (2, 6, 6), (1, 2, 10)]
+    actions = [{"id": f"a{k}", "after": [f"a{k - 1}"] if k else [],
+                "estimate": {"optimistic": o, "likely": m, "pessimistic": p}}
+               for k, (o, m, p) in enumerate(estimates)]
+    sim = simulate_schedule(plan_with(actions), today=TODAY, samples=20_000, seed=3)
+    tables = [duration_distribution(Estimate(optimistic=o, likely=m, pessimistic=p))
+              for o, m, p in estimates]
+    means = [sum(d * q for d, q in t) for t in tables]
+    variance = sum(sum(q * (d - mu) ** 2 for d, q in t) for t, mu in zip(tables, means, strict=True))
+    assert mean_span(sim) == pytest.approx(sum(means), abs=4 * math.sqrt(variance / 20_000))
+    for action, mu in zip(sim.actions, means, strict=True):
+        assert action.mean_duration_days == pytest.approx(mu)
+        assert action.criticality == 1.0  # a chain is critical in every run
+
+
+def test_parallel_branches_share_the_criticality() -> None:
+    # Two identical independent branches: each finishes last about half the time (ties count
+    # for both), and the join is always critical.
+    est = {"optimistic": 2, "likely": 5, "pessimistic": 12}
+    plan = plan_with([{"id": "left", "estimate": est}, {"id": "right", "estimate": est},
+                      {"id": "join", "duration": 1, "after": ["left", "right"]}])
+    sim = simulate_schedule(plan, today=TODAY, samples=20_000, seed=5)
+    left, right = sim.action("left").criticality, sim.action("right").criticality
+    assert left == pytest.approx(right, abs=0.03)
+    assert 0.5 < left < 0.7  # more than half: ties make both critical
+    assert sim.action("join").criticality == 1.0
+
+
+# ------------------------------------------------------------------- hand-checked
+
+
+def test_without_spread_a_plan_simulates_to_its_schedule() -> None:
+    plan = plan_with([
+        {"id": "a", "estimate": {"optimistic": 3, "likely": 3, "pessimistic": 3}},
+        {"id": "b", "duration": 4, "after": ["a"]},
+        {"id": "c", "duration": 2},
+    ], due="2027-01-08")
+    sim = simulate_schedule(plan, today=TODAY, samples=500, seed=1)
+    schedule = schedule_plan(plan, today=TODAY)
+    assert sim.p50 == sim.p80 == sim.p95 == schedule.earliest_completion == dt.date(2027, 1, 12)
+    assert sim.deterministic_completion == schedule.earliest_completion
+    assert sim.probability == 0.0
+    assert [a.criticality for a in sim.actions] == [1.0, 1.0, 0.0]
+    assert sim.buffer is not None
+    assert (sim.buffer.buffer_days, sim.buffer.margin_days, sim.buffer.start_earlier_days) == (
+        0, -2, 2)
+    assert sim.buffer.start_by == dt.date(2026, 12, 31)  # two working days before today
+
+
+def test_a_risk_on_an_action_adds_its_impact_in_its_share_of_runs() -> None:
+    plan = plan_with([{"id": "a", "duration": 5}, {"id": "b", "duration": 3}],
+                     risks=[{"id": "vendor", "probability": 0.3, "impact": 4, "actions": ["b"],
+                             "owner": "Priya", "mitigation": ["a"]}], due="2027-01-08")
+    sim = simulate_schedule(plan, today=TODAY, samples=20_000, seed=2)
+    spans = cdf_by_span(sim)
+    assert set(spans) == {5, 7}  # b alone: 3 + 4 = 7 days; otherwise a's 5 days
+    assert spans[5] == pytest.approx(0.7, abs=0.015)
+    assert sim.probability == spans[5]
+    assert sim.action("b").criticality == pytest.approx(0.3, abs=0.015)
+    assert sim.action("b").mean_duration_days == pytest.approx(3 + 0.3 * 4)
+    assert sim.action("b").sd_duration_days == pytest.approx(4 * math.sqrt(0.21))
+    exposure = sim.matrix.risks[0]
+    assert exposure.occurred == pytest.approx(0.3, abs=0.015)
+    assert exposure.probability_without == 1.0
+    assert sim.risk_drivers == ("vendor",)
+    assert (exposure.owner, exposure.mitigation) == ("Priya", ("a",))
+
+
+def test_a_risk_to_the_whole_plan_delays_completion_not_criticality() -> None:
+    plan = plan_with([{"id": "a", "duration": 5}],
+                     risks=[{"id": "audit", "probability": 1.0, "impact": 2}])
+    sim = simulate_schedule(plan, today=TODAY, samples=1000, seed=2)
+    assert sim.p50 == CAL.shift(TODAY, 6)
+    assert sim.action("a").criticality == 1.0
+    assert sim.matrix.risks[0].probability_without is None  # it happened in every run
+
+
+def test_risks_and_estimates_on_wont_actions_change_nothing() -> None:
+    plan = plan_with([{"id": "a", "duration": 5},
+                      {"id": "w", "priority": "wont",
+                       "estimate": {"optimistic": 1, "likely": 2, "pessimistic": 30}}],
+                     risks=[{"id": "r", "probability": 1.0, "impact": 9, "actions": ["w"]}])
+    sim = simulate_schedule(plan, today=TODAY, samples=200)
+    assert sim.p95 == CAL.shift(TODAY, 4)
+    assert [a.id for a in sim.actions] == ["a"]
+
+
+def test_milestones_get_their_own_chances() -> None:
+    plan = plan_with([{"id": "a", "estimate": {"optimistic": 2, "likely": 4, "pessimistic": 10},
+                       "milestone": "m"}, {"id": "b", "duration": 1, "after": ["m"]}],
+                     milestones=[{"id": "m", "due": "2027-01-07"}, {"id": "n"}])
+    sim = simulate_schedule(plan, today=TODAY, samples=5000, seed=4)
+    m, n = sim.milestones
+    assert m.id == "m" and m.due == dt.date(2027, 1, 7)
+    a_within_4 = sum(p for d, p in duration_distribution(
+        Estimate(optimistic=2, likely=4, pessimistic=10)) if d <= 4)
+    assert m.probability == pytest.approx(a_within_4, abs=0.03)
+    assert n.probability is None and n.p50 == TODAY
+    assert m.p50 <= m.p80 <= m.p95
+
+
+def test_not_before_holds_in_every_run() -> None:
+    plan = plan_with([{"id": "a", "not_before": "2027-01-18",
+                       "estimate": {"optimistic": 1, "likely": 2, "pessimistic": 3}}])
+    sim = simulate_schedule(plan, today=TODAY, samples=500)
+    assert min(day for day, _ in sim.completion_cdf) >= dt.date(2027, 1, 18)
+
+
+def test_long_plans_use_wide_integers_and_stay_exact() -> None:
+    actions = [{"id": f"a{k}", "duration": 3000, "after": [f"a{k - 1}"] if k else [],
+                "estimate": {"optimistic": 3000, "likely": 3000, "pessimistic": 3000}}
+               for k in range(12)]
+    plan = plan_with(actions, due="2200-01-01")
+    sim = simulate_schedule(plan, today=TODAY, samples=300)
+    assert sim.p50 == schedule_plan(plan, today=TODAY).earliest_completion
+
+
+# ------------------------------------------------------------------ flag and buffer
+
+
+def spread_plan(due: str) -> Plan:
+    return plan_with([
+        {"id": "survey", "estimate": {"optimistic": 3, "likely": 5, "pessimistic": 12}},
+        {"id": "coach", "after": ["survey"],
+         "estimate": {"optimistic": 5, "likely": 8, "pessimistic": 15}},
+        {"id": "memo", "duration": 2},
+    ], due=due, risks=[{"id": "trainer-ill", "probability": 0.4, "impact": 6,
+                        "actions": ["coach"]}])
+
+
+def test_low_confidence_names_the_drivers_and_the_fixes() -> None:
+    sim = simulate_schedule(spread_plan("2027-01-25"), today=TODAY, samples=4000, seed=9)
+    assert sim.probability < 0.5
+    (flag,) = sim.flags
+    assert (flag.code, flag.severity, flag.subject) == ("low-confidence", "warning", "g")
+    assert flag.affected[:2] == ("coach", "survey") and "memo" not in flag.affected
+    assert "coach" in flag.message and "risk trainer-ill" in flag.message
+    kinds = [fix.kind for fix in flag.fixes]
+    assert kinds[:2] == ["move-due", "start-earlier"]
+    assert "reduce-uncertainty" in kinds and "mitigate-risk" in kinds
+    move = flag.fixes[0]
+    assert sim.buffer is not None and move.date == sim.buffer.commit_date == sim.p80
+    assert move.days == sim.buffer.start_earlier_days == -sim.buffer.margin_days
+    assert flag.shortfall_days == CAL.count(dt.date(2027, 1, 25), sim.p50)  # type: ignore[arg-type]
+
+
+def test_threshold_is_settable_and_no_flag_above_it() -> None:
+    plan = spread_plan("2027-01-29")
+    sim = simulate_schedule(plan, today=TODAY, samples=4000, seed=9)
+    assert sim.flags == () if sim.probability >= 0.5 else sim.flags
+    stricter = simulate_schedule(plan, today=TODAY, samples=4000, seed=9,
+                                 threshold=min(1.0, sim.probability + 0.01))
+    assert [f.code for f in stricter.flags] == ["low-confidence"]
+    assert simulate_schedule(plan, today=TODAY, samples=4000, seed=9, threshold=0.0).flags == ()
+
+
+def test_buffer_follows_the_confidence() -> None:
+    plan = spread_plan("2027-02-26")
+    sim = simulate_schedule(plan, today=TODAY, samples=4000, seed=9, confidence=0.95)
+    assert sim.buffer is not None and sim.buffer.commit_date == sim.p95
+    assert sim.deterministic_completion is not None
+    assert sim.buffer.buffer_days == CAL.count(sim.deterministic_completion, sim.p95)  # type: ignore[arg-type]
+    assert sim.buffer.margin_days == CAL.count(sim.p95, dt.date(2027, 2, 26))  # type: ignore[arg-type]
+    assert sim.buffer.start_by == CAL.shift(TODAY, sim.buffer.margin_days)
+
+
+# ------------------------------------------------------------------ reproducibility
+
+
+def test_same_seed_same_result_and_other_seed_differs() -> None:
+    plan = spread_plan("2027-01-29")
+    one = simulate_schedule(plan, today=TODAY, samples=3000, seed=42)
+    two = simulate_schedule(plan, today=TODAY, samples=3000, seed=42)
+    other = simulate_schedule(plan, today=TODAY, samples=3000, seed=43)
+    assert one == two and one.to_json() == two.to_json()
+    assert other.completion_cdf != one.completion_cdf
+
+
+def test_batches_and_progress() -> None:
+    calls: list[tuple[int, int]] = []
+    plan = spread_plan("2027-01-29")
+    sim = simulate_schedule(plan, today=TODAY, samples=25_000, seed=1,
+                            progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(10_000, 25_000), (20_000, 25_000), (25_000, 25_000)]
+    assert sim.completion_cdf[-1][1] == 1.0
+    assert sim == simulate_schedule(plan, today=TODAY, samples=25_000, seed=1)
+
+
+def test_a_plan_without_actions() -> None:
+    sim = simulate_schedule(plan_with([]), today=TODAY, samples=10)
+    assert (sim.probability, sim.p50, sim.buffer, sim.flags) == (1.0, None, None, ())
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"samples": 0}, ValueError), ({"samples": 2.5}, ValueError), ({"seed": -1}, ValueError),
+    ({"confidence": 1.0}, ValueError), ({"confidence": 0}, ValueError),
+    ({"threshold": 1.5}, ValueError), ({"threshold": True}, TypeError),
+    ({"distribution": "normal"}, ValueError), ({"today": dt.datetime(2027, 1, 4)}, TypeError),
+])
+def test_bad_arguments(kwargs: dict[str, Any], error: type[Exception]) -> None:
+    arguments: dict[str, Any] = {"today": TODAY, **kwargs}
+    with pytest.raises(error):
+        simulate_schedule(plan_with([{"id": "a", "duration": 1}]), **arguments)
+
+
+def test_missing_numpy_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "numpy", None)
+    with pytest.raises(MissingExtraError, match=r'pip install "backplan\[risk\]"'):
+        simulate_schedule(plan_with([{"id": "a", "duration": 1}]), today=TODAY)
+
+
+# ------------------------------------------------------------------ matrix and output
+
+
+def test_matrix_places_risks_by_probability_and_impact() -> None:
+    plan = plan_with([{"id": "a", "duration": 1}], risks=[
+        {"id": "r1", "probability": 0.05, "impact": 1},
+        {"id": "r2", "probability": 0.3, "impact": 5},
+        {"id": "r3", "probability": 0.95, "impact": 30},
+        {"id": "r4", "probability": 0.1, "impact": 2},
+    ])
+    matrix = risk_matrix(plan)
+    assert matrix.cells[0][0] == ("r1",)
+    assert matrix.cells[2][2] == ("r2",)
+    assert matrix.cells[4][4] == ("r3",)
+    assert matrix.cells[1][1] == ("r4",)
+    assert [r.rating for r in matrix.risks] == ["low", "medium", "high", "low"]
+    assert sum(len(cell) for row in matrix.cells for cell in row) == 4
+    data = matrix.to_dict()
+    assert len(data["cells"]) == 5 and len(data["impact_levels"]) == len(IMPACT_BANDS)
+    assert "r3" in str(matrix)
+
+
+def test_result_is_json_ready_and_readable() -> None:
+    sim = simulate_schedule(spread_plan("2027-01-25"), today=TODAY, samples=1000, seed=1)
+    data = json.loads(sim.to_json())
+    assert data["p80"] == sim.p80.isoformat()  # type: ignore[union-attr]
+    assert data["flags"][0]["code"] == "low-confidence"
+    assert data["matrix"]["risks"][0]["id"] == "trainer-ill"
+    assert data["buffer"]["confidence"] == 0.8
+    assert sim.probability_by(sim.p80) >= 0.8  # type: ignore[arg-type]
+    text = str(sim)
+    assert "chance of meeting the due date" in text and "coach" in text
+    assert "<table>" in sim._repr_html_()
+    assert repr(sim).startswith("<Simulation 'g'")

@@ -1,0 +1,156 @@
+"""Invariants of the risk simulation over generated plans and calendars."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backplan import dump_plan, loads_plan, schedule_plan
+from backplan.analysis.risk import simulate_schedule
+from backplan.models import Plan
+from helpers import Days, rule_edges
+from strategies import plan_dicts, todays
+
+pytest.importorskip("numpy")
+
+
+@st.composite
+def risky_plans(draw: st.DrawFn, *, spread: bool) -> dict[str, Any]:
+    """A generated plan with estimates on some actions and a few risks.
+
+    Without ``spread`` every estimate is ``duration`` three times and every risk is certain or
+    impossible, so each run is the same.
+    """
+    data = draw(plan_dicts())
+    actions = data["actions"]
+    for action in actions:
+        if draw(st.booleans()):
+            d = action["duration"]
+            if spread:
+                low, high = draw(st.integers(1, d)), d + draw(st.integers(0, 6))
+                action["estimate"] = {"optimistic": low, "likely": d, "pessimistic": high,
+                                      "distribution": draw(st.sampled_from(["pert", "triangular"]))}
+            else:
+                action["estimate"] = {"optimistic": d, "likely": d, "pessimistic": d}
+            if draw(st.booleans()):
+                del action["duration"]
+    ids = [a["id"] for a in actions]
+    risks = []
+    for k in range(draw(st.integers(0, 3))):
+        named = draw(st.lists(st.sampled_from(ids), unique=True, max_size=2))
+        probability = draw(st.floats(0.05, 0.95) if spread else st.sampled_from([0.0, 1.0]))
+        risks.append({"id": f"risk{k}", "probability": probability,
+                      "impact": draw(st.integers(1, 5)), "actions": named})
+    data["risks"] = risks
+    return data
+
+
+def critical_actions(plan: Plan, today: dt.date) -> set[str]:
+    """Actions on a chain of tight edges ending at the latest earliest finish (by hand)."""
+    schedule = schedule_plan(plan, today=today)
+    days = Days(plan)
+    start = {a.id: days.index[a.earliest_start] for a in schedule.actions}
+    finish = {a.id: days.index[a.earliest_finish] for a in schedule.actions}
+    for m in schedule.milestones:
+        start[m.id] = finish[m.id] = days.index[m.earliest_date]
+    end = max(finish[a.id] for a in schedule.actions)
+    critical = {a.id for a in schedule.actions if finish[a.id] == end}
+    edges = list(rule_edges(plan))
+    changed = True
+    while changed:
+        changed = False
+        for before, after, offset in edges:
+            if after in critical and before not in critical and (
+                    finish[before] + offset == start[after]):
+                critical.add(before)
+                changed = True
+    return critical & {a.id for a in schedule.actions}
+
+
+def with_certain_risks_applied(plan: Plan) -> tuple[Plan, int]:
+    """The plan with each certain risk's impact added to its actions' durations, and the days
+    certain whole-plan risks add to the completion."""
+    extra: dict[str, int] = {}
+    whole = 0
+    for risk in plan.risks:
+        if risk.probability == 1.0:
+            if not risk.actions:
+                whole += risk.impact
+            for action_id in risk.actions:
+                extra[action_id] = extra.get(action_id, 0) + risk.impact
+    actions = tuple(
+        a.model_copy(update={"duration": a.duration + extra.get(a.id, 0), "estimate": None})
+        for a in plan.actions
+    )
+    return plan.model_copy(update={"actions": actions, "risks": ()}), whole
+
+
+@given(data=risky_plans(spread=False), today=todays)
+def test_without_spread_the_simulation_is_the_deterministic_schedule(
+    data: dict[str, Any], today: dt.date
+) -> None:
+    plan = loads_plan(dump_plan(Plan.model_validate(data)))
+    sim = simulate_schedule(plan, today=today, samples=64, seed=0)
+    fixed, whole = with_certain_risks_applied(plan)
+    schedule = schedule_plan(fixed, today=today)
+    if not schedule.actions:
+        assert sim.p50 is None and sim.probability == 1.0
+        return
+    days = Days(plan)
+    assert schedule.earliest_completion is not None
+    completion = days.dates[days.index[schedule.earliest_completion] + whole]
+    assert sim.p50 == sim.p80 == sim.p95 == completion
+    assert sim.completion_cdf == ((completion,  1.0),)
+    assert sim.probability == (1.0 if completion <= plan.goal.due else 0.0)
+    critical = critical_actions(fixed, today)
+    assert {a.id: a.criticality for a in sim.actions} == {
+        a.id: 1.0 if a.id in critical else 0.0 for a in sim.actions}
+    if whole == 0:
+        assert sim.deterministic_completion == completion
+
+
+@given(data=risky_plans(spread=True), today=todays, later=st.integers(1, 40),
+       seed=st.integers(0, 2**32))
+def test_a_later_due_date_never_lowers_the_probability(
+    data: dict[str, Any], today: dt.date, later: int, seed: int
+) -> None:
+    plan = Plan.model_validate(data)
+    moved = plan.model_copy(update={"goal": plan.goal.model_copy(
+        update={"due": plan.goal.due + dt.timedelta(days=later)})})
+    before = simulate_schedule(plan, today=today, samples=300, seed=seed)
+    after = simulate_schedule(moved, today=today, samples=300, seed=seed)
+    assert after.probability >= before.probability
+    assert after.completion_cdf == before.completion_cdf  # the runs do not depend on the due date
+    assert before.probability == before.probability_by(plan.goal.due)
+
+
+@given(data=risky_plans(spread=True), today=todays)
+def test_dates_are_ordered_working_days_and_shares_are_shares(
+    data: dict[str, Any], today: dt.date
+) -> None:
+    plan = Plan.model_validate(data)
+    sim = simulate_schedule(plan, today=today, samples=200, seed=1)
+    days = Days(plan)
+    if sim.p50 is None:
+        return
+    assert sim.p50 <= sim.p80 <= sim.p95  # type: ignore[operator]
+    shares = [share for _, share in sim.completion_cdf]
+    assert shares == sorted(shares) and shares[-1] == 1.0
+    assert all(days.is_working(day) for day, _ in sim.completion_cdf)
+    assert all(0.0 <= a.criticality <= 1.0 for a in sim.actions)
+    assert max(a.criticality for a in sim.actions) > 0
+    assert set(sim.drivers) <= {a.id for a in sim.actions if a.driver_score > 0}
+
+
+@given(data=risky_plans(spread=True))
+def test_plans_with_estimates_and_risks_round_trip(data: dict[str, Any]) -> None:
+    plan = Plan.model_validate(data)
+    for form in ("yaml", "json"):
+        again = loads_plan(dump_plan(plan, format=form), format=form)  # type: ignore[arg-type]
+        assert again == plan
+        assert [a.model_fields_set for a in again.actions] == [
+            a.model_fields_set for a in plan.actions]

@@ -1,0 +1,102 @@
+"""``backplan schedule`` and ``backplan validate``: output formats and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backplan.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+FCR, AHT = str(ROOT / "examples" / "fcr.yaml"), str(ROOT / "examples" / "aht.yaml")
+ERRORS = ROOT / "tests" / "data" / "errors"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_has_the_contract_fields_and_iso_dates(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schedule", AHT, "--today", "2026-11-23", "--format", "json")
+    assert code == 0  # infeasible is still success without --strict
+    data = json.loads(out)
+    assert data["feasible"] is False
+    assert data["goal"] == "aht-6min" and data["due"] == "2027-04-30"
+    assert data["today"] == "2026-11-23"
+    assert data["critical_path"][0] == data["flags"][0]["subject"]
+    assert data["unscheduled"] == ["ai-call-summary"]
+    action = data["actions"][0]
+    for key in ("id", "title", "start", "finish", "earliest_start", "earliest_finish", "slack",
+                "critical", "milestone", "priority"):
+        assert key in action
+    assert all(len(m["date"]) == 10 for m in data["milestones"])
+    flag = data["flags"][0]
+    assert {"code", "severity", "subject", "message", "shortfall_days", "fixes"} <= set(flag)
+
+
+def test_strict_exits_1_only_when_infeasible(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "schedule", AHT, "--today", "2026-11-23", "--strict")[0] == 1
+    assert run(capsys, "schedule", FCR, "--today", "2026-11-23", "--strict")[0] == 0
+
+
+def test_csv_has_one_row_per_scheduled_action(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "schedule", FCR, "--today", "2026-11-23", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    _, js, _ = run(capsys, "schedule", FCR, "--today", "2026-11-23", "--format", "json")
+    assert [r["id"] for r in rows] == [a["id"] for a in json.loads(js)["actions"]]
+    assert {r["critical"] for r in rows} <= {"true", "false"}
+
+
+def test_table_lists_actions_in_date_order_then_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "schedule", AHT, "--today", "2026-11-23")
+    assert "NOT feasible" in out
+    assert "ERROR [late-start] aht-decomposition" in out
+    assert "fix: move the goal's due date to 2027-05-07" in out
+    assert "\x1b[" not in out  # no colour when not on a terminal
+
+
+@pytest.mark.parametrize("fixture", sorted(ERRORS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_bad_input_exits_2_with_a_short_message(
+    fixture: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command in ("schedule", "validate"):
+        code, out, err = run(capsys, command, str(fixture), "--today", "2026-11-23") if (
+            command == "schedule") else run(capsys, command, str(fixture))
+        assert code == 2
+        assert "Traceback" not in err
+        assert f"[{fixture.stem}]" in err
+        assert 1 <= len(err.strip().splitlines()) <= 12
+
+
+def test_validate_json_lists_problems(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", str(ERRORS / "cycle.yaml"), "--format", "json")
+    assert code == 2
+    data = json.loads(out)
+    assert data["valid"] is False and data["problems"][0]["code"] == "cycle"
+    assert run(capsys, "validate", FCR)[0] == 0
+
+
+def test_missing_file_and_bad_date_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "schedule", "no-such-plan.yaml")
+    assert code == 2 and "file-not-found" in err
+    with pytest.raises(SystemExit) as raised:
+        main(["schedule", FCR, "--today", "31/03/2027"])
+    assert raised.value.code == 2
+    assert "expected a date as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "backplan", "schedule", FCR, "--today", "2026-11-23",
+         "--format", "json"], capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["feasible"] is True
