@@ -109,7 +109,7 @@ def test_without_spread_the_simulation_is_the_deterministic_schedule(
     critical = critical_actions(fixed, today)
     assert {a.id: a.criticality for a in sim.actions} == {
         a.id: 1.0 if a.id in critical else 0.0 for a in sim.actions}
-    if whole == 0:
+    if all(risk.probability == 0.0 for risk in plan.risks):  # the plan as written, no risks
         assert sim.deterministic_completion == completion
 
 
@@ -152,5 +152,5 @@ def test_plans_with_estimates_and_risks_round_trip(data: dict[str, Any]) -> None
     for form in ("yaml", "json"):
         again = loads_plan(dump_plan(plan, format=form), format=form)  # type: ignore[arg-type]
         assert again == plan
-        assert [a.model_fields_set for a in again.actions] == [
-            a.model_fields_set for a in plan.actions]
+        assert [("duration" in a.model_fields_set) for a in again.actions] == [
+            ("duration" in a.model_fields_set) for a in plan.actions]

@@ -207,3 +207,23 @@ def test_schedule_does_not_change_the_plan_and_json_has_the_contract_fields() ->
                                        "priority"}
     assert data["milestones"] == [{"id": "m", "title": "", "date": "2027-01-29",
                                    "earliest_date": "2027-01-05", "due": None, "slack": 18}]
+
+
+def test_dates_past_year_9999_raise_a_range_error() -> None:
+    from backplan import ScheduleRangeError
+
+    plan = make([{"id": "a", "duration": 3650}], due="9999-12-31")
+    with pytest.raises(ScheduleRangeError):
+        schedule_plan(plan, today=D(9999, 6, 1))
+
+
+def test_goal_due_before_today_flags_every_chain_head() -> None:
+    plan = make([{"id": "a", "duration": 2}, {"id": "b", "duration": 1, "after": ["a"]},
+                 {"id": "c", "duration": 1}], due="2027-01-08")
+    s = schedule_plan(plan, today=D(2027, 1, 18))
+    assert not s.feasible
+    heads = sorted(f.subject for f in s.errors if f.code == "late-start")
+    assert heads == ["a", "c"]
+    by_subject = {f.subject: f for f in s.errors}
+    assert by_subject["a"].affected == ("a", "b")
+    assert by_subject["a"].shortfall_days == -s.action("a").slack

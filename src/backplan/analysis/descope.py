@@ -425,9 +425,10 @@ def _drop_proposal(
     effects = key_result_effects(plan, dropped=dropped)
     reachable = reachable_all(effects)
     gained = _gained(original, schedule)
-    work = sum(by_id[i].duration for i in ids)
-    parts = ", ".join(f"{i} ({p}, {_days(by_id[i].duration)})" for i, p in zip(ids, priorities,
-                                                                             strict=True))
+    days = {a.id: a.duration_days for a in original.actions}
+    work = sum(days[i] for i in ids)
+    parts = ", ".join(f"{i} ({p}, {_days(days[i])})" for i, p in zip(ids, priorities,
+                                                                      strict=True))
     text = f"drop {parts}: gains {_days(gained)}"
     lost = [e for e in effects if e.lost]
     if lost:

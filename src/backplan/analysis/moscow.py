@@ -5,7 +5,9 @@ no more than 60 % of the effort of a timebox, and that Could-haves (about 20 %) 
 contingency: what is dropped first when time runs short. Here the timebox is the plan from today
 to the goal's due date.
 
-* The *effort* of an action is its duration in working days (work-days of effort).
+* The *effort* of an action is its scheduled duration in working days. A ``wont`` action is not
+  scheduled: its ``duration`` counts (else its likely estimate; an action sized only by
+  ``effort`` counts 0 working days there).
 * The *effort that fits before the due date* counts, for every action that is not ``wont``, the
   working days of the earliest schedule from today that fall on or before the due date. When the
   plan is feasible, that is all the planned effort; when it is not, the work that would spill past
@@ -39,7 +41,7 @@ from typing import Any
 
 from backplan.analysis.findings import Finding
 from backplan.calendars import WorkingCalendar
-from backplan.models import Plan
+from backplan.models import Action, Plan
 from backplan.scheduling import Schedule, schedule_plan
 
 __all__ = ["MUST_SHARE_LIMIT", "MoscowSummary", "PriorityShare", "moscow_summary"]
@@ -124,6 +126,13 @@ class MoscowSummary:
                 + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
 
 
+def _unscheduled_days(action: Action) -> int:
+    """Working days of a ``wont`` action: its duration, else its likely estimate, else 0."""
+    if action.duration is not None:
+        return action.duration
+    return action.estimate.likely if action.estimate is not None else 0
+
+
 def moscow_summary(
     plan: Plan, *, today: dt.date, schedule: Schedule | None = None
 ) -> MoscowSummary:
@@ -154,12 +163,14 @@ def moscow_summary(
                   - calendar.number(a.earliest_start) + 1)
         for a in schedule.actions
     }
-    planned = sum(a.duration for a in plan.actions if a.priority != "wont")
+    days = {a.id: a.duration_days for a in schedule.actions}
+    days.update({a.id: _unscheduled_days(a) for a in plan.actions if a.id not in days})
+    planned = sum(days[a.id] for a in plan.actions if a.priority != "wont")
     fits = sum(fitting.values())
     shares = []
     for priority in _PRIORITIES:
         members = [a for a in plan.actions if a.priority == priority]
-        effort = sum(a.duration for a in members)
+        effort = sum(days[a.id] for a in members)
         share = 0.0 if priority == "wont" or not fits else effort / fits
         shares.append(PriorityShare(priority, len(members), effort, round(share, 4)))
     findings = []

@@ -45,7 +45,7 @@ __all__ = [
     "IMPACT_BANDS",
     "PROBABILITY_BANDS",
     "ActionRisk",
-    "Buffer",
+    "ScheduleBuffer",
     "MilestoneRisk",
     "RiskExposure",
     "RiskMatrix",
@@ -210,7 +210,7 @@ class RiskMatrix:
 
 
 @dataclass(frozen=True, slots=True)
-class Buffer:
+class ScheduleBuffer:
     """The buffer that reaches a chosen confidence of meeting the due date.
 
     Attributes:
@@ -307,7 +307,7 @@ class Simulation:
     actions: tuple[ActionRisk, ...]
     drivers: tuple[str, ...]
     risk_drivers: tuple[str, ...]
-    buffer: Buffer | None
+    buffer: ScheduleBuffer | None
     matrix: RiskMatrix
     milestones: tuple[MilestoneRisk, ...]
     flags: tuple[Flag, ...]
@@ -320,7 +320,9 @@ class Simulation:
         raise KeyError(f"no scheduled action {action_id!r}")
 
     def probability_by(self, day: dt.date) -> float:
-        """The share of runs complete on or before ``day``."""
+        """The share of runs complete on or before ``day`` (1.0 for a plan without actions)."""
+        if not self.completion_cdf:
+            return 1.0
         share = 0.0
         for date, cumulative in self.completion_cdf:
             if date > day:
@@ -920,7 +922,7 @@ def simulate_schedule(
         samples: how many runs (at least 1).
         seed: the seed of the random generator: the same seed gives the same result.
         distribution: ``pert`` or ``triangular``, for estimates that do not name their own.
-        confidence: the confidence the :class:`Buffer` is computed for (0 < confidence < 1).
+        confidence: the confidence the :class:`ScheduleBuffer` is computed for (0 < confidence < 1).
         threshold: below this probability of meeting the due date, a ``low-confidence``
             flag is raised (0..1).
         progress: called as ``progress(done, samples)`` after each batch of runs.
@@ -1016,7 +1018,7 @@ def _assemble(
     deterministic: dt.date | None = None
     quantiles: list[dt.date | None] = [None, None, None]
     cdf: list[tuple[dt.date, float]] = []
-    buffer: Buffer | None = None
+    buffer: ScheduleBuffer | None = None
     if histogram:
         probability = sum(c for v, c in histogram.items() if v <= due) / samples
         _, earliest_finish = forward_pass(network, today_number)
@@ -1029,7 +1031,7 @@ def _assemble(
             cdf.append((day(value), running / samples))
         committed = _quantile(histogram, samples, confidence)
         margin = due - committed
-        buffer = Buffer(confidence, day(committed), committed - planned, margin,
+        buffer = ScheduleBuffer(confidence, day(committed), committed - planned, margin,
                         max(0, -margin), day(margin))
 
     exposures = []

@@ -332,7 +332,7 @@ class _Walker:
 
 #: Plan sections whose value is one item, and lists whose entries are items.
 SECTIONS = ("goal", "calendar")
-ITEM_LISTS = ("milestones", "actions", "key_results", "risks")
+ITEM_LISTS = ("milestones", "actions", "key_results", "risks", "people")
 
 
 def describe(root: Loc, path: Sequence[str | int]) -> tuple[str, str, int | None]:

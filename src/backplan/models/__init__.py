@@ -3,11 +3,12 @@
 from backplan.models.calendar import WEEKDAYS, Calendar
 from backplan.models.goal import Goal, KeyResult
 from backplan.models.metrics import METRICS, Metric
+from backplan.models.people import Assignee, DateRange, Effort, Person
 from backplan.models.plan import Plan
 from backplan.models.risk import Estimate, Risk
 from backplan.models.work import Action, Milestone
 
 __all__ = [
-    "METRICS", "WEEKDAYS", "Action", "Calendar", "Estimate", "Goal", "KeyResult", "Metric",
-    "Milestone", "Plan", "Risk",
+    "METRICS", "WEEKDAYS", "Action", "Assignee", "Calendar", "DateRange", "Effort", "Estimate",
+    "Goal", "KeyResult", "Metric", "Milestone", "Person", "Plan", "Risk",
 ]

@@ -52,7 +52,8 @@ def _check_hours(value: Any) -> Any:
         raise custom_error(
             "invalid-value", "expected a number of hours (e.g. 1.5), got {value!r}", value=value)
     if not math.isfinite(value):
-        raise custom_error("invalid-value", "hours must be a finite number, got {value}", value=value)
+        raise custom_error("invalid-value", "hours must be a finite number, got {value}",
+                           value=value)
     return float(value)
 
 
@@ -121,7 +122,9 @@ class DateRange(BaseModel):
         if self.end is not None and self.end < self.start:
             raise custom_error(
                 "contradiction",
-                "the range ends on {end}, before it starts on {start}; swap or correct the dates", field="end", start=self.start.isoformat(), end=self.end.isoformat())
+                "the range ends on {end}, before it starts on {start}; swap or correct the dates",
+                field="end", start=self.start.isoformat(), end=self.end.isoformat(),
+            )
         return self
 
     @property
@@ -140,7 +143,9 @@ def _check_workdays(value: tuple[Weekday, ...] | None) -> tuple[Weekday, ...] | 
     if len(set(value)) != len(value):
         repeated = sorted({d for d in value if value.count(d) > 1})
         raise custom_error(
-            "invalid-value", "{days} listed more than once; list each weekday once", days=")
+            "invalid-value", "{days} listed more than once; list each weekday once",
+            days=", ".join(repeated),
+        )
     return value
 
 
@@ -204,7 +209,10 @@ class Effort(BaseModel):
             if match is None:
                 raise custom_error(
                     "invalid-value",
-                    "effort {value!r} is not understood; write {{hours: 12}}, value=data)
+                    "effort {value!r} is not understood; write hours: 12, pomodoros: 30, "
+                    "a plain number of hours, or text such as '12h' or '30 pomodoros'",
+                    value=data,
+                )
             number, unit = match[1], match[2].lower()
             if unit.startswith("p"):
                 if "." in number:
@@ -221,7 +229,7 @@ class Effort(BaseModel):
                 "invalid-value" if self.hours is None else "contradiction",
                 "give the effort either in hours or in pomodoros, not both"
                 if self.hours is not None else
-                "effort needs 'hours' or 'pomodoros', e.g. {{hours: 12}}",
+                "effort needs 'hours' or 'pomodoros', e.g. hours: 12",
             )
         return self
 
@@ -283,15 +291,20 @@ def check_sizing(
         raise custom_error(
             "contradiction",
             "the action gives both 'effort' and '{other}': size it one way, with 'duration' "
-            "(working days) or with 'effort' (hours or pomodoros) and 'assignees'", field="effort", other=other)
+            "(working days) or with 'effort' (hours or pomodoros) and 'assignees'",
+            field="effort", other=other,
+        )
     if effort is not None and not assignees:
         raise custom_error(
             "missing-field",
             "'effort' needs 'assignees': the people whose hours do the work, e.g. "
-            "assignees: [qa-analyst]", field="assignees")
+            "assignees: [qa-analyst]", field="assignees",
+        )
     people = [a.person for a in assignees]
     if len(set(people)) != len(people):
         repeated = sorted({p for p in people if people.count(p) > 1})
         raise custom_error(
             "invalid-value",
-            "{ids} assigned more than once; list each person once", field="assignees", ids=")
+            "{ids} assigned more than once; list each person once",
+            field="assignees", ids=", ".join(repr(p) for p in repeated),
+        )

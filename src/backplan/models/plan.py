@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from backplan.models._types import INPUT_CONFIG
 from backplan.models.calendar import Calendar
 from backplan.models.goal import Goal
+from backplan.models.people import Person
 from backplan.models.risk import Risk
 from backplan.models.work import Action, Milestone
 
@@ -34,6 +35,8 @@ class Plan(BaseModel):
 
     goal: Goal
     calendar: Calendar = Field(default_factory=Calendar)
+    #: The people who do the work, with their project hours (see docs/people-and-capacity.md).
+    people: tuple[Person, ...] = ()
     milestones: tuple[Milestone, ...] = ()
     actions: tuple[Action, ...] = ()
     #: The risk register (see docs/risk.md): events that may add working days.

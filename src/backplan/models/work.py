@@ -26,8 +26,14 @@ __all__ = ["Action", "Milestone"]
 
 Duration = Annotated[int, Field(strict=True, ge=1, le=3650)]
 
-#: Stands in for a ``duration`` nobody gave, so that it is reported as missing.
-_REQUIRED = object()
+class _Missing:
+    """Stands in for a ``duration`` nobody gave, so that it is reported as missing."""
+
+    def __repr__(self) -> str:
+        return "<no duration, estimate or effort>"
+
+
+_REQUIRED = _Missing()
 
 
 def _required(value: Any) -> Any:

@@ -29,6 +29,7 @@ from backplan.models import Plan
 from backplan.scheduling.flags import PassResult, timeline_flags
 from backplan.scheduling.network import Network, UnsoundPlanError, compile_network
 from backplan.scheduling.passes import backward_pass, forward_pass
+from backplan.scheduling.progress import has_progress, progress_network, with_progress
 from backplan.scheduling.result import MilestoneDate, Schedule, ScheduledAction
 
 __all__ = ["critical_path", "run_passes", "schedule_plan"]
@@ -110,6 +111,11 @@ def _schedule(plan: Plan, today: dt.date) -> Schedule:
         if not problems:  # pragma: no cover - compile and validation disagree: a bug
             raise AssertionError(f"plan rejected without a problem to report: {unsound}") from None
         raise PlanValidationError(problems) from None
+    if has_progress(plan):
+        progress = progress_network(plan, network, calendar, today)
+        result = progress.passes()
+        schedule = _assemble(plan, progress.network, result, calendar, today)
+        return with_progress(schedule, plan, progress, result, calendar)
     result = run_passes(network, calendar, today)
     return _assemble(plan, network, result, calendar, today)
 

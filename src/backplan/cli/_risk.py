@@ -1,0 +1,125 @@
+"""``backplan risk``: Monte Carlo schedule risk, the buffer to commit to, and the risk matrix."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+import backplan
+from backplan.cli._common import EXIT_INFEASIBLE, EXIT_OK, add_command, iso_date, resolve_today
+
+__all__ = ["register"]
+
+#: Draw the progress bar only once a run has taken this long (seconds), so short runs stay quiet.
+PROGRESS_AFTER = 0.5
+
+
+def _samples(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of runs, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 run, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a seed of 0 or more, got {value}")
+    return value
+
+
+def _share(*, closed: bool) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        percent = text.endswith("%")
+        try:
+            value = float(text[:-1] if percent else text) / (100 if percent else 1)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a share such as 0.8 or 80%, got {text!r}") from None
+        if not (0.0 <= value <= 1.0 if closed else 0.0 < value < 1.0):
+            bounds = "from 0 to 1" if closed else "between 0 and 1 (exclusive)"
+            raise argparse.ArgumentTypeError(f"expected a share {bounds}, got {text}")
+        return value
+
+    return parse
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``risk``."""
+    risk = add_command(
+        commands, "risk",
+        help="simulate the plan many times: the chance of meeting the due date, P50/P80/P95 "
+             "dates, the actions and risks that drive it, and the buffer to commit to",
+        examples="  backplan risk examples/fcr.yaml --today 2026-11-23\n"
+                 "  backplan risk plan.yaml --samples 100000 --seed 7 --format json\n"
+                 "  backplan risk plan.yaml --confidence 90% --threshold 0.7 --strict",
+    )
+    risk.add_argument("plan", help="plan file (YAML or JSON)")
+    risk.add_argument("--samples", type=_samples, default=10_000,
+                      help="number of runs (default: 10000)")
+    risk.add_argument("--seed", type=_seed, default=0,
+                      help="random seed; the same seed gives the same result (default: 0)")
+    risk.add_argument("--today", type=iso_date, default=None,
+                      help="simulate from this date (YYYY-MM-DD); default: the current date")
+    risk.add_argument("--confidence", type=_share(closed=False), default=0.8,
+                      help="confidence the buffer and commit date are given for (default: 0.8)")
+    risk.add_argument("--threshold", type=_share(closed=True), default=0.5,
+                      help="flag low-confidence below this chance of meeting the due date "
+                           "(default: 0.5)")
+    risk.add_argument("--distribution", choices=("pert", "triangular"), default="pert",
+                      help="spread of estimates that do not name one (default: pert)")
+    risk.add_argument("--format", choices=("table", "json"), default="table",
+                      help="output format (default: table)")
+    risk.add_argument("--strict", action="store_true",
+                      help="exit 1 when the chance is below the threshold")
+    risk.set_defaults(run=run_risk)
+
+
+class _ProgressBar:
+    """A one-line bar on a terminal's stderr, drawn only once a run has lasted a while."""
+
+    def __init__(self, stream: TextIO, *, width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+        self.began = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.drawn and time.monotonic() - self.began < PROGRESS_AFTER:
+            return
+        filled = round(self.width * done / total)
+        self.stream.write(f"\r[{'#' * filled}{' ' * (self.width - filled)}] "
+                          f"{done:,}/{total:,} runs")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * (self.width + 40) + "\r")
+            self.stream.flush()
+
+
+def run_risk(args: argparse.Namespace) -> int:
+    """Simulate the plan and print the result; exit 1 with ``--strict`` below the threshold."""
+    plan = backplan.load_plan(args.plan)
+    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        simulation = backplan.simulate_schedule(
+            plan, today=resolve_today(args.today), samples=args.samples, seed=args.seed,
+            distribution=args.distribution, confidence=args.confidence,
+            threshold=args.threshold, progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    print(simulation.to_json() if args.format == "json" else simulation)
+    return EXIT_INFEASIBLE if args.strict and simulation.flags else EXIT_OK
