@@ -44,6 +44,9 @@ _EXPORTS: dict[str, str] = {
     "MoscowSummary": "backplan.analysis.moscow",
     "PriorityShare": "backplan.analysis.moscow",
     "moscow_summary": "backplan.analysis.moscow",
+    "ScheduleComparison": "backplan.analysis.progress",
+    "Slip": "backplan.analysis.progress",
+    "compare_schedules": "backplan.analysis.progress",
     "ScenarioComparison": "backplan.analysis.scenarios",
     "ScenarioOutcome": "backplan.analysis.scenarios",
     "apply_scenario": "backplan.analysis.scenarios",
@@ -183,9 +186,11 @@ __all__ = [
     "ScenarioSet",
     "Schedule",
     "ScheduleBuffer",
+    "ScheduleComparison",
     "ScheduleRangeError",
     "ScheduledAction",
     "Simulation",
+    "Slip",
     "StatusRule",
     "TrackingReport",
     "WorkingCalendar",
@@ -193,6 +198,7 @@ __all__ = [
     "apply_scenario",
     "build_graph",
     "compare_scenarios",
+    "compare_schedules",
     "descope_proposals",
     "drop_actions",
     "dump_plan",
@@ -250,6 +256,7 @@ if TYPE_CHECKING:
         glide_paths,
     )
     from backplan.analysis.moscow import MoscowSummary, PriorityShare, moscow_summary
+    from backplan.analysis.progress import ScheduleComparison, Slip, compare_schedules
     from backplan.analysis.risk import (
         ActionRisk,
         MilestoneRisk,

@@ -90,6 +90,8 @@ class Problem:
         where = ""
         if self.file is not None:
             where = f"{self.file}:{self.line}: " if self.line is not None else f"{self.file}: "
+        elif self.line is not None:
+            where = f"line {self.line}: "
         subject = f"{self.item}.{self.field}" if self.field and self.item else (self.item or self.field)
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}{subject}: {self.message}{hint} [{self.code}]"

@@ -135,7 +135,7 @@ def test_plan_schema_rejects_what_backplan_rejects() -> None:
     validator = jsonschema.Draft202012Validator(json.loads(shipped_schema("plan")))
     typo = {"goal": {"id": "g", "due": "2027-01-29"}, "actions": [{"id": "a", "duraton": 2}]}
     messages = [e.message for e in validator.iter_errors(typo)]
-    assert any("duraton" in m for m in messages) and any("duration" in m for m in messages)
+    assert any("'duraton' was unexpected" in m for m in messages)
 
 
 def test_schedule_json_validates_against_the_schedule_schema(example: tuple[Plan, Schedule]) -> None:

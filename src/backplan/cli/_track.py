@@ -1,4 +1,4 @@
-"""``backplan track``, ``checkin``, ``start`` and ``done``: check-ins and progress."""
+"""``backplan track``, ``checkin``, ``start``, ``done`` and ``slip``: check-ins and progress."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _share(text: str) -> float:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``track``, ``checkin``, ``start`` and ``done``."""
+    """Add ``track``, ``checkin``, ``start``, ``done`` and ``slip``."""
     track = add_command(
         commands, "track",
         help="compare check-ins with each key result's glide path: status, score, forecast",
@@ -105,6 +105,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                       help="output format (default: text)")
     done.set_defaults(run=run_done)
 
+    slip = add_command(
+        commands, "slip",
+        help="compare the current schedule with a saved baseline: slip per action and milestone",
+        examples="  backplan schedule plan.yaml --format json > baseline.json   # when agreed\n"
+                 "  backplan slip plan.yaml baseline.json --today 2027-01-20\n"
+                 "  backplan slip plan.yaml baseline.json --format json",
+    )
+    slip.add_argument("plan", help="plan file (YAML or JSON), with its progress")
+    slip.add_argument("baseline", help="the saved schedule (JSON from 'schedule --format json')")
+    slip.add_argument("--today", type=iso_date, default=None,
+                      help="schedule from this date (YYYY-MM-DD); default: the current date")
+    slip.add_argument("--format", choices=("table", "json"), default="table",
+                      help="output format (default: table)")
+    slip.set_defaults(run=run_slip)
+
 
 def run_track(args: argparse.Namespace) -> int:
     """Track the plan's key results and print the report."""
@@ -145,3 +160,13 @@ def run_done(args: argparse.Namespace) -> int:
     edit = backplan.mark_done(args.plan, args.action, date=resolve_today(args.date),
                               start=args.start)
     return _print_edit(edit, args.format)
+
+
+def run_slip(args: argparse.Namespace) -> int:
+    """Schedule the plan and compare it with the saved baseline."""
+    plan = backplan.load_plan(args.plan)
+    current = backplan.schedule_plan(plan, today=resolve_today(args.today))
+    comparison = backplan.compare_schedules(
+        args.baseline, current, calendar=backplan.WorkingCalendar.from_model(plan.calendar))
+    print(comparison.to_json() if args.format == "json" else str(comparison))
+    return EXIT_OK

@@ -23,6 +23,12 @@ from backplan.scheduling import Schedule
 __all__ = ["format_table"]
 
 _RED, _YELLOW, _BOLD, _RESET = "\033[31m", "\033[33m", "\033[1m", "\033[0m"
+_TITLE_WIDTH = 48
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis (the full title is in JSON/CSV)."""
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
 def format_table(schedule: Schedule, *, color: bool = False) -> str:
@@ -41,7 +47,7 @@ def format_table(schedule: Schedule, *, color: bool = False) -> str:
     ]
     header = ("id", "title", "start", "finish", "earliest", "slack", "critical")
     rows = [
-        (a.id, a.title, a.start.isoformat(), a.finish.isoformat(), a.earliest_start.isoformat(),
+        (a.id, _clip(a.title, _TITLE_WIDTH), a.start.isoformat(), a.finish.isoformat(), a.earliest_start.isoformat(),
          str(a.slack), "*" if a.critical else "")
         for a in sorted(schedule.actions, key=lambda a: (a.start, a.finish, a.id))
     ]
