@@ -4,6 +4,7 @@ and invariants over generated plans."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from typing import Any
 
@@ -278,7 +279,7 @@ def test_path_invariants(case: tuple[Plan, dt.date]) -> None:
     # never pass the planned total (or the target on a straight line).
     ceiling = 50.0 + total if path.source == "impact" else 60.0
     for values in (path.latest, path.earliest):
-        assert all(b >= a - 1e-9 for a, b in zip(values, values[1:], strict=False))
+        assert all(b >= a - 1e-9 for a, b in itertools.pairwise(values))
         assert values[-1] <= ceiling + 1e-9
     if path.source == "impact":
         assert path.planned_change == pytest.approx(total)

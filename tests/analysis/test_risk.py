@@ -71,7 +71,8 @@ def test_estimate_alone_plans_with_the_likely_value_and_is_written_back_alone() 
                        "estimate": {"optimistic": 2, "likely": 3, "pessimistic": 6}}])
     assert [a.duration for a in plan.actions] == [5, 4]
     text = dump_plan(plan)
-    assert "duration: 5" not in text and "duration: 4" in text
+    assert "duration: 5" not in text
+    assert "duration: 4" in text
     assert loads_plan(text) == plan
     assert schedule_plan(plan, today=TODAY).action("a").duration_days == 5
 
@@ -291,11 +292,13 @@ def test_milestones_get_their_own_chances() -> None:
                      milestones=[{"id": "m", "due": "2027-01-07"}, {"id": "n"}])
     sim = simulate_schedule(plan, today=TODAY, samples=5000, seed=4)
     m, n = sim.milestones
-    assert m.id == "m" and m.due == dt.date(2027, 1, 7)
+    assert m.id == "m"
+    assert m.due == dt.date(2027, 1, 7)
     a_within_4 = sum(p for d, p in duration_distribution(
         Estimate(optimistic=2, likely=4, pessimistic=10)) if d <= 4)
     assert m.probability == pytest.approx(a_within_4, abs=0.03)
-    assert n.probability is None and n.p50 == TODAY
+    assert n.probability is None
+    assert n.p50 == TODAY
     assert m.p50 <= m.p80 <= m.p95
 
 
@@ -333,13 +336,17 @@ def test_low_confidence_names_the_drivers_and_the_fixes() -> None:
     assert sim.probability < 0.5
     (flag,) = sim.flags
     assert (flag.code, flag.severity, flag.subject) == ("low-confidence", "warning", "g")
-    assert flag.affected[:2] == ("coach", "survey") and "memo" not in flag.affected
-    assert "coach" in flag.message and "risk trainer-ill" in flag.message
+    assert flag.affected[:2] == ("coach", "survey")
+    assert "memo" not in flag.affected
+    assert "coach" in flag.message
+    assert "risk trainer-ill" in flag.message
     kinds = [fix.kind for fix in flag.fixes]
     assert kinds[:2] == ["move-due", "start-earlier"]
-    assert "reduce-uncertainty" in kinds and "mitigate-risk" in kinds
+    assert "reduce-uncertainty" in kinds
+    assert "mitigate-risk" in kinds
     move = flag.fixes[0]
-    assert sim.buffer is not None and move.date == sim.buffer.commit_date == sim.p80
+    assert sim.buffer is not None
+    assert move.date == sim.buffer.commit_date == sim.p80
     assert move.days == sim.buffer.start_earlier_days == -sim.buffer.margin_days
     assert flag.shortfall_days == CAL.count(dt.date(2027, 1, 25), sim.p50)  # type: ignore[arg-type]
 
@@ -357,7 +364,8 @@ def test_threshold_is_settable_and_no_flag_above_it() -> None:
 def test_buffer_follows_the_confidence() -> None:
     plan = spread_plan("2027-02-26")
     sim = simulate_schedule(plan, today=TODAY, samples=4000, seed=9, confidence=0.95)
-    assert sim.buffer is not None and sim.buffer.commit_date == sim.p95
+    assert sim.buffer is not None
+    assert sim.buffer.commit_date == sim.p95
     assert sim.deterministic_completion is not None
     assert sim.buffer.buffer_days == CAL.count(sim.deterministic_completion, sim.p95)  # type: ignore[arg-type]
     assert sim.buffer.margin_days == CAL.count(sim.p95, dt.date(2027, 2, 26))  # type: ignore[arg-type]
@@ -372,7 +380,8 @@ def test_same_seed_same_result_and_other_seed_differs() -> None:
     one = simulate_schedule(plan, today=TODAY, samples=3000, seed=42)
     two = simulate_schedule(plan, today=TODAY, samples=3000, seed=42)
     other = simulate_schedule(plan, today=TODAY, samples=3000, seed=43)
-    assert one == two and one.to_json() == two.to_json()
+    assert one == two
+    assert one.to_json() == two.to_json()
     assert other.completion_cdf != one.completion_cdf
 
 
@@ -427,7 +436,8 @@ def test_matrix_places_risks_by_probability_and_impact() -> None:
     assert [r.rating for r in matrix.risks] == ["low", "medium", "high", "low"]
     assert sum(len(cell) for row in matrix.cells for cell in row) == 4
     data = matrix.to_dict()
-    assert len(data["cells"]) == 5 and len(data["impact_levels"]) == len(IMPACT_BANDS)
+    assert len(data["cells"]) == 5
+    assert len(data["impact_levels"]) == len(IMPACT_BANDS)
     assert "r3" in str(matrix)
 
 
@@ -440,6 +450,7 @@ def test_result_is_json_ready_and_readable() -> None:
     assert data["buffer"]["confidence"] == 0.8
     assert sim.probability_by(sim.p80) >= 0.8  # type: ignore[arg-type]
     text = str(sim)
-    assert "chance of meeting the due date" in text and "coach" in text
+    assert "chance of meeting the due date" in text
+    assert "coach" in text
     assert "<table>" in sim._repr_html_()
     assert repr(sim).startswith("<Simulation 'g'")

@@ -49,10 +49,9 @@ def risky_plans(draw: st.DrawFn, *, spread: bool) -> dict[str, Any]:
     return data
 
 
-def critical_actions(plan: Plan, today: dt.date) -> set[str]:
+def critical_actions(plan: Plan, today: dt.date, days: Days) -> set[str]:
     """Actions on a chain of tight edges ending at the latest earliest finish (by hand)."""
     schedule = schedule_plan(plan, today=today)
-    days = Days(plan)
     start = {a.id: days.index[a.earliest_start] for a in schedule.actions}
     finish = {a.id: days.index[a.earliest_finish] for a in schedule.actions}
     for m in schedule.milestones:
@@ -98,7 +97,8 @@ def test_without_spread_the_simulation_is_the_deterministic_schedule(
     fixed, whole = with_certain_risks_applied(plan)
     schedule = schedule_plan(fixed, today=today)
     if not schedule.actions:
-        assert sim.p50 is None and sim.probability == 1.0
+        assert sim.p50 is None
+        assert sim.probability == 1.0
         return
     days = Days(plan)
     assert schedule.earliest_completion is not None
@@ -106,7 +106,7 @@ def test_without_spread_the_simulation_is_the_deterministic_schedule(
     assert sim.p50 == sim.p80 == sim.p95 == completion
     assert sim.completion_cdf == ((completion,  1.0),)
     assert sim.probability == (1.0 if completion <= plan.goal.due else 0.0)
-    critical = critical_actions(fixed, today)
+    critical = critical_actions(fixed, today, days)
     assert {a.id: a.criticality for a in sim.actions} == {
         a.id: 1.0 if a.id in critical else 0.0 for a in sim.actions}
     if all(risk.probability == 0.0 for risk in plan.risks):  # the plan as written, no risks
@@ -139,7 +139,8 @@ def test_dates_are_ordered_working_days_and_shares_are_shares(
         return
     assert sim.p50 <= sim.p80 <= sim.p95  # type: ignore[operator]
     shares = [share for _, share in sim.completion_cdf]
-    assert shares == sorted(shares) and shares[-1] == 1.0
+    assert shares == sorted(shares)
+    assert shares[-1] == 1.0
     assert all(days.is_working(day) for day, _ in sim.completion_cdf)
     assert all(0.0 <= a.criticality <= 1.0 for a in sim.actions)
     assert max(a.criticality for a in sim.actions) > 0

@@ -181,7 +181,8 @@ def test_a_bad_day_on_few_surveys_is_not_off_track() -> None:
     assert status(5000) == "off_track"  # 63.7..66.3: it is not noise
     report = track_progress(plan, [{"date": "2027-01-15", "value": 65.0, "n": 12}], today=on)
     latest = report.key_result("kr").latest
-    assert latest is not None and latest.interval is not None
+    assert latest is not None
+    assert latest.interval is not None
     assert latest.interval[0] < 65.0 < latest.interval[1]
 
 
@@ -190,7 +191,8 @@ def test_sample_size_on_a_metric_that_is_not_a_rate_gives_no_interval() -> None:
     report = track_progress(plan, [{"date": "2027-01-15", "value": 420.0, "n": 12}],
                             today=D(2027, 1, 15))
     tracked = report.key_result("kr")
-    assert tracked.latest is not None and tracked.latest.interval is None
+    assert tracked.latest is not None
+    assert tracked.latest.interval is None
     assert tracked.status == "off_track"
 
 
@@ -222,7 +224,8 @@ def test_forecast_recovers_a_known_trend() -> None:
     assert forecast.method == "trend"
     assert forecast.observations == 14  # 13 check-ins and the baseline
     assert forecast.value == pytest.approx(truth, abs=0.6)
-    assert forecast.low is not None and forecast.high is not None
+    assert forecast.low is not None
+    assert forecast.high is not None
     assert forecast.low < truth < forecast.high
     assert forecast.trend_per_week == pytest.approx(0.25, abs=0.04)
     assert not forecast.reaches_target
@@ -231,7 +234,7 @@ def test_forecast_recovers_a_known_trend() -> None:
     assert abs(CAL.count(CAL.day(T0 + 200), forecast.target_date)) <= 25
     (flag,) = report.flags
     assert (flag.code, flag.severity, flag.subject) == ("off-trajectory", "error", "kr")
-    assert f"on the current trend" not in flag.message
+    assert "on the current trend" not in flag.message
     assert "at this rate the target is reached on" in flag.message
     assert [fix.kind for fix in flag.fixes] == ["add-impact", "move-due"]
 
@@ -245,7 +248,9 @@ def test_forecast_interval_covers_the_truth_about_as_often_as_it_says() -> None:
         actual = 70 + 0.05 * (T_DUE - T0) + rng.gauss(0, 0.4)
         forecast = track_progress(plan, noisy_series(seed, 0.05, 0.4),
                                   today=D(2027, 1, 25)).key_result("kr").forecast
-        assert forecast is not None and forecast.low is not None and forecast.high is not None
+        assert forecast is not None
+        assert forecast.low is not None
+        assert forecast.high is not None
         covered += forecast.low <= actual <= forecast.high
     assert 0.70 <= covered / runs <= 0.90  # an 80 % prediction interval
 
@@ -254,8 +259,10 @@ def test_forecast_on_track_raises_no_flag() -> None:
     plan = linear_plan(baseline_date="2026-10-30", due=LONG_DUE)
     report = track_progress(plan, noisy_series(3, 0.11, 0.3), today=D(2027, 1, 25))
     forecast = report.key_result("kr").forecast
-    assert forecast is not None and forecast.reaches_target
-    assert forecast.target_date is not None and forecast.target_date <= D(2027, 3, 31)
+    assert forecast is not None
+    assert forecast.reaches_target
+    assert forecast.target_date is not None
+    assert forecast.target_date <= D(2027, 3, 31)
     assert report.flags == ()
 
 
@@ -417,7 +424,9 @@ def test_track_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     checkins.write_text("date,value\n2027-01-15,73\n", encoding="utf-8")
     assert main(["track", str(plan), str(checkins), "--today", "2027-01-15"]) == 0
     out = capsys.readouterr().out
-    assert "fcr" in out and "at risk" in out and "30%" in out
+    assert "fcr" in out
+    assert "at risk" in out
+    assert "30%" in out
     assert main(["track", str(plan), str(checkins), "--today", "2027-01-15",
                  "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import re
@@ -28,8 +29,6 @@ from backplan.cli import main
 from backplan.cli._export import STARTER_PLAN
 from backplan.export.gantt import gantt_rows, render_gantt
 from backplan.export.schema import SCHEMA_FILES, schema_text, shipped_schema
-
-
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TODAY = dt.date(2026, 11, 23)
@@ -75,11 +74,14 @@ def test_labels_do_not_overlap_and_fit_in_the_png(tmp_path: Path, example: tuple
     canvas.draw()
     renderer = canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in figure.axes[0].get_yticklabels()]
-    for upper, lower in zip(boxes, boxes[1:]):
+    for upper, lower in itertools.pairwise(boxes):
         assert upper.y0 >= lower.y1 - 0.5  # no two row labels overlap
     width, height = figure.bbox.width, figure.bbox.height
     for box in boxes:
-        assert 0 <= box.x0 and box.x1 <= width and 0 <= box.y0 and box.y1 <= height
+        assert box.x0 >= 0
+        assert box.x1 <= width
+        assert box.y0 >= 0
+        assert box.y1 <= height
 
 
 def test_static_charts_are_reproducible_and_the_suffix_picks_the_format(tmp_path: Path) -> None:
@@ -167,9 +169,11 @@ def test_report_is_self_contained_and_has_every_section(report_file: Path) -> No
     assert page.count("<svg") == 2
     for anchor in ("timeline", "key-results", "flags", "risk", "actions"):
         assert f"id='{anchor}'" in page
-    assert "<script" not in page and "<link" not in page
+    assert "<script" not in page
+    assert "<link" not in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
-    assert "fcr-rate" in page and "71.9 on 2026-12-07" in page
+    assert "fcr-rate" in page
+    assert "71.9 on 2026-12-07" in page
 
 
 def test_report_shows_flags_with_fixes_and_a_risk_summary_with_estimates() -> None:
@@ -179,8 +183,10 @@ def test_report_shows_flags_with_fixes_and_a_risk_summary_with_estimates() -> No
                     {"id": "b", "duration": 9, "after": ["a"]}],
     })
     page = report_html(plan, today=dt.date(2027, 1, 11), samples=300)
-    assert "late-start" in page and "move the goal&#x27;s due date" in page
-    assert "chance of meeting 2027-01-22" in page and "P80 completion" in page
+    assert "late-start" in page
+    assert "move the goal&#x27;s due date" in page
+    assert "chance of meeting 2027-01-22" in page
+    assert "P80 completion" in page
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -200,7 +206,8 @@ def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
 def test_report_renders_in_a_real_browser(report_file: Path, tmp_path: Path) -> None:
     dom = _chromium("--dump-dom", report_file.as_uri(), profile=tmp_path / "p1")
     assert dom.returncode == 0, dom.stderr[-2000:]
-    assert "<svg" in dom.stdout and "Raise first call resolution" in dom.stdout
+    assert "<svg" in dom.stdout
+    assert "Raise first call resolution" in dom.stdout
     console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert console == []
     shot = tmp_path / "report.png"

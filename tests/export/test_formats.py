@@ -8,7 +8,16 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from backplan import Plan, Schedule, load_plan, schedule_plan, to_dataframe, to_ical, to_mermaid, to_mspdi
+from backplan import (
+    Plan,
+    Schedule,
+    load_plan,
+    schedule_plan,
+    to_dataframe,
+    to_ical,
+    to_mermaid,
+    to_mspdi,
+)
 from backplan.export.ical import event_uid
 
 NS = {"p": "http://schemas.microsoft.com/project"}
@@ -59,7 +68,8 @@ def test_dataframe_of_a_feasible_schedule_has_an_empty_flags_frame_with_columns(
     plan = load_plan({"goal": {"id": "g", "due": "2027-01-29"}, "actions": [{"id": "a", "duration": 1}]})
     frame = to_dataframe(schedule_plan(plan, today=dt.date(2027, 1, 4)), table="flags")
     assert frame.empty
-    assert "code" in frame.columns and frame.index.name == "subject"
+    assert "code" in frame.columns
+    assert frame.index.name == "subject"
     with pytest.raises(ValueError, match="empty sequence"):
         to_dataframe(())
     with pytest.raises(TypeError, match="got int"):

@@ -58,7 +58,7 @@ from itertools import combinations
 from typing import Any, Literal
 
 from backplan.analysis._effects import KeyResultEffect, key_result_effects, reachable_all
-from backplan.calendars import WorkingCalendar
+from backplan.calendars import plan_calendar
 from backplan.graph import validate_plan
 from backplan.models import Action, Plan
 from backplan.scheduling import Schedule, schedule_plan
@@ -185,8 +185,9 @@ class Descoping:
             return head + "feasible as planned; nothing to descope"
         lines = [head + f"NOT feasible, {_days(self.shortfall_days)} short "
                         f"(earliest completion {_iso(self.earliest_completion) or '-'})"]
-        if not self.proposals:
-            lines.append("  no proposal found: no could- or should-have lies on the late chains")
+        if not any(p.kind == "drop" for p in self.proposals):
+            lines.append("  dropping cannot help: no set of could- or should-haves (up to the "
+                         "limit) makes the plan feasible")
         for proposal in self.proposals:
             state = "" if proposal.feasible else " [still NOT feasible]"
             lines.append(f"  {proposal.rank}. {proposal.description}{state}")
@@ -458,7 +459,7 @@ def _gained(original: Schedule, schedule: Schedule) -> int:
 
 def _move_due_proposal(plan: Plan, original: Schedule, today: dt.date) -> DescopeProposal:
     """Move the goal's due date to the earliest completion, and any earlier cap it passes."""
-    calendar = WorkingCalendar.from_model(plan.calendar)
+    calendar = plan_calendar(plan, today=today)
     changes: list[str] = []
     milestones = []
     for milestone in plan.milestones:

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -344,7 +345,7 @@ class _Curve:
 def _interpolate(anchors: Sequence[tuple[int, float]], day: int) -> float:
     if day <= anchors[0][0]:
         return anchors[0][1]
-    for (x0, y0), (x1, y1) in zip(anchors, anchors[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(anchors):
         if day <= x1:
             return y0 + (y1 - y0) * (day - x0) / (x1 - x0)
     return anchors[-1][1]

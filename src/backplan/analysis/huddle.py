@@ -14,7 +14,8 @@
   and **milestones at risk**: slack below zero (``late``) or at most
   :data:`AT_RISK_SLACK_DAYS` working days (``at risk``).
 * **Coming up**: what changes the days ahead (``horizon_days`` calendar days after ``date``):
-  holidays, milestone and goal due dates, and actions' ``not_before`` / ``not_after`` windows.
+  holidays (the plan's and its country's), days off by calendar rules, blackout periods, people's
+  time off, milestone and goal due dates, and actions' ``not_before`` / ``not_after`` windows.
 * **Wins** since the last working day: actions finished (``actual_finish`` from the previous
   working day up to yesterday) and key results whose latest check-in in that span improved on
   the one before.
@@ -46,7 +47,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from backplan.calendars import WorkingCalendar
+from backplan.calendars import plan_calendar
+from backplan.calendars.rules import country_holidays, rule_days
 from backplan.models import Action, Plan
 from backplan.scheduling import Schedule, schedule_plan
 
@@ -137,12 +139,14 @@ class LateAction:
     short_days: int
     status: str
     latest_start: dt.date
+    latest_finish: dt.date
 
     def to_dict(self) -> dict[str, Any]:
         """The late action as JSON-ready data."""
         return {"action": self.action, "title": self.title, "owners": list(self.owners),
                 "short_days": self.short_days, "status": self.status,
-                "latest_start": _iso(self.latest_start)}
+                "latest_start": _iso(self.latest_start),
+                "latest_finish": _iso(self.latest_finish)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,9 +172,11 @@ class MilestoneAtRisk:
 class CalendarEvent:
     """Something in the plan's calendar that changes a coming day.
 
-    ``kind``: ``holiday``, ``goal-due``, ``milestone-due``, ``not-before`` (an action may start
-    from this day) or ``not-after`` (an action must be finished by this day). ``end`` is the last
-    day of events that span several days (the same as ``date`` otherwise).
+    ``kind``: ``holiday`` (the plan's or the country's), ``day-off`` (a calendar rule such as
+    "every first Monday"), ``blackout`` (a period without project work), ``time-off`` (a person's,
+    ``subject`` is the person's id), ``goal-due``, ``milestone-due``, ``not-before`` (an action may
+    start from this day) or ``not-after`` (an action must be finished by this day). ``end`` is
+    the last day of events that span several days (the same as ``date`` otherwise).
     """
 
     date: dt.date
@@ -273,7 +279,9 @@ class HuddleBrief:
         lines = [
             f"- **late** {a.action}: {a.title or a.action}{_who(a.owners)}: "
             f"{a.short_days} working day{'s' if a.short_days != 1 else ''} short "
-            f"(should have started by {a.latest_start.isoformat()})"
+            + (f"(in progress; had to finish by {a.latest_finish.isoformat()})"
+               if a.status == "in_progress"
+               else f"(had to start by {a.latest_start.isoformat()})")
             for a in self.late
         ] + [
             f"- **milestone {m.state}** {m.milestone}: {m.title or m.milestone}: "
@@ -317,8 +325,14 @@ def _items(items: tuple[DayItem, ...], *, with_day: bool) -> list[str]:
     return lines
 
 
-def _owners(action: Action) -> tuple[str, ...]:
-    return (action.owner,) if action.owner else ()
+def _owners(action: Action, names: dict[str, str]) -> tuple[str, ...]:
+    """The action's owner, then its assignees by name (each once)."""
+    owners = [action.owner] if action.owner else []
+    for assignee in action.assignees:
+        name = names.get(assignee.person) or assignee.person
+        if name not in owners:
+            owners.append(name)
+    return tuple(owners)
 
 
 def huddle_brief(
@@ -363,7 +377,7 @@ def huddle_brief(
     if horizon_days < 1:
         raise ValueError(f"horizon_days must be at least 1, got {horizon_days}")
     schedule = schedule_plan(plan, today=date)
-    calendar = WorkingCalendar.from_model(plan.calendar)
+    calendar = plan_calendar(plan, today=date)
     yesterday = date - dt.timedelta(days=1)
     since = calendar.day(calendar.number(date) - 1)
     week_end = date + dt.timedelta(days=6 - date.weekday())
@@ -374,6 +388,7 @@ def huddle_brief(
     focus = max(ranked, key=lambda kr: kr.behind or 0.0).key_result if ranked else None
 
     by_id = {a.id: a for a in plan.actions}
+    names = {p.id: p.name for p in plan.people if p.name}
     today_items, week_items = [], []
     for scheduled in schedule.actions:
         action = by_id[scheduled.id]
@@ -384,7 +399,8 @@ def huddle_brief(
         for kind, day in ends:
             if action.status == "in_progress" and kind == "start":
                 continue
-            item = DayItem(day, kind, action.id, action.title, _owners(action), scheduled.critical)
+            item = DayItem(day, kind, action.id, action.title, _owners(action, names),
+                           scheduled.critical)
             if day == date:
                 today_items.append(item)
             elif date < day <= week_end:
@@ -393,7 +409,8 @@ def huddle_brief(
     today_items.sort(key=lambda item: (item.kind != "due", not item.critical, item.action))
 
     late = tuple(
-        LateAction(a.id, a.title, _owners(by_id[a.id]), -a.slack, by_id[a.id].status, a.start)
+        LateAction(a.id, a.title, _owners(by_id[a.id], names), -a.slack, by_id[a.id].status,
+                   a.start, a.finish)
         for a in sorted(schedule.actions, key=lambda a: (a.slack, a.start, a.id))
         if a.slack < 0 and by_id[a.id].status != "done"
     )
@@ -404,7 +421,7 @@ def huddle_brief(
         if m.slack <= AT_RISK_SLACK_DAYS
         and not _all_done(plan, m.id)
     )
-    wins += _finished(plan, since, date)
+    wins += _finished(plan, since, date, names)
     wins.sort(key=lambda w: (w.date, w.kind, w.subject))
     return HuddleBrief(
         goal=plan.goal.id, goal_title=plan.goal.title, date=date, since=since,
@@ -460,14 +477,14 @@ def _key_results(
     return lines, wins
 
 
-def _finished(plan: Plan, since: dt.date, date: dt.date) -> list[Win]:
+def _finished(plan: Plan, since: dt.date, date: dt.date, names: dict[str, str]) -> list[Win]:
     wins = []
     for action in plan.actions:
         finish = action.actual_finish
         if action.status == "done" and finish is not None and since <= finish < date:
             wins.append(Win(
                 "action-done", action.id, finish,
-                f"done: {action.id}: {action.title or action.id}{_who(_owners(action))}",
+                f"done: {action.id}: {action.title or action.id}{_who(_owners(action, names))}",
             ))
     return wins
 
@@ -476,8 +493,31 @@ def _coming(plan: Plan, date: dt.date, end: dt.date) -> tuple[CalendarEvent, ...
     def ahead(day: dt.date | None) -> bool:
         return day is not None and date < day <= end
 
-    events = [CalendarEvent(day, day, "holiday", "calendar", "holiday: no working day")
-              for day in plan.calendar.holidays if ahead(day)]
+    first = date + dt.timedelta(days=1)
+    calendar = plan.calendar
+    events = [CalendarEvent(day, day, "holiday", "calendar", "holiday")
+              for day in calendar.holidays if ahead(day)]
+    if calendar.country is not None:
+        listed = set(calendar.holidays)
+        events += [
+            CalendarEvent(day, day, "holiday", "calendar", f"public holiday ({calendar.country})")
+            for day in country_holidays(calendar.country, calendar.subdivision, first, end)
+            if day not in listed
+        ]
+    for rule in calendar.rules:
+        events += [CalendarEvent(day, day, "day-off", "calendar", f"no project work ({rule})")
+                   for day in rule_days(rule, first, end)]
+    for span in calendar.blackouts:
+        if span.start <= end and span.last > date:
+            why = f": {span.reason}" if span.reason else ""
+            events.append(CalendarEvent(span.start, span.last, "blackout", "calendar",
+                                        f"blackout, no project work{why}"))
+    for person in plan.people:
+        for span in person.time_off:
+            if span.start <= end and span.last > date:
+                why = f" ({span.reason})" if span.reason else ""
+                events.append(CalendarEvent(span.start, span.last, "time-off", person.id,
+                                            f"{person.name or person.id} off{why}"))
     if ahead(plan.goal.due):
         events.append(CalendarEvent(plan.goal.due, plan.goal.due, "goal-due", plan.goal.id,
                                     f"goal {plan.goal.id} due"))
@@ -488,14 +528,16 @@ def _coming(plan: Plan, date: dt.date, end: dt.date) -> tuple[CalendarEvent, ...
     for a in plan.actions:
         if a.priority == "wont" or a.status == "done":
             continue
-        if a.status == "not_started" and ahead(a.not_before):
-            assert a.not_before is not None
+        if a.status == "not_started" and a.not_before is not None and ahead(a.not_before):
             events.append(CalendarEvent(a.not_before, a.not_before, "not-before", a.id,
-                                        f"{a.id} may start from today"))
-        if ahead(a.not_after):
-            assert a.not_after is not None
+                                        f"{a.id} may start from this day"))
+        if a.not_after is not None and ahead(a.not_after):
             events.append(CalendarEvent(a.not_after, a.not_after, "not-after", a.id,
-                                        f"{a.id} must be finished by today"))
-    order = {"holiday": 0, "goal-due": 1, "milestone-due": 2, "not-after": 3, "not-before": 4}
-    events.sort(key=lambda e: (e.date, order.get(e.kind, 9), e.subject))
+                                        f"{a.id} must be finished by this day"))
+    order = {kind: k for k, kind in enumerate(_EVENT_KINDS)}
+    events.sort(key=lambda e: (e.date, order[e.kind], e.subject))
     return tuple(events)
+
+
+_EVENT_KINDS = ("holiday", "day-off", "blackout", "time-off", "goal-due", "milestone-due",
+                "not-after", "not-before")

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backplan.analysis.findings import Finding
-from backplan.calendars import WorkingCalendar
+from backplan.calendars import plan_calendar
 from backplan.models import Action, Plan
 from backplan.scheduling import Schedule, schedule_plan
 
@@ -156,7 +156,7 @@ def moscow_summary(
     """
     if schedule is None:
         schedule = schedule_plan(plan, today=today)
-    calendar = WorkingCalendar.from_model(plan.calendar)
+    calendar = plan_calendar(plan, today=today)
     due = calendar.number_on_or_before(plan.goal.due)
     fitting = {
         a.id: max(0, min(calendar.number(a.earliest_finish), due)

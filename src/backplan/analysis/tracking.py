@@ -56,21 +56,12 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from statistics import NormalDist
 from typing import Any, Literal
 
 from pydantic import ValidationError
-
-from backplan.calendars import WorkingCalendar
-from backplan.errors import CheckInError, Problem, require
-from backplan.models import Plan
-from backplan.models.goal import KeyResult
-from backplan.models.metrics import Direction, Metric
-from backplan.models.tracking import CheckIn
-from backplan.scheduling import Fix, Flag, Schedule, schedule_plan
 
 from backplan.analysis.glide import (
     EPSILON,
@@ -81,6 +72,13 @@ from backplan.analysis.glide import (
     glide_paths,
     key_result_curves,
 )
+from backplan.calendars import WorkingCalendar
+from backplan.errors import CheckInError, Problem, require
+from backplan.models import Plan
+from backplan.models.goal import KeyResult
+from backplan.models.metrics import Direction, Metric
+from backplan.models.tracking import CheckIn
+from backplan.scheduling import Fix, Flag, Schedule, schedule_plan
 
 __all__ = [
     "CheckInStatus",
@@ -484,7 +482,8 @@ def _collect(
             problems.append(Problem(problem[0], kr_id or "checkins", problem[1], problem[2],
                                     problem[3], file, line))
             continue
-        assert kr_id is not None and checkin is not None
+        assert kr_id is not None
+        assert checkin is not None
         found.setdefault(kr_id, []).append(checkin)
     return {kr_id: tuple(items) for kr_id, items in found.items()}
 
@@ -519,9 +518,7 @@ def _one_checkin(
     if isinstance(value, str):
         data["value"] = _number(value)
     n = data.get("n")
-    if isinstance(n, str) and n.isdigit():
-        data["n"] = int(n)
-    elif isinstance(n, float) and n.is_integer():
+    if (isinstance(n, str) and n.isdigit()) or (isinstance(n, float) and n.is_integer()):
         data["n"] = int(n)
     date = data.get("date")
     if isinstance(date, str) and not _ISO_DATE.fullmatch(date):
@@ -986,7 +983,7 @@ def _forecast(
 
 
 def _target_reached(
-    predict: Any, target: float, direction: Direction, first: int, settled: int, slope: float,
+    predict: Callable[[int], float], target: float, direction: Direction, first: int, settled: int, slope: float,
 ) -> int | None:
     """The first working day from ``first`` on which ``predict`` reaches ``target``."""
     for day in range(first, settled + 1):

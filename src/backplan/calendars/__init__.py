@@ -1,5 +1,14 @@
-"""Working calendars: working days, holidays and arithmetic in working days."""
+"""Working calendars: working days, holidays and arithmetic in working days; people's hours."""
 
-from backplan.calendars.working import WorkingCalendar
+from backplan.calendars.working import WorkingCalendar  # noqa: I001 - rules build on it
+from backplan.calendars.people import PersonCalendar, available_hours, nominal_duration_days
+from backplan.calendars.rules import non_working_days, plan_calendar
 
-__all__ = ["WorkingCalendar"]
+__all__ = [
+    "PersonCalendar",
+    "WorkingCalendar",
+    "available_hours",
+    "nominal_duration_days",
+    "non_working_days",
+    "plan_calendar",
+]

@@ -63,9 +63,23 @@ class WorkingCalendar:
         )
 
     @classmethod
-    def from_model(cls, calendar: Calendar) -> WorkingCalendar:
-        """The working calendar a plan's :class:`~backplan.Calendar` describes."""
-        return cls(calendar.workdays, calendar.holidays)
+    def from_model(
+        cls, calendar: Calendar, *, window: tuple[dt.date, dt.date] | None = None
+    ) -> WorkingCalendar:
+        """The working calendar a plan's :class:`~backplan.Calendar` describes.
+
+        Blackout days count as holidays; recurring ``rules`` and ``country`` holidays are
+        expanded over ``window`` (default :data:`backplan.calendars.rules.DEFAULT_WINDOW`).
+        ``schedule_plan`` uses :func:`backplan.calendars.plan_calendar`, which widens the window
+        to cover the plan's own dates.
+        """
+        if not (calendar.country or calendar.blackouts or calendar.rules):
+            return cls(calendar.workdays, calendar.holidays)
+        from backplan.calendars.rules import DEFAULT_WINDOW, non_working_days
+
+        first, last = window if window is not None else DEFAULT_WINDOW
+        return cls(calendar.workdays,
+                   [*calendar.holidays, *non_working_days(calendar, first, last)])
 
     @property
     def workdays(self) -> frozenset[int]:

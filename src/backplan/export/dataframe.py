@@ -135,7 +135,7 @@ def _analysis(obj: Any) -> Any:
         return frame.set_index("date", append=True)
     if kind in ("KeyResultTracking", "TrackingReport"):
         items = [obj] if kind == "KeyResultTracking" else list(obj.key_results)
-        columns = ("date", "value", "n", "expected", "expected_earliest", "gap",
+        columns: tuple[str, ...] = ("date", "value", "n", "expected", "expected_earliest", "gap",
                    "progress_pct", "score", "status")
         frame = _frame([row for item in items for row in _tracking_rows(item)],
                        index="key_result", columns=columns, dates=("date",), integers=("n",))

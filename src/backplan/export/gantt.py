@@ -153,7 +153,7 @@ def gantt_figure(
     grid = figure.add_gridspec(1 + len(key_results), 1, height_ratios=ratios)
     ax = figure.add_subplot(grid[0])
     first, last = _span(schedule, key_results)
-    x = mdates.date2num
+    x: Any = mdates.date2num
 
     # Alternate shading per group, and thin separators.
     for index, row in enumerate(rows):
@@ -271,9 +271,10 @@ def key_result_figure(
     first, last = _span(schedule, key_results)
     axes = figure.subplots(max(len(key_results), 1), 1, squeeze=False)[:, 0]
     for panel, series in zip(axes, key_results, strict=False):
-        _draw_series(panel, series, schedule, mdates.date2num)
+        date2num: Any = mdates.date2num
+        _draw_series(panel, series, schedule, date2num)
         _date_axis(panel, mdates, first, last)
-        panel.set_xlim(mdates.date2num(first - 2 * _ONE_DAY), mdates.date2num(last + 7 * _ONE_DAY))
+        panel.set_xlim(date2num(first - 2 * _ONE_DAY), date2num(last + 7 * _ONE_DAY))
     return figure
 
 
@@ -327,9 +328,9 @@ def gantt_plotly(
     Raises:
         MissingExtraError: plotly is not installed.
     """
-    require("plotly", extra="plotly", feature="interactive Gantt charts")
-    from plotly import graph_objects as go
-    from plotly.subplots import make_subplots
+    go: Any = require("plotly.graph_objects", extra="plotly", feature="interactive Gantt charts")
+    make_subplots: Any = require("plotly.subplots", extra="plotly",
+                                 feature="interactive Gantt charts").make_subplots
 
     rows = gantt_rows(schedule, label=label)
     n_panels = len(key_results)
@@ -461,7 +462,9 @@ def write_gantt(
     if suffix not in (".png", ".svg", ".pdf"):
         raise ValueError(f"cannot tell the chart format from {target.name!r}: "
                          "use .png, .svg, .pdf or .html")
-    target.write_bytes(render_gantt(schedule, suffix[1:], key_results=key_results, label=label))
+    fmt: Literal["png", "svg", "pdf"] = "png" if suffix == ".png" else (
+        "svg" if suffix == ".svg" else "pdf")
+    target.write_bytes(render_gantt(schedule, fmt, key_results=key_results, label=label))
     return target
 
 

@@ -70,7 +70,7 @@ def to_ical(
     if dates not in ("latest", "earliest"):
         raise ValueError(f"dates must be 'latest' or 'earliest', got {dates!r}")
     ical = require("icalendar", extra="ical", feature="iCalendar export")
-    stamp = dt.datetime.combine(schedule.today, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.combine(schedule.today, dt.time(0, 0), tzinfo=dt.UTC)
     sequence = max(0, (schedule.today - _EPOCH).days)
 
     calendar = ical.Calendar()

@@ -27,9 +27,9 @@ import dataclasses
 import functools
 import json
 import operator
+import re
 import types
 import typing
-import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -75,8 +75,8 @@ def plan_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a plan file, as a dict.
 
     Example:
-        >>> schema = plan_schema()
-        >>> sorted(schema["$defs"]["Goal"]["required"])
+        >>> goal = plan_schema()["$defs"].get("Goal")
+        >>> sorted(goal.get("required"))
         ['due', 'id']
     """
     schema = _clean_descriptions(Plan.model_json_schema(mode="validation"))
@@ -103,8 +103,9 @@ def schedule_schema() -> dict[str, Any]:
     """The JSON Schema of ``backplan schedule --format json`` (``Schedule.to_dict()``).
 
     Example:
-        >>> schedule_schema()["properties"]["feasible"]["type"]
-        'boolean'
+        >>> properties = schedule_schema().get("properties")
+        >>> properties.get("feasible")
+        {'title': 'Feasible', 'type': 'boolean'}
     """
     model = _result_model(Schedule, {})
     schema = _clean_descriptions(model.model_json_schema(mode="serialization"))

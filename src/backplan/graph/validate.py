@@ -22,7 +22,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from backplan.errors import PlanValidationError, Problem
+from backplan.graph.key_results import key_result_problems, refers_to_key_results
 from backplan.graph.order import CycleError, topological_order
+from backplan.graph.people import people_problems
 from backplan.models import Plan
 
 __all__ = [
@@ -68,6 +70,10 @@ def reference_problems(plan: Plan) -> list[Problem]:
         for items in (plan.milestones, plan.actions) for item in items
     ) and all(a.milestone is None or a.milestone in milestones for a in plan.actions)
     risks = _risk_problems(plan, kinds) if plan.risks else []
+    if refers_to_key_results(plan):
+        risks += key_result_problems(plan)
+    if plan.people or any(a.assignees for a in plan.actions):
+        risks += people_problems(plan)
     if sound:
         return risks
     return _duplicate_ids(plan) + _reference_problems(plan, kinds) + risks

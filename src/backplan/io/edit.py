@@ -61,9 +61,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from pydantic import BaseModel, ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from backplan.errors import PROBLEM_CODES, BackplanError, PlanValidationError, Problem
 from backplan.io.plan_files import load_plan, loads_plan
@@ -176,8 +175,8 @@ def record_checkin(
         else:
             document.delete_key(item, "n")
     else:
-        position = next((k for k, c in enumerate(kr.checkins) if c.date > date), None)
-        document.insert_item(items, item_text, before=position)
+        later = next((k for k, c in enumerate(kr.checkins) if c.date > date), None)
+        document.insert_item(items, item_text, before=later)
     sample = f" (n={n})" if n is not None else ""
     return document.commit(expected, key_result,
                            f"check-in {date.isoformat()} = {value_text}{sample}")
@@ -284,21 +283,8 @@ def _validated(model: type[ModelT], data: dict[str, Any], item_id: str, path: st
             code = error["type"] if error["type"] in PROBLEM_CODES else "invalid-value"
             context = error.get("ctx") or {}
             field = str(context.get("field") or ".".join(str(p) for p in error["loc"]))
-            message = str(error["msg"])
-            for name, value in context.items():
-                message = re.sub(r"\{" + name + r"(![rsa])?(:[^{}]*)?\}",
-                                 lambda m, v=value: _format(v, m.group(1), m.group(2)), message)
-            problems.append(Problem(code, item_id, field, message, "", path))
+            problems.append(Problem(code, item_id, field, str(error["msg"]), "", path))
         raise PlanValidationError(problems, source=path) from None
-
-
-def _format(value: object, conversion: str | None, spec: str | None) -> str:
-    if conversion == "!r":
-        value = repr(value)
-    try:
-        return format(value, (spec or ":")[1:])
-    except (TypeError, ValueError):
-        return str(value)
 
 
 def _find(items: Any, item_id: str, kind: str, where: str) -> Any:
@@ -405,7 +391,8 @@ class _Document:
             return None
         for key_node, value_node in mapping.value:
             if isinstance(key_node, ScalarNode) and key_node.value == key:
-                return value_node
+                found: Node = value_node
+                return found
         return None
 
     def _item(self, items: Node | None, item_id: str, where: str) -> MappingNode:
@@ -481,7 +468,11 @@ class _Document:
         self.changes.append(_Change(start, end, text, len(self.changes)))
 
     def _ensure_final_newline(self, point: int) -> str:
-        return self.newline if point == len(self.text) and not self.text.endswith("\n") else ""
+        """A line break to put first when inserting at the end of a file that lacks one."""
+        at_end = point == len(self.text) and not self.text.endswith("\n")
+        if not at_end or any(change.start == point for change in self.changes):
+            return ""
+        return self.newline
 
     # -- edits ---------------------------------------------------------------------------------
     def set_key(self, mapping: MappingNode, key: str, value_text: str) -> None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from backplan.calendars import WorkingCalendar
+from backplan.calendars import WorkingCalendar, nominal_duration_days
 from backplan.graph.order import CycleError, topological_order
 from backplan.models import Action, Plan
 
@@ -231,7 +231,12 @@ def _network(
 ) -> Network:
     """Assemble the network's per-node columns in topological ``order``."""
     n, n_actions = len(ids), len(scheduled)
-    duration = [a.duration for a in scheduled] + [1] * len(plan.milestones)
+    # Effort-sized actions take their nominal days (assignees at full hours, see issue 3).
+    people = {p.id: p for p in plan.people}
+    duration = [
+        a.duration if a.duration is not None else nominal_duration_days(a, people)
+        for a in scheduled
+    ] + [1] * len(plan.milestones)
     goal_cap = calendar.number_on_or_before(plan.goal.due)
     cap = [goal_cap] * n
     cap_source = ["goal"] * n

@@ -21,7 +21,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from backplan.calendars import WorkingCalendar
+from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import PlanValidationError
 from backplan.graph.order import CycleError
 from backplan.graph.validate import plan_problems
@@ -103,7 +103,7 @@ def _no_gc_pauses() -> Iterator[None]:
 
 
 def _schedule(plan: Plan, today: dt.date) -> Schedule:
-    calendar = WorkingCalendar.from_model(plan.calendar)
+    calendar = plan_calendar(plan, today=today)
     try:
         network = compile_network(plan, calendar)
     except (CycleError, UnsoundPlanError) as unsound:
@@ -137,7 +137,7 @@ def _assemble(
     actions = tuple(map(
         ScheduledAction,
         [a.id for a in scheduled], [a.title for a in scheduled], start, finish, early_start,
-        early_finish, slack, [s == least for s in slack], [a.duration for a in scheduled],
+        early_finish, slack, [s == least for s in slack], [network.duration[i] for i in nodes],
         [a.milestone for a in scheduled], [a.priority for a in scheduled],
         [a.owner for a in scheduled],
     ))

@@ -1,0 +1,225 @@
+"""Non-working days from a plan's calendar: country holidays, blackouts and recurring rules.
+
+The plan file's ``calendar`` may name a ``country`` (and ``subdivision``) whose public holidays come
+from the ``holidays`` package (``pip install "backplan[holidays]"``), ``blackouts`` (date ranges)
+and ``rules`` (see :mod:`backplan.models.recurrence`). All of them are non-working days for the
+whole plan; :func:`plan_calendar` folds them into a :class:`~backplan.calendars.WorkingCalendar`.
+
+Recurring rules and country holidays have no end, so they are expanded over a window of dates:
+:func:`plan_window` takes it from the plan (today, the due date and every dated field) with a
+margin of :data:`WINDOW_MARGIN_YEARS` years on each side.
+
+Example:
+    >>> import datetime as dt
+    >>> from backplan.models import Calendar
+    >>> calendar = Calendar(rules=["every first Monday"], blackouts=["2026-12-21..2026-12-24"])
+    >>> days = non_working_days(calendar, dt.date(2026, 12, 1), dt.date(2027, 1, 31))
+    >>> [d.isoformat() for d in days]
+    ['2026-12-07', '2026-12-21', '2026-12-22', '2026-12-23', '2026-12-24', '2027-01-04']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from backplan.calendars.working import WorkingCalendar
+from backplan.errors import PlanValidationError, Problem, require
+from backplan.models.recurrence import parse_rule
+
+if TYPE_CHECKING:
+    from backplan.models import Calendar, DateRange, Plan
+
+__all__ = [
+    "DEFAULT_WINDOW",
+    "WINDOW_MARGIN_YEARS",
+    "country_holidays",
+    "non_working_days",
+    "plan_calendar",
+    "plan_window",
+    "range_days",
+    "rule_days",
+]
+
+#: Years added before and after the plan's dates when expanding rules and country holidays.
+WINDOW_MARGIN_YEARS = 3
+
+#: Dates over which ``WorkingCalendar.from_model`` expands rules and country holidays.
+DEFAULT_WINDOW = (dt.date(2000, 1, 1), dt.date(2060, 12, 31))
+
+
+def _shift_years(day: dt.date, years: int) -> dt.date:
+    year = min(max(day.year + years, dt.MINYEAR), dt.MAXYEAR)
+    return day.replace(year=year, day=min(day.day, 28)) if day.month == 2 else day.replace(
+        year=year)
+
+
+def plan_window(plan: Plan, *, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates over which a plan's rules and country holidays are expanded.
+
+    From :data:`WINDOW_MARGIN_YEARS` years before the earliest of ``today``, the goal's due date
+    and every dated field (``not_before``, ``not_after``, milestone dues, time off, blackouts) to
+    as many years after the latest.
+
+    Example:
+        >>> from backplan.models import Plan
+        >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-03-31"}})
+        >>> [d.isoformat() for d in plan_window(plan, today=dt.date(2026, 11, 23))]
+        ['2023-11-23', '2030-03-31']
+    """
+    dates = [today, plan.goal.due]
+    for action in plan.actions:
+        dates += [d for d in (action.not_before, action.not_after) if d is not None]
+    dates += [m.due for m in plan.milestones if m.due is not None]
+    for span in (*plan.calendar.blackouts, *(t for p in plan.people for t in p.time_off)):
+        dates += [span.start, span.last]
+    return (_shift_years(min(dates), -WINDOW_MARGIN_YEARS),
+            _shift_years(max(dates), WINDOW_MARGIN_YEARS))
+
+
+def plan_calendar(plan: Plan, *, today: dt.date) -> WorkingCalendar:
+    """The plan's working calendar: weekdays minus holidays, country holidays, blackouts, rules.
+
+    Rules and country holidays are expanded over :data:`DEFAULT_WINDOW` widened to
+    :func:`plan_window`, so that it agrees with ``WorkingCalendar.from_model(plan.calendar)``
+    wherever that one is defined.
+
+    Raises:
+        PlanValidationError: the country or subdivision is unknown to the ``holidays`` package.
+        MissingExtraError: the calendar names a country but ``holidays`` is not installed.
+
+    Example:
+        >>> from backplan.models import Plan
+        >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-03-31"},
+        ...                             "calendar": {"rules": ["every friday"]}})
+        >>> plan_calendar(plan, today=dt.date(2027, 1, 4)).is_working_day(dt.date(2027, 1, 8))
+        False
+    """
+    calendar = plan.calendar
+    if not (calendar.country or calendar.rules):
+        return WorkingCalendar.from_model(calendar)
+    first, last = plan_window(plan, today=today)
+    window = (min(first, DEFAULT_WINDOW[0]), max(last, DEFAULT_WINDOW[1]))
+    return WorkingCalendar.from_model(calendar, window=window)
+
+
+def non_working_days(calendar: Calendar, first: dt.date, last: dt.date) -> list[dt.date]:
+    """Country holidays and rule days from ``first`` to ``last``, and every blackout day, sorted.
+
+    Explicit ``holidays`` are not included. Results are cached per calendar and window.
+
+    Example:
+        >>> from backplan.models import Calendar
+        >>> days = non_working_days(Calendar(rules=["the last two weeks of december"]),
+        ...                         dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+        >>> days[0].isoformat(), len(days)
+        ('2026-12-18', 14)
+    """
+    return list(_non_working_days(calendar, first, last))
+
+
+@functools.lru_cache(maxsize=32)
+def _non_working_days(calendar: Calendar, first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
+    found: set[dt.date] = set()
+    if calendar.country is not None:
+        found.update(country_holidays(calendar.country, calendar.subdivision, first, last))
+    for span in calendar.blackouts:
+        found.update(range_days(span))
+    for rule in calendar.rules:
+        found.update(rule_days(rule, first, last))
+    return tuple(sorted(found))
+
+
+def range_days(span: DateRange) -> Iterator[dt.date]:
+    """Every date of an inclusive :class:`~backplan.models.DateRange`.
+
+    Example:
+        >>> from backplan.models import DateRange
+        >>> [d.day for d in range_days(DateRange(start="2027-01-30", end="2027-02-01"))]
+        [30, 31, 1]
+    """
+    day, last = span.start, span.last
+    one = dt.timedelta(days=1)
+    while day <= last:
+        yield day
+        if day == dt.date.max:
+            return
+        day += one
+
+
+def rule_days(rule: str, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The days a rule makes non-working between ``first`` and ``last`` (inclusive), sorted.
+
+    Runs that start before ``first`` and reach into the window are included.
+
+    Raises:
+        ValueError: the rule cannot be read (plans check their rules when they are loaded).
+
+    Example:
+        >>> [d.isoformat() for d in rule_days("every year from 30 december to 2 january",
+        ...                                    dt.date(2026, 12, 1), dt.date(2027, 1, 31))]
+        ['2026-12-30', '2026-12-31', '2027-01-01', '2027-01-02']
+    """
+    from dateutil.rrule import rrulestr
+
+    spec = parse_rule(rule)
+    reach = 366 if spec.until is not None else spec.days - 1  # how far a run can reach
+    start = dt.datetime.combine(first - dt.timedelta(days=reach), dt.time())
+    end = dt.datetime.combine(last, dt.time())
+    has_start = "DTSTART" in spec.rrule.upper()
+    recurrence = rrulestr(spec.rrule, dtstart=None if has_start else start, forceset=True)
+    out: set[dt.date] = set()
+    for occurrence in recurrence.between(start, end, inc=True):
+        begin = occurrence.date()
+        if spec.until is not None:
+            month, day = spec.until
+            stop = dt.date(begin.year, month, day)
+            if stop < begin:
+                stop = dt.date(begin.year + 1, month, day)
+        else:
+            stop = begin + dt.timedelta(days=spec.days - 1)
+        day_ = max(begin, first)
+        while day_ <= min(stop, last):
+            out.add(day_)
+            day_ += dt.timedelta(days=1)
+    return sorted(out)
+
+
+def country_holidays(
+    country: str, subdivision: str | None, first: dt.date, last: dt.date
+) -> list[dt.date]:
+    """Public holidays of a country (and subdivision) from ``first`` to ``last``, sorted.
+
+    Raises:
+        MissingExtraError: the ``holidays`` package is not installed.
+        PlanValidationError: ``holidays`` does not know the country or the subdivision
+            (code ``invalid-value``, item ``calendar``).
+
+    Example:
+        >>> [d.isoformat() for d in country_holidays("GB", "ENG", dt.date(2026, 12, 1),
+        ...                                          dt.date(2026, 12, 31))]
+        ['2026-12-25', '2026-12-26', '2026-12-28']
+    """
+    holidays = require("holidays", extra="holidays", feature="country holidays (calendar.country)")
+    supported: dict[str, list[str]] = holidays.list_supported_countries()
+    if country not in supported:
+        raise _calendar_problem(
+            "country", f"country {country!r} is not known to the holidays package",
+            "use an ISO 3166 code such as GB, US, DE, FR, IE, ES, NL, AU or IN",
+        )
+    if subdivision is not None and subdivision not in supported[country]:
+        known = ", ".join(supported[country][:12]) + (
+            ", ..." if len(supported[country]) > 12 else "")
+        raise _calendar_problem(
+            "subdivision", f"{country} has no subdivision {subdivision!r}",
+            f"use one of: {known}" if known else f"{country} has no subdivisions; remove it",
+        )
+    years = range(first.year, last.year + 1)
+    table = holidays.country_holidays(country, subdiv=subdivision, years=years)
+    return sorted(d for d in table if first <= d <= last)
+
+
+def _calendar_problem(field: str, message: str, hint: str) -> PlanValidationError:
+    return PlanValidationError([Problem("invalid-value", "calendar", field, message, hint)])

@@ -1,0 +1,231 @@
+"""``backplan descope``, ``compare``, ``lint``, ``huddle`` and ``today``: priorities and rhythm."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import backplan
+from backplan.cli._common import (
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    add_command,
+    iso_date,
+    resolve_today,
+)
+
+__all__ = ["register"]
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
+    return value
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole minutes, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more minutes, got {value}")
+    return value
+
+
+def _long_break(text: str) -> int:
+    value = _minutes(text)
+    if not 15 <= value <= 30:
+        raise argparse.ArgumentTypeError(f"a long break is 15 to 30 minutes, got {value}")
+    return value
+
+
+def _clock(text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a time as HH:MM, got {text!r}") from None
+
+
+def _today_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--today", type=iso_date, default=None,
+                        help="plan from this date (YYYY-MM-DD); default: the current date")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``descope``, ``compare``, ``lint``, ``huddle`` and ``today``."""
+    descope = add_command(
+        commands, "descope",
+        help="propose the smallest sets of could-haves (then should-haves) to drop, or a later "
+             "due date, to make an infeasible plan feasible",
+        examples="  backplan descope examples/aht.yaml --today 2026-11-23\n"
+                 "  backplan descope plan.yaml --format json\n"
+                 "  backplan descope plan.yaml --max-drop 2   # proposals drop at most 2 actions",
+    )
+    descope.add_argument("plan", help="plan file (YAML or JSON)")
+    _today_option(descope)
+    descope.add_argument("--format", choices=("table", "json"), default="table",
+                         help="output format (default: table)")
+    descope.add_argument("--max-drop", type=_count, default=4, dest="max_drop",
+                         help="the most actions one proposal drops (default: 4)")
+    descope.add_argument("--max-proposals", type=_count, default=5, dest="max_proposals",
+                         help="the most drop proposals listed (default: 5)")
+    descope.set_defaults(run=run_descope)
+
+    compare = add_command(
+        commands, "compare",
+        help="apply named what-if scenarios to copies of a plan and compare them side by side",
+        examples="  backplan compare examples/fcr.yaml scenarios.yaml --today 2026-12-14\n"
+                 "  backplan compare plan.yaml scenarios.yaml --format json --seed 7\n"
+                 "scenarios.yaml:\n"
+                 "  scenarios:\n"
+                 "    - name: no-tips\n"
+                 "      changes: [{drop: huddle-tips}]\n"
+                 "    - name: faster-rewrite\n"
+                 "      changes: [{action: kb-rewrite, duration: 8}, {due: 2027-04-09}]",
+    )
+    compare.add_argument("plan", help="plan file (YAML or JSON)")
+    compare.add_argument("scenarios", help="scenario file (YAML or JSON) with 'scenarios:'")
+    _today_option(compare)
+    compare.add_argument("--format", choices=("table", "json"), default="table",
+                         help="output format (default: table)")
+    compare.add_argument("--samples", type=_count, default=2000,
+                         help="Monte Carlo runs per scenario for P80, when the plan has "
+                              "estimates or risks (default: 2000)")
+    compare.add_argument("--seed", type=int, default=0, help="seed of those runs (default: 0)")
+    compare.set_defaults(run=run_compare)
+
+    lint = add_command(
+        commands, "lint",
+        help="check the goal and its key results: Specific, Measurable, Achievable, Relevant, "
+             "Time-bound",
+        examples="  backplan lint examples/fcr.yaml --today 2026-11-23\n"
+                 "  backplan lint plan.yaml --format json\n"
+                 "  backplan lint plan.yaml --strict   # exit 1 when a finding is an error",
+    )
+    lint.add_argument("plan", help="plan file (YAML or JSON)")
+    _today_option(lint)
+    lint.add_argument("--format", choices=("text", "json"), default="text",
+                      help="output format (default: text)")
+    lint.add_argument("--strict", action="store_true",
+                      help="exit 1 when any finding is an error")
+    lint.set_defaults(run=run_lint)
+
+    huddle = add_command(
+        commands, "huddle",
+        help="the daily huddle brief: key results against their glide paths, the focus metric, "
+             "today's and this week's actions, what is late, what is coming, and wins",
+        examples="  backplan huddle examples/fcr.yaml --date 2027-01-18 --checkins checkins.csv\n"
+                 "  backplan huddle plan.yaml --date 2027-01-18 --format json\n"
+                 "  backplan huddle plan.yaml > huddle.md   # Markdown, for today",
+    )
+    huddle.add_argument("plan", help="plan file (YAML or JSON)")
+    huddle.add_argument("--date", type=iso_date, default=None,
+                        help="day of the huddle (YYYY-MM-DD); default: the current date")
+    huddle.add_argument("--checkins", default=None,
+                        help="check-ins CSV (key_result,date,value[,n]) beside those in the plan")
+    huddle.add_argument("--days", type=_count, default=7,
+                        help="calendar days ahead for 'coming up' (default: 7)")
+    huddle.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                        help="output format (default: markdown)")
+    huddle.set_defaults(run=run_huddle)
+
+    today = add_command(
+        commands, "today",
+        help="lay a person's due work into their project time as 25-minute pomodoros",
+        examples="  backplan today plan.yaml --person qa-analyst --date 2027-01-18\n"
+                 "  backplan today plan.yaml --person qa-analyst --format ics -o today.ics\n"
+                 "  backplan today plan.yaml --person 'Jo Hart' --minutes 90 --start 13:30",
+    )
+    today.add_argument("plan", help="plan file (YAML or JSON)")
+    today.add_argument("--person", required=True,
+                       help="the person's id (or an action owner as written, with --minutes)")
+    today.add_argument("--date", type=iso_date, default=None,
+                       help="the day to plan (YYYY-MM-DD); default: the current date")
+    today.add_argument("--start", type=_clock, default=dt.time(9, 0),
+                       help="when project time starts (HH:MM, default: 09:00)")
+    today.add_argument("--minutes", type=_minutes, default=None,
+                       help="project minutes available (default: the person's hours_per_day)")
+    today.add_argument("--long-break", type=_long_break, default=15, dest="long_break",
+                       help="minutes of the break after every fourth pomodoro, 15-30 "
+                            "(default: 15)")
+    today.add_argument("--format", choices=("table", "json", "ics"), default="table",
+                       help="output format (default: table; ics needs backplan[ical])")
+    today.add_argument("-o", "--output", default=None,
+                       help="write to this file instead of standard output")
+    today.set_defaults(run=run_today)
+
+
+def run_descope(args: argparse.Namespace) -> int:
+    """Print descoping proposals (and the MoSCoW effort shares)."""
+    plan = backplan.load_plan(args.plan)
+    today = resolve_today(args.today)
+    result = backplan.descope_proposals(plan, today=today, max_drop=args.max_drop,
+                                        max_proposals=args.max_proposals)
+    moscow = backplan.moscow_summary(plan, today=today)
+    if args.format == "json":
+        print(json.dumps({**result.to_dict(), "moscow": moscow.to_dict()}, indent=2,
+                         ensure_ascii=False))
+    else:
+        print(result)
+        print()
+        print(moscow)
+    return EXIT_OK
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Print the scenario comparison."""
+    plan = backplan.load_plan(args.plan)
+    scenarios = backplan.load_scenarios(args.scenarios)
+    comparison = backplan.compare_scenarios(plan, scenarios, today=resolve_today(args.today),
+                                            samples=args.samples, seed=args.seed)
+    print(comparison.to_json() if args.format == "json" else comparison)
+    return EXIT_OK
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """Print the SMART findings; exit 1 with ``--strict`` when one is an error."""
+    plan = backplan.load_plan(args.plan)
+    report = backplan.lint_plan(plan, today=resolve_today(args.today))
+    print(report.to_json() if args.format == "json" else report)
+    return EXIT_INFEASIBLE if args.strict and not report.ok else EXIT_OK
+
+
+def run_huddle(args: argparse.Namespace) -> int:
+    """Print the huddle brief."""
+    plan = backplan.load_plan(args.plan)
+    brief = backplan.huddle_brief(plan, date=resolve_today(args.date), checkins=args.checkins,
+                                  horizon_days=args.days)
+    if args.format == "json":
+        print(brief.to_json())
+    else:
+        sys.stdout.write(brief.to_markdown())
+    return EXIT_OK
+
+
+def run_today(args: argparse.Namespace) -> int:
+    """Print (or write) the person's pomodoro time-box."""
+    plan = backplan.load_plan(args.plan)
+    box = backplan.time_box(plan, person=args.person, date=resolve_today(args.date),
+                            start=args.start, long_break_minutes=args.long_break,
+                            available_minutes=args.minutes)
+    if args.format == "ics":
+        data = box.to_ical()
+        if args.output:
+            Path(args.output).write_bytes(data)
+        else:
+            sys.stdout.buffer.write(data)
+        return EXIT_OK
+    text = box.to_json() + "\n" if args.format == "json" else str(box) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK

@@ -1,0 +1,114 @@
+"""``backplan risk``: output formats, seeds, flags, exit codes and the progress bar."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from backplan.cli import _risk, main
+
+pytest.importorskip("numpy")
+
+PLAN = """\
+goal: {id: g, due: 2027-01-20}
+actions:
+  - {id: survey, estimate: {optimistic: 3, likely: 5, pessimistic: 12}}
+  - {id: coach, after: [survey], estimate: {optimistic: 5, likely: 8, pessimistic: 15}}
+risks:
+  - {id: trainer-ill, title: Trainer falls ill, probability: 0.4, impact: 6, actions: [coach],
+     owner: Sam}
+"""
+
+
+@pytest.fixture
+def plan_file(tmp_path: Path) -> str:
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    return str(path)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_output_is_reproducible_with_a_seed(
+    plan_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("risk", plan_file, "--today", "2027-01-04", "--samples", "2000", "--seed", "5",
+            "--format", "json")
+    code, out, err = run(capsys, *args)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["samples"] == 2000
+    assert data["seed"] == 5
+    assert data["flags"][0]["code"] == "low-confidence"
+    assert data["matrix"]["risks"][0]["owner"] == "Sam"
+    assert run(capsys, *args)[1] == out
+    assert run(capsys, *args[:-4], "--seed", "6", "--format", "json")[1] != out
+
+
+def test_table_output_and_options(plan_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "risk", plan_file, "--today", "2027-01-04", "--samples", "1_000",
+                       "--confidence", "90%", "--threshold", "0", "--distribution", "triangular")
+    assert code == 0
+    assert "chance of meeting the due date" in out
+    assert "at 90% confidence commit to" in out
+    assert "triangular" in out
+    assert "low-confidence" not in out
+    assert "trainer-ill" in out  # in the matrix
+
+
+def test_strict_exits_1_below_the_threshold(
+    plan_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "risk", plan_file, "--today", "2027-01-04", "--samples", "500",
+               "--strict")[0] == 1
+    assert run(capsys, "risk", plan_file, "--today", "2027-01-04", "--samples", "500",
+               "--strict", "--threshold", "0")[0] == 0
+
+
+@pytest.mark.parametrize("bad", [
+    ["--samples", "0"], ["--samples", "many"], ["--seed", "-1"], ["--confidence", "1"],
+    ["--confidence", "150%"], ["--threshold", "2"], ["--format", "csv"],
+])
+def test_bad_options_exit_2(
+    plan_file: str, bad: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["risk", plan_file, *bad])
+    assert caught.value.code == 2
+    assert "risk" in capsys.readouterr().err
+
+
+def test_a_broken_plan_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(PLAN.replace("actions: [coach]", "actions: [coahc]"), encoding="utf-8")
+    code, out, err = run(capsys, "risk", str(path), "--today", "2027-01-04")
+    assert (code, out) == (2, "")
+    assert "trainer-ill.actions" in err
+    assert "did you mean 'coach'?" in err
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(
+    plan_file: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_risk, "PROGRESS_AFTER", 0.0)
+    code, _, err = run(capsys, "risk", plan_file, "--today", "2027-01-04", "--samples", "25000")
+    assert (code, err) == (0, "")
+
+
+def test_progress_bar_draws_after_a_while_and_clears(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.StringIO()
+    bar = _risk._ProgressBar(stream, width=10)
+    bar(1, 4)
+    assert stream.getvalue() == ""  # a short run stays quiet
+    monkeypatch.setattr(_risk, "PROGRESS_AFTER", 0.0)
+    bar(2, 4)
+    assert stream.getvalue() == "\r[#####     ] 2/4 runs"
+    bar.close()
+    assert stream.getvalue().endswith("\r")
