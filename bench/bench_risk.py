@@ -11,6 +11,8 @@ What is timed (medians of ``--repeats`` runs, ``time.perf_counter``, one process
   ``Plan``: validation, network, sampling, forward passes, criticality, quantiles, drivers,
   buffer, flags. Warm (numpy imported); the first call is shown apart.
 * ``backplan + risks``: the same plan with 20 risks on random actions and 2 on the whole plan.
+* ``backplan levelled``: ``scheduler="levelled"`` (one capacity-levelled schedule per run),
+  timed on 20 runs and scaled to 10,000: what levelling every run costs.
 * ``networkx loop``: a per-run loop in plain Python over a networkx ``DiGraph`` of the same plan:
   draw each duration (PERT beta, rounded), forward pass in topological order, trace the critical
   path back, count. Timed on ``--baseline-samples`` runs and scaled linearly to 10,000 (a
@@ -43,7 +45,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_schedule import TODAY, make_plan  # noqa: E402
+from bench_schedule import TODAY, make_plan
 
 SAMPLES = 10_000
 TARGET_SECONDS = 0.25  # issue 4: 10,000 runs on 1,000 actions
@@ -226,6 +228,13 @@ def main(argv: list[str] | None = None) -> int:
         ("backplan + 22 risks", risky_time, ""),
         ("backplan first call", first, "includes importing numpy"),
     ]
+    levelled_runs = 5 if args.quick else 20
+    levelled_start = time.perf_counter()
+    simulate_schedule(plan, today=TODAY, samples=levelled_runs, seed=1, scheduler="levelled")
+    levelled_time = (time.perf_counter() - levelled_start) * SAMPLES / levelled_runs
+    rows.append(("backplan levelled", levelled_time,
+                 f"scheduler='levelled': one levelled schedule per run; timed on "
+                 f"{levelled_runs} runs, scaled"))
     base_samples = SAMPLES if args.full_baseline else args.baseline_samples
     base_start = time.perf_counter()
     base = networkx_loop(plan, base_samples, seed=1)

@@ -108,3 +108,51 @@ def checkin_series(
             item["n"] = draw(st.integers(1, 5000))
         series.append(item)
     return series
+
+
+@st.composite
+def people_plan_dicts(draw: st.DrawFn, *, unlimited: bool = False) -> dict[str, Any]:
+    """A plan mapping from :func:`plan_dicts` with people booked on its actions (issue 3).
+
+    Some actions become effort-sized (hours or pomodoros); the others keep their duration and
+    may book people too. With ``unlimited=True`` nobody's hours ever bind: everyone has 24 hours
+    a day, no days off, and every booking names a small ``hours_per_day``.
+    """
+    plan = draw(plan_dicts(max_items=10, wont=False))
+    workdays = plan["calendar"]["workdays"]
+    people = []
+    for k in range(draw(st.integers(1, 3))):
+        person: dict[str, Any] = {"id": f"p{k}", "hours_per_day": 24 if unlimited else draw(
+            st.sampled_from([1, 1.5, 2, 3, 7.5]))}
+        if not unlimited and draw(st.booleans()):
+            person["workdays"] = draw(st.lists(st.sampled_from(workdays), min_size=1,
+                                               unique=True).map(sorted))
+        if not unlimited and draw(st.booleans()):
+            first = START + dt.timedelta(days=draw(st.integers(0, 120)))
+            last = first + dt.timedelta(days=draw(st.integers(0, 12)))
+            person["time_off"] = [f"{first.isoformat()}..{last.isoformat()}"]
+        people.append(person)
+    plan["people"] = people
+    full_time = [p for p in people if "workdays" not in p and "time_off" not in p]
+    for action in plan["actions"]:
+        kind = draw(st.sampled_from(["effort", "fixed", "none"]))
+        if kind == "effort":
+            del action["duration"]
+            who = draw(st.lists(st.sampled_from(people), min_size=1, max_size=2,
+                                unique_by=lambda p: p["id"]))
+            action["effort"] = draw(st.one_of(
+                st.integers(1, 24), st.builds(lambda n: {"pomodoros": n}, st.integers(1, 40))))
+            action["assignees"] = [
+                {"person": p["id"], "hours_per_day": 0.5} if unlimited or draw(st.booleans())
+                else p["id"] for p in who
+            ]
+        elif kind == "fixed" and full_time:
+            # Only full-time people without days off: a part-timer may never have the same
+            # hours on enough consecutive days.
+            who = draw(st.lists(st.sampled_from(full_time), min_size=1, max_size=2,
+                                unique_by=lambda p: p["id"]))
+            action["assignees"] = [
+                {"person": p["id"], "hours_per_day": 0.5 if unlimited else min(
+                    p["hours_per_day"], draw(st.sampled_from([0.5, 1, 1.5])))} for p in who
+            ]
+    return plan

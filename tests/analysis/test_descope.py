@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from itertools import combinations
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import plans, todays
 
 from backplan import Plan, descope_proposals, drop_actions, load_plan, schedule_plan
+from strategies import plans, todays
 
 D = dt.date
 
@@ -104,6 +105,33 @@ def test_dropping_keeps_dependencies_through_the_dropped_action() -> None:
     assert drop.earliest_completion == after.earliest_completion
 
 
+def test_adding_capacity_where_people_are_modelled() -> None:
+    plan = load_plan({
+        "goal": {"id": "g", "due": "2027-01-15"},
+        "people": [{"id": "ana", "hours_per_day": 2}, {"id": "bo", "hours_per_day": 1}],
+        "actions": [
+            {"id": "survey", "effort": {"hours": 12}, "assignees": ["ana"]},   # 6 days at 2 h
+            {"id": "tips", "duration": 3, "after": ["survey"], "priority": "could"},
+            {"id": "coach", "effort": {"hours": 4}, "assignees": ["bo"], "after": ["tips"]},
+        ],
+    })
+    result = descope_proposals(plan, today=D(2027, 1, 4))
+    assert result.shortfall_days == 3
+    capacity = [p for p in result.proposals if p.kind == "add-capacity"]
+    # ana at 4 h: survey takes 3 days; bo at 4 h: coach takes 1 day. 3.5 h would not do for bo
+    # (2 days), nor 3.5 h for ana (4 days).
+    assert [(p.person, p.add_hours, p.days_gained) for p in capacity] == [
+        ("ana", 2.0, 3), ("bo", 3.0, 3)]
+    assert capacity[0].changes == ("ana.hours_per_day: 2 -> 4",)
+    assert [p.kind for p in result.proposals] == ["drop", "move-due", "add-capacity",
+                                                 "add-capacity"]
+    for proposal in capacity:
+        more = plan.model_copy(update={"people": tuple(
+            p.model_copy(update={"hours_per_day": p.hours_per_day + (proposal.add_hours or 0)})
+            if p.id == proposal.person else p for p in plan.people)})
+        assert schedule_plan(more, today=D(2027, 1, 4)).feasible
+
+
 def test_original_plan_is_untouched() -> None:
     plan = load_plan("examples/fcr.yaml")
     before = plan.model_dump()
@@ -186,3 +214,21 @@ def test_drop_actions_only_changes_priorities(data: st.DataObject) -> None:
     for old, new in zip(plan.actions, dropped.actions, strict=True):
         assert new.priority == ("wont" if old.id in ids else old.priority)
         assert new.model_copy(update={"priority": old.priority}) == old
+
+
+def test_cli_descope(capsys: pytest.CaptureFixture[str]) -> None:
+    from backplan.cli import main
+
+    assert main(["descope", "examples/aht.yaml", "--today", "2026-11-23"]) == 0
+    out = capsys.readouterr().out
+    assert "NOT feasible, 4 working days short" in out
+    assert "move the goal's due date to 2027-05-07" in out
+    assert "warning [moscow-must-share]" in out
+    assert main(["descope", "examples/aht.yaml", "--today", "2026-11-23", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["feasible"], data["shortfall_days"]) == (False, 4)
+    assert data["moscow"]["shares"][0]["priority"] == "must"
+    with pytest.raises(SystemExit) as exited:
+        main(["descope", "examples/aht.yaml", "--max-drop", "0"])
+    assert exited.value.code == 2
+    assert "at least 1" in capsys.readouterr().err

@@ -51,8 +51,19 @@ def test_snapshot_facts() -> None:
     assert brief.focus == "qa-resolution"
     assert [w.subject for w in brief.wins] == ["agent-pulse", "fcr-rate"]
     assert [(e.date, e.kind) for e in brief.coming] == [
-        (D(2026, 12, 23), "not-before"), (D(2026, 12, 25), "holiday"),
-        (D(2026, 12, 28), "holiday")]
+        (D(2026, 12, 22), "not-after"), (D(2026, 12, 22), "not-after"),
+        (D(2026, 12, 23), "time-off"), (D(2026, 12, 23), "not-before"),
+        (D(2026, 12, 25), "holiday"), (D(2026, 12, 28), "holiday")]
+    # The one-day read-out starts and is due today; qa-sample cannot be finished in time.
+    assert [(i.kind, i.action) for i in brief.today] == [
+        ("start-and-due", "pulse-readout"), ("start", "qa-form")]
+    assert [(a.action, a.short_days) for a in brief.late] == [("qa-sample", 1)]
+    assert [(m.milestone, m.state) for m in brief.milestones_at_risk] == [
+        ("causes-known", "at risk")]
+    # Assignees are named by their names; in-progress work shows only when it is due.
+    assert brief.today[1].owners == ("Marcus Lee",)
+    assert [(i.kind, i.action) for i in brief.this_week if i.action == "tag-repeats"] == [
+        ("due", "tag-repeats")]
     assert brief.week_end == D(2026, 12, 27)
     assert all(item.action not in {"agree-definition", "export-contacts", "agent-pulse"}
                for item in brief.today + brief.this_week)
@@ -74,7 +85,7 @@ def test_today_and_this_week_with_owners() -> None:
         ("due", "rota", ("Sam",))]
     assert [(i.date, i.kind, i.action) for i in brief.this_week] == [
         (D(2027, 1, 28), "start", "brief"), (D(2027, 1, 29), "due", "brief"),
-        (D(2027, 1, 29), "due", "poster"), (D(2027, 1, 29), "start", "poster")]
+        (D(2027, 1, 29), "start-and-due", "poster")]
     markdown = brief.to_markdown()
     assert "- **due** rota: New rota (Sam) (critical)" in markdown
     assert "- Thu 2027-01-28: **starts** brief: Brief agents (Jo) (critical)" in markdown
@@ -151,7 +162,8 @@ def test_focus_is_the_key_result_furthest_behind() -> None:
     brief = huddle_brief(plan, date=D(2027, 2, 2), checkins=checkins)
     behind = {kr.key_result: kr.behind for kr in brief.key_results}
     # A third of the way by 1 Feb (22 of 63 working days): FCR expected ~73.5, AHT ~399.
-    assert behind["aht"] is not None and behind["fcr"] is not None
+    assert behind["aht"] is not None
+    assert behind["fcr"] is not None
     assert behind["aht"] > behind["fcr"] > 0
     assert brief.focus == "aht"
     assert "**Focus today: Average Handle Time** (aht)" in brief.to_markdown()

@@ -405,6 +405,7 @@ def test_a_plan_without_actions() -> None:
     ({"confidence": 1.0}, ValueError), ({"confidence": 0}, ValueError),
     ({"threshold": 1.5}, ValueError), ({"threshold": True}, TypeError),
     ({"distribution": "normal"}, ValueError), ({"today": dt.datetime(2027, 1, 4)}, TypeError),
+    ({"scheduler": "greedy"}, ValueError),
 ])
 def test_bad_arguments(kwargs: dict[str, Any], error: type[Exception]) -> None:
     arguments: dict[str, Any] = {"today": TODAY, **kwargs}
@@ -454,3 +455,77 @@ def test_result_is_json_ready_and_readable() -> None:
     assert "coach" in text
     assert "<table>" in sim._repr_html_()
     assert repr(sim).startswith("<Simulation 'g'")
+
+
+def test_progress_keeps_done_work_on_its_dates_and_in_progress_work_fixed() -> None:
+    plan = plan_with([
+        {"id": "export", "duration": 3, "status": "done", "actual_finish": "2027-01-06"},
+        {"id": "tag", "after": ["export"], "status": "in_progress", "actual_start": "2027-01-07",
+         "remaining": 2, "estimate": {"optimistic": 1, "likely": 5, "pessimistic": 9}},
+        {"id": "coach", "after": ["tag"],
+         "estimate": {"optimistic": 4, "likely": 4, "pessimistic": 4}},
+        {"id": "old", "duration": 2, "status": "done", "actual_start": "2026-12-01",
+         "actual_finish": "2026-12-02"},
+    ], due="2027-01-29")
+    today = dt.date(2027, 1, 11)
+    sim = simulate_schedule(plan, today=today, samples=200, seed=1)
+    schedule = schedule_plan(plan, today=today)
+    assert sim.p50 == sim.p95 == schedule.earliest_completion == dt.date(2027, 1, 18)
+    assert sim.deterministic_completion == schedule.earliest_completion
+    assert [(a.id, a.criticality) for a in sim.actions] == [
+        ("export", 0.0), ("tag", 1.0), ("coach", 1.0), ("old", 0.0)]
+    assert sim.action("tag").distribution is None  # in progress: the remaining days hold
+    assert sim.buffer is not None
+    assert sim.buffer.start_by == CAL.shift(today, sim.buffer.margin_days)
+
+
+def test_all_work_done_completes_on_its_actual_finish() -> None:
+    plan = plan_with([{"id": "a", "duration": 2, "status": "done",
+                       "actual_finish": "2026-12-16"}], due="2027-01-29")
+    sim = simulate_schedule(plan, today=TODAY, samples=50)
+    assert (sim.p50, sim.probability, sim.action("a").criticality) == (
+        dt.date(2026, 12, 16), 1.0, 0.0)
+
+
+# ------------------------------------------------------------------ levelled runs
+
+
+def test_levelled_runs_without_people_are_the_network_runs() -> None:
+    plan = spread_plan("2027-01-29")
+    network = simulate_schedule(plan, today=TODAY, samples=300, seed=8)
+    levelled = simulate_schedule(plan, today=TODAY, samples=300, seed=8, scheduler="levelled")
+    assert levelled.scheduler == "levelled"
+    assert levelled.completion_cdf == network.completion_cdf
+    assert levelled.probability == network.probability
+    assert [a.criticality for a in levelled.actions] == [a.criticality for a in network.actions]
+    assert levelled.deterministic_completion == network.deterministic_completion
+
+
+def test_levelled_runs_keep_a_shared_person_to_her_hours() -> None:
+    from backplan.scheduling.levelling import schedule_levelled
+
+    plan = load_plan({"goal": {"id": "g", "due": "2027-02-26"},
+                      "people": [{"id": "sam", "hours_per_day": 8}],
+                      "actions": [
+                          {"id": "a", "assignees": ["sam"],
+                           "estimate": {"optimistic": 3, "likely": 5, "pessimistic": 9}},
+                          {"id": "b", "assignees": ["sam"],
+                           "estimate": {"optimistic": 3, "likely": 5, "pessimistic": 9}}]})
+    network = simulate_schedule(plan, today=TODAY, samples=200, seed=2)
+    levelled = simulate_schedule(plan, today=TODAY, samples=200, seed=2, scheduler="levelled")
+    spans_network, spans_levelled = cdf_by_span(network), cdf_by_span(levelled)
+    assert max(spans_network) <= 9  # in parallel: the longer of the two
+    assert min(spans_levelled) >= 6  # one after the other: at least 3 + 3
+    assert [a.criticality for a in levelled.actions] == [1.0, 1.0]
+    planned = schedule_levelled(plan, today=TODAY, iterations=1).earliest_completion
+    assert levelled.deterministic_completion == planned == CAL.shift(TODAY, 9)
+
+
+def test_levelled_runs_cannot_lengthen_effort() -> None:
+    plan = load_plan({"goal": {"id": "g", "due": "2027-02-26"},
+                      "people": [{"id": "sam", "hours_per_day": 8}],
+                      "actions": [{"id": "a", "effort": {"hours": 16}, "assignees": ["sam"]}],
+                      "risks": [{"id": "r", "probability": 0.5, "impact": 2, "actions": ["a"]}]})
+    assert simulate_schedule(plan, today=TODAY, samples=50).p95 == CAL.shift(TODAY, 3)
+    with pytest.raises(ValueError, match="sized by effort"):
+        simulate_schedule(plan, today=TODAY, samples=50, scheduler="levelled")

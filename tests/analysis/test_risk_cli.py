@@ -112,3 +112,10 @@ def test_progress_bar_draws_after_a_while_and_clears(monkeypatch: pytest.MonkeyP
     assert stream.getvalue() == "\r[#####     ] 2/4 runs"
     bar.close()
     assert stream.getvalue().endswith("\r")
+
+
+def test_levelled_scheduler_option(plan_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "risk", plan_file, "--today", "2027-01-04", "--samples", "40",
+                       "--scheduler", "levelled", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["scheduler"] == "levelled"

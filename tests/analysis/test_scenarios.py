@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import plans, todays
 
 from backplan import (
     Plan,
@@ -23,6 +22,7 @@ from backplan import (
     schedule_plan,
 )
 from backplan.cli import main
+from strategies import plans, todays
 
 D = dt.date
 
@@ -56,6 +56,25 @@ def test_each_kind_of_change_is_applied_to_a_copy() -> None:
     assert changed.goal.due == D(2027, 1, 22)
     assert changed.milestones[0].due == D(2027, 1, 11)
     assert plan.model_dump() == before
+
+
+def test_add_hours_shortens_effort_sized_work() -> None:
+    plan = load_plan({
+        "goal": {"id": "g", "due": "2027-01-15"},
+        "people": [{"id": "ana", "hours_per_day": 2}],
+        "actions": [{"id": "kb", "effort": {"hours": 24}, "assignees": ["ana"]}],
+    })
+    comparison = compare_scenarios(plan, [scenario("more", {"person": "ana", "add_hours": 2})],
+                                   today=D(2027, 1, 4))
+    planned, more = comparison.outcomes
+    # 24 h at 2 h a day is 12 working days; at 4 h, 6.
+    assert (planned.feasible, planned.earliest_completion) == (False, D(2027, 1, 19))
+    assert (more.feasible, more.earliest_completion) == (True, D(2027, 1, 11))
+    assert more.changes == ("ana +2 h/day",)
+    with pytest.raises(PlanValidationError, match="'anna' is not a person of the plan"):
+        apply_scenario(plan, scenario("x", {"person": "anna", "add_hours": 1}))
+    with pytest.raises(PlanValidationError, match="more than 24"):
+        apply_scenario(plan, scenario("x", {"person": "ana", "add_hours": 23}))
 
 
 def test_changes_apply_in_order() -> None:
@@ -99,7 +118,8 @@ def test_comparison_side_by_side() -> None:
     assert rows["later"].changes == ("move the goal's due date to 2027-01-22",
                                      "move milestone m's due date to 2027-01-13")
     assert comparison.key_results == ("fcr",)
-    assert not comparison.simulated and rows["later"].p80 is None
+    assert not comparison.simulated
+    assert rows["later"].p80 is None
     text = str(comparison)
     assert text.splitlines()[0].split() == ["scenario", "feasible", "earliest", "completion",
                                             "min", "slack", "gap", "fcr"]
@@ -119,7 +139,8 @@ def test_p80_where_estimates_exist() -> None:
                                    today=D(2027, 1, 4), samples=500, seed=3)
     planned, fixed = comparison.outcomes
     assert comparison.simulated
-    assert planned.p80 is not None and fixed.p80 is not None
+    assert planned.p80 is not None
+    assert fixed.p80 is not None
     # Fixing a's duration at 5 takes its spread away: P80 is then the deterministic completion.
     assert fixed.p80 == fixed.earliest_completion == D(2027, 1, 15)
     assert planned.p80 > fixed.p80

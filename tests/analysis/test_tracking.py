@@ -356,6 +356,12 @@ def test_read_csv(tmp_path: Path) -> None:
     }
 
 
+def test_read_csv_with_the_short_column_names(tmp_path: Path) -> None:
+    path = tmp_path / "checkins.csv"
+    path.write_text("kr,date,value,sample_size\ncsat,2027-01-15,84,120\n", encoding="utf-8")
+    assert read_checkins(path) == {"csat": (CheckIn(date=D(2027, 1, 15), value=84, n=120),)}
+
+
 def test_read_csv_reports_every_problem_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "checkins.csv"
     path.write_text("date,value,n\n2027-01-15,73.5,\n15/01/2027,74,\n2027-01-22,high,\n"
@@ -370,11 +376,12 @@ def test_read_csv_reports_every_problem_with_its_line(tmp_path: Path) -> None:
 
 def test_read_csv_header_problems(tmp_path: Path) -> None:
     path = tmp_path / "checkins.csv"
-    path.write_text("kr,date,vlaue\nfcr,2027-01-15,73.5\n", encoding="utf-8")
+    path.write_text("team,date,vlaue\nfcr,2027-01-15,73.5\n", encoding="utf-8")
     with pytest.raises(CheckInError) as error:
         read_checkins(path)
     found = [(p.code, p.field, p.hint) for p in error.value.problems]
     assert ("unknown-field", "vlaue", "did you mean 'value'?") in found
+    assert ("unknown-field", "team", "columns: key_result, date, value, n") in found
     assert ("missing-field", "key_result", "the header needs key_result,date,value (and n, "
             "optional)") in found
     with pytest.raises(CheckInError, match="no such file"):

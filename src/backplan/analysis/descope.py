@@ -3,8 +3,8 @@
 A proposal drops a set of actions (their priority becomes ``wont``, so dependencies through them
 are kept with the lags added up, as the scheduler does for every ``wont`` action). Rules:
 
-* a ``must`` is never dropped; could-haves are tried first, and should-haves (with could-haves)
-  only when no set of could-haves alone works;
+* a ``must`` is never dropped, nor a done action; could-haves are tried first, and should-haves
+  (with could-haves) only when no set of could-haves alone works;
 * every proposal is *minimal*: dropping any proper subset of it leaves the plan infeasible;
 * every proposal is checked with the real scheduler (:func:`backplan.schedule_plan`).
 
@@ -17,12 +17,16 @@ every minimal set of up to ``max_drop`` actions (each such set contains an actio
 chain met on the way), while rescheduling only a few of the possible sets.
 
 Alongside the drops, two other ways out: moving the due date (the goal's to the earliest
-completion, and any milestone due or ``not_after`` that the earliest schedule passes).
+completion, and any milestone due or ``not_after`` that the earliest schedule passes), and, where
+people are modelled, adding capacity: for each person assigned to an action sized by ``effort``
+on a late chain, the fewest extra project hours per day (in half hours) that make the plan
+feasible, as effort-sized actions then take fewer working days.
 
 Proposals are ranked: could-only drops before drops with should-haves, drops that keep every
 key-result target reachable before those that do not, fewer actions first, then the smaller
-key-result effect lost, the fewer working days of work dropped, and plan order; the due-date
-move comes last. The same plan and ``today`` give the same proposals, in the same order.
+key-result effect lost, the fewer working days of work dropped, and plan order; then the
+due-date move, then added capacity (fewest hours first). The same plan and ``today`` give the
+same proposals, in the same order.
 
 Example:
     >>> import datetime as dt
@@ -65,7 +69,7 @@ from backplan.scheduling import Schedule, schedule_plan
 
 __all__ = ["DescopeProposal", "Descoping", "descope_proposals", "drop_actions"]
 
-ProposalKind = Literal["drop", "move-due"]
+ProposalKind = Literal["drop", "move-due", "add-capacity"]
 
 #: Flags whose chain is a chain of precedences that is too long (dropping shortens only these).
 _CHAIN_FLAGS = frozenset({"late-start", "constraint-conflict", "milestone-late"})
@@ -97,8 +101,11 @@ class DescopeProposal:
             still reachable.
         target_reachable: whether every key-result target is still reachable from the planned
             effects (None when no action states an ``impact``).
-        changes: for ``move-due``, each date moved, as ``"id.field: old -> new"``.
+        changes: for ``move-due``, each date moved, as ``"id.field: old -> new"``; for
+            ``add-capacity``, the person's hours, as ``"id.hours_per_day: old -> new"``.
         due: for ``move-due``, the goal's new due date.
+        person: for ``add-capacity``, the person who gets more project hours.
+        add_hours: for ``add-capacity``, how many more hours per working day.
     """
 
     rank: int
@@ -114,6 +121,8 @@ class DescopeProposal:
     target_reachable: bool | None
     changes: tuple[str, ...] = ()
     due: dt.date | None = None
+    person: str | None = None
+    add_hours: float | None = None
 
     def effect_lost(self, key_result: str) -> float:
         """The planned effect on ``key_result`` that this proposal gives up (0 when none)."""
@@ -129,6 +138,7 @@ class DescopeProposal:
             "effects": [effect.to_dict() for effect in self.effects],
             "target_reachable": self.target_reachable,
             "changes": list(self.changes), "due": _iso(self.due),
+            "person": self.person, "add_hours": self.add_hours,
         }
 
     def __str__(self) -> str:
@@ -330,8 +340,9 @@ def descope_proposals(
 
     order = {a.id: k for k, a in enumerate(plan.actions)}
     late = {a.id for a in original.actions if a.slack < 0}
-    could = frozenset(a.id for a in plan.actions if a.priority == "could")
-    should = frozenset(a.id for a in plan.actions if a.priority == "should")
+    open_ = [a for a in plan.actions if a.status != "done"]  # done work cannot be dropped
+    could = frozenset(a.id for a in open_ if a.priority == "could")
+    should = frozenset(a.id for a in open_ if a.priority == "should")
     candidates = tuple(a.id for a in plan.actions if a.id in late and a.id in could | should)
 
     budget = _Budget(max_evaluations - 1)
@@ -349,6 +360,7 @@ def descope_proposals(
         if oracle(dropped).feasible and _minimal(oracle, dropped):
             proposals.append(proposal)
     proposals.append(_move_due_proposal(plan, original, today))
+    proposals += _capacity_proposals(plan, original, today)
     ranked = tuple(_with_rank(p, k) for k, p in enumerate(proposals, start=1))
     return Descoping(
         goal=base.goal, due=base.due, today=today, feasible=False, shortfall_days=shortfall,
@@ -508,3 +520,54 @@ def _with_rank(proposal: DescopeProposal, rank: int) -> DescopeProposal:
     from dataclasses import replace
 
     return replace(proposal, rank=rank)
+
+
+#: Extra project hours per day are tried in steps of this many hours.
+HOURS_STEP = 0.5
+
+
+def _capacity_proposals(plan: Plan, original: Schedule, today: dt.date) -> list[DescopeProposal]:
+    """For each person on an effort-sized action of a late chain: the fewest hours that fix it."""
+    late = {i for flag in original.errors for i in (*flag.chain, *flag.affected)}
+    names: list[str] = []
+    for action in plan.actions:
+        if action.id in late and action.effort is not None:
+            names += [a.person for a in action.assignees if a.person not in names]
+    people = {p.id: p for p in plan.people}
+    proposals = []
+    for person_id in sorted(names, key=[p.id for p in plan.people].index):
+        person = people[person_id]
+        steps = int((24 - person.hours_per_day) / HOURS_STEP)
+
+        def with_more(k: int, person_id: str = person_id) -> Plan:
+            return plan.model_copy(update={"people": tuple(
+                p.model_copy(update={"hours_per_day": p.hours_per_day + k * HOURS_STEP})
+                if p.id == person_id else p for p in plan.people)})
+
+        if steps < 1 or not schedule_plan(with_more(steps), today=today).feasible:
+            continue
+        low, high = 0, steps  # infeasible at low, feasible at high
+        while high - low > 1:
+            middle = (low + high) // 2
+            if schedule_plan(with_more(middle), today=today).feasible:
+                high = middle
+            else:
+                low = middle
+        extra = high * HOURS_STEP
+        schedule = schedule_plan(with_more(high), today=today)
+        new = person.hours_per_day + extra
+        effects = key_result_effects(plan)
+        proposals.append(DescopeProposal(
+            rank=0, kind="add-capacity",
+            description=f"give {person_id} {extra:g} more project hours a day "
+                        f"({person.hours_per_day:g} -> {new:g}): gains "
+                        f"{_days(_gained(original, schedule))}",
+            drop=(), priorities=(), feasible=schedule.feasible,
+            days_gained=_gained(original, schedule),
+            earliest_completion=schedule.earliest_completion, min_slack=schedule.min_slack,
+            effects=effects, target_reachable=reachable_all(effects),
+            changes=(f"{person_id}.hours_per_day: {person.hours_per_day:g} -> {new:g}",),
+            person=person_id, add_hours=extra,
+        ))
+    proposals.sort(key=lambda p: (p.add_hours or 0.0, p.person or ""))
+    return proposals

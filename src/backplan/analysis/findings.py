@@ -8,8 +8,9 @@ Example:
     >>> finding = Finding("time-bound-past", "error", "fcr-80", "due",
     ...                   "the due date 2026-10-31 is not after today (2026-11-23)",
     ...                   "set a due date after today")
-    >>> print(finding)
-    error [time-bound-past] fcr-80.due: the due date 2026-10-31 is not after today (2026-11-23) (fix: set a due date after today)
+    >>> print(finding)  # doctest: +NORMALIZE_WHITESPACE
+    error [time-bound-past] fcr-80.due: the due date 2026-10-31 is not after today
+    (2026-11-23) (fix: set a due date after today)
 """
 
 from __future__ import annotations

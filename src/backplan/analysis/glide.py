@@ -404,7 +404,7 @@ def key_result_curves(
             if change is None or result is None:
                 continue
             finish = result.finish if variant == "latest" else result.earliest_finish
-            effects.append((change, calendar.number(finish), action.ramp))
+            effects.append((change, calendar.number_on_or_before(finish), action.ramp))
         curves.append(_Curve(key_result.baseline, start, tuple(effects), ()))
     return curves[0], curves[1]
 

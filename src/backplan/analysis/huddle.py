@@ -112,12 +112,16 @@ class HuddleKeyResult:
         }
 
 
+DayKind = Literal["start", "due", "start-and-due"]
+
+
 @dataclass(frozen=True, slots=True)
 class DayItem:
-    """An action starting (``kind="start"``) or due (``kind="due"``) on ``date``."""
+    """An action starting (``kind="start"``), due (``"due"``) or both (a one-day action) on
+    ``date``."""
 
     date: dt.date
-    kind: Literal["start", "due"]
+    kind: DayKind
     action: str
     title: str
     owners: tuple[str, ...]
@@ -319,7 +323,7 @@ def _items(items: tuple[DayItem, ...], *, with_day: bool) -> list[str]:
     for item in items:
         day = f"{_day(item.date)}: " if with_day else ""
         mark = " (critical)" if item.critical else ""
-        verb = "starts" if item.kind == "start" else "due"
+        verb = {"start": "starts", "due": "due", "start-and-due": "starts and due"}[item.kind]
         lines.append(f"- {day}**{verb}** {item.action}: {item.title or item.action}"
                      f"{_who(item.owners)}{mark}")
     return lines
@@ -394,19 +398,21 @@ def huddle_brief(
         action = by_id[scheduled.id]
         if action.status == "done":
             continue
-        ends: tuple[tuple[Literal["start", "due"], dt.date], ...] = (
+        ends: tuple[tuple[DayKind, dt.date], ...] = (
             ("start", scheduled.start), ("due", scheduled.finish))
+        if action.status == "in_progress":
+            ends = ends[1:]
+        elif scheduled.start == scheduled.finish:
+            ends = (("start-and-due", scheduled.start),)
         for kind, day in ends:
-            if action.status == "in_progress" and kind == "start":
-                continue
             item = DayItem(day, kind, action.id, action.title, _owners(action, names),
                            scheduled.critical)
             if day == date:
                 today_items.append(item)
             elif date < day <= week_end:
                 week_items.append(item)
-    week_items.sort(key=lambda item: (item.date, item.kind != "due", item.action))
-    today_items.sort(key=lambda item: (item.kind != "due", not item.critical, item.action))
+    week_items.sort(key=lambda item: (item.date, item.kind == "start", item.action))
+    today_items.sort(key=lambda item: (item.kind == "start", not item.critical, item.action))
 
     late = tuple(
         LateAction(a.id, a.title, _owners(by_id[a.id], names), -a.slack, by_id[a.id].status,

@@ -40,7 +40,8 @@ Example:
     ... ''')
     >>> box = time_box(plan, person="ana", date=dt.date(2027, 1, 25))
     >>> box.available_minutes, [(s.kind, s.start.strftime("%H:%M")) for s in box.slots]
-    (120, [('pomodoro', '09:00'), ('short-break', '09:25'), ('pomodoro', '09:30'), ('short-break', '09:55'), ('pomodoro', '10:00')])
+    (120, [('pomodoro', '09:00'), ('short-break', '09:25'), ('pomodoro', '09:30'),
+           ('short-break', '09:55'), ('pomodoro', '10:00')])
     >>> [(i.action, i.due_today, i.planned, i.not_fitting) for i in box.items]
     [('kb', 3, 3, 0)]
 """
@@ -250,7 +251,7 @@ class TimeBox:
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//backplan//pomodoro time-box//EN")
         calendar.add("version", "2.0")
-        stamp = dt.datetime.combine(self.date, dt.time(0, 0), tzinfo=dt.timezone.utc)
+        stamp = dt.datetime.combine(self.date, dt.time(0, 0), tzinfo=dt.UTC)
         for k, slot in enumerate(self.slots, start=1):
             event = icalendar.Event()
             event.add("uid", f"{self.date.isoformat()}-{self.person}-{k}@backplan")

@@ -32,13 +32,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from backplan.calendars import WorkingCalendar
+from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import require
 from backplan.graph import validate_plan
 from backplan.models import Plan
 from backplan.models.risk import Distribution, Estimate, Risk
 from backplan.scheduling.network import Network, compile_network
 from backplan.scheduling.passes import forward_pass
+from backplan.scheduling.progress import has_progress, progress_network
 from backplan.scheduling.result import Fix, Flag
 
 __all__ = [
@@ -424,74 +425,89 @@ class Simulation:
 # Distributions
 
 
-def _beta_cdf(x: list[float], a: list[float], b: list[float]) -> list[float]:
-    """Regularized incomplete beta ``I_x(a, b)`` for ``0 <= x <= 1`` and ``a, b >= 1``.
+def _beta_cdf(x: Sequence[float], a: Sequence[float], b: Sequence[float]) -> list[float]:
+    """Regularized incomplete beta ``I_x(a, b)`` for ``0 < x < 1`` and ``a, b >= 1``, many at once.
 
-    The continued fraction of Numerical Recipes (modified Lentz), evaluated on whichever side
-    converges fast, to about 1e-15.
+    The continued fraction of Numerical Recipes (modified Lentz), on whichever side of the mean
+    it converges fast, vectorised with numpy; accurate to about 1e-15.
     """
-    out = []
-    for xi, ai, bi in zip(x, a, b, strict=True):
-        if xi <= 0.0:
-            out.append(0.0)
-            continue
-        if xi >= 1.0:
-            out.append(1.0)
-            continue
-        front = math.exp(
-            math.lgamma(ai + bi) - math.lgamma(ai) - math.lgamma(bi)
-            + ai * math.log(xi) + bi * math.log1p(-xi)
-        )
-        if xi < (ai + 1.0) / (ai + bi + 2.0):
-            out.append(front * _beta_fraction(ai, bi, xi) / ai)
-        else:
-            out.append(1.0 - front * _beta_fraction(bi, ai, 1.0 - xi) / bi)
-    return out
-
-
-def _beta_fraction(a: float, b: float, x: float) -> float:
+    np = require("numpy", extra="risk", feature="risk simulation")
+    x_, a_, b_ = (np.asarray(v, dtype=float) for v in (x, a, b))
+    if not x_.size:
+        return []
+    log_beta = np.array([math.lgamma(p + q) - math.lgamma(p) - math.lgamma(q)
+                         for p, q in zip(a_.tolist(), b_.tolist(), strict=True)])
+    front = np.exp(log_beta + a_ * np.log(x_) + b_ * np.log1p(-x_))
+    swap = x_ >= (a_ + 1.0) / (a_ + b_ + 2.0)
+    p_, q_, y = np.where(swap, b_, a_), np.where(swap, a_, b_), np.where(swap, 1.0 - x_, x_)
     tiny = 1e-300
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 500):
+
+    def guard(v: Any) -> Any:
+        return np.where(np.abs(v) < tiny, tiny, v)
+
+    c = np.ones_like(y)
+    d = 1.0 / guard(1.0 - (p_ + q_) * y / (p_ + 1.0))
+    h = d.copy()
+    for m in range(1, 300):
         m2 = 2 * m
-        for aa in (m * (b - m) * x / ((qam + m2) * (a + m2)),
-                   -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))):
-            d = 1.0 + aa * d
-            d = 1.0 / (d if abs(d) > tiny else tiny)
-            c = 1.0 + aa / c
-            c = c if abs(c) > tiny else tiny
+        step = np.ones_like(y)
+        for aa in (m * (q_ - m) * y / ((p_ - 1.0 + m2) * (p_ + m2)),
+                   -(p_ + m) * (p_ + q_ + m) * y / ((p_ + m2) * (p_ + 1.0 + m2))):
+            d = 1.0 / guard(1.0 + aa * d)
+            c = guard(1.0 + aa / c)
             step = d * c
-            h *= step
-        if abs(step - 1.0) < 1e-16:
+            h = h * step
+        if float(np.max(np.abs(step - 1.0))) < 1e-15:
             break
-    return h
+    value = front * h / p_
+    return np.where(swap, 1.0 - value, value).tolist()  # type: ignore[no-any-return]
 
 
-def _continuous_cdf(
-    estimate: Estimate, distribution: Distribution, points: list[float]
-) -> list[float]:
-    """The CDF of the estimate's continuous distribution at ``points``."""
+def _triangular_cdf(estimate: Estimate, x: float) -> float:
     low, mode, high = estimate.optimistic, estimate.likely, estimate.pessimistic
-    span = high - low
-    if distribution == "triangular":
-        out = []
-        for x in points:
-            if x <= low:
-                out.append(0.0)
-            elif x >= high:
-                out.append(1.0)
-            elif x <= mode:
-                out.append((x - low) ** 2 / (span * (mode - low)))
-            else:
-                out.append(1.0 - (high - x) ** 2 / (span * (high - mode)))
-        return out
-    alpha = 1.0 + 4.0 * (mode - low) / span
-    beta = 1.0 + 4.0 * (high - mode) / span
-    return _beta_cdf([(x - low) / span for x in points], [alpha] * len(points),
-                     [beta] * len(points))
+    if x <= low:
+        return 0.0
+    if x >= high:
+        return 1.0
+    if x <= mode:
+        return (x - low) ** 2 / ((high - low) * (mode - low))
+    return 1.0 - (high - x) ** 2 / ((high - low) * (high - mode))
+
+
+def _grid_tables(
+    wanted: Sequence[tuple[Estimate, Distribution]],
+) -> list[tuple[list[int], list[int]]]:
+    """For each estimate: the values ``optimistic..pessimistic`` and how many of the 65,536 grid
+    points draw each, that is ``round(F(k + 1/2) * 65,536)`` differenced."""
+    cdfs: list[list[float]] = []
+    pert_points: list[float] = []
+    alphas: list[float] = []
+    betas: list[float] = []
+    for estimate, kind in wanted:
+        low, mode, high = estimate.optimistic, estimate.likely, estimate.pessimistic
+        points = [k + 0.5 for k in range(low, high)]
+        if kind == "triangular" or low == high:
+            cdfs.append([_triangular_cdf(estimate, x) for x in points])
+            continue
+        span = high - low
+        pert_points += [(x - low) / span for x in points]
+        alphas += [1.0 + 4.0 * (mode - low) / span] * len(points)
+        betas += [1.0 + 4.0 * (high - mode) / span] * len(points)
+        cdfs.append([])
+    pert = iter(_beta_cdf(pert_points, alphas, betas))
+    tables = []
+    for (estimate, kind), cdf in zip(wanted, cdfs, strict=True):
+        low, high = estimate.optimistic, estimate.pessimistic
+        if kind != "triangular" and low != high:
+            cdf = [next(pert) for _ in range(high - low)]
+        thresholds = [min(_GRID, max(0, round(f * _GRID))) for f in cdf] + [_GRID]
+        counts, before = [], 0
+        for t in thresholds:
+            t = max(t, before)
+            counts.append(t - before)
+            before = t
+        tables.append((list(range(low, high + 1)), counts))
+    return tables
 
 
 def duration_distribution(
@@ -510,23 +526,8 @@ def duration_distribution(
         >>> [(days, round(p, 4)) for days, p in table]
         [(2, 0.125), (3, 0.75), (4, 0.125)]
     """
-    values, counts = _grid_counts(estimate, estimate.distribution or distribution)
+    ((values, counts),) = _grid_tables([(estimate, estimate.distribution or distribution)])
     return tuple((v, c / _GRID) for v, c in zip(values, counts, strict=True))
-
-
-def _grid_counts(estimate: Estimate, distribution: Distribution) -> tuple[list[int], list[int]]:
-    """Values ``optimistic..pessimistic`` and how many of the 65,536 grid points give each."""
-    low, high = estimate.optimistic, estimate.pessimistic
-    if low == high:
-        return [low], [_GRID]
-    cdf = _continuous_cdf(estimate, distribution, [k + 0.5 for k in range(low, high)])
-    thresholds = [min(_GRID, max(0, round(f * _GRID))) for f in cdf] + [_GRID]
-    counts, before = [], 0
-    for t in thresholds:
-        t = max(t, before)
-        counts.append(t - before)
-        before = t
-    return list(range(low, high + 1)), counts
 
 
 # --------------------------------------------------------------------------------------------
@@ -641,43 +642,56 @@ class _Model:
 
 
 def _prepare(
-    plan: Plan, network: Network, today_number: int, distribution: Distribution
+    plan: Plan, network: Network, origin: int, distribution: Distribution
 ) -> _Model:
     np = require("numpy", extra="risk", feature="risk simulation")
     n = len(network.ids)
     base = [0] * n
     for i, bound in enumerate(network.not_before):
-        if bound is not None and bound > today_number:
-            base[i] = bound - today_number
+        if bound is not None and bound > origin:
+            base[i] = bound - origin
     fixed = [d - 1 for d in network.duration]
     samplers: list[_Sampler | None] = [None] * n
-    cache: dict[tuple[int, int, int, str], tuple[_Sampler, float, float]] = {}
     index = network.index
     scheduled = [a for a in plan.actions if a.priority != "wont"]
-    moments: list[tuple[float, float]] = []
-    sampled: list[Distribution | None] = []
+    # Which actions vary: an estimate with spread on work not yet started (the network then
+    # holds the planned duration); one table per distinct estimate, computed together.
+    kinds: list[Distribution | None] = []
+    wanted: dict[tuple[int, int, int, Distribution], Estimate] = {}
     for action in scheduled:
         node = index[action.id]
         estimate = action.estimate
-        status = getattr(action, "status", "not_started")
-        if (estimate is None or estimate.optimistic == estimate.pessimistic
-                or status != "not_started" or network.duration[node] != action.duration):
-            if estimate is not None and estimate.optimistic == estimate.pessimistic and (
-                    status == "not_started" and network.duration[node] == action.duration):
-                fixed[node] = estimate.optimistic - 1
-            moments.append((float(fixed[node] + 1), 0.0))
-            sampled.append(None)
+        planned = action.status == "not_started" and network.duration[node] == action.duration
+        if estimate is None or not planned:
+            kinds.append(None)
+            continue
+        if estimate.optimistic == estimate.pessimistic:
+            fixed[node] = estimate.optimistic - 1
+            kinds.append(None)
             continue
         kind = estimate.distribution or distribution
-        key = (estimate.optimistic, estimate.likely, estimate.pessimistic, kind)
-        if key not in cache:
-            values, counts = _grid_counts(estimate, kind)
-            mean = sum(v * c for v, c in zip(values, counts, strict=True)) / _GRID
-            var = sum(c * (v - mean) ** 2 for v, c in zip(values, counts, strict=True)) / _GRID
-            cache[key] = (_sampler(np, values, counts), mean, var)
-        samplers[node], mean, var = cache[key]
+        kinds.append(kind)
+        wanted.setdefault((estimate.optimistic, estimate.likely, estimate.pessimistic, kind),
+                          estimate)
+    cache: dict[tuple[int, int, int, Distribution], tuple[_Sampler, float, float]] = {}
+    for key, (values, counts) in zip(
+        wanted, _grid_tables([(e, key[3]) for key, e in wanted.items()]), strict=True
+    ):
+        mean = sum(v * c for v, c in zip(values, counts, strict=True)) / _GRID
+        var = sum(c * (v - mean) ** 2 for v, c in zip(values, counts, strict=True)) / _GRID
+        cache[key] = (_sampler(np, values, counts), mean, var)
+    moments: list[tuple[float, float]] = []
+    for action, drawn in zip(scheduled, kinds, strict=True):
+        node = index[action.id]
+        if drawn is None:
+            moments.append((float(fixed[node] + 1), 0.0))
+            continue
+        estimate = action.estimate
+        assert estimate is not None
+        samplers[node], mean, var = cache[
+            (estimate.optimistic, estimate.likely, estimate.pessimistic, drawn)]
         moments.append((mean, var))
-        sampled.append(kind)
+    sampled = kinds
 
     extras: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     plan_extras: list[tuple[int, int]] = []
@@ -689,7 +703,7 @@ def _prepare(
         p = _quantised(risk.probability)
         for action_id in risk.actions:
             k = position.get(action_id)
-            if k is None or getattr(scheduled[k], "status", "not_started") == "done":
+            if k is None or scheduled[k].status == "done":
                 continue  # a wont (unscheduled) or finished action is not delayed
             extras[index[action_id]].append((r, risk.impact))
             mean, var = moments[k]
@@ -739,6 +753,22 @@ def _histogram(np: Any, values: Any, into: dict[int, int]) -> None:
         into[low + offset] = into.get(low + offset, 0) + int(counts[offset])
 
 
+def _draw_risks(np: Any, model: _Model, bits: Any, size: int) -> list[Any]:
+    """Whether each risk happens in each of ``size`` runs.
+
+    A batch draws the risks first, one block of 32-bit uniforms each, then one block of 16-bit
+    uniforms per sampled node in node order: the draws of one risk or node do not depend on the
+    others, nor on the due date.
+    """
+    happened = []
+    for probability in model.probabilities:
+        threshold = round(probability * _RISK_GRID)
+        draws = bits.random_raw((size + 1) // 2).view(np.uint32)[:size]
+        happened.append(np.ones(size, dtype=bool) if threshold >= _RISK_GRID
+                        else draws < threshold)
+    return happened
+
+
 def _run_batch(
     np: Any, model: _Model, bits: Any, size: int, due: int, tally: _Tally,
     start: Any, finish: Any, critical: Any,
@@ -747,14 +777,7 @@ def _run_batch(
     network = model.network
     groups_of = network.pred_groups
     dtype = start.dtype
-    # Risks first, one block of 32-bit uniforms each, then one block of 16-bit uniforms per
-    # sampled node in node order: the draws of one risk or node do not depend on the others.
-    happened = []
-    for probability in model.probabilities:
-        threshold = round(probability * _RISK_GRID)
-        draws = bits.random_raw((size + 1) // 2).view(np.uint32)[:size]
-        happened.append(np.ones(size, dtype=bool) if threshold >= _RISK_GRID
-                        else draws < threshold)
+    happened = _draw_risks(np, model, bits, size)
     added: dict[tuple[int, int], Any] = {}
 
     def extra(risk_index: int, impact: int) -> Any:
@@ -868,7 +891,7 @@ def _run_batch(
             tally.risk_met_without[risk_index] += int(np.count_nonzero(met & ~occurred))
 
 
-def _longest(network: Network, model: _Model, today_number: int) -> int:
+def _longest(network: Network, model: _Model, origin: int) -> int:
     """An upper bound on any finish (days from today): the longest durations, every risk."""
     longest = [
         (fixed if sampler is None else sampler.low + len(sampler.thresholds)) + 1
@@ -876,8 +899,8 @@ def _longest(network: Network, model: _Model, today_number: int) -> int:
         for fixed, sampler, extra in zip(model.fixed, model.samplers, model.extras, strict=True)
     ]
     # Every start is at most the latest not_before (or today): start them all there.
-    _, finish = forward_pass(network, today_number + max(model.base, default=0), longest)
-    return max(finish, default=today_number) - today_number + sum(
+    _, finish = forward_pass(network, origin + max(model.base, default=0), longest)
+    return max(finish, default=origin) - origin + sum(
         impact for _, impact in model.plan_extras)
 
 
@@ -911,6 +934,7 @@ def simulate_schedule(
     distribution: Distribution = "pert",
     confidence: float = 0.8,
     threshold: float = 0.5,
+    scheduler: Literal["network", "levelled"] = "network",
     progress: Callable[[int, int], None] | None = None,
 ) -> Simulation:
     """Simulate the plan from ``today`` many times and say how likely the due date is.
@@ -925,6 +949,10 @@ def simulate_schedule(
         confidence: the confidence the :class:`ScheduleBuffer` is computed for (0 < confidence < 1).
         threshold: below this probability of meeting the due date, a ``low-confidence``
             flag is raised (0..1).
+        scheduler: ``network`` runs the precedence network, vectorised; ``levelled`` runs
+            :func:`~backplan.scheduling.levelling.schedule_levelled` (one decode, no search)
+            once per run, so that people's hours hold in every run: about a thousand times
+            slower (see ``docs/risk.md``).
         progress: called as ``progress(done, samples)`` after each batch of runs.
 
     Returns:
@@ -961,25 +989,38 @@ def simulate_schedule(
         raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
     if distribution not in ("pert", "triangular"):
         raise ValueError(f"distribution must be 'pert' or 'triangular', got {distribution!r}")
+    if scheduler not in ("network", "levelled"):
+        raise ValueError(f"scheduler must be 'network' or 'levelled', got {scheduler!r}")
     confidence = _check_share("confidence", confidence, closed=False)
     threshold = _check_share("threshold", threshold, closed=True)
     np = require("numpy", extra="risk", feature="risk simulation")
 
     validate_plan(plan)
-    calendar = WorkingCalendar.from_model(plan.calendar)
+    calendar = plan_calendar(plan, today=today)
     network = compile_network(plan, calendar)
     today_number = calendar.number(today)
-    due = calendar.number_on_or_before(plan.goal.due) - today_number
-    model = _prepare(plan, network, today_number, distribution)
+    origin = today_number  # day offsets in the runs count from here
+    if has_progress(plan):  # done work sits on its actual dates, possibly before today
+        replanned = progress_network(plan, network, calendar, today)
+        network, origin = replanned.network, replanned.start
+    due = calendar.number_on_or_before(plan.goal.due) - origin
+    model = _prepare(plan, network, origin, distribution)
     n_risks = len(plan.risks)
 
     tally = _Tally({}, [0] * model.n, [{} for _ in network.milestones], [0] * n_risks,
                    [0] * n_risks, [0] * n_risks)
     bits = np.random.default_rng(seed).bit_generator
     chunk = max(256, min(_CHUNK, _CELLS_PER_CHUNK // max(1, model.n)))
+    if scheduler == "levelled":
+        from backplan.analysis._risk_levelled import run_levelled
+
+        planned = run_levelled(np, plan, model, bits, samples, chunk, due, origin, tally,
+                               calendar=calendar, today=today, seed=seed, progress=progress)
+        return _assemble(plan, network, calendar, model, tally, today, origin, due, samples,
+                         seed, distribution, confidence, threshold, scheduler, planned)
     first = min(chunk, samples)
     # Day offsets from today fit in 16 bits unless every draw at its longest could pass 32,767.
-    dtype = np.int16 if _longest(network, model, today_number) < 32_000 else np.int32
+    dtype = np.int16 if _longest(network, model, origin) < 32_000 else np.int32
     start = np.empty((model.n, first), dtype=dtype)
     finish = np.empty((model.n, first), dtype=dtype)
     critical = np.empty((model.n, first), dtype=bool)
@@ -991,24 +1032,28 @@ def simulate_schedule(
         done += size
         if progress is not None:
             progress(done, samples)
-    return _assemble(plan, network, calendar, model, tally, today, today_number, due, samples,
-                     seed, distribution, confidence, threshold)
+    return _assemble(plan, network, calendar, model, tally, today, origin, due, samples,
+                     seed, distribution, confidence, threshold, scheduler, None)
 
 
 def _assemble(
     plan: Plan, network: Network, calendar: WorkingCalendar, model: _Model, tally: _Tally,
-    today: dt.date, today_number: int, due: int, samples: int, seed: int,
-    distribution: Distribution, confidence: float, threshold: float,
+    today: dt.date, origin: int, due: int, samples: int, seed: int,
+    distribution: Distribution, confidence: float, threshold: float, scheduler: str,
+    planned: int | None,
 ) -> Simulation:
     def day(offset: int) -> dt.date:
-        return calendar.day(today_number + offset)
+        return calendar.day(origin + offset)
+
+    today_offset = calendar.number(today) - origin
 
     scheduled = [a for a in plan.actions if a.priority != "wont"]
     actions = []
     for k, action in enumerate(scheduled):
         mean, variance = model.moments[k]
         sd = math.sqrt(variance)
-        share = tally.critical[model.action_nodes[k]] / samples
+        # Done work is on its actual dates: never critical (as in the deterministic schedule).
+        share = 0.0 if action.status == "done" else tally.critical[model.action_nodes[k]] / samples
         actions.append(ActionRisk(action.id, action.title, share, mean, sd, share * sd,
                                   model.sampled[k]))
     ranked = sorted((a for a in actions if a.driver_score > 0),
@@ -1023,8 +1068,9 @@ def _assemble(
     buffer: ScheduleBuffer | None = None
     if histogram:
         probability = sum(c for v, c in histogram.items() if v <= due) / samples
-        _, earliest_finish = forward_pass(network, today_number)
-        planned = max(earliest_finish[i] for i in model.action_nodes) - today_number
+        if planned is None:  # the deterministic completion, as schedule_plan has it
+            _, earliest_finish = forward_pass(network, origin)
+            planned = max(earliest_finish[i] for i in model.action_nodes) - origin
         deterministic = day(planned)
         quantiles = [day(_quantile(histogram, samples, q)) for q in (0.5, 0.8, 0.95)]
         running = 0
@@ -1034,7 +1080,7 @@ def _assemble(
         committed = _quantile(histogram, samples, confidence)
         margin = due - committed
         buffer = ScheduleBuffer(confidence, day(committed), committed - planned, margin,
-                        max(0, -margin), day(margin))
+                        max(0, -margin), day(today_offset + margin))
 
     exposures = []
     for r, risk in enumerate(plan.risks):
@@ -1058,7 +1104,7 @@ def _assemble(
         m_due = milestone.due
         met: float | None = None
         if m_due is not None:
-            limit = calendar.number_on_or_before(m_due) - today_number
+            limit = calendar.number_on_or_before(m_due) - origin
             met = sum(c for v, c in counts.items() if v <= limit) / samples
         milestones.append(MilestoneRisk(
             milestone.id, m_due, met,
@@ -1068,13 +1114,14 @@ def _assemble(
     flags: list[Flag] = []
     if histogram and probability < threshold:
         flags.append(_low_confidence(
-            plan, calendar, today_number, histogram, samples, due, probability, confidence,
+            plan, calendar, origin, today_offset, histogram, samples, due, probability,
+            confidence,
             threshold, ranked[:_TOP], [by_id[i] for i in risk_drivers],
         ))
     return Simulation(
         goal=plan.goal.id, goal_title=plan.goal.title, due=plan.goal.due, today=today,
         samples=samples, seed=seed, distribution=distribution, confidence=confidence,
-        threshold=threshold, scheduler="network", probability=probability,
+        threshold=threshold, scheduler=scheduler, probability=probability,
         deterministic_completion=deterministic, p50=quantiles[0], p80=quantiles[1],
         p95=quantiles[2], completion_cdf=tuple(cdf),
         actions=tuple(actions), drivers=drivers, risk_drivers=risk_drivers, buffer=buffer,
@@ -1083,7 +1130,8 @@ def _assemble(
 
 
 def _low_confidence(
-    plan: Plan, calendar: WorkingCalendar, today_number: int, histogram: dict[int, int],
+    plan: Plan, calendar: WorkingCalendar, origin: int, today_offset: int,
+    histogram: dict[int, int],
     samples: int, due: int, probability: float, confidence: float, threshold: float,
     drivers: list[ActionRisk], risks: list[RiskExposure],
 ) -> Flag:
@@ -1094,7 +1142,8 @@ def _low_confidence(
     target = _quantile(histogram, samples, level)
     named = [a.id for a in drivers] + [f"risk {r.id}" for r in risks]
     because = f"; driven by {', '.join(named)}" if named else ""
-    commit = calendar.day(today_number + target)
+    commit = calendar.day(origin + target)
+    start_by = calendar.day(origin + today_offset - (target - due))
     earlier = target - due
     fixes = [
         Fix("move-due", goal.id,
@@ -1102,8 +1151,7 @@ def _low_confidence(
             f"by then; buys {_days(earlier)})", earlier, commit),
         Fix("start-earlier", goal.id,
             f"start all work {_days(earlier)} earlier, by "
-            f"{calendar.day(today_number - earlier).isoformat()} ({_pct(level)} confidence)",
-            earlier, calendar.day(today_number - earlier)),
+            f"{start_by.isoformat()} ({_pct(level)} confidence)", earlier, start_by),
     ]
     fixes += [
         Fix("reduce-uncertainty", a.id,

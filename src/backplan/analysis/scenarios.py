@@ -193,9 +193,11 @@ def apply_scenario(plan: Plan, scenario: Scenario) -> Plan:
         >>> changed.actions[0].duration, changed.goal.due.isoformat(), plan.actions[0].duration
         (3, '2027-02-05', 5)
     """
-    data = plan.model_dump(mode="python")
-    actions = {a["id"]: a for a in data["actions"]}
-    milestones = {m["id"]: m for m in data["milestones"]}
+    # As the plan file would be written (see dump_plan), so that it validates back the same.
+    data = plan.model_dump(mode="python", exclude_defaults=True)
+    actions = {a["id"]: a for a in data.setdefault("actions", [])}
+    milestones = {m["id"]: m for m in data.setdefault("milestones", [])}
+    data.setdefault("people", [])
     problems: list[Problem] = []
     for k, change in enumerate(scenario.changes):
         problems += _apply(data, actions, milestones, change, f"changes[{k}]", scenario.name)
@@ -231,7 +233,8 @@ def _apply(
             return [_unknown(scenario, f"{field}.action", "an action", change.action,
                              list(actions))]
         action["duration"] = change.duration
-        action["estimate"] = None
+        for sizing in ("estimate", "effort"):
+            action.pop(sizing, None)
         return []
     if change.due is not None:
         if change.milestone is None:
@@ -243,11 +246,21 @@ def _apply(
                              list(milestones))]
         milestone["due"] = change.due
         return []
-    return [Problem(
-        "invalid-value", scenario, f"{field}.add_hours",
-        "add_hours needs people with project hours in the plan, and this plan models none",
-        "model people in the plan, or change durations instead",
-    )]
+    assert change.person is not None
+    assert change.add_hours is not None
+    person = next((p for p in data["people"] if p["id"] == change.person), None)
+    if person is None:
+        return [_unknown(scenario, f"{field}.person", "a person", change.person,
+                         [p["id"] for p in data["people"]])]
+    hours = person["hours_per_day"] + change.add_hours
+    if hours > 24:
+        return [Problem(
+            "invalid-value", scenario, f"{field}.add_hours",
+            f"{change.person} would have {hours:g} project hours a day, more than 24",
+            "add fewer hours",
+        )]
+    person["hours_per_day"] = hours
+    return []
 
 
 def compare_scenarios(

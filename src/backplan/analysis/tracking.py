@@ -318,6 +318,13 @@ def status_of(
 # Reading check-ins
 
 _COLUMNS = ("key_result", "date", "value", "n")
+#: Other names accepted for a column: ``kr`` for ``key_result``, ``sample_size`` for ``n``.
+_ALIASES = {"kr": "key_result", "sample_size": "n"}
+
+
+def _column(name: object) -> str:
+    text = str(name).strip()
+    return _ALIASES.get(text, text)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"(?:(\d+):)?([0-5]?\d):([0-5]\d)")
 
@@ -328,9 +335,10 @@ def read_checkins(
     """Check-ins by key-result id, from a CSV file, a pandas DataFrame or a list of records.
 
     Columns (CSV header, DataFrame columns or mapping keys): ``date`` (YYYY-MM-DD), ``value`` (a
-    number; ``m:ss`` or ``h:mm:ss`` is read as seconds), optional ``n`` (sample size) and
-    ``key_result`` (the key result's id; may be left out when ``key_result`` is given). A
-    mapping ``{key_result_id: [records]}`` is read as it is. Any other column is an error.
+    number; ``m:ss`` or ``h:mm:ss`` is read as seconds), optional ``n`` (sample size; also
+    ``sample_size``) and ``key_result`` (the key result's id; also ``kr``; may be left out when
+    ``key_result`` is given). A mapping ``{key_result_id: [records]}`` is read as it is. Any other
+    column is an error.
     Check-ins keep the order they are given in.
 
     Args:
@@ -393,7 +401,7 @@ def _read_csv(path: str, key_result: str | None) -> dict[str, tuple[CheckIn, ...
                                     "start it with a header: key_result,date,value,n", path, 1)],
                            source=path)
     header_line, header = lines[0]
-    names = [name.strip() for name in header]
+    names = [_column(name) for name in header]
     problems = _header_problems(names, key_result, path, header_line)
     if problems:
         raise CheckInError(problems, source=path)
@@ -444,7 +452,7 @@ def _header_problems(
 
 def _read_dataframe(frame: Any, key_result: str | None) -> dict[str, tuple[CheckIn, ...]]:
     pandas = require("pandas", extra="pandas", feature="reading check-ins from a DataFrame")
-    names = [str(name) for name in frame.columns]
+    names = [_column(name) for name in frame.columns]
     problems = _header_problems(names, key_result, None, None)
     if problems:
         raise CheckInError(problems)
@@ -501,7 +509,7 @@ def _one_checkin(
         return key_result, None, ("not-a-mapping", "",
                                   f"{where}: expected a check-in mapping, got {record!r}",
                                   "give date, value and optionally n")
-    data = dict(record)
+    data = {_column(name): value for name, value in record.items()}
     kr_id = data.pop("key_result", None) or key_result
     if kr_id is None:
         return None, None, ("missing-field", "key_result",

@@ -89,9 +89,16 @@ class PersonCalendar:
         """Seconds of project time on the plan's working days numbered ``first`` .. ``last``."""
         if last < first:
             return []
-        days = self._calendar.span(first, last)
+        return self.seconds_on(self._calendar.span(first, last))
+
+    def seconds_on(self, days: list[dt.date]) -> list[int]:
+        """Seconds of project time on each of ``days``, which must be plan working days in order."""
+        if not days:
+            return []
         self.expand_rules(days[0], days[-1])
         weekdays, off, rate = self._weekdays, self._off, self._rate
+        if not off and len(weekdays) == 7:
+            return [rate] * len(days)
         return [rate if d.weekday() in weekdays and d not in off else 0 for d in days]
 
 

@@ -77,6 +77,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                            "(default: 0.5)")
     risk.add_argument("--distribution", choices=("pert", "triangular"), default="pert",
                       help="spread of estimates that do not name one (default: pert)")
+    risk.add_argument("--scheduler", choices=("network", "levelled"), default="network",
+                      help="levelled: level people's hours in every run (much slower; "
+                           "default: network)")
     risk.add_argument("--format", choices=("table", "json"), default="table",
                       help="output format (default: table)")
     risk.add_argument("--strict", action="store_true",
@@ -116,7 +119,7 @@ def run_risk(args: argparse.Namespace) -> int:
         simulation = backplan.simulate_schedule(
             plan, today=resolve_today(args.today), samples=args.samples, seed=args.seed,
             distribution=args.distribution, confidence=args.confidence,
-            threshold=args.threshold, progress=bar,
+            threshold=args.threshold, scheduler=args.scheduler, progress=bar,
         )
     finally:
         if bar is not None:

@@ -4,8 +4,8 @@ A scenario file holds ``scenarios:``, each with a ``name`` (an id), an optional 
 list of ``changes``. Each change does one thing:
 
 * ``drop: ID`` (or a list of ids): drop actions (their priority becomes ``wont``);
-* ``action: ID`` with ``duration: N``: the action takes N working days (an ``estimate`` on it is
-  replaced by that fixed duration);
+* ``action: ID`` with ``duration: N``: the action takes N working days (an ``estimate`` or
+  ``effort`` on it is replaced by that fixed duration);
 * ``due: DATE``: move the goal's due date; with ``milestone: ID``, that milestone's due instead;
 * ``person: ID`` with ``add_hours: H``: give a person H more project hours per working day
   (plans that model people).
@@ -136,8 +136,10 @@ class ScenarioSet(BaseModel):
     """A scenario file: ``scenarios:``, each with a distinct ``name``.
 
     Example:
-        >>> ScenarioSet.model_validate({"scenarios": [{"name": "a", "changes": [{"drop": "x"}]}]})
-        ScenarioSet(scenarios=(Scenario(name='a', title='', changes=(ScenarioChange(drop=('x',), action=None, duration=None, due=None, milestone=None, person=None, add_hours=None),)),))
+        >>> found = ScenarioSet.model_validate(
+        ...     {"scenarios": [{"name": "a", "changes": [{"drop": "x"}]}]})
+        >>> [(s.name, [str(c) for c in s.changes]) for s in found.scenarios]
+        [('a', ['drop x'])]
     """
 
     model_config = INPUT_CONFIG

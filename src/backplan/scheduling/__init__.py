@@ -5,10 +5,19 @@ from backplan.scheduling.network import Network, compile_network
 from backplan.scheduling.passes import backward_pass, forward_pass
 from backplan.scheduling.result import Fix, Flag, MilestoneDate, Schedule, ScheduledAction
 from backplan.scheduling.schedule import critical_path, run_passes, schedule_plan
+from backplan.scheduling.levelling import (  # noqa: I001 - builds on the modules above
+    Booking,
+    CapacityFlag,
+    LevelledSchedule,
+    schedule_levelled,
+)
 
 __all__ = [
+    "Booking",
+    "CapacityFlag",
     "Fix",
     "Flag",
+    "LevelledSchedule",
     "MilestoneDate",
     "Network",
     "PassResult",
@@ -19,6 +28,7 @@ __all__ = [
     "critical_path",
     "forward_pass",
     "run_passes",
+    "schedule_levelled",
     "schedule_plan",
     "timeline_flags",
 ]

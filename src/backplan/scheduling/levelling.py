@@ -45,9 +45,8 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import html
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -216,9 +215,24 @@ def schedule_levelled(
     if budget < 1:
         raise ValueError(f"iterations must be at least 1, got {iterations}")
     engine = _Engine(problem)
-    order = _search(engine, random.Random(seed), budget)
-    result = engine.decode(order, record=True)
+    try:
+        order = _search(engine, random.Random(seed), budget)
+        result = engine.decode(order, record=True)
+    except _NoRoom as stuck:
+        raise ScheduleRangeError(_no_room_message(problem, stuck.node)) from None
     return _assemble(problem, engine, result, seed=seed, iterations=engine.count)
+
+
+def _no_room_message(problem: _Problem, node: int) -> str:
+    action = problem.actions[node]
+    who = ", ".join(a.person for a in action.assignees) if action is not None else ""
+    return (
+        f"action {problem.network.ids[node]!r} cannot be booked: within {_REACH_DAYS} working "
+        f"days its assignees ({who}) never have the hours it needs"
+        + (" on enough consecutive working days; size it by 'effort' instead of 'duration', "
+           "or book fewer hours_per_day" if action is not None and action.duration is not None
+           else "; check their workdays, time_off and rules")
+    )
 
 
 # --------------------------------------------------------------------------- the problem
@@ -275,14 +289,12 @@ class _Problem:
         self.k_start = max(16, D - earliest + sum(self.nominal) + 8)
         self.k_limit = D - earliest + sum(self.nominal) + _REACH_DAYS
 
-    def availability(self, r: int, k0: int, k1: int) -> list[int]:
-        """Seconds person ``r`` has on tau days ``k0 .. k1 - 1``."""
+    def availability(self, k0: int, k1: int) -> list[list[int]]:
+        """Seconds each person has on tau days ``k0 .. k1 - 1``."""
         if k1 <= k0:
-            return []
-        D = self.D
-        by_number = self.person_calendars[r].seconds_by_number(D - k1 + 1, D - k0)
-        by_number.reverse()
-        return by_number
+            return [[] for _ in self.person_calendars]
+        days = self.calendar.span(self.D - k1 + 1, self.D - k0)
+        return [person.seconds_on(days)[::-1] for person in self.person_calendars]
 
 
 @dataclass(slots=True)
@@ -299,8 +311,7 @@ class _Engine:
         self.p = problem
         self.n = problem.n
         self.count = 0
-        self.avail = [problem.availability(r, 0, problem.k_start)
-                      for r in range(len(problem.person_ids))]
+        self.avail = problem.availability(0, problem.k_start)
         self.K = problem.k_start
         n = self.n
         # tau topological order: real order reversed.
@@ -317,8 +328,8 @@ class _Engine:
         old = self.K
         if need > old:
             new = min(max(need, 2 * old), self.p.k_limit + 1)
-            for r, row in enumerate(self.avail):
-                row.extend(self.p.availability(r, old, new))
+            for row, more in zip(self.avail, self.p.availability(old, new), strict=True):
+                row.extend(more)
             self.K = new
         for r, row in enumerate(rem):
             if len(row) < self.K:
@@ -355,7 +366,7 @@ class _Engine:
                             K = self._grow(rem, e, i)
                         for r, a in parts:
                             row = rem[r]
-                            if min(row[s:e]) < a:
+                            if (row[s] < a) if d == 1 else (min(row[s:e]) < a):
                                 u = e - 1
                                 while row[u] >= a:
                                     u -= 1
@@ -363,12 +374,12 @@ class _Engine:
                                 break
                         else:
                             break
+                    e = s + d
                     for r, a in parts:
                         row = rem[r]
-                        for u in range(s, s + d):
-                            row[u] -= a
+                        row[s:e] = [x - a for x in row[s:e]]
                         if record:
-                            bookings.extend((i, r, u, a) for u in range(s, s + d))
+                            bookings.extend((i, r, u, a) for u in range(s, e))
                 ts[i] = s
                 tf[i] = s + d - 1
                 continue
@@ -430,7 +441,7 @@ class _Engine:
                         return None
                     for r, a in parts:
                         row = rem[r]
-                        if min(row[b:f + 1]) < a:
+                        if (row[b] < a) if d == 1 else (min(row[b:f + 1]) < a):
                             u = b
                             while row[u] >= a:
                                 u += 1
@@ -438,11 +449,11 @@ class _Engine:
                             break
                     else:
                         break
+                b = f - d + 1
                 for r, a in parts:
                     row = rem[r]
-                    for u in range(f - d + 1, f + 1):
-                        row[u] -= a
-                ts[i] = f - d + 1
+                    row[b:f + 1] = [x - a for x in row[b:f + 1]]
+                ts[i] = b
                 tf[i] = f
                 continue
             total, parts = work
@@ -671,7 +682,13 @@ def _assemble(
     slack = [start[i] - early_start[i] for i in range(n)]
     nodes = network.actions
     least = min((slack[i] for i in nodes), default=None)
-    day = calendar.day
+    low = min([*start, today, *(D - k for _, _, k, _ in result.bookings)], default=today)
+    high = max([*early_finish, D], default=D)
+    table = calendar.span(low, high)
+
+    def day(number: int) -> dt.date:
+        return table[number - low]
+
     scheduled = [problem.actions[i] for i in nodes]
     actions = []
     for i, action in zip(nodes, scheduled, strict=True):
@@ -702,7 +719,7 @@ def _assemble(
         critical = tuple(network.ids[i] for i in reversed(chain) if network.is_action[i])
     core = run_passes(network, calendar, problem.today)
     flags = list(timeline_flags(plan, network, core, calendar))
-    flags += _capacity_flags(problem, engine, result, start, finish, span, slack)
+    flags += _capacity_flags(problem, result, start, slack, preds)
     flags.sort(key=lambda f: (f.severity != "error", -(f.shortfall_days or 0), f.code, f.subject))
     bookings = tuple(sorted(
         (Booking(network.ids[i], problem.person_ids[r], day(D - k), seconds / _SECONDS_PER_HOUR)
@@ -760,170 +777,135 @@ def _days_text(count: int) -> str:
 
 
 def _hours_text(hours: float) -> str:
-    return f"{hours:.1f} h"
+    return f"{hours:g} h" if abs(hours * 10 - round(hours * 10)) < 1e-9 else f"{hours:.2f} h"
 
 
 def _capacity_flags(
     problem: _Problem,
-    engine: _Engine,
     result: _Result,
     start: list[int],
-    finish: list[int],
-    span: list[int],
     slack: list[int],
+    levelled_preds: list[list[tuple[int, int]]],
 ) -> list[Flag]:
-    """``over-capacity`` flags: per person, the late work their missing hours cause."""
-    network, calendar = problem.network, problem.calendar
+    """``over-capacity`` flags: per person, the hours the levelled plan books too early.
+
+    A booking is too early when it falls before today (or before its action's ``not_before``):
+    the hours that do not fit between today and when the work is needed. Each flag covers the
+    late actions the person works on, those that must come before them, and those that wait for
+    them (directly or in someone's queue).
+    """
+    network = problem.network
     n, D = problem.n, problem.D
     late = [i for i in network.actions if slack[i] < 0]
-    if not late or not problem.person_ids:
+    if not late:
         return []
-    core_slack = _core_slack(problem)
-    # Free seconds per person and real day number after the levelled bookings.
-    used: dict[tuple[int, int], int] = {}
+    lower = [D - t for t in problem.deadline]  # first allowed real day per node
+    core = run_passes(network, problem.calendar, problem.today)
+    # Only work that capacity moved earlier than precedence alone would counts.
+    moved = [start[i] < core.latest_start[i] for i in range(n)]
+    early: dict[int, dict[int, int]] = {}  # person -> real day -> seconds booked too early
+    early_nodes: dict[int, set[int]] = {}
     for i, r, k, seconds in result.bookings:
-        used[(r, D - k)] = used.get((r, D - k), 0) + seconds
-    first_day = min(start[i] for i in range(n))
-    avail_cache: dict[int, list[int]] = {}
-
-    def free(r: int, number: int) -> int:
-        row = avail_cache.get(r)
-        if row is None:
-            row = avail_cache[r] = problem.person_calendars[r].seconds_by_number(first_day, D)
-        have = row[number - first_day] if first_day <= number <= D else 0
-        return have - used.get((r, number), 0)
-
-    # Latest finish each node's successors and cap allow in the levelled schedule.
-    succs = network.succs
-    allowed = [min([network.cap[i], *(start[s] - o for s, o in succs[i])]) for i in range(n)]
-    blame: dict[int, dict[int, int]] = {}  # person -> real day -> seconds short
-    blamed_nodes: dict[int, list[int]] = {}
-    shortfall_of: dict[int, int] = {}
-    for a in late:
-        # Walk from the late action towards the cap along binding successors.
-        chain, node = [a], a
-        while allowed[node] != network.cap[node]:
-            nxt = next((s for s, o in succs[node] if start[s] - o == allowed[node]), None)
-            if nxt is None:
-                break
-            chain.append(nxt)
-            node = nxt
-        for i in chain:
-            gap = allowed[i] - finish[i]
-            stretch = span[i] - problem.nominal[i]
-            if gap <= 0 and stretch <= 0:
-                continue
-            for r, need in _conflict_amount(problem, i).items():
-                window = range(finish[i] + 1, allowed[i] + 1) if gap > 0 else range(0)
-                short = {d: need - free(r, d) for d in window if free(r, d) < need}
-                if stretch > 0 and problem.effort[i] is not None:
-                    for d in range(start[i], finish[i] + 1):
-                        mine = sum(sec for j, rr, k, sec in result.bookings
-                                   if j == i and rr == r and D - k == d)
-                        if mine < need:
-                            short[d] = short.get(d, 0) + need - mine
-                if not short:
-                    continue
-                days = blame.setdefault(r, {})
-                for d, sec in short.items():
-                    days[d] = max(days.get(d, 0), sec)
-                if i not in blamed_nodes.setdefault(r, []):
-                    blamed_nodes[r].append(i)
-                shortfall_of[r] = max(shortfall_of.get(r, 0), -slack[a])
-    ids = network.ids
+        number = D - k
+        if number < lower[i] and moved[i]:
+            days = early.setdefault(r, {})
+            days[number] = days.get(number, 0) + seconds
+            early_nodes.setdefault(r, set()).add(i)
+    core_late = {i for i, value in enumerate(core.total_slack) if value < 0}
+    preds = network.preds
+    later: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for j in range(n):
+        for i, o in levelled_preds[j]:
+            later[i].append((j, o))
+    ids, calendar, goal = network.ids, problem.calendar, problem.plan.goal.id
+    worst = max(-slack[i] for i in late)
+    new_due = calendar.day(_goal_cap(problem) + worst)
+    move_due = Fix("move-due", goal, f"move the goal's due date to {new_due.isoformat()} (buys "
+                   f"{_days_text(worst)})", worst, new_due)
     flags: list[Flag] = []
-    due_fix_days = max(-slack[i] for i in late)
-    moved = calendar.day(problem.network.cap[0] if False else _goal_cap(problem) + due_fix_days)
     covered: set[int] = set()
-    for r in sorted(blame, key=lambda r: (-shortfall_of[r], problem.person_ids[r])):
+    for r in sorted(early, key=lambda r: (-sum(early[r].values()), problem.person_ids[r])):
         person = problem.person_ids[r]
-        days = sorted(blame[r])
-        hours = sum(blame[r].values()) / _SECONDS_PER_HOUR
-        nodes_r = sorted(blamed_nodes[r], key=lambda i: (start[i], i))
-        affected = [i for i in late if _works_on(problem, r, i) or i in nodes_r]
-        affected += [i for i in late if i not in affected and _reaches(problem, i, nodes_r)]
-        covered.update(affected)
-        shortfall = shortfall_of[r]
-        first, last = calendar.day(days[0]), calendar.day(days[-1])
-        per_day = hours / max(1, len(days))
-        extra_core = max(0, -min((core_slack[i] for i in affected), default=0))
-        buys = max(0, shortfall - extra_core)
-        work_ids = tuple(ids[i] for i in nodes_r)
-        optional = [i for i in nodes_r if problem.actions[i] is not None
-                    and problem.actions[i].priority in ("could", "should")]  # type: ignore[union-attr]
-        fixes = [
-            Fix("add-hours", person,
-                f"give {person} {_hours_text(hours)} more between {first.isoformat()} and "
-                f"{last.isoformat()} (about {per_day:.1f} h a day on {len(days)} days; buys up "
-                f"to {_days_text(buys)})", buys, chain=work_ids),
-            Fix("add-person", person,
-                f"add a person to share {person}'s work on {', '.join(work_ids)} (buys up to "
-                f"{_days_text(buys)})", buys, chain=work_ids),
-            Fix("move-due", problem.plan.goal.id,
-                f"move the goal's due date to {moved.isoformat()} (buys "
-                f"{_days_text(due_fix_days)})", due_fix_days, moved),
-        ]
+        own = sorted(early_nodes[r], key=lambda i: (start[i], i))
+        related = _closure(own, preds) | _closure(own, later) | {
+            i for i in range(n) if r in _conflict_amount(problem, i)}
+        affected = related & set(late)
+        covered |= affected
+        days = sorted(early[r])
+        hours = sum(early[r].values()) / _SECONDS_PER_HOUR
+        shortfall = max(-slack[i] for i in affected)
+        work = tuple(ids[i] for i in own)
+        dates = tuple(calendar.day(d) for d in days)
+        fixes = []
+        if any(problem.effort[i] is not None for i in own):
+            fixes.append(Fix(
+                "add-hours", person,
+                f"give {person} {_hours_text(hours)} more project time between today and "
+                f"{calendar.day(max(D - result.ts[i] for i in own)).isoformat()}, e.g. a "
+                f"higher hours_per_day (buys up to {_days_text(shortfall)})",
+                shortfall, chain=work,
+            ))
+        fixes.append(Fix(
+            "add-person", person,
+            f"add a person to take on part of {person}'s work on {', '.join(work)} "
+            f"(buys up to {_days_text(shortfall)})", shortfall, chain=work,
+        ))
+        fixes.append(move_due)
+        optional = [i for i in range(n) if r in _conflict_amount(problem, i)
+                    and (action := problem.actions[i]) is not None
+                    and action.priority in ("could", "should")]
         if optional:
             names = tuple(ids[i] for i in optional)
             fixes.append(Fix(
                 "descope", names[0],
-                f"descope {', '.join(names)} (priority could/should; frees "
-                f"{_hours_text(_booked_hours(result, r, optional))} of {person}'s time)",
-                buys, chain=names,
+                f"descope {', '.join(names)} (could/should; frees "
+                f"{_hours_text(_booked_hours(result, r, optional))} of {person}'s time; buys "
+                f"up to {_days_text(shortfall)})", shortfall, chain=names,
             ))
         flags.append(CapacityFlag(
             "over-capacity", "error", person,
-            f"{person} is {_hours_text(hours)} short on {len(days)} working "
-            f"day{'s' if len(days) != 1 else ''} between {first.isoformat()} and "
-            f"{last.isoformat()} for {', '.join(work_ids)}; work would have to start "
-            f"{_days_text(shortfall)} too early",
-            shortfall, work_ids, tuple(ids[i] for i in affected), tuple(fixes),
-            person=person, days=tuple(calendar.day(d) for d in days),
-            shortfall_hours=round(hours, 4),
+            f"{person} is {_hours_text(hours)} short: the levelled plan needs {person} on "
+            f"{_dates_text(dates)}, before the work can start, for {', '.join(work)}; "
+            f"{_days_text(shortfall)} short",
+            shortfall, work, tuple(ids[i] for i in sorted(affected)), tuple(fixes),
+            person=person, days=dates, shortfall_hours=round(hours, 4),
         ))
-    core_late = {i for i in late if core_slack[i] < 0}
-    rest = [i for i in late if i not in covered and i not in core_late]
-    if rest:  # late through capacity without a person to name (should not happen)
-        worst = max(-slack[i] for i in rest)
+    rest = sorted(i for i in late if i not in covered and i not in core_late)
+    if rest:  # late through capacity without anyone booked too early: name who holds it up
+        shortfall = max(-slack[i] for i in rest)
+        people = sorted({problem.person_ids[r] for i in _closure(rest, later)
+                         if moved[i] or i in rest for r in _conflict_amount(problem, i)})
         flags.append(Flag(
             "over-capacity", "error", ids[rest[0]],
-            f"people's hours push {', '.join(ids[i] for i in rest)} before today: "
-            f"{_days_text(worst)} short",
-            worst, tuple(ids[i] for i in rest), tuple(ids[i] for i in rest),
-            (Fix("move-due", problem.plan.goal.id,
-                 f"move the goal's due date to {moved.isoformat()} (buys "
-                 f"{_days_text(due_fix_days)})", due_fix_days, moved),),
+            f"people's hours ({', '.join(people) or 'in the work that follows'}) push "
+            f"{', '.join(ids[i] for i in rest)} before it can start: {_days_text(shortfall)} "
+            "short",
+            shortfall, tuple(ids[i] for i in rest), tuple(ids[i] for i in rest), (move_due,),
         ))
     return flags
 
 
-def _goal_cap(problem: _Problem) -> int:
-    return problem.calendar.number_on_or_before(problem.plan.goal.due)
+def _dates_text(dates: tuple[dt.date, ...]) -> str:
+    if len(dates) <= 3:
+        return ", ".join(d.isoformat() for d in dates)
+    return f"{len(dates)} days from {dates[0].isoformat()} to {dates[-1].isoformat()}"
 
 
-def _core_slack(problem: _Problem) -> list[int]:
-    core = run_passes(problem.network, problem.calendar, problem.today)
-    return core.total_slack
-
-
-def _works_on(problem: _Problem, r: int, i: int) -> bool:
-    return r in _conflict_amount(problem, i)
-
-
-def _reaches(problem: _Problem, i: int, targets: list[int]) -> bool:
-    """Whether node ``i`` precedes (transitively) any of ``targets`` or follows one."""
-    goal = set(targets)
-    succs = problem.network.succs
-    stack, seen = [i], {i}
+def _closure(nodes: list[int], edges: list[list[tuple[int, int]]]) -> set[int]:
+    """``nodes`` and every node reachable from them along ``edges``."""
+    seen = set(nodes)
+    stack = list(nodes)
     while stack:
         node = stack.pop()
-        if node in goal:
-            return True
-        for s, _ in succs[node]:
-            if s not in seen:
-                seen.add(s)
-                stack.append(s)
-    return False
+        for q, _ in edges[node]:
+            if q not in seen:
+                seen.add(q)
+                stack.append(q)
+    return seen
+
+
+def _goal_cap(problem: _Problem) -> int:
+    return problem.calendar.number_on_or_before(problem.plan.goal.due)
 
 
 def _booked_hours(result: _Result, r: int, nodes: list[int]) -> float:
@@ -931,9 +913,3 @@ def _booked_hours(result: _Result, r: int, nodes: list[int]) -> float:
     return sum(sec for i, rr, _, sec in result.bookings
                if rr == r and i in wanted) / _SECONDS_PER_HOUR
 
-
-def _unused(*_: Callable[..., Any]) -> None:  # pragma: no cover
-    return None
-
-
-_ = html

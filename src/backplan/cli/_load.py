@@ -1,0 +1,56 @@
+"""``backplan load``: each person's hours booked against hours available, from the levelled plan."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import backplan
+from backplan.cli._common import EXIT_OK, add_command, iso_date, resolve_today
+
+__all__ = ["register"]
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``load``."""
+    load = add_command(
+        commands, "load",
+        help="level the plan to people's hours and show each person's load per week and day",
+        examples="  backplan load examples/capacity.yaml --today 2026-11-23\n"
+                 "  backplan load plan.yaml --format json      # days, weeks and flags for tools\n"
+                 "  backplan load plan.yaml --seed 3           # another seed for the search",
+    )
+    load.add_argument("plan", help="plan file (YAML or JSON) with people")
+    load.add_argument("--today", type=iso_date, default=None,
+                      help="plan from this date (YYYY-MM-DD); default: the current date")
+    load.add_argument("--format", choices=("table", "json"), default="table",
+                      help="output format (default: table)")
+    load.add_argument("--seed", type=_seed, default=0,
+                      help="seed of the levelling search (default: 0)")
+    load.set_defaults(run=run_load)
+
+
+def run_load(args: argparse.Namespace) -> int:
+    """Level the plan, then print the load and the capacity flags."""
+    plan = backplan.load_plan(args.plan)
+    schedule = backplan.schedule_levelled(plan, today=resolve_today(args.today), seed=args.seed)
+    load = backplan.person_load(plan, schedule)
+    if args.format == "json":
+        data = load.to_dict()
+        data["flags"] = [flag.to_dict() for flag in schedule.flags]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(load)
+    state = "feasible" if schedule.feasible else "NOT feasible"
+    print(f"\nLevelled schedule: {state}; earliest completion "
+          f"{schedule.earliest_completion.isoformat() if schedule.earliest_completion else '-'}")
+    for flag in schedule.flags:
+        print(flag)
+    return EXIT_OK

@@ -1,0 +1,262 @@
+"""Hand-checked levelled schedules: part-time people, time off, shared people, over-capacity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+import backplan
+from backplan import LevelledSchedule, Plan, schedule_levelled, schedule_plan
+from backplan.errors import PlanValidationError, ScheduleRangeError
+from backplan.scheduling import CapacityFlag
+
+D = dt.date
+TODAY = D(2027, 1, 4)  # a Monday; the goal is due Friday 2027-01-29 (four weeks, Mon-Fri)
+
+
+def plan_of(people: list[dict[str, Any]], actions: list[dict[str, Any]], **extra: Any) -> Plan:
+    return backplan.load_plan({"goal": {"id": "g", "due": "2027-01-29"}, "people": people,
+                               "actions": actions, **extra})
+
+
+def dates(schedule: LevelledSchedule, action_id: str) -> tuple[dt.date, dt.date]:
+    action = schedule.action(action_id)
+    return action.start, action.finish
+
+
+def booked(schedule: LevelledSchedule, action_id: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for b in schedule.bookings:
+        if b.action == action_id:
+            out[f"{b.day.isoformat()} {b.person}"] = out.get(f"{b.day.isoformat()} {b.person}",
+                                                              0) + b.hours
+    return out
+
+
+def test_effort_is_spread_over_a_part_timers_days_from_the_due_date_back() -> None:
+    plan = plan_of([{"id": "agent", "hours_per_day": 2, "workdays": ["mon", "wed"]}],
+                   [{"id": "tag", "effort": {"hours": 5}, "assignees": ["agent"]}])
+    levelled = schedule_levelled(plan, today=TODAY)
+    # Wed 27 (2 h), Mon 25 (2 h), Wed 20 (the last 1 h).
+    assert dates(levelled, "tag") == (D(2027, 1, 20), D(2027, 1, 27))
+    assert booked(levelled, "tag") == {"2027-01-20 agent": 1.0, "2027-01-25 agent": 2.0,
+                                       "2027-01-27 agent": 2.0}
+    assert levelled.action("tag").duration_days == 6  # working days Wed 20 .. Wed 27
+
+
+def test_time_off_moves_the_work_before_it() -> None:
+    plan = plan_of([{"id": "qa", "hours_per_day": 2, "time_off": ["2027-01-25..2027-01-29"]}],
+                   [{"id": "review", "effort": {"pomodoros": 9}, "assignees": ["qa"]}])
+    levelled = schedule_levelled(plan, today=TODAY)
+    # 9 pomodoros = 3 h 45 min: 2 h on Fri 22 and 1.75 h on Thu 21.
+    assert booked(levelled, "review") == {"2027-01-21 qa": 1.75, "2027-01-22 qa": 2.0}
+    assert levelled.feasible
+
+
+def test_two_people_share_an_effort_each_up_to_their_hours() -> None:
+    plan = plan_of([{"id": "agent", "hours_per_day": 1.5}, {"id": "lead", "hours_per_day": 3}],
+                   [{"id": "pilot", "effort": 12, "assignees": [
+                       "agent", {"person": "lead", "hours_per_day": 2}]}])
+    levelled = schedule_levelled(plan, today=TODAY)
+    # 3.5 h a day: Fri 29, Thu 28, Wed 27 make 10.5 h; the last 1.5 h on Tue 26 (agent first).
+    assert dates(levelled, "pilot") == (D(2027, 1, 26), D(2027, 1, 29))
+    assert booked(levelled, "pilot")["2027-01-26 agent"] == 1.5
+    assert "2027-01-26 lead" not in booked(levelled, "pilot")
+    assert schedule_plan(plan, today=TODAY).action("pilot").duration_days == 4  # 12 / 3.5
+
+
+def test_fixed_durations_of_one_person_are_put_one_after_the_other() -> None:
+    plan = plan_of([{"id": "lead", "hours_per_day": 3}],
+                   [{"id": "a", "duration": 2, "assignees": ["lead"]},
+                    {"id": "b", "duration": 2, "assignees": ["lead"]}])
+    levelled = schedule_levelled(plan, today=TODAY)
+    spans = sorted([dates(levelled, "a"), dates(levelled, "b")])
+    assert spans == [(D(2027, 1, 26), D(2027, 1, 27)), (D(2027, 1, 28), D(2027, 1, 29))]
+    core = schedule_plan(plan, today=TODAY)
+    assert dates(core, "a") == dates(core, "b") == (D(2027, 1, 28), D(2027, 1, 29))  # type: ignore[arg-type]
+    # The earliest dates keep the lead's order: one action after the other from today.
+    earliest = sorted(a.earliest_start for a in levelled.actions)
+    assert earliest == [D(2027, 1, 4), D(2027, 1, 6)]
+
+
+def test_fixed_durations_that_fit_together_run_side_by_side() -> None:
+    plan = plan_of([{"id": "lead", "hours_per_day": 3}],
+                   [{"id": "a", "duration": 2, "assignees": [{"person": "lead", "hours_per_day": 1.5}]},
+                    {"id": "b", "duration": 2, "assignees": [{"person": "lead", "hours_per_day": 1.5}]}])
+    levelled = schedule_levelled(plan, today=TODAY)
+    assert dates(levelled, "a") == dates(levelled, "b") == (D(2027, 1, 28), D(2027, 1, 29))
+    assert levelled.hours_booked("lead", D(2027, 1, 28)) == 3.0
+
+
+def test_a_fixed_duration_cannot_straddle_a_day_off() -> None:
+    plan = plan_of([{"id": "qa", "hours_per_day": 2, "time_off": ["2027-01-28"]}],
+                   [{"id": "calibrate", "duration": 2, "assignees": ["qa"]}])
+    assert dates(schedule_levelled(plan, today=TODAY), "calibrate") == (D(2027, 1, 26),
+                                                                         D(2027, 1, 27))
+
+
+def test_a_fixed_duration_a_part_timer_can_never_do_is_an_error_naming_the_fix() -> None:
+    plan = plan_of([{"id": "agent", "hours_per_day": 2, "workdays": ["mon", "tue"]}],
+                   [{"id": "pilot", "duration": 3, "assignees": ["agent"]}])
+    with pytest.raises(ScheduleRangeError, match=r"'pilot'.*agent.*'effort' instead of 'duration'"):
+        schedule_levelled(plan, today=TODAY)
+
+
+def test_predecessors_lags_and_caps_still_hold() -> None:
+    plan = plan_of(
+        [{"id": "qa", "hours_per_day": 2}],
+        [{"id": "survey", "effort": 4, "assignees": ["qa"], "milestone": "m"},
+         {"id": "coach", "duration": 2, "after": ["m"], "lag": 1, "assignees": ["qa"]},
+         {"id": "report", "effort": 2, "assignees": ["qa"], "not_after": "2027-01-20"}],
+        milestones=[{"id": "m", "due": "2027-01-22"}],
+    )
+    levelled = schedule_levelled(plan, today=TODAY)
+    assert dates(levelled, "coach") == (D(2027, 1, 28), D(2027, 1, 29))
+    # coach starts after the milestone plus one working day of lag: survey ends by Tue 26.
+    assert dates(levelled, "survey") == (D(2027, 1, 21), D(2027, 1, 22))
+    assert dates(levelled, "report") == (D(2027, 1, 20), D(2027, 1, 20))
+    assert levelled.milestone("m").date == D(2027, 1, 22)
+
+
+def test_over_capacity_names_who_which_days_and_how_many_hours() -> None:
+    plan = plan_of([{"id": "qa", "hours_per_day": 2}],
+                   [{"id": "audit", "effort": 18, "assignees": ["qa"]},
+                    {"id": "extra", "effort": 8, "assignees": ["qa"], "priority": "could"}])
+    today = D(2027, 1, 18)  # 10 working days to the due date: 20 h for 26 h of work
+    levelled = schedule_levelled(plan, today=today)
+    assert not levelled.feasible
+    assert levelled.min_slack == -3  # 6 h before today: 3 working days at 2 h
+    (flag,) = levelled.flags
+    assert isinstance(flag, CapacityFlag)
+    assert (flag.code, flag.severity, flag.subject, flag.person, flag.shortfall_days) == (
+        "over-capacity", "error", "qa", "qa", 3)
+    assert flag.shortfall_hours == 6.0
+    assert flag.days == (D(2027, 1, 13), D(2027, 1, 14), D(2027, 1, 15))
+    early = sum(b.hours for b in levelled.bookings if b.day < today)
+    assert early == flag.shortfall_hours
+    assert [fix.kind for fix in flag.fixes] == ["add-hours", "add-person", "move-due", "descope"]
+    move = flag.fixes[2]
+    assert (move.date, move.days) == (D(2027, 2, 3), 3)  # three working days later
+    assert flag.fixes[3].chain == ("extra",)
+    data = flag.to_dict()
+    assert (data["person"], data["shortfall_hours"], data["days"][0]) == ("qa", 6.0, "2027-01-13")
+    assert schedule_plan(plan, today=today).feasible  # precedence alone sees no problem
+
+
+def test_every_late_action_is_covered_by_an_error_flag() -> None:
+    plan = plan_of([{"id": "x", "hours_per_day": 2}, {"id": "y", "hours_per_day": 2}],
+                   [{"id": "prep", "duration": 2},
+                    {"id": "a", "effort": 8, "assignees": ["x"], "after": ["prep"]},
+                    {"id": "b", "effort": 8, "assignees": ["y"], "after": ["a"]},
+                    {"id": "c", "effort": 14, "assignees": ["y"]}])
+    today = D(2027, 1, 18)
+    assert schedule_plan(plan, today=today).feasible
+    levelled = schedule_levelled(plan, today=today)
+    late = {a.id for a in levelled.actions if a.slack < 0}
+    # y does b last and c before it, one working day too early; b waits for c in y's queue.
+    assert late == {"b", "c"}
+    assert {f.subject for f in levelled.errors} == {"y"}
+    assert late <= {i for f in levelled.errors for i in f.affected}
+    assert dates(levelled, "prep") == (D(2027, 1, 18), D(2027, 1, 19))
+
+
+def test_without_people_the_levelled_schedule_is_the_core_schedule() -> None:
+    plan = backplan.load_plan("examples/aht.yaml")
+    core = schedule_plan(plan, today=D(2026, 11, 23))
+    levelled = schedule_levelled(plan, today=D(2026, 11, 23))
+    for field in ("actions", "milestones", "flags", "feasible", "min_slack", "critical_path",
+                  "earliest_completion", "unscheduled"):
+        assert getattr(levelled, field) == getattr(core, field), field
+    assert levelled.bookings == ()
+
+
+def test_the_same_seed_gives_the_same_schedule_byte_for_byte() -> None:
+    plan = plan_of([{"id": "qa", "hours_per_day": 2}, {"id": "lead", "hours_per_day": 3}],
+                   [{"id": f"a{k}", "effort": 3 + k % 4, "assignees": ["qa" if k % 2 else "lead"],
+                     "after": [f"a{k - 2}"] if k >= 2 else []} for k in range(10)])
+    first = schedule_levelled(plan, today=TODAY, seed=5)
+    again = schedule_levelled(plan, today=TODAY, seed=5)
+    assert first.to_json() == again.to_json()
+    assert first.seed == 5 and first.iterations >= 1
+
+
+def test_the_core_scheduler_sizes_effort_by_the_assignees_full_hours() -> None:
+    plan = plan_of([{"id": "qa", "hours_per_day": 2, "time_off": ["2027-01-25..2027-01-29"]}],
+                   [{"id": "review", "effort": 5, "assignees": ["qa"]}])
+    core = schedule_plan(plan, today=TODAY)
+    # ceil(5 / 2) = 3 working days, time off ignored (the levelled scheduler honours it).
+    assert dates(core, "review") == (D(2027, 1, 27), D(2027, 1, 29))  # type: ignore[arg-type]
+    assert core.action("review").duration_days == 3
+    assert dates(schedule_levelled(plan, today=TODAY), "review") == (D(2027, 1, 20),
+                                                                      D(2027, 1, 22))
+
+
+@pytest.mark.parametrize(("people", "action", "code", "field", "says"), [
+    ([{"id": "qa", "hours_per_day": 2}], {"id": "a", "effort": 4, "assignees": ["qa-analyst"]},
+     "unknown-id", "assignees", "'qa-analyst' is not a person id"),
+    ([{"id": "qa", "hours_per_day": 2}, {"id": "qa", "hours_per_day": 3}],
+     {"id": "a", "duration": 1}, "duplicate-id", "id", "listed twice"),
+    ([{"id": "qa", "hours_per_day": 2}],
+     {"id": "a", "duration": 1, "assignees": [{"person": "qa", "hours_per_day": 3}]},
+     "contradiction", "assignees", "has 2 hours of project time a day"),
+    ([{"id": "qa", "hours_per_day": 2, "workdays": ["mon", "sat"]}], {"id": "a", "duration": 1},
+     "contradiction", "workdays", "sat"),
+])
+def test_people_cross_references_are_checked(
+    people: list[dict[str, Any]], action: dict[str, Any], code: str, field: str, says: str
+) -> None:
+    with pytest.raises(PlanValidationError) as error:
+        plan_of(people, [action])
+    problem = error.value.problems[0]
+    assert (problem.code, problem.field) == (code, field)
+    assert says in problem.message
+
+
+@pytest.mark.parametrize(("action", "code", "says"), [
+    ({"id": "a"}, "missing-field", "'duration' is required"),
+    ({"id": "a", "effort": 4}, "missing-field", "needs 'assignees'"),
+    ({"id": "a", "effort": 4, "duration": 2, "assignees": ["qa"]}, "contradiction",
+     "size it one way"),
+    ({"id": "a", "effort": {"hours": 2, "pomodoros": 4}, "assignees": ["qa"]}, "contradiction",
+     "not both"),
+    ({"id": "a", "effort": "4 fortnights", "assignees": ["qa"]}, "invalid-value",
+     "'4 fortnights' is not understood"),
+    ({"id": "a", "duration": 1, "assignees": ["qa", "qa"]}, "invalid-value", "more than once"),
+    ({"id": "a", "effort": {"hours": 0}, "assignees": ["qa"]}, "invalid-value", "greater than 0"),
+])
+def test_an_action_is_sized_exactly_one_way(action: dict[str, Any], code: str, says: str) -> None:
+    with pytest.raises(PlanValidationError) as error:
+        plan_of([{"id": "qa", "hours_per_day": 2}], [action])
+    assert code in error.value.codes
+    assert any(says in p.message for p in error.value.problems), error.value
+
+
+@pytest.mark.parametrize(("effort", "seconds"), [
+    (12, 43200), (1.5, 5400), ("12h", 43200), ("2.5 hours", 9000), ("30 pomodoros", 45000),
+    ({"pomodoros": 1}, 1500), ({"hours": 0.25}, 900),
+])
+def test_effort_forms(effort: Any, seconds: int) -> None:
+    plan = plan_of([{"id": "qa", "hours_per_day": 2}],
+                   [{"id": "a", "effort": effort, "assignees": ["qa"]}])
+    assert plan.actions[0].effort is not None and plan.actions[0].effort.seconds == seconds
+
+
+def test_people_and_effort_survive_dump_and_load() -> None:
+    plan = plan_of(
+        [{"id": "qa", "name": "Priya", "hours_per_day": 1.5, "workdays": ["mon", "wed"],
+          "time_off": ["2027-01-11..2027-01-15", "2027-01-20"], "rules": ["every first monday"]}],
+        [{"id": "a", "effort": "30 pomodoros", "assignees": ["qa"]},
+         {"id": "b", "duration": 2, "assignees": [{"person": "qa", "hours_per_day": 1}]}],
+        calendar={"country": "GB", "subdivision": "ENG", "blackouts": ["2027-01-25..2027-01-26"],
+                  "rules": ["the last two weeks of december"]},
+    )
+    for form in ("yaml", "json"):
+        assert backplan.loads_plan(backplan.dump_plan(plan, format=form)) == plan  # type: ignore[arg-type]
+
+
+def test_today_must_be_a_date() -> None:
+    plan = plan_of([], [{"id": "a", "duration": 1}])
+    with pytest.raises(TypeError, match="today must be a datetime.date"):
+        schedule_levelled(plan, today=dt.datetime(2027, 1, 4))  # type: ignore[arg-type]
