@@ -20,6 +20,8 @@ How a run is drawn (see ``docs/risk.md``):
   else, and then adds ``impact`` working days to each action it names, or to the completion.
 
 Runs are vectorised with numpy: one array of samples per node, nodes in topological order.
+With ``scheduler="levelled"`` each run is instead scheduled by the capacity-levelled scheduler
+(see :mod:`backplan.analysis._risk_levelled`), from the same draws.
 """
 
 from __future__ import annotations
