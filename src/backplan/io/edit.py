@@ -65,6 +65,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from backplan.errors import PROBLEM_CODES, BackplanError, PlanValidationError, Problem
+from backplan.graph import plan_problems
 from backplan.io.plan_files import load_plan, loads_plan
 from backplan.models import Action, KeyResult, Plan
 
@@ -368,7 +369,9 @@ class _Document:
         self.json_style = path.lower().endswith(".json") or bool(
             re.match(r'\s*\{\s*["}]', self.text))
         self.newline = "\r\n" if "\r\n" in self.text else "\n"
-        root = yaml.compose(self.text, Loader=yaml.SafeLoader)
+        # libyaml's marks count characters as PyYAML's do; ASCII text is safe either way.
+        fast = getattr(yaml, "CSafeLoader", None) if self.text.isascii() else None
+        root = yaml.compose(self.text, Loader=fast or yaml.SafeLoader)
         if not isinstance(root, MappingNode):
             raise _cannot_edit(self, "the plan", "the document is not a mapping")
         self.root = root
@@ -563,14 +566,36 @@ class _Document:
         pieces.append(self.text[position:])
         return "".join(pieces), spans
 
+    def _reads_back(self, text: str) -> Plan | None:
+        """The plan the edited text holds, read quickly (libyaml when there is one); None when
+        that does not give a sound plan (the caller then reads it with :func:`loads_plan`).
+
+        The file as it was passed the strict reader (duplicate keys, tags, aliases), and the edit
+        only adds plain scalars and mappings, so the quick read sees the same data.
+        """
+        try:
+            if self.json_style:
+                data = json.loads(text)
+            else:
+                loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+                data = yaml.load(text, Loader=loader)  # a safe loader
+            plan = Plan.model_validate(data)
+        except (yaml.YAMLError, ValueError, TypeError):
+            return None
+        return None if plan_problems(plan) else plan
+
     def commit(self, expected: Plan, subject: str, description: str) -> PlanEdit:
         text, spans = self.edited_text()
-        try:
-            got = loads_plan(text, source=self.path)
-        except PlanValidationError:
-            raise
-        except BackplanError as exc:
-            raise _cannot_edit(self, subject, f"the edited text does not parse: {exc}") from None
+        got = self._reads_back(text)
+        if got != expected:
+            # Read it again the slow way, for the problems with their lines (or a real mismatch).
+            try:
+                got = loads_plan(text, source=self.path)
+            except PlanValidationError:
+                raise
+            except BackplanError as exc:
+                raise _cannot_edit(self, subject,
+                                   f"the edited text does not parse: {exc}") from None
         if got != expected:
             raise _cannot_edit(self, subject, "the edited file would not read back as intended")
         lines = sorted({

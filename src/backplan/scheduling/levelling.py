@@ -491,6 +491,8 @@ class _Engine:
     def justify(self, result: _Result, score: tuple[int, int]) -> tuple[_Result, tuple[int, int]]:
         """Forward-backward improvement: shift right then left while it helps."""
         tpos, n = self.tpos, self.n
+        if score[1] >= self.K:  # actions without people may reach past the arrays
+            self._grow([], score[1] + 1, -1)
         for _ in range(4):
             tf, ts = result.tf, result.ts
             right = self._decode_late(sorted(range(n), key=lambda i: (-tf[i], -tpos[i])),
