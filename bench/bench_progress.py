@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_schedule import make_plan  # noqa: E402
+from bench_schedule import make_plan
 
 
 def median_time(run: Callable[[], Any], repeats: int) -> float:
@@ -76,14 +76,8 @@ def _key_result() -> Any:
                      baseline_date=dt.date(2026, 11, 20))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1k actions, fewer repeats")
-    parser.add_argument("--repeats", type=int, default=None, help="runs per measurement")
-    args = parser.parse_args(argv)
-    sizes = [1_000] if args.quick else [1_000, 10_000]
-    repeats = args.repeats or (3 if args.quick else 7)
-
+def measure(n: int, repeats: int) -> list[tuple[str, float]]:
+    """The rows for a plan of ``n`` actions; the first is the baseline (``schedule``)."""
     from backplan import (
         dump_plan,
         glide_paths,
@@ -93,35 +87,46 @@ def main(argv: list[str] | None = None) -> int:
         track_progress,
     )
 
+    generated = make_plan(n)
+    today = generated.today
+    plan, progressed = with_tracking(generated.plan, today)
+    schedule = schedule_plan(plan, today=today)
+    checkins = [{"date": (today + dt.timedelta(weeks=w)).isoformat(), "value": 60 + 0.2 * w}
+                for w in range(52)]
+    later = today + dt.timedelta(weeks=52)
+    rows = [
+        ("schedule", median_time(lambda: schedule_plan(plan, today=today), repeats)),
+        ("schedule, 50 % done", median_time(
+            lambda: schedule_plan(progressed, today=today), repeats)),
+        ("glide paths", median_time(lambda: glide_paths(plan, schedule), repeats)),
+        ("track", median_time(
+            lambda: track_progress(plan, checkins, today=later, schedule=schedule), repeats)),
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.yaml"
+        dump_plan(plan, path)
+        days = iter(range(10_000))
+        rows.append(("edit: checkin", median_time(
+            lambda: record_checkin(path, "fcr", 61.5,
+                                   date=today + dt.timedelta(days=next(days))), repeats)))
+        ids = iter(a.id for a in plan.actions)
+        rows.append(("edit: done", median_time(
+            lambda: mark_done(path, next(ids), date=today), repeats)))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1k actions, fewer repeats")
+    parser.add_argument("--repeats", type=int, default=None, help="runs per measurement")
+    args = parser.parse_args(argv)
+    sizes = [1_000] if args.quick else [1_000, 10_000]
+    repeats = args.repeats or (3 if args.quick else 7)
+
     print(f"{'actions':>8}  {'what':<22} {'median s':>10} {'x schedule':>11}")
     for n in sizes:
-        generated = make_plan(n)
-        today = generated.today
-        plan, progressed = with_tracking(generated.plan, today)
-        base = median_time(lambda: schedule_plan(plan, today=today), repeats)
-        schedule = schedule_plan(plan, today=today)
-        checkins = [{"date": (today + dt.timedelta(weeks=w)).isoformat(),
-                     "value": 60 + 0.2 * w} for w in range(52)]
-        later = today + dt.timedelta(weeks=52)
-        rows = [
-            ("schedule", base),
-            ("schedule, 50 % done", median_time(
-                lambda: schedule_plan(progressed, today=today), repeats)),
-            ("glide paths", median_time(lambda: glide_paths(plan, schedule), repeats)),
-            ("track", median_time(
-                lambda: track_progress(plan, checkins, today=later, schedule=schedule),
-                repeats)),
-        ]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "plan.yaml"
-            dump_plan(plan, path)
-            day = iter(range(10_000))
-            rows.append(("edit: checkin", median_time(
-                lambda: record_checkin(path, "fcr", 61.5,
-                                       date=today + dt.timedelta(days=next(day))), repeats)))
-            ids = iter(a.id for a in plan.actions)
-            rows.append(("edit: done", median_time(
-                lambda: mark_done(path, next(ids), date=today), repeats)))
+        rows = measure(n, repeats)
+        base = rows[0][1]
         for what, seconds in rows:
             print(f"{n:>8,}  {what:<22} {seconds:>10.4f} {seconds / base:>10.2f}x")
     return 0

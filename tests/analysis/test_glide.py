@@ -104,6 +104,16 @@ def test_straight_line_in_working_days_when_no_action_has_an_effect() -> None:
     assert path.latest == path.earliest
 
 
+def test_straight_line_keeps_still_over_a_blackout() -> None:
+    # 15 working days from Fri Jan 1 to Fri Jan 29 once Jan 11-15 is blacked out: 1 point a day.
+    plan = plan_with([], kr={"target": 86})
+    plan = plan.model_copy(update={"calendar": plan.calendar.model_validate(
+        {"blackouts": ["2027-01-11..2027-01-15"]})})
+    path = paths_of(plan).path("fcr")
+    assert [path.value_on(D(2027, 1, d)) for d in (8, 11, 15, 18, 29)] == [
+        76.0, 76.0, 76.0, 77.0, 86.0]
+
+
 def test_straight_line_passes_through_interim_targets() -> None:
     plan = plan_with(
         [{"id": "a", "duration": 3, "milestone": "m"}],

@@ -50,8 +50,10 @@ def test_readable_and_rfc_rules_give_the_days_they_say(rule: str, expected: list
 
 def test_the_last_two_weeks_of_december_are_the_last_fourteen_days() -> None:
     got = days("the last two weeks of December", D(2026, 1, 1), D(2027, 12, 31))
-    assert got[0] == "2026-12-18" and got[13] == "2026-12-31"
-    assert got[14] == "2027-12-18" and got[-1] == "2027-12-31"
+    assert got[0] == "2026-12-18"
+    assert got[13] == "2026-12-31"
+    assert got[14] == "2027-12-18"
+    assert got[-1] == "2027-12-31"
     assert len(got) == 28
 
 
@@ -79,7 +81,8 @@ def test_a_multi_day_run_that_starts_before_the_window_still_counts() -> None:
 ])
 def test_unusable_rules_say_why(rule: str, says: str) -> None:
     problem = check_rule(rule)
-    assert problem is not None and says in problem
+    assert problem is not None
+    assert says in problem
 
 
 def test_a_bad_rule_in_a_plan_file_names_the_field_and_the_forms() -> None:
@@ -169,7 +172,8 @@ def test_plan_calendar_agrees_with_from_model_inside_the_default_window() -> Non
     theirs = WorkingCalendar.from_model(calendar)
     span = [D(2026, 1, 1) + dt.timedelta(days=k) for k in range(730)]
     assert [ours.is_working_day(d) for d in span] == [theirs.is_working_day(d) for d in span]
-    assert not ours.is_working_day(D(2027, 1, 29)) and not ours.is_working_day(D(2027, 2, 2))
+    assert not ours.is_working_day(D(2027, 1, 29))
+    assert not ours.is_working_day(D(2027, 2, 2))
 
 
 def test_plan_calendar_reaches_dates_far_outside_the_default_window() -> None:

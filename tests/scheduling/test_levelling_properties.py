@@ -12,14 +12,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from helpers import Days, rule_edges
 from hypothesis import given, settings
-from strategies import people_plan_dicts, todays
 
 import backplan
 from backplan import LevelledSchedule, Plan, schedule_levelled, schedule_plan
 from backplan.calendars import PersonCalendar, plan_calendar
 from backplan.models.people import hours_to_seconds
+from helpers import Days, rule_edges
+from strategies import people_plan_dicts, todays
 
 ITERATIONS = 150  # a short search: the invariants hold for any schedule the search returns
 

@@ -60,7 +60,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from backplan.calendars import WorkingCalendar
+from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.models import Plan
 from backplan.models.goal import KeyResult
 from backplan.models.metrics import Direction
@@ -385,7 +385,22 @@ class _Context:
 def key_result_curves(
     plan: Plan, schedule: Schedule, key_result: KeyResult, calendar: WorkingCalendar
 ) -> tuple[_Curve, _Curve]:
-    """The latest and earliest curves of one key result (internal to analysis)."""
+    """The latest and earliest curves of one key result, as functions of working-day numbers
+    (shared with tracking's forecasts; :func:`glide_paths` is the public way in).
+
+    Example:
+        >>> import datetime as dt
+        >>> from backplan import load_plan, schedule_plan
+        >>> plan = load_plan({"goal": {"id": "g", "due": "2027-01-15", "key_results": [
+        ...     {"id": "fcr", "metric": "fcr", "baseline": 71, "target": 73}]},
+        ...     "actions": [{"id": "a", "duration": 2, "impact": {"fcr": 2.0}}]})
+        >>> calendar = WorkingCalendar.from_model(plan.calendar)
+        >>> latest, earliest = key_result_curves(
+        ...     plan, schedule_plan(plan, today=dt.date(2027, 1, 4)), plan.goal.key_results[0],
+        ...     calendar)
+        >>> latest.value(calendar.number(dt.date(2027, 1, 15))), len(earliest.effects)
+        (73.0, 1)
+    """
     context = _Context(plan, schedule, calendar)
     start = calendar.number_on_or_before(key_result.baseline_date or schedule.today)
     scheduled = {action.id: action for action in schedule.actions}
@@ -451,7 +466,7 @@ def glide_paths(plan: Plan, schedule: Schedule) -> GlidePaths:
         >>> path.source, path.value_on(dt.date(2027, 1, 8)), path.value_on(dt.date(2027, 1, 9))
         ('linear', 390.0, 390.0)
     """
-    calendar = WorkingCalendar.from_model(plan.calendar)
+    calendar = plan_calendar(plan, today=schedule.today)
     context = _Context(plan, schedule, calendar)
     paths, flags = [], []
     for key_result in plan.goal.key_results:

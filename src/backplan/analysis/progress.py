@@ -294,7 +294,7 @@ def compare_schedules(
             path of the JSON file ``Schedule.to_json()`` wrote.
         current: the current schedule, in any of the same forms.
         calendar: the working calendar slips are counted in (default: Monday to Friday); pass
-            ``WorkingCalendar.from_model(plan.calendar)`` for the plan's own.
+            ``backplan.calendars.plan_calendar(plan, today=...)`` for the plan's own.
 
     Returns:
         A frozen :class:`ScheduleComparison`, items in the current schedule's order (removed

@@ -72,7 +72,7 @@ from backplan.analysis.glide import (
     glide_paths,
     key_result_curves,
 )
-from backplan.calendars import WorkingCalendar
+from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import CheckInError, Problem, require
 from backplan.models import Plan
 from backplan.models.goal import KeyResult
@@ -829,7 +829,7 @@ def track_progress(
     rule = rule or StatusRule()
     schedule = schedule or schedule_plan(plan, today=today)
     glide = glide_paths(plan, schedule)
-    calendar = WorkingCalendar.from_model(plan.calendar)
+    calendar = plan_calendar(plan, today=today)
     given = _gather(plan, checkins)
     tracked = []
     flags = list(glide.flags)

@@ -6,6 +6,7 @@ import argparse
 import json
 
 import backplan
+from backplan.calendars import plan_calendar
 from backplan.cli._common import EXIT_OK, add_command, iso_date, resolve_today
 
 __all__ = ["register"]
@@ -167,6 +168,6 @@ def run_slip(args: argparse.Namespace) -> int:
     plan = backplan.load_plan(args.plan)
     current = backplan.schedule_plan(plan, today=resolve_today(args.today))
     comparison = backplan.compare_schedules(
-        args.baseline, current, calendar=backplan.WorkingCalendar.from_model(plan.calendar))
+        args.baseline, current, calendar=plan_calendar(plan, today=current.today))
     print(comparison.to_json() if args.format == "json" else str(comparison))
     return EXIT_OK

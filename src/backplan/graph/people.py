@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 
 from backplan.errors import Problem
-from backplan.models import WEEKDAYS, Plan
+from backplan.models import WEEKDAYS, Person, Plan
 
 __all__ = ["people_problems"]
 
@@ -25,7 +25,7 @@ __all__ = ["people_problems"]
 def people_problems(plan: Plan) -> list[Problem]:
     """Every problem with people and assignees, in plan order (empty when all is well)."""
     problems: list[Problem] = []
-    people = {}
+    people: dict[str, Person] = {}
     plan_days = set(plan.calendar.workdays)
     for person in plan.people:
         if person.id in people:
@@ -46,8 +46,8 @@ def people_problems(plan: Plan) -> list[Problem]:
             ))
     for action in plan.actions:
         for assignee in action.assignees:
-            person = people.get(assignee.person)
-            if person is None:
+            known = people.get(assignee.person)
+            if known is None:
                 close = difflib.get_close_matches(assignee.person, list(people), n=1, cutoff=0.6)
                 problems.append(Problem(
                     "unknown-id", action.id, "assignees",
@@ -56,12 +56,12 @@ def people_problems(plan: Plan) -> list[Problem]:
                     f"add {assignee.person!r} under 'people:' with its hours_per_day",
                 ))
             elif assignee.hours_per_day is not None and (
-                    assignee.hours_per_day > person.hours_per_day):
+                    assignee.hours_per_day > known.hours_per_day):
                 problems.append(Problem(
                     "contradiction", action.id, "assignees",
-                    f"books {person.id} for {assignee.hours_per_day:g} hours a day, but "
-                    f"{person.id} has {person.hours_per_day:g} hours of project time a day",
-                    f"book at most {person.hours_per_day:g} hours, or raise "
-                    f"{person.id}.hours_per_day",
+                    f"books {known.id} for {assignee.hours_per_day:g} hours a day, but "
+                    f"{known.id} has {known.hours_per_day:g} hours of project time a day",
+                    f"book at most {known.hours_per_day:g} hours, or raise "
+                    f"{known.id}.hours_per_day",
                 ))
     return problems

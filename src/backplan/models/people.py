@@ -25,7 +25,16 @@ import math
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from backplan.models._types import INPUT_CONFIG, Id, PlanDate, Weekday, custom_error
 from backplan.models.recurrence import check_rule
@@ -58,7 +67,21 @@ def _check_hours(value: Any) -> Any:
 
 
 #: Hours in a day: a number greater than 0 and at most 24 (counted to the second).
-Hours = Annotated[float, BeforeValidator(_check_hours), Field(gt=0, le=24)]
+Hours = Annotated[float, Field(gt=0, le=24), BeforeValidator(_check_hours)]
+
+
+def _short_forms_schema(
+    handler: GetJsonSchemaHandler, core_schema: CoreSchema, *forms: dict[str, Any]
+) -> JsonSchemaValue:
+    """The model's JSON Schema, also accepting the short ``forms`` its validator reads."""
+    reference = handler(core_schema)
+    target = handler.resolve_ref_schema(reference)
+    full = dict(target)
+    keep: dict[str, Any] = {k: full.pop(k) for k in ("title", "description") if k in full}
+    target.clear()
+    target.update(keep)
+    target["anyOf"] = [*forms, full]
+    return reference
 
 
 def hours_to_seconds(hours: float) -> int:
@@ -82,7 +105,8 @@ def _check_rule_text(value: str) -> str:
 RuleText = Annotated[str, AfterValidator(_check_rule_text)]
 
 _RANGE_TEXT = re.compile(
-    r"\s*(\d{4}-\d{2}-\d{2})\s*(?:\.\.|to|until|–|—)\s*(\d{4}-\d{2}-\d{2})\s*", re.IGNORECASE
+    r"\s*(\d{4}-\d{2}-\d{2})\s*(?:\.\.|to|until|\u2013|\u2014)\s*(\d{4}-\d{2}-\d{2})\s*",
+    re.IGNORECASE,
 )
 
 
@@ -131,6 +155,15 @@ class DateRange(BaseModel):
     def last(self) -> dt.date:
         """The last day of the range (``end``, or ``start`` for a single day)."""
         return self.start if self.end is None else self.end
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _short_forms_schema(handler, core_schema, {
+            "type": "string", "description": "a date, or a range: 2026-11-23..2026-11-30",
+            "pattern": r"^\s*\d{4}-\d{2}-\d{2}(\s*(\.\.|to|until)\s*\d{4}-\d{2}-\d{2})?\s*$",
+        })
 
 
 def _check_workdays(value: tuple[Weekday, ...] | None) -> tuple[Weekday, ...] | None:
@@ -195,8 +228,8 @@ class Effort(BaseModel):
 
     model_config = INPUT_CONFIG
 
-    hours: Annotated[float, BeforeValidator(_check_hours),
-                     Field(gt=0, le=_MAX_EFFORT_HOURS)] | None = None
+    hours: Annotated[float, Field(gt=0, le=_MAX_EFFORT_HOURS),
+                     BeforeValidator(_check_hours)] | None = None
     pomodoros: Annotated[int, Field(strict=True, ge=1, le=240_000)] | None = None
 
     @model_validator(mode="before")
@@ -233,6 +266,16 @@ class Effort(BaseModel):
             )
         return self
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _short_forms_schema(
+            handler, core_schema,
+            {"type": "number", "exclusiveMinimum": 0, "description": "hours"},
+            {"type": "string", "description": "e.g. '12h', '12 hours', '30 pomodoros'"},
+        )
+
     @property
     def seconds(self) -> int:
         """The effort in whole seconds."""
@@ -266,6 +309,13 @@ class Assignee(BaseModel):
     @classmethod
     def _plain_id(cls, data: Any) -> Any:
         return {"person": data} if isinstance(data, str) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return _short_forms_schema(handler, core_schema,
+                                   {"type": "string", "description": "a person's id"})
 
 
 def check_sizing(

@@ -19,7 +19,6 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
-from pydantic_core import PydanticCustomError
 
 from backplan.models._types import INPUT_CONFIG, PlanDate, custom_error
 
@@ -71,6 +70,7 @@ def check_progress(
     ``actual_start`` is not after ``actual_finish``.
 
     Example:
+        >>> from pydantic_core import PydanticCustomError
         >>> check_progress("done", None, dt.date(2027, 1, 15), None)
         >>> try:
         ...     check_progress("done", None, None, None)
@@ -82,26 +82,26 @@ def check_progress(
         raise custom_error(
             "missing-field",
             "status is done but actual_finish is missing; add 'actual_finish: YYYY-MM-DD'",
-            **{\"field\": "actual_finish"},
+            **{"field": "actual_finish"},
         )
     if status == "in_progress" and actual_start is None:
         raise custom_error(
             "missing-field",
             "status is in_progress but actual_start is missing; add 'actual_start: YYYY-MM-DD'",
-            **{\"field\": "actual_start"},
+            **{"field": "actual_start"},
         )
     if status == "done" and remaining is not None:
         raise custom_error(
             "contradiction",
             "status is done, so nothing is remaining; remove 'remaining: {remaining}'",
-            **{\"field\": "remaining", "remaining": remaining},
+            **{"field": "remaining", "remaining": remaining},
         )
     if status == "in_progress" and actual_finish is not None:
         raise custom_error(
             "contradiction",
             "an action in progress has no actual_finish yet; set 'status: done' or remove "
             "actual_finish",
-            **{\"field\": "actual_finish"},
+            **{"field": "actual_finish"},
         )
     if status == "not_started":
         given = [name for name, value in (("actual_start", actual_start),
@@ -112,13 +112,13 @@ def check_progress(
                 "contradiction",
                 "{given} given but status is not_started; set 'status: in_progress' or "
                 "'status: done', or remove {them}",
-                **{\"field\": given[0], "given": " and ".join(given),
+                **{"field": given[0], "given": " and ".join(given),
                  "them": "it" if len(given) == 1 else "them"},
             )
     if actual_start is not None and actual_finish is not None and actual_start > actual_finish:
         raise custom_error(
             "contradiction",
             "actual_start {start} is after actual_finish {finish}; correct one of the dates",
-            **{\"field\": "actual_start", "start": actual_start.isoformat(),
+            **{"field": "actual_start", "start": actual_start.isoformat(),
              "finish": actual_finish.isoformat()},
         )

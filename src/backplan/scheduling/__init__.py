@@ -1,16 +1,16 @@
 """Backward (as late as possible) and forward (from today) scheduling, slack and flags."""
 
 from backplan.scheduling.flags import PassResult, timeline_flags
-from backplan.scheduling.network import Network, compile_network
-from backplan.scheduling.passes import backward_pass, forward_pass
-from backplan.scheduling.result import Fix, Flag, MilestoneDate, Schedule, ScheduledAction
-from backplan.scheduling.schedule import critical_path, run_passes, schedule_plan
-from backplan.scheduling.levelling import (  # noqa: I001 - builds on the modules above
+from backplan.scheduling.levelling import (
     Booking,
     CapacityFlag,
     LevelledSchedule,
     schedule_levelled,
 )
+from backplan.scheduling.network import Network, compile_network
+from backplan.scheduling.passes import backward_pass, forward_pass
+from backplan.scheduling.result import Fix, Flag, MilestoneDate, Schedule, ScheduledAction
+from backplan.scheduling.schedule import critical_path, run_passes, schedule_plan
 
 __all__ = [
     "Booking",

@@ -51,13 +51,12 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from backplan.calendars import PersonCalendar, WorkingCalendar, plan_calendar
-from backplan.calendars.people import nominal_duration_days, rate_seconds
+from backplan.calendars.people import rate_seconds
 from backplan.errors import PlanValidationError, ScheduleRangeError
-from backplan.graph.order import CycleError
 from backplan.graph.validate import plan_problems
 from backplan.models import Plan
 from backplan.scheduling.flags import timeline_flags
-from backplan.scheduling.network import Network, UnsoundPlanError, compile_network
+from backplan.scheduling.network import Network, compile_network
 from backplan.scheduling.result import Fix, Flag, MilestoneDate, Schedule, ScheduledAction
 from backplan.scheduling.schedule import run_passes
 
@@ -199,17 +198,11 @@ def schedule_levelled(
     """
     if isinstance(today, dt.datetime) or not isinstance(today, dt.date):
         raise TypeError(f"today must be a datetime.date, got {today!r}")
-    calendar = plan_calendar(plan, today=today)
-    try:
-        network = compile_network(plan, calendar)
-    except (CycleError, UnsoundPlanError) as unsound:
-        problems = plan_problems(plan)
-        if not problems:  # pragma: no cover - compile and validation disagree: a bug
-            raise AssertionError(f"plan rejected without a problem to report: {unsound}") from None
-        raise PlanValidationError(problems) from None
-    problems = plan_problems(plan)
+    problems = plan_problems(plan)  # ids, cycles and people
     if problems:
         raise PlanValidationError(problems)
+    calendar = plan_calendar(plan, today=today)
+    network = compile_network(plan, calendar)
     problem = _Problem(plan, network, calendar, today)
     budget = default_iterations(len(network.ids)) if iterations is None else iterations
     if budget < 1:
@@ -491,10 +484,10 @@ class _Engine:
     def justify(self, result: _Result, score: tuple[int, int]) -> tuple[_Result, tuple[int, int]]:
         """Forward-backward improvement: shift right then left while it helps."""
         tpos, n = self.tpos, self.n
-        if score[1] >= self.K:  # actions without people may reach past the arrays
-            self._grow([], score[1] + 1, -1)
         for _ in range(4):
-            tf, ts = result.tf, result.ts
+            if score[1] >= self.K:  # actions without people may reach past the arrays
+                self._grow([], score[1] + 1, -1)
+            tf = result.tf
             right = self._decode_late(sorted(range(n), key=lambda i: (-tf[i], -tpos[i])),
                                       score[1])
             if right is None:
@@ -678,9 +671,11 @@ def _assemble(
         for q, o in preds[i]:
             v = early_finish[q] + o
             if v > s:
-                s, driver[i] = v, q
+                s = v
         early_start[i] = s
         early_finish[i] = s + span[i] - 1
+        # As in the core: the first predecessor that sets the start drives it.
+        driver[i] = next((q for q, o in preds[i] if early_finish[q] + o == s), None)
     slack = [start[i] - early_start[i] for i in range(n)]
     nodes = network.actions
     least = min((slack[i] for i in nodes), default=None)
@@ -819,11 +814,13 @@ def _capacity_flags(
     for j in range(n):
         for i, o in levelled_preds[j]:
             later[i].append((j, o))
-    ids, calendar, goal = network.ids, problem.calendar, problem.plan.goal.id
-    worst = max(-slack[i] for i in late)
-    new_due = calendar.day(_goal_cap(problem) + worst)
-    move_due = Fix("move-due", goal, f"move the goal's due date to {new_due.isoformat()} (buys "
-                   f"{_days_text(worst)})", worst, new_due)
+    ids, calendar = network.ids, problem.calendar
+    tightest = _tightest_caps(network)
+
+    def move_cap(nodes: list[int], days: int) -> Fix:
+        """Move the deadline that holds ``nodes`` back (the tightest cap after them)."""
+        capped = min((tightest[i] for i in nodes), key=lambda k: (network.cap[k], k))
+        return _move_cap_fix(problem, capped, days)
     flags: list[Flag] = []
     covered: set[int] = set()
     for r in sorted(early, key=lambda r: (-sum(early[r].values()), problem.person_ids[r])):
@@ -833,11 +830,11 @@ def _capacity_flags(
             i for i in range(n) if r in _conflict_amount(problem, i)}
         affected = related & set(late)
         covered |= affected
-        days = sorted(early[r])
+        numbers = sorted(early[r])
         hours = sum(early[r].values()) / _SECONDS_PER_HOUR
         shortfall = max(-slack[i] for i in affected)
         work = tuple(ids[i] for i in own)
-        dates = tuple(calendar.day(d) for d in days)
+        dates = tuple(calendar.day(d) for d in numbers)
         fixes = []
         if any(problem.effort[i] is not None for i in own):
             fixes.append(Fix(
@@ -852,7 +849,7 @@ def _capacity_flags(
             f"add a person to take on part of {person}'s work on {', '.join(work)} "
             f"(buys up to {_days_text(shortfall)})", shortfall, chain=work,
         ))
-        fixes.append(move_due)
+        fixes.append(move_cap(own, shortfall))
         optional = [i for i in range(n) if r in _conflict_amount(problem, i)
                     and (action := problem.actions[i]) is not None
                     and action.priority in ("could", "should")]
@@ -882,7 +879,8 @@ def _capacity_flags(
             f"people's hours ({', '.join(people) or 'in the work that follows'}) push "
             f"{', '.join(ids[i] for i in rest)} before it can start: {_days_text(shortfall)} "
             "short",
-            shortfall, tuple(ids[i] for i in rest), tuple(ids[i] for i in rest), (move_due,),
+            shortfall, tuple(ids[i] for i in rest), tuple(ids[i] for i in rest),
+            (move_cap(rest, shortfall),),
         ))
     return flags
 
@@ -906,8 +904,32 @@ def _closure(nodes: list[int], edges: list[list[tuple[int, int]]]) -> set[int]:
     return seen
 
 
-def _goal_cap(problem: _Problem) -> int:
-    return problem.calendar.number_on_or_before(problem.plan.goal.due)
+def _tightest_caps(network: Network) -> list[int]:
+    """Per node, the node whose cap is the earliest among it and everything after it."""
+    n = len(network.ids)
+    best = list(range(n))
+    cap = network.cap
+    for i in range(n - 1, -1, -1):  # successors come later in the network's order
+        for s, _ in network.succs[i]:
+            if cap[best[s]] < cap[best[i]]:
+                best[i] = best[s]
+    return best
+
+
+def _move_cap_fix(problem: _Problem, capped: int, days: int) -> Fix:
+    """Move the goal's due, a milestone's due or an action's not_after by ``days``."""
+    network, calendar = problem.network, problem.calendar
+    when = calendar.day(network.cap[capped] + days)
+    node, source = network.ids[capped], network.cap_source[capped]
+    buys = f"(buys {_days_text(days)})"
+    if source == "goal":
+        return Fix("move-due", problem.plan.goal.id,
+                   f"move the goal's due date to {when.isoformat()} {buys}", days, when)
+    if source == "due":
+        return Fix("move-due", node, f"move milestone {node}'s due to {when.isoformat()} {buys}",
+                   days, when)
+    return Fix("move-not-after", node, f"move {node}.not_after to {when.isoformat()} {buys}",
+               days, when)
 
 
 def _booked_hours(result: _Result, r: int, nodes: list[int]) -> float:
