@@ -96,10 +96,12 @@ def test_a_bad_rule_in_a_plan_file_names_the_field_and_the_forms() -> None:
 
 def test_blackouts_accept_ranges_single_dates_and_mappings() -> None:
     calendar = Calendar(blackouts=["2026-11-23..2026-11-25", "2026-12-24",
-                                   {"start": "2026-12-28", "end": "2026-12-29", "reason": "freeze"}])
+                                   {"start": "2026-12-28", "end": "2026-12-29", "reason": "freeze"},
+                                   {"from": "2027-01-04", "to": "2027-01-05"}])
     got = non_working_days(calendar, D(2000, 1, 1), D(2000, 1, 2))  # blackouts ignore the window
     assert [d.isoformat() for d in got] == [
-        "2026-11-23", "2026-11-24", "2026-11-25", "2026-12-24", "2026-12-28", "2026-12-29"]
+        "2026-11-23", "2026-11-24", "2026-11-25", "2026-12-24", "2026-12-28", "2026-12-29",
+        "2027-01-04", "2027-01-05"]
 
 
 def test_a_blackout_that_ends_before_it_starts_is_a_contradiction() -> None:

@@ -29,7 +29,8 @@ def test_json_has_the_contract_fields_and_iso_dates(capsys: pytest.CaptureFixtur
     assert code == 0  # infeasible is still success without --strict
     data = json.loads(out)
     assert data["feasible"] is False
-    assert data["goal"] == "aht-6min" and data["due"] == "2027-04-30"
+    assert data["goal"] == "aht-6min"
+    assert data["due"] == "2027-04-30"
     assert data["today"] == "2026-11-23"
     assert data["critical_path"][0] == data["flags"][0]["subject"]
     assert data["unscheduled"] == ["ai-call-summary"]
@@ -68,7 +69,7 @@ def test_bad_input_exits_2_with_a_short_message(
     fixture: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for command in ("schedule", "validate"):
-        code, out, err = run(capsys, command, str(fixture), "--today", "2026-11-23") if (
+        code, _, err = run(capsys, command, str(fixture), "--today", "2026-11-23") if (
             command == "schedule") else run(capsys, command, str(fixture))
         assert code == 2
         assert "Traceback" not in err
@@ -80,13 +81,15 @@ def test_validate_json_lists_problems(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = run(capsys, "validate", str(ERRORS / "cycle.yaml"), "--format", "json")
     assert code == 2
     data = json.loads(out)
-    assert data["valid"] is False and data["problems"][0]["code"] == "cycle"
+    assert data["valid"] is False
+    assert data["problems"][0]["code"] == "cycle"
     assert run(capsys, "validate", FCR)[0] == 0
 
 
 def test_missing_file_and_bad_date_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "schedule", "no-such-plan.yaml")
-    assert code == 2 and "file-not-found" in err
+    assert code == 2
+    assert "file-not-found" in err
     with pytest.raises(SystemExit) as raised:
         main(["schedule", FCR, "--today", "31/03/2027"])
     assert raised.value.code == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ConfigDict, Field
@@ -55,7 +56,8 @@ def _check_id(value: Any) -> Any:
             "an id must be non-empty, on one line, without leading or trailing spaces; got {value!r}",
             **{"value": value},
         )
-    return value
+    # One string object per id: references resolve by identity, and big plans use less memory.
+    return sys.intern(value)
 
 
 def _check_date(value: Any) -> Any:

@@ -113,8 +113,9 @@ _RANGE_TEXT = re.compile(
 class DateRange(BaseModel):
     """An inclusive range of calendar dates: ``{start: 2027-01-04, end: 2027-01-15}``.
 
-    ``end`` may be left out for a single day. A bare date (``2027-01-04``) or the text
-    ``"2027-01-04..2027-01-15"`` (also ``"... to ..."``) may be written instead of the mapping.
+    ``end`` may be left out for a single day. ``{from: ..., to: ...}``, a bare date
+    (``2027-01-04``) or the text ``"2027-01-04..2027-01-15"`` (also ``"... to ..."``) may be
+    written instead.
 
     Example:
         >>> DateRange.model_validate("2026-11-23..2026-11-30").last.isoformat()
@@ -139,6 +140,12 @@ class DateRange(BaseModel):
             if match is not None:
                 return {"start": match[1], "end": match[2]}
             return {"start": data.strip()}
+        if isinstance(data, dict) and "from" in data and "start" not in data:
+            # ``{from: ..., to: ...}`` reads as ``{start: ..., end: ...}``.
+            renamed = {"start" if k == "from" else k: v for k, v in data.items()}
+            if "to" in renamed and "end" not in renamed:
+                renamed["end"] = renamed.pop("to")
+            return renamed
         return data
 
     @model_validator(mode="after")
@@ -160,9 +167,13 @@ class DateRange(BaseModel):
     def __get_pydantic_json_schema__(
         cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
+        day = {"type": "string", "format": "date"}
         return _short_forms_schema(handler, core_schema, {
             "type": "string", "description": "a date, or a range: 2026-11-23..2026-11-30",
             "pattern": r"^\s*\d{4}-\d{2}-\d{2}(\s*(\.\.|to|until)\s*\d{4}-\d{2}-\d{2})?\s*$",
+        }, {
+            "type": "object", "additionalProperties": False, "required": ["from"],
+            "properties": {"from": day, "to": day, "reason": {"type": "string"}},
         })
 
 
