@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 #: Every input model forbids unknown keys and is immutable once built.
-INPUT_CONFIG = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+INPUT_CONFIG = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True)
 
 Priority = Literal["must", "should", "could", "wont"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
