@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 
 from backplan.errors import BackplanError, PlanError
 
 __all__ = [
     "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_OK", "add_command", "iso_date", "report",
-    "resolve_today", "use_color",
+    "resolve_today", "share", "use_color", "whole_number",
 ]
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
@@ -34,6 +35,52 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def whole_number(minimum: int | None = None, *, unit: str = "") -> Callable[[str], int]:
+    """An argparse type for whole numbers at or above ``minimum`` (``10_000``/``10,000`` too).
+
+    Example:
+        >>> whole_number(1, unit="runs")("10_000")
+        10000
+    """
+    noun = f" of {unit}" if unit else ""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.replace("_", "").replace(",", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number{noun}, got {text!r}") from None
+        if minimum is not None and value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number{noun} of at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def share(*, closed: bool = True) -> Callable[[str], float]:
+    """An argparse type for a share: ``0.8`` or ``80%``, from 0 to 1 (``closed``) or strictly between.
+
+    Example:
+        >>> share()("80%"), share(closed=False)("0.5")
+        (0.8, 0.5)
+    """
+
+    def parse(text: str) -> float:
+        percent = text.endswith("%")
+        try:
+            value = float(text[:-1] if percent else text) / (100 if percent else 1)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a share such as 0.8 or 80%, got {text!r}") from None
+        if not (0.0 <= value <= 1.0 if closed else 0.0 < value < 1.0):
+            bounds = "from 0 to 1" if closed else "between 0 and 1 (exclusive)"
+            raise argparse.ArgumentTypeError(f"expected a share {bounds}, got {text}")
+        return value
+
+    return parse
 
 
 def resolve_today(value: dt.date | None) -> dt.date:

@@ -15,29 +15,13 @@ from backplan.cli._common import (
     add_command,
     iso_date,
     resolve_today,
+    whole_number,
 )
 
 __all__ = ["register"]
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
-    return value
-
-
-def _minutes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected whole minutes, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more minutes, got {value}")
-    return value
+_minutes = whole_number(0, unit="minutes")
 
 
 def _long_break(text: str) -> int:
@@ -73,9 +57,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _today_option(descope)
     descope.add_argument("--format", choices=("table", "json"), default="table",
                          help="output format (default: table)")
-    descope.add_argument("--max-drop", type=_count, default=4, dest="max_drop",
+    descope.add_argument("--max-drop", type=whole_number(1), default=4, dest="max_drop",
                          help="the most actions one proposal drops (default: 4)")
-    descope.add_argument("--max-proposals", type=_count, default=5, dest="max_proposals",
+    descope.add_argument("--max-proposals", type=whole_number(1), default=5, dest="max_proposals",
                          help="the most drop proposals listed (default: 5)")
     descope.set_defaults(run=run_descope)
 
@@ -96,7 +80,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _today_option(compare)
     compare.add_argument("--format", choices=("table", "json"), default="table",
                          help="output format (default: table)")
-    compare.add_argument("--samples", type=_count, default=2000,
+    compare.add_argument("--samples", type=whole_number(1), default=2000,
                          help="Monte Carlo runs per scenario for P80, when the plan has "
                               "estimates or risks (default: 2000)")
     compare.add_argument("--seed", type=int, default=0, help="seed of those runs (default: 0)")
@@ -131,7 +115,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="day of the huddle (YYYY-MM-DD); default: the current date")
     huddle.add_argument("--checkins", default=None,
                         help="check-ins CSV (key_result,date,value[,n]) beside those in the plan")
-    huddle.add_argument("--days", type=_count, default=7,
+    huddle.add_argument("--days", type=whole_number(1), default=7,
                         help="calendar days ahead for 'coming up' (default: 7)")
     huddle.add_argument("--format", choices=("markdown", "json"), default="markdown",
                         help="output format (default: markdown)")

@@ -5,52 +5,23 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
 from typing import TextIO
 
 import backplan
-from backplan.cli._common import EXIT_INFEASIBLE, EXIT_OK, add_command, iso_date, resolve_today
+from backplan.cli._common import (
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    add_command,
+    iso_date,
+    resolve_today,
+    share,
+    whole_number,
+)
 
 __all__ = ["register"]
 
 #: Draw the progress bar only once a run has taken this long (seconds), so short runs stay quiet.
 PROGRESS_AFTER = 0.5
-
-
-def _samples(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of runs, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 run, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a seed of 0 or more, got {value}")
-    return value
-
-
-def _share(*, closed: bool) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        percent = text.endswith("%")
-        try:
-            value = float(text[:-1] if percent else text) / (100 if percent else 1)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"expected a share such as 0.8 or 80%, got {text!r}") from None
-        if not (0.0 <= value <= 1.0 if closed else 0.0 < value < 1.0):
-            bounds = "from 0 to 1" if closed else "between 0 and 1 (exclusive)"
-            raise argparse.ArgumentTypeError(f"expected a share {bounds}, got {text}")
-        return value
-
-    return parse
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,15 +35,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan risk plan.yaml --confidence 90% --threshold 0.7 --strict",
     )
     risk.add_argument("plan", help="plan file (YAML or JSON)")
-    risk.add_argument("--samples", type=_samples, default=10_000,
+    risk.add_argument("--samples", type=whole_number(1, unit="runs"), default=10_000,
                       help="number of runs (default: 10000)")
-    risk.add_argument("--seed", type=_seed, default=0,
+    risk.add_argument("--seed", type=whole_number(0), default=0,
                       help="random seed; the same seed gives the same result (default: 0)")
     risk.add_argument("--today", type=iso_date, default=None,
                       help="simulate from this date (YYYY-MM-DD); default: the current date")
-    risk.add_argument("--confidence", type=_share(closed=False), default=0.8,
+    risk.add_argument("--confidence", type=share(closed=False), default=0.8,
                       help="confidence the buffer and commit date are given for (default: 0.8)")
-    risk.add_argument("--threshold", type=_share(closed=True), default=0.5,
+    risk.add_argument("--threshold", type=share(closed=True), default=0.5,
                       help="flag low-confidence below this chance of meeting the due date "
                            "(default: 0.5)")
     risk.add_argument("--distribution", choices=("pert", "triangular"), default="pert",

@@ -7,29 +7,16 @@ import json
 
 import backplan
 from backplan.calendars import plan_calendar
-from backplan.cli._common import EXIT_OK, add_command, iso_date, resolve_today
+from backplan.cli._common import (
+    EXIT_OK,
+    add_command,
+    iso_date,
+    resolve_today,
+    share,
+    whole_number,
+)
 
 __all__ = ["register"]
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value}")
-    return value
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number such as 0.1, got {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a share from 0 to 1, got {value}")
-    return value
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,10 +38,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                        help="report as of this date (YYYY-MM-DD); default: the current date")
     track.add_argument("--format", choices=("table", "json"), default="table",
                        help="output format (default: table)")
-    track.add_argument("--tolerance", type=_share, default=0.10,
+    track.add_argument("--tolerance", type=share(), default=0.10,
                        help="behind the glide path by at most this share of the distance from "
                             "baseline to target is on track (default: 0.10)")
-    track.add_argument("--off-track", type=_share, default=0.25, dest="off_track",
+    track.add_argument("--off-track", type=share(), default=0.25, dest="off_track",
                        help="behind by more than this share is off track (default: 0.25)")
     track.set_defaults(run=run_track)
 
@@ -70,7 +57,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     checkin.add_argument("value", help="the observed value (m:ss for metrics in seconds)")
     checkin.add_argument("--date", type=iso_date, default=None,
                          help="date of the value (YYYY-MM-DD); default: the current date")
-    checkin.add_argument("--n", type=_positive, default=None,
+    checkin.add_argument("--n", type=whole_number(1), default=None,
                          help="sample size (e.g. surveys) behind a rate")
     checkin.add_argument("--format", choices=("text", "json"), default="text",
                          help="output format (default: text)")
@@ -85,7 +72,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     start.add_argument("action", help="the action's id")
     start.add_argument("--date", type=iso_date, default=None,
                        help="the day it started (YYYY-MM-DD); default: the current date")
-    start.add_argument("--remaining", type=_positive, default=None,
+    start.add_argument("--remaining", type=whole_number(1), default=None,
                        help="working days of work left, from the day it is scheduled")
     start.add_argument("--format", choices=("text", "json"), default="text",
                        help="output format (default: text)")
