@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("BACKPLAN_PSPLIB", REPO.parent / "shared" / "data" / "psplib"))
+DATA = Path(os.environ.get("BACKPLAN_PSPLIB", REPO / "tests" / "data" / "psplib"))
 START = dt.date(2026, 1, 5)
 SETS = ("j30", "j60", "j90", "j120")
 TARGETS = {"j30": 0.5, "j120": 4.0}

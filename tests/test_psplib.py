@@ -7,7 +7,7 @@ Each instance becomes a precedence-only plan on a seven-day calendar (see
   earliest completion is the due date;
 * due ``k`` days earlier: minimum slack ``-k``, infeasible, flagged ``late-start`` ``k`` days short.
 
-The data live in ``<repo>/../shared/data/psplib`` (``BACKPLAN_PSPLIB`` overrides the folder).
+The data live in ``tests/data/psplib`` (a copy of ``../shared/data/psplib``; ``BACKPLAN_PSPLIB`` overrides the folder).
 The default run checks a fixed sample of 40 j30 instances; ``pytest -m slow`` runs all 2,040.
 """
 
@@ -32,14 +32,14 @@ from backplan.io.psplib import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-PSPLIB = Path(os.environ.get("BACKPLAN_PSPLIB", REPO.parent / "shared" / "data" / "psplib"))
+PSPLIB = Path(os.environ.get("BACKPLAN_PSPLIB", REPO / "tests" / "data" / "psplib"))
 START = dt.date(2026, 11, 23)
 SHORTFALLS = (1, 3, 7)
 SETS = ("j30", "j60", "j90", "j120")
 
 needs_data = pytest.mark.skipif(
     not (PSPLIB / "j30").is_dir(),
-    reason=f"PSPLIB data not found at {PSPLIB} (expected <repo>/../shared/data/psplib; "
+    reason=f"PSPLIB data not found at {PSPLIB} (expected tests/data/psplib; "
     "set BACKPLAN_PSPLIB to its folder)",
 )
 

@@ -30,7 +30,7 @@ from backplan.io.psplib_people import psplib_people_plan, unit_hours
 from backplan.scheduling import LevelledSchedule, schedule_levelled
 
 REPO = Path(__file__).resolve().parents[1]
-PSPLIB = Path(os.environ.get("BACKPLAN_PSPLIB", REPO.parent / "shared" / "data" / "psplib"))
+PSPLIB = Path(os.environ.get("BACKPLAN_PSPLIB", REPO / "tests" / "data" / "psplib"))
 START = dt.date(2026, 1, 5)
 
 needs_data = pytest.mark.skipif(
