@@ -79,3 +79,21 @@ def test_build_graph_keeps_the_users_lag_over_an_induced_edge() -> None:
                              [{"id": "m", "after": ["p"]}]))
     assert graph.edges["p", "a"] == {"lag": 3, "why": ""}
     assert graph.edges["p", "m"]["lag"] == 0
+
+
+@pytest.mark.parametrize(("extra", "code", "item", "field"), [
+    ({"people": [{"id": "ann", "name": "Ann", "hours_per_day": 2}],
+      "actions": [{"id": "a", "effort": {"hours": 10}, "assignees": ["bob"]}]},
+     "unknown-id", "a", "assignees"),
+    ({"actions": [{"id": "a", "duration": 2, "impact": {"fcx": 1.0}}]}, "unknown-id", "a", "impact"),
+])
+def test_scheduling_checks_the_other_sections_of_a_python_built_plan(
+    extra: dict[str, Any], code: str, item: str, field: str
+) -> None:
+    data: dict[str, Any] = {"goal": {"id": "g", "due": "2027-03-31", "key_results": [
+        {"id": "fcr", "metric": "fcr", "baseline": 71, "target": 80}]}, **extra}
+    broken = Plan.model_validate(data)
+    with pytest.raises(PlanValidationError) as raised:
+        schedule_plan(broken, today=dt.date(2027, 1, 4))
+    problem = raised.value.problems[0]
+    assert (problem.code, problem.item, problem.field.split(".")[0]) == (code, item, field)

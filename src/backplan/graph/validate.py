@@ -28,7 +28,8 @@ from backplan.graph.people import people_problems
 from backplan.models import Plan
 
 __all__ = [
-    "cycle_problems", "dependency_edges", "plan_problems", "reference_problems", "validate_plan",
+    "cycle_problems", "dependency_edges", "plan_problems", "reference_problems",
+    "section_problems", "validate_plan",
 ]
 
 #: An edge of the dependency graph: (before, after, why) where ``why`` explains induced edges.
@@ -69,14 +70,27 @@ def reference_problems(plan: Plan) -> list[Problem]:
         item.id not in item.after and targets.issuperset(item.after)
         for items in (plan.milestones, plan.actions) for item in items
     ) and all(a.milestone is None or a.milestone in milestones for a in plan.actions)
-    risks = _risk_problems(plan, kinds) if plan.risks else []
-    if refers_to_key_results(plan):
-        risks += key_result_problems(plan)
-    if plan.people or any(a.assignees for a in plan.actions):
-        risks += people_problems(plan)
+    extra = section_problems(plan, kinds)
     if sound:
-        return risks
-    return _duplicate_ids(plan) + _reference_problems(plan, kinds) + risks
+        return extra
+    return _duplicate_ids(plan) + _reference_problems(plan, kinds) + extra
+
+
+def section_problems(plan: Plan, kinds: dict[str, str] | None = None) -> list[Problem]:
+    """Problems in the sections beyond the dependency graph: risks, key-result references
+    (``impact``, ``expect``) and people (``assignees``). Cheap when a section is unused."""
+    problems: list[Problem] = []
+    if plan.risks:
+        if kinds is None:
+            kinds = {}
+            for kind, item_id in plan.iter_ids():
+                kinds.setdefault(item_id, kind)
+        problems += _risk_problems(plan, kinds)
+    if refers_to_key_results(plan):
+        problems += key_result_problems(plan)
+    if plan.people or any(a.assignees for a in plan.actions):
+        problems += people_problems(plan)
+    return problems
 
 
 def cycle_problems(plan: Plan) -> list[Problem]:

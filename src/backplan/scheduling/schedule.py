@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import PlanValidationError
 from backplan.graph.order import CycleError
-from backplan.graph.validate import plan_problems
+from backplan.graph.validate import plan_problems, section_problems
 from backplan.models import Plan
 from backplan.scheduling.flags import PassResult, timeline_flags
 from backplan.scheduling.network import Network, UnsoundPlanError, compile_network
@@ -111,6 +111,10 @@ def _schedule(plan: Plan, today: dt.date) -> Schedule:
         if not problems:  # pragma: no cover - compile and validation disagree: a bug
             raise AssertionError(f"plan rejected without a problem to report: {unsound}") from None
         raise PlanValidationError(problems) from None
+    # The compiled network resolves every dependency id; the other sections are checked here.
+    section = section_problems(plan)
+    if section:
+        raise PlanValidationError(section)
     if has_progress(plan):
         progress = progress_network(plan, network, calendar, today)
         result = progress.passes()
