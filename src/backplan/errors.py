@@ -173,7 +173,7 @@ class MissingExtraError(BackplanError, ImportError):
         self.package = package
         self.extra = extra
         super().__init__(
-            f"{feature} needs the '{package}' package: pip install \"backplan[{extra}]\""
+            f"{feature}: the '{package}' package is not installed; pip install \"backplan[{extra}]\""
         )
 
 

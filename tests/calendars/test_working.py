@@ -72,6 +72,8 @@ def test_weekday_names_and_errors() -> None:
     assert WorkingCalendar(["sat", "sun"]).is_working_day(dt.date(2027, 1, 2))
     with pytest.raises(ValueError, match="workdays"):
         WorkingCalendar([])
+    with pytest.raises(ValueError, match="unknown weekday name 'tues'; use one of mon, tue"):
+        WorkingCalendar(["mon", "tues"])
 
 
 def test_dates_beyond_year_9999_are_a_range_error() -> None:

@@ -60,6 +60,25 @@ def test_done_without_actual_start_spans_its_duration() -> None:
     assert (a.start, a.finish) == (D(2027, 1, 1), D(2027, 1, 5))  # Fri, [weekend], Mon, Tue
 
 
+def test_effort_sized_progress_uses_the_nominal_duration() -> None:
+    # 20 hours at 2 hours a day: 10 working days, as schedule_plan plans it when not started.
+    plan = load_plan({
+        "goal": {"id": "g", "due": "2027-03-31"},
+        "people": [{"id": "qa", "hours_per_day": 2}],
+        "actions": [
+            {"id": "started", "effort": {"hours": 20}, "assignees": ["qa"],
+             "status": "in_progress", "actual_start": "2027-01-04"},
+            {"id": "done", "effort": {"hours": 20}, "assignees": ["qa"], "status": "done",
+             "actual_finish": "2027-01-15"},
+        ],
+    })
+    schedule = schedule_plan(plan, today=D(2027, 1, 5))
+    started = schedule.action("started")  # one of its 10 days worked: 9 left from today
+    assert (started.earliest_start, started.earliest_finish) == (D(2027, 1, 4), D(2027, 1, 15))
+    done = schedule.action("done")  # its 10 days end on actual_finish
+    assert (done.start, done.finish) == (D(2027, 1, 4), D(2027, 1, 15))
+
+
 def test_in_progress_runs_its_remaining_days_from_today() -> None:
     plan = plan_of([
         {"id": "a", "duration": 5, "status": "in_progress", "actual_start": "2027-01-06",

@@ -50,6 +50,11 @@ class WorkingCalendar:
         workdays: Iterable[int | str] = (0, 1, 2, 3, 4),
         holidays: Iterable[dt.date] = (),
     ) -> None:
+        workdays = list(workdays)
+        names = [d for d in workdays if isinstance(d, str) and d not in _WEEKDAY_NAMES]
+        if names:
+            raise ValueError(f"unknown weekday name {names[0]!r}; use one of "
+                             f"{', '.join(_WEEKDAY_NAMES)} or 0 (Monday) to 6 (Sunday)")
         days = {_WEEKDAY_NAMES.index(d) if isinstance(d, str) else int(d) for d in workdays}
         if not days or not days <= set(range(7)):
             raise ValueError(f"workdays must name 1 to 7 weekdays, got {sorted(days)}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from backplan.calendars import WorkingCalendar
@@ -105,6 +105,19 @@ def _chain_from_origin(network: Network, result: PassResult, node: int) -> list[
         chain.append(prev)
     chain.reverse()
     return chain
+
+
+def _critical_chain(network: Network, result: PassResult, nodes: Sequence[int]) -> tuple[str, ...]:
+    """Action ids of the critical chain among ``nodes``, in order: from the least-slack node that
+    finishes last back along its driving predecessors."""
+    if not nodes:
+        return ()
+    slack = result.total_slack
+    least = min(slack[i] for i in nodes)
+    end = max((i for i in nodes if slack[i] == least),
+              key=lambda i: (result.earliest_finish[i], -i))
+    return tuple(network.ids[i] for i in _chain_from_origin(network, result, end)
+                 if network.is_action[i])
 
 
 def _cap_fix(

@@ -55,10 +55,10 @@ from backplan.calendars.people import rate_seconds
 from backplan.errors import PlanValidationError, ScheduleRangeError
 from backplan.graph.validate import plan_problems
 from backplan.models import Plan
-from backplan.scheduling.flags import timeline_flags
+from backplan.scheduling.flags import PassResult, _cap_fix, _days, timeline_flags
 from backplan.scheduling.network import Network, compile_network
 from backplan.scheduling.result import Fix, Flag, MilestoneDate, Schedule, ScheduledAction
-from backplan.scheduling.schedule import run_passes
+from backplan.scheduling.schedule import _check_today, run_passes
 
 __all__ = [
     "Booking",
@@ -196,8 +196,7 @@ def schedule_levelled(
         ScheduleRangeError: an action can never be booked (e.g. its assignees never have the
             hours it needs on enough consecutive days), or dates fall outside 1..9999.
     """
-    if isinstance(today, dt.datetime) or not isinstance(today, dt.date):
-        raise TypeError(f"today must be a datetime.date, got {today!r}")
+    today = _check_today(today)
     problems = plan_problems(plan)  # ids, cycles and people
     if problems:
         raise PlanValidationError(problems)
@@ -288,6 +287,33 @@ class _Problem:
             return [[] for _ in self.person_calendars]
         days = self.calendar.span(self.D - k1 + 1, self.D - k0)
         return [person.seconds_on(days)[::-1] for person in self.person_calendars]
+
+
+def _book_day(
+    rem: list[list[int]],
+    parts: list[tuple[int, int]],
+    u: int,
+    left: int,
+    booked: list[tuple[int, int, int, int]] | None,
+    node: int,
+) -> int:
+    """Book up to ``left`` seconds of effort node ``node`` on tau day ``u``: each assignee
+    ``(person, daily cap)`` in turn gives what they have free, up to their cap. Appends
+    ``(node, person, u, seconds)`` to ``booked`` when given; returns the seconds still left."""
+    for r, cap in parts:
+        row = rem[r]
+        free = row[u]
+        if free > 0:
+            take = cap if cap < free else free
+            if take > left:
+                take = left
+            row[u] = free - take
+            left -= take
+            if booked is not None:
+                booked.append((node, r, u, take))
+            if not left:
+                break
+    return left
 
 
 @dataclass(slots=True)
@@ -384,22 +410,11 @@ class _Engine:
                     break
                 s += 1
             left, u = total, s
+            booked = bookings if record else None
             while True:
                 if u >= K:
                     K = self._grow(rem, u + 1, i)
-                for r, cap in parts:
-                    row = rem[r]
-                    free = row[u]
-                    if free > 0:
-                        take = cap if cap < free else free
-                        if take > left:
-                            take = left
-                        row[u] = free - take
-                        left -= take
-                        if record:
-                            bookings.append((i, r, u, take))
-                        if not left:
-                            break
+                left = _book_day(rem, parts, u, left, booked, i)
                 if not left:
                     break
                 u += 1
@@ -456,17 +471,7 @@ class _Engine:
             while True:
                 if u < lo:
                     return None
-                for r, cap in parts:
-                    row = rem[r]
-                    free = row[u]
-                    if free > 0:
-                        take = cap if cap < free else free
-                        if take > left:
-                            take = left
-                        row[u] = free - take
-                        left -= take
-                        if not left:
-                            break
+                left = _book_day(rem, parts, u, left, None, i)
                 if not left:
                     break
                 u -= 1
@@ -716,7 +721,7 @@ def _assemble(
         critical = tuple(network.ids[i] for i in reversed(chain) if network.is_action[i])
     core = run_passes(network, calendar, problem.today)
     flags = list(timeline_flags(plan, network, core, calendar))
-    flags += _capacity_flags(problem, result, start, slack, preds)
+    flags += _capacity_flags(problem, result, core, start, slack, preds)
     flags.sort(key=lambda f: (f.severity != "error", -(f.shortfall_days or 0), f.code, f.subject))
     bookings = tuple(sorted(
         (Booking(network.ids[i], problem.person_ids[r], day(D - k), seconds / _SECONDS_PER_HOUR)
@@ -769,10 +774,6 @@ def _levelled_preds(
 # --------------------------------------------------------------------------- flags
 
 
-def _days_text(count: int) -> str:
-    return f"{count} working day" if count == 1 else f"{count} working days"
-
-
 def _hours_text(hours: float) -> str:
     return f"{hours:g} h" if abs(hours * 10 - round(hours * 10)) < 1e-9 else f"{hours:.2f} h"
 
@@ -780,6 +781,7 @@ def _hours_text(hours: float) -> str:
 def _capacity_flags(
     problem: _Problem,
     result: _Result,
+    core: PassResult,
     start: list[int],
     slack: list[int],
     levelled_preds: list[list[tuple[int, int]]],
@@ -789,7 +791,7 @@ def _capacity_flags(
     A booking is too early when it falls before today (or before its action's ``not_before``):
     the hours that do not fit between today and when the work is needed. Each flag covers the
     late actions the person works on, those that must come before them, and those that wait for
-    them (directly or in someone's queue).
+    them (directly or in someone's queue). ``core`` is the precedence-only schedule.
     """
     network = problem.network
     n, D = problem.n, problem.D
@@ -797,7 +799,7 @@ def _capacity_flags(
     if not late:
         return []
     lower = [D - t for t in problem.deadline]  # first allowed real day per node
-    core = run_passes(network, problem.calendar, problem.today)
+    wants = [_conflict_amount(problem, i) for i in range(n)]
     # Only work that capacity moved earlier than precedence alone would counts.
     moved = [start[i] < core.latest_start[i] for i in range(n)]
     early: dict[int, dict[int, int]] = {}  # person -> real day -> seconds booked too early
@@ -820,14 +822,15 @@ def _capacity_flags(
     def move_cap(nodes: list[int], days: int) -> Fix:
         """Move the deadline that holds ``nodes`` back (the tightest cap after them)."""
         capped = min((tightest[i] for i in nodes), key=lambda k: (network.cap[k], k))
-        return _move_cap_fix(problem, capped, days)
+        when = calendar.day(network.cap[capped] + days)
+        return _cap_fix(problem.plan, network, capped, days, when)
     flags: list[Flag] = []
     covered: set[int] = set()
     for r in sorted(early, key=lambda r: (-sum(early[r].values()), problem.person_ids[r])):
         person = problem.person_ids[r]
         own = sorted(early_nodes[r], key=lambda i: (start[i], i))
         related = _closure(own, preds) | _closure(own, later) | {
-            i for i in range(n) if r in _conflict_amount(problem, i)}
+            i for i in range(n) if r in wants[i]}
         affected = related & set(late)
         covered |= affected
         numbers = sorted(early[r])
@@ -841,16 +844,16 @@ def _capacity_flags(
                 "add-hours", person,
                 f"give {person} {_hours_text(hours)} more project time between today and "
                 f"{calendar.day(max(D - result.ts[i] for i in own)).isoformat()}, e.g. a "
-                f"higher hours_per_day (buys up to {_days_text(shortfall)})",
+                f"higher hours_per_day (buys up to {_days(shortfall)})",
                 shortfall, chain=work,
             ))
         fixes.append(Fix(
             "add-person", person,
             f"add a person to take on part of {person}'s work on {', '.join(work)} "
-            f"(buys up to {_days_text(shortfall)})", shortfall, chain=work,
+            f"(buys up to {_days(shortfall)})", shortfall, chain=work,
         ))
         fixes.append(move_cap(own, shortfall))
-        optional = [i for i in range(n) if r in _conflict_amount(problem, i)
+        optional = [i for i in range(n) if r in wants[i]
                     and (action := problem.actions[i]) is not None
                     and action.priority in ("could", "should")]
         if optional:
@@ -859,13 +862,13 @@ def _capacity_flags(
                 "descope", names[0],
                 f"descope {', '.join(names)} (could/should; frees "
                 f"{_hours_text(_booked_hours(result, r, optional))} of {person}'s time; buys "
-                f"up to {_days_text(shortfall)})", shortfall, chain=names,
+                f"up to {_days(shortfall)})", shortfall, chain=names,
             ))
         flags.append(CapacityFlag(
             "over-capacity", "error", person,
             f"{person} is {_hours_text(hours)} short: the levelled plan needs {person} on "
             f"{_dates_text(dates)}, before the work can start, for {', '.join(work)}; "
-            f"{_days_text(shortfall)} short",
+            f"{_days(shortfall)} short",
             shortfall, work, tuple(ids[i] for i in sorted(affected)), tuple(fixes),
             person=person, days=dates, shortfall_hours=round(hours, 4),
         ))
@@ -873,11 +876,11 @@ def _capacity_flags(
     if rest:  # late through capacity without anyone booked too early: name who holds it up
         shortfall = max(-slack[i] for i in rest)
         people = sorted({problem.person_ids[r] for i in _closure(rest, later)
-                         if moved[i] or i in rest for r in _conflict_amount(problem, i)})
+                         if moved[i] or i in rest for r in wants[i]})
         flags.append(Flag(
             "over-capacity", "error", ids[rest[0]],
             f"people's hours ({', '.join(people) or 'in the work that follows'}) push "
-            f"{', '.join(ids[i] for i in rest)} before it can start: {_days_text(shortfall)} "
+            f"{', '.join(ids[i] for i in rest)} before it can start: {_days(shortfall)} "
             "short",
             shortfall, tuple(ids[i] for i in rest), tuple(ids[i] for i in rest),
             (move_cap(rest, shortfall),),
@@ -914,22 +917,6 @@ def _tightest_caps(network: Network) -> list[int]:
             if cap[best[s]] < cap[best[i]]:
                 best[i] = best[s]
     return best
-
-
-def _move_cap_fix(problem: _Problem, capped: int, days: int) -> Fix:
-    """Move the goal's due, a milestone's due or an action's not_after by ``days``."""
-    network, calendar = problem.network, problem.calendar
-    when = calendar.day(network.cap[capped] + days)
-    node, source = network.ids[capped], network.cap_source[capped]
-    buys = f"(buys {_days_text(days)})"
-    if source == "goal":
-        return Fix("move-due", problem.plan.goal.id,
-                   f"move the goal's due date to {when.isoformat()} {buys}", days, when)
-    if source == "due":
-        return Fix("move-due", node, f"move milestone {node}'s due to {when.isoformat()} {buys}",
-                   days, when)
-    return Fix("move-not-after", node, f"move {node}.not_after to {when.isoformat()} {buys}",
-               days, when)
 
 
 def _booked_hours(result: _Result, r: int, nodes: list[int]) -> float:

@@ -3,12 +3,13 @@
 An action's ``status`` says where it stands (see :class:`~backplan.Action`):
 
 * ``done``: it sits on its actual dates, ``actual_start`` to ``actual_finish`` (when no
-  ``actual_start`` is given, ``duration`` working days ending on ``actual_finish``). It is fixed:
+  ``actual_start`` is given, its planned working days ending on ``actual_finish``: ``duration``,
+  or for an effort-sized action the nominal days ``schedule_plan`` gives it). It is fixed:
   both schedules give it those dates and its slack is 0. It no longer waits for anything, and its
   successors wait for its *actual* finish (plus their lags) but never before today. It is never
   critical and does not count toward ``min_slack`` or ``feasible``.
 * ``in_progress``: it started on ``actual_start`` (shown as its start in both schedules) and
-  needs ``remaining`` working days from today (default: ``duration`` less the working days
+  needs ``remaining`` working days from today (default: its planned days less the working days
   from ``actual_start`` to today, at least 1). It no longer waits for its predecessors; its
   latest finish comes from its successors and caps as usual, and its slack is the working days
   the remaining work may still wait.
@@ -46,7 +47,7 @@ from dataclasses import dataclass
 
 from backplan.calendars import WorkingCalendar
 from backplan.models import Action, Plan
-from backplan.scheduling.flags import PassResult
+from backplan.scheduling.flags import PassResult, _critical_chain
 from backplan.scheduling.network import Network
 from backplan.scheduling.passes import backward_pass, forward_pass
 from backplan.scheduling.result import Schedule
@@ -96,13 +97,15 @@ class ProgressNetwork:
         return PassResult.from_passes(self.today, earliest, (latest_start, latest_finish))
 
 
-def _actual_numbers(action: Action, calendar: WorkingCalendar) -> tuple[int, int]:
+def _actual_numbers(action: Action, planned: int, calendar: WorkingCalendar) -> tuple[int, int]:
+    """Start and finish numbers of a done action; ``planned`` is its duration in the network
+    (an effort-sized action's nominal days), the span when no ``actual_start`` is given."""
     assert action.actual_finish is not None
     finish = calendar.number_on_or_before(action.actual_finish)
     if action.actual_start is not None:
         start = min(calendar.number(action.actual_start), finish)
     else:
-        start = finish - (action.duration or 1) + 1
+        start = finish - planned + 1
     return start, finish
 
 
@@ -122,7 +125,7 @@ def progress_network(
     for i in range(n):  # a topological order: predecessors are settled first
         action = by_id.get(ids[i]) if is_action[i] else None
         if action is not None and action.status == "done":
-            start, finish = _actual_numbers(action, calendar)
+            start, finish = _actual_numbers(action, duration[i], calendar)
             fixed[i] = (start, finish)
             pred_groups[i], duration[i], not_before[i] = (), finish - start + 1, start
             continue
@@ -131,7 +134,7 @@ def progress_network(
             remaining = action.remaining
             if remaining is None:
                 worked = max(0, today_number - calendar.number(action.actual_start))
-                remaining = max(1, (action.duration or 1) - worked)
+                remaining = max(1, duration[i] - worked)
             in_progress.add(i)
             pred_groups[i], duration[i], not_before[i] = (), remaining, today_number
             continue
@@ -219,14 +222,4 @@ def _critical_path(
     network: Network, result: PassResult, fixed: dict[int, tuple[int, int]]
 ) -> tuple[str, ...]:
     """The critical chain of the remaining work (as the core's, fixed nodes left out)."""
-    slack = result.total_slack
-    nodes = [i for i in network.actions if i not in fixed]
-    if not nodes:
-        return ()
-    least = min(slack[i] for i in nodes)
-    end = max((i for i in nodes if slack[i] == least),
-              key=lambda i: (result.earliest_finish[i], -i))
-    chain = [end]
-    while (prev := result.driver(network, chain[-1])) is not None:
-        chain.append(prev)
-    return tuple(network.ids[i] for i in reversed(chain) if network.is_action[i])
+    return _critical_chain(network, result, [i for i in network.actions if i not in fixed])

@@ -1,7 +1,7 @@
 """Frozen results of scheduling: dated actions and milestones, flags with fixes, the schedule.
 
 A result never writes back into the plan. ``to_dict()`` gives the JSON the CLI prints (dates as
-``YYYY-MM-DD``); its shape is documented in ``docs/json.md``.
+``YYYY-MM-DD``); its shape is documented in ``docs/json-output.md``.
 """
 
 from __future__ import annotations

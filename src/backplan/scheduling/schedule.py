@@ -26,7 +26,7 @@ from backplan.errors import PlanValidationError
 from backplan.graph.order import CycleError
 from backplan.graph.validate import plan_problems, section_problems
 from backplan.models import Plan
-from backplan.scheduling.flags import PassResult, timeline_flags
+from backplan.scheduling.flags import PassResult, _critical_chain, timeline_flags
 from backplan.scheduling.network import Network, UnsoundPlanError, compile_network
 from backplan.scheduling.passes import backward_pass, forward_pass
 from backplan.scheduling.progress import has_progress, progress_network, with_progress
@@ -52,18 +52,7 @@ def run_passes(network: Network, calendar: WorkingCalendar, today: dt.date) -> P
 def critical_path(network: Network, result: PassResult) -> tuple[str, ...]:
     """Action ids of the critical chain, in order: from the critical action that finishes last
     back along its driving predecessors."""
-    if not network.actions:
-        return ()
-    slack = result.total_slack
-    least = min(slack[i] for i in network.actions)
-    end = max(
-        (i for i in network.actions if slack[i] == least),
-        key=lambda i: (result.earliest_finish[i], -i),
-    )
-    chain = [end]
-    while (prev := result.driver(network, chain[-1])) is not None:
-        chain.append(prev)
-    return tuple(network.ids[i] for i in reversed(chain) if network.is_action[i])
+    return _critical_chain(network, result, network.actions)
 
 
 def schedule_plan(plan: Plan, *, today: dt.date) -> Schedule:
