@@ -148,7 +148,7 @@ def nominal_duration_days(action: Action, people: Mapping[str, Person]) -> int:
     per_day = sum(rate for _, rate in rate_seconds(action, people))
     if per_day <= 0:
         return 1
-    return min(max(1, math.ceil(action.effort.seconds / per_day)), 3650)
+    return max(1, math.ceil(action.effort.seconds / per_day))
 
 
 def available_hours(

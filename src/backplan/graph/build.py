@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from backplan.calendars.people import nominal_duration_days
 from backplan.graph.validate import dependency_edges
 from backplan.models import Plan
 
@@ -34,7 +35,8 @@ def build_graph(plan: Plan) -> nx.DiGraph:
     """A DiGraph with a node per milestone and action and an edge per precedence.
 
     Nodes carry ``kind`` (``"action"`` or ``"milestone"``), ``title``, ``priority`` and, for
-    actions, ``duration``. Edges carry ``lag`` (working days) and ``why`` (non-empty for edges a
+    actions, ``duration`` (working days; for an effort-sized action, the days its assignees take
+    at their full hours). Edges carry ``lag`` (working days) and ``why`` (non-empty for edges a
     milestone's ``after`` induces on its actions). The plan is not validated here.
     """
     import networkx as nx
@@ -44,9 +46,10 @@ def build_graph(plan: Plan) -> nx.DiGraph:
         graph.add_node(milestone.id, kind="milestone", title=milestone.title,
                        priority=milestone.priority, due=milestone.due)
     lags = {action.id: action.lag for action in plan.actions}
+    people = {person.id: person for person in plan.people}
     for action in plan.actions:
         graph.add_node(action.id, kind="action", title=action.title, priority=action.priority,
-                       duration=action.duration)
+                       duration=nominal_duration_days(action, people))
     for before, after, why in dependency_edges(plan):
         if why and graph.has_edge(before, after):
             continue  # the user's own edge (with its lag) already says it
