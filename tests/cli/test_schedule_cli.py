@@ -103,3 +103,33 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert done.returncode == 0
     assert json.loads(done.stdout)["feasible"] is True
+
+
+@pytest.mark.parametrize("argv", [
+    ("ics", FCR, "--today", "2026-11-23", "-o", "{missing}/fcr.ics"),
+    ("export", FCR, "--today", "2026-11-23", "--format", "csv", "-o", "{missing}/fcr.csv"),
+    ("schema", "-o", "{missing}/plan.schema.json"),
+    ("init", "{missing}/plan.yaml"),
+])
+def test_an_unwritable_output_exits_2_naming_the_file(
+    argv: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    missing = tmp_path / "no-such-folder"
+    code, _, err = run(capsys, *(arg.format(missing=missing) for arg in argv))
+    assert code == 2
+    assert str(missing) in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_report_rejects_zero_samples_as_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("goal: {id: g, title: G, due: 2027-02-26}\n"
+                    "actions:\n  - {id: a, estimate: {optimistic: 3, likely: 5, pessimistic: 12}}\n",
+                    encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", str(plan), "-o", str(tmp_path / "r.html"), "--samples", "0"])
+    assert exit_.value.code == 2
+    assert "--samples" in capsys.readouterr().err

@@ -325,3 +325,13 @@ def test_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "did you mean 'kb-audit'?" in err
     assert main(["checkin", str(path), "fcr-rate", "abc", "--date", "2027-01-06"]) == 2
     assert path.read_bytes() == before
+
+
+def test_an_unknown_id_names_the_plan_file(tmp_path: Path) -> None:
+    path = copy_example(tmp_path)
+    for edit in (lambda: record_checkin(path, "fcr-rte", 71, date=D(2026, 12, 7)),
+                 lambda: mark_done(path, "kb-adit", date=D(2026, 12, 7))):
+        with pytest.raises(PlanValidationError) as error:
+            edit()
+        assert error.value.problems[0].file == str(path)
+        assert str(error.value).startswith(f"{path}: 1 problem")

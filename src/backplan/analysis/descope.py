@@ -62,6 +62,7 @@ from itertools import combinations
 from typing import Any, Literal
 
 from backplan.analysis._effects import KeyResultEffect, key_result_effects, reachable_all
+from backplan.analysis._text import iso
 from backplan.calendars import plan_calendar
 from backplan.graph import validate_plan
 from backplan.models import Action, Plan
@@ -73,10 +74,6 @@ ProposalKind = Literal["drop", "move-due", "add-capacity"]
 
 #: Flags whose chain is a chain of precedences that is too long (dropping shortens only these).
 _CHAIN_FLAGS = frozenset({"late-start", "constraint-conflict", "milestone-late"})
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
 
 
 def _days(count: int) -> str:
@@ -134,10 +131,10 @@ class DescopeProposal:
             "rank": self.rank, "kind": self.kind, "description": self.description,
             "drop": list(self.drop), "priorities": list(self.priorities),
             "feasible": self.feasible, "days_gained": self.days_gained,
-            "earliest_completion": _iso(self.earliest_completion), "min_slack": self.min_slack,
+            "earliest_completion": iso(self.earliest_completion), "min_slack": self.min_slack,
             "effects": [effect.to_dict() for effect in self.effects],
             "target_reachable": self.target_reachable,
-            "changes": list(self.changes), "due": _iso(self.due),
+            "changes": list(self.changes), "due": iso(self.due),
             "person": self.person, "add_hours": self.add_hours,
         }
 
@@ -177,9 +174,9 @@ class Descoping:
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the CLI's ``--format json``)."""
         return {
-            "goal": self.goal, "due": _iso(self.due), "today": _iso(self.today),
+            "goal": self.goal, "due": iso(self.due), "today": iso(self.today),
             "feasible": self.feasible, "shortfall_days": self.shortfall_days,
-            "earliest_completion": _iso(self.earliest_completion),
+            "earliest_completion": iso(self.earliest_completion),
             "proposals": [proposal.to_dict() for proposal in self.proposals],
             "candidates": list(self.candidates), "complete": self.complete,
             "evaluations": self.evaluations,
@@ -194,7 +191,7 @@ class Descoping:
         if self.feasible:
             return head + "feasible as planned; nothing to descope"
         lines = [head + f"NOT feasible, {_days(self.shortfall_days)} short "
-                        f"(earliest completion {_iso(self.earliest_completion) or '-'})"]
+                        f"(earliest completion {iso(self.earliest_completion) or '-'})"]
         if not any(p.kind == "drop" for p in self.proposals):
             lines.append("  dropping cannot help: no set of could- or should-haves (up to the "
                          "limit) makes the plan feasible")

@@ -60,6 +60,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from backplan.analysis._text import flag_line, flags_html, iso
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.models import Plan
 from backplan.models.goal import KeyResult
@@ -73,10 +74,6 @@ PathSource = Literal["impact", "linear"]
 
 #: Differences below this (in metric units) count as equal (floating-point sums of effects).
 EPSILON = 1e-9
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
 
 
 def _signed(value: float) -> str:
@@ -105,8 +102,8 @@ class ActionEffect:
         """The effect as JSON-ready data."""
         return {
             "action": self.action, "change": self.change, "ramp_days": self.ramp_days,
-            "latest_finish": _iso(self.latest_finish),
-            "earliest_finish": _iso(self.earliest_finish),
+            "latest_finish": iso(self.latest_finish),
+            "earliest_finish": iso(self.earliest_finish),
         }
 
 
@@ -131,7 +128,7 @@ class InterimTarget:
     def to_dict(self) -> dict[str, Any]:
         """The interim target as JSON-ready data."""
         return {
-            "milestone": self.milestone, "key_result": self.key_result, "date": _iso(self.date),
+            "milestone": self.milestone, "key_result": self.key_result, "date": iso(self.date),
             "expect": self.expect, "latest": self.latest, "earliest": self.earliest,
             "reachable": self.reachable, "shortfall": self.shortfall,
         }
@@ -198,7 +195,7 @@ class GlidePath:
         return {
             "key_result": self.key_result, "metric": self.metric, "unit": self.unit,
             "direction": self.direction, "baseline": self.baseline, "target": self.target,
-            "start": _iso(self.start), "due": _iso(self.due), "source": self.source,
+            "start": iso(self.start), "due": iso(self.due), "source": self.source,
             "planned_change": self.planned_change, "needed_change": self.needed_change,
             "shortfall": self.shortfall,
             "effects": [effect.to_dict() for effect in self.effects],
@@ -256,7 +253,7 @@ class GlidePaths:
     def to_dict(self) -> dict[str, Any]:
         """The paths and flags as JSON-ready data."""
         return {
-            "goal": self.goal, "today": _iso(self.today), "due": _iso(self.due),
+            "goal": self.goal, "today": iso(self.today), "due": iso(self.due),
             "paths": [path.to_dict() for path in self.paths],
             "flags": [flag.to_dict() for flag in self.flags],
         }
@@ -268,8 +265,7 @@ class GlidePaths:
     def __str__(self) -> str:
         lines = [f"Glide paths of {self.goal!r} to {self.due.isoformat()}:"]
         lines.extend("  " + str(path).replace("\n", "\n  ") for path in self.paths)
-        lines.extend(f"  {flag.severity}: [{flag.code}] {flag.subject}: {flag.message}"
-                     for flag in self.flags)
+        lines.extend(f"  {flag_line(flag)}" for flag in self.flags)
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -284,14 +280,12 @@ class GlidePaths:
             f"<td>{(p.earliest[-1] if p.earliest else p.baseline):g}</td></tr>"
             for p in self.paths
         )
-        flags = "".join(f"<li><b>{esc(f.code)}</b> {esc(f.subject)}: {esc(f.message)}</li>"
-                        for f in self.flags)
         return (
             f"<div><p>Glide paths of <b>{esc(self.goal)}</b> to {self.due}</p>"
             "<table><thead><tr><th>key result</th><th>metric</th><th>baseline</th>"
             "<th>target</th><th>source</th><th>plan on due</th><th>earliest on due</th>"
             f"</tr></thead><tbody>{rows}</tbody></table>"
-            + (f"<ul>{flags}</ul>" if flags else "") + "</div>"
+            + flags_html(self.flags) + "</div>"
         )
 
 

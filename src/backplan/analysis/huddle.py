@@ -47,6 +47,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from backplan.analysis._text import iso
 from backplan.calendars import plan_calendar
 from backplan.calendars.rules import country_holidays, rule_days
 from backplan.models import Action, Plan
@@ -68,10 +69,6 @@ __all__ = [
 AT_RISK_SLACK_DAYS = 2
 
 _WEEKDAY = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
 
 
 def _day(day: dt.date) -> str:
@@ -106,7 +103,7 @@ class HuddleKeyResult:
         """The key result's line as JSON-ready data."""
         return {
             "key_result": self.key_result, "name": self.name, "unit": self.unit,
-            "value": self.value, "value_date": _iso(self.value_date), "n": self.n,
+            "value": self.value, "value_date": iso(self.value_date), "n": self.n,
             "expected": self.expected, "target": self.target, "status": self.status,
             "behind": self.behind,
         }
@@ -129,7 +126,7 @@ class DayItem:
 
     def to_dict(self) -> dict[str, Any]:
         """The item as JSON-ready data."""
-        return {"date": _iso(self.date), "kind": self.kind, "action": self.action,
+        return {"date": iso(self.date), "kind": self.kind, "action": self.action,
                 "title": self.title, "owners": list(self.owners), "critical": self.critical}
 
 
@@ -149,8 +146,8 @@ class LateAction:
         """The late action as JSON-ready data."""
         return {"action": self.action, "title": self.title, "owners": list(self.owners),
                 "short_days": self.short_days, "status": self.status,
-                "latest_start": _iso(self.latest_start),
-                "latest_finish": _iso(self.latest_finish)}
+                "latest_start": iso(self.latest_start),
+                "latest_finish": iso(self.latest_finish)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +164,8 @@ class MilestoneAtRisk:
 
     def to_dict(self) -> dict[str, Any]:
         """The milestone as JSON-ready data."""
-        return {"milestone": self.milestone, "title": self.title, "due": _iso(self.due),
-                "date": _iso(self.date), "earliest_date": _iso(self.earliest_date),
+        return {"milestone": self.milestone, "title": self.title, "due": iso(self.due),
+                "date": iso(self.date), "earliest_date": iso(self.earliest_date),
                 "slack": self.slack, "state": self.state}
 
 
@@ -191,7 +188,7 @@ class CalendarEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """The event as JSON-ready data."""
-        return {"date": _iso(self.date), "end": _iso(self.end), "kind": self.kind,
+        return {"date": iso(self.date), "end": iso(self.end), "kind": self.kind,
                 "subject": self.subject, "description": self.description}
 
 
@@ -206,7 +203,7 @@ class Win:
 
     def to_dict(self) -> dict[str, Any]:
         """The win as JSON-ready data."""
-        return {"kind": self.kind, "subject": self.subject, "date": _iso(self.date),
+        return {"kind": self.kind, "subject": self.subject, "date": iso(self.date),
                 "description": self.description}
 
 
@@ -233,9 +230,9 @@ class HuddleBrief:
     def to_dict(self) -> dict[str, Any]:
         """The brief as JSON-ready data (the CLI's ``--format json``)."""
         return {
-            "goal": self.goal, "goal_title": self.goal_title, "date": _iso(self.date),
-            "since": _iso(self.since), "week_end": _iso(self.week_end),
-            "horizon_end": _iso(self.horizon_end), "feasible": self.feasible,
+            "goal": self.goal, "goal_title": self.goal_title, "date": iso(self.date),
+            "since": iso(self.since), "week_end": iso(self.week_end),
+            "horizon_end": iso(self.horizon_end), "feasible": self.feasible,
             "focus": self.focus,
             "key_results": [kr.to_dict() for kr in self.key_results],
             "today": [item.to_dict() for item in self.today],
@@ -270,7 +267,7 @@ class HuddleBrief:
                 sample = f" (n={kr.n})" if kr.n is not None else ""
                 out.append(
                     f"| {kr.name} ({kr.key_result}) | {_num(kr.value)}{sample} | "
-                    f"{_iso(kr.value_date) or '-'} | {_num(kr.expected)} | {_num(kr.target)} | "
+                    f"{iso(kr.value_date) or '-'} | {_num(kr.expected)} | {_num(kr.target)} | "
                     f"{(kr.status or 'no check-in').replace('_', ' ')} |"
                 )
         else:
@@ -289,7 +286,7 @@ class HuddleBrief:
             for a in self.late
         ] + [
             f"- **milestone {m.state}** {m.milestone}: {m.title or m.milestone}: "
-            f"due {_iso(m.due) or '-'}, reached at the earliest {m.earliest_date.isoformat()} "
+            f"due {iso(m.due) or '-'}, reached at the earliest {m.earliest_date.isoformat()} "
             f"(slack {m.slack})"
             for m in self.milestones_at_risk
         ]

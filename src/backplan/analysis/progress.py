@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from backplan.analysis._text import iso, table_html
 from backplan.calendars import WorkingCalendar
 from backplan.errors import PlanFileError, Problem
 from backplan.scheduling import Schedule
@@ -44,10 +45,6 @@ from backplan.scheduling import Schedule
 __all__ = ["ScheduleComparison", "Slip", "compare_schedules"]
 
 SlipState = Literal["kept", "added", "removed"]
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +73,13 @@ class Slip:
         """The slip as JSON-ready data."""
         return {
             "id": self.id, "kind": self.kind, "state": self.state,
-            "baseline_start": _iso(self.baseline_start),
-            "baseline_finish": _iso(self.baseline_finish),
-            "current_start": _iso(self.current_start),
-            "current_finish": _iso(self.current_finish),
+            "baseline_start": iso(self.baseline_start),
+            "baseline_finish": iso(self.baseline_finish),
+            "current_start": iso(self.current_start),
+            "current_finish": iso(self.current_finish),
             "start_slip_days": self.start_slip_days, "finish_slip_days": self.finish_slip_days,
-            "baseline_latest_finish": _iso(self.baseline_latest_finish),
-            "current_latest_finish": _iso(self.current_latest_finish),
+            "baseline_latest_finish": iso(self.baseline_latest_finish),
+            "current_latest_finish": iso(self.current_latest_finish),
             "latest_finish_slip_days": self.latest_finish_slip_days,
         }
 
@@ -116,10 +113,10 @@ class ScheduleComparison:
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON-ready data."""
         return {
-            "goal": self.goal, "baseline_today": _iso(self.baseline_today),
-            "current_today": _iso(self.current_today),
-            "baseline_completion": _iso(self.baseline_completion),
-            "current_completion": _iso(self.current_completion),
+            "goal": self.goal, "baseline_today": iso(self.baseline_today),
+            "current_today": iso(self.current_today),
+            "baseline_completion": iso(self.baseline_completion),
+            "current_completion": iso(self.current_completion),
             "completion_slip_days": self.completion_slip_days,
             "actions": [slip.to_dict() for slip in self.actions],
             "milestones": [slip.to_dict() for slip in self.milestones],
@@ -134,7 +131,7 @@ class ScheduleComparison:
         for slip in (*self.milestones, *self.actions):
             rows.append([
                 slip.id, slip.kind if slip.state == "kept" else f"{slip.kind} ({slip.state})",
-                _iso(slip.baseline_finish) or "-", _iso(slip.current_finish) or "-",
+                iso(slip.baseline_finish) or "-", iso(slip.current_finish) or "-",
                 "-" if slip.finish_slip_days is None else f"{slip.finish_slip_days:+d}",
                 "-" if slip.latest_finish_slip_days is None
                 else f"{slip.latest_finish_slip_days:+d}",
@@ -149,7 +146,7 @@ class ScheduleComparison:
         lines = [
             f"Goal {self.goal!r}: baseline of {self.baseline_today.isoformat()} against "
             f"{self.current_today.isoformat()}; earliest completion "
-            f"{_iso(self.baseline_completion) or '-'} -> {_iso(self.current_completion) or '-'} "
+            f"{iso(self.baseline_completion) or '-'} -> {iso(self.current_completion) or '-'} "
             f"({completion})",
         ]
         lines.extend("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -162,13 +159,8 @@ class ScheduleComparison:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        rows = self._rows()
-        head = "".join(f"<th>{esc(cell)}</th>" for cell in rows[0])
-        body = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>"
-                       for row in rows[1:])
         return (f"<div><p>Slip of <b>{esc(self.goal)}</b> since the baseline of "
-                f"{self.baseline_today}</p><table><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table></div>")
+                f"{self.baseline_today}</p>{table_html(self._rows())}</div>")
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from backplan.analysis._text import flag_line, iso
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import require
 from backplan.graph import validate_plan
@@ -75,10 +76,6 @@ _CHUNK = 10_000  # samples per batch (fewer when the plan is large, to bound mem
 _CELLS_PER_CHUNK = 40_000_000  # nodes x samples held at once (about 200 MB with 16-bit days)
 _TOP = 5  # drivers named
 _NAMED_GAIN = 0.005  # a risk is a driver when removing it raises the probability this much
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
 
 
 def _pct(value: float) -> str:
@@ -237,9 +234,9 @@ class ScheduleBuffer:
     def to_dict(self) -> dict[str, Any]:
         """The buffer as JSON-ready data."""
         return {
-            "confidence": self.confidence, "commit_date": _iso(self.commit_date),
+            "confidence": self.confidence, "commit_date": iso(self.commit_date),
             "buffer_days": self.buffer_days, "margin_days": self.margin_days,
-            "start_earlier_days": self.start_earlier_days, "start_by": _iso(self.start_by),
+            "start_earlier_days": self.start_earlier_days, "start_by": iso(self.start_by),
         }
 
     def __str__(self) -> str:
@@ -266,8 +263,8 @@ class MilestoneRisk:
     def to_dict(self) -> dict[str, Any]:
         """The milestone's figures as JSON-ready data."""
         return {
-            "id": self.id, "due": _iso(self.due), "probability": self.probability,
-            "p50": _iso(self.p50), "p80": _iso(self.p80), "p95": _iso(self.p95),
+            "id": self.id, "due": iso(self.due), "probability": self.probability,
+            "p50": iso(self.p50), "p80": iso(self.p80), "p95": iso(self.p95),
         }
 
 
@@ -336,13 +333,13 @@ class Simulation:
     def to_dict(self) -> dict[str, Any]:
         """The simulation as JSON-ready data (the CLI's ``--format json``)."""
         return {
-            "goal": self.goal, "goal_title": self.goal_title, "due": _iso(self.due),
-            "today": _iso(self.today), "samples": self.samples, "seed": self.seed,
+            "goal": self.goal, "goal_title": self.goal_title, "due": iso(self.due),
+            "today": iso(self.today), "samples": self.samples, "seed": self.seed,
             "distribution": self.distribution, "scheduler": self.scheduler,
             "confidence": self.confidence, "threshold": self.threshold,
             "probability": self.probability,
-            "deterministic_completion": _iso(self.deterministic_completion),
-            "p50": _iso(self.p50), "p80": _iso(self.p80), "p95": _iso(self.p95),
+            "deterministic_completion": iso(self.deterministic_completion),
+            "p50": iso(self.p50), "p80": iso(self.p80), "p95": iso(self.p95),
             "buffer": None if self.buffer is None else self.buffer.to_dict(),
             "drivers": list(self.drivers), "risk_drivers": list(self.risk_drivers),
             "actions": [action.to_dict() for action in self.actions],
@@ -365,9 +362,9 @@ class Simulation:
             f"Goal {self.goal!r} due {self.due.isoformat()} from {self.today.isoformat()}: "
             f"{_pct(self.probability)} chance of meeting the due date "
             f"({self.samples:,} runs, seed {self.seed}, {self.distribution}, {self.scheduler})",
-            f"  completion: deterministic {_iso(self.deterministic_completion) or '-'}, "
-            f"P50 {_iso(self.p50) or '-'}, P80 {_iso(self.p80) or '-'}, "
-            f"P95 {_iso(self.p95) or '-'}",
+            f"  completion: deterministic {iso(self.deterministic_completion) or '-'}, "
+            f"P50 {iso(self.p50) or '-'}, P80 {iso(self.p80) or '-'}, "
+            f"P95 {iso(self.p95) or '-'}",
         ]
         if self.buffer is not None:
             lines.append(f"  buffer: {self.buffer}")
@@ -394,7 +391,7 @@ class Simulation:
             lines.append("  risk matrix:")
             lines.extend("    " + line for line in str(self.matrix).splitlines())
         for flag in self.flags:
-            lines.append(f"  {flag.severity}: [{flag.code}] {flag.subject}: {flag.message}")
+            lines.append(f"  {flag_line(flag)}")
             lines.extend(f"    fix: {fix}" for fix in flag.fixes)
         return "\n".join(lines)
 
@@ -414,7 +411,7 @@ class Simulation:
         return (
             f"<div><p>Goal <b>{esc(self.goal)}</b> due {self.due}: "
             f"<b>{_pct(self.probability)}</b> chance ({self.samples:,} runs). "
-            f"P50 {_iso(self.p50)}, P80 {_iso(self.p80)}, P95 {_iso(self.p95)}.</p>"
+            f"P50 {iso(self.p50)}, P80 {iso(self.p80)}, P95 {iso(self.p95)}.</p>"
             + (f"<p>{esc(str(self.buffer))}</p>" if self.buffer else "")
             + ("<table><thead><tr><th>driver</th><th>criticality</th><th>mean days</th>"
                f"<th>sd days</th></tr></thead><tbody>{rows}</tbody></table>" if rows else "")

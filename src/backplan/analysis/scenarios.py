@@ -34,13 +34,13 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from backplan.analysis._effects import KeyResultEffect, key_result_effects
+from backplan.analysis._text import iso, table_html
 from backplan.errors import PlanValidationError, Problem
 from backplan.models import Plan
 from backplan.models.scenario import Scenario, ScenarioChange, ScenarioSet
@@ -50,10 +50,6 @@ __all__ = ["ScenarioComparison", "ScenarioOutcome", "apply_scenario", "compare_s
 
 #: The name of the row for the plan as written.
 AS_PLANNED = "as planned"
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +90,9 @@ class ScenarioOutcome:
         """The outcome as JSON-ready data."""
         return {
             "name": self.name, "title": self.title, "baseline": self.baseline,
-            "changes": list(self.changes), "due": _iso(self.due), "feasible": self.feasible,
-            "earliest_completion": _iso(self.earliest_completion), "min_slack": self.min_slack,
-            "p80": _iso(self.p80), "probability": self.probability,
+            "changes": list(self.changes), "due": iso(self.due), "feasible": self.feasible,
+            "earliest_completion": iso(self.earliest_completion), "min_slack": self.min_slack,
+            "p80": iso(self.p80), "probability": self.probability,
             "key_result_gaps": {e.key_result: e.gap for e in self.effects},
             "effects": [e.to_dict() for e in self.effects],
         }
@@ -122,7 +118,7 @@ class ScenarioComparison:
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON-ready data (the CLI's ``--format json``)."""
         return {
-            "goal": self.goal, "today": _iso(self.today), "simulated": self.simulated,
+            "goal": self.goal, "today": iso(self.today), "simulated": self.simulated,
             "key_results": list(self.key_results),
             "scenarios": [outcome.to_dict() for outcome in self.outcomes],
         }
@@ -139,10 +135,10 @@ class ScenarioComparison:
         header += [f"gap {kr}" for kr in self.key_results]
         rows = [header]
         for o in self.outcomes:
-            row = [o.name, "yes" if o.feasible else "no", _iso(o.earliest_completion) or "-",
+            row = [o.name, "yes" if o.feasible else "no", iso(o.earliest_completion) or "-",
                    "-" if o.min_slack is None else str(o.min_slack)]
             if self.simulated:
-                row += [_iso(o.p80) or "-",
+                row += [iso(o.p80) or "-",
                         "-" if o.probability is None else f"{o.probability:.0%}"]
             row += [_number(o.gap(kr)) for kr in self.key_results]
             rows.append(row)
@@ -164,13 +160,7 @@ class ScenarioComparison:
         return f"<ScenarioComparison {self.goal!r} scenarios={len(self.outcomes) - 1}>"
 
     def _repr_html_(self) -> str:
-        rows = self.rows()
-        head = "".join(f"<th>{html.escape(cell)}</th>" for cell in rows[0])
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
-            for row in rows[1:]
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return table_html(self.rows())
 
 
 def _number(value: float | None) -> str:

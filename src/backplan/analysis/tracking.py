@@ -63,6 +63,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from backplan.analysis._text import flag_line, flags_html, iso, table_html
 from backplan.analysis.glide import (
     EPSILON,
     GlidePath,
@@ -562,10 +563,6 @@ def _number(text: str) -> float | str:
 # Results
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
 @dataclass(frozen=True, slots=True)
 class CheckInStatus:
     """One check-in against the glide path.
@@ -596,7 +593,7 @@ class CheckInStatus:
     def to_dict(self) -> dict[str, Any]:
         """The check-in's status as JSON-ready data."""
         return {
-            "date": _iso(self.date), "value": self.value, "n": self.n,
+            "date": iso(self.date), "value": self.value, "n": self.n,
             "expected": self.expected, "expected_earliest": self.expected_earliest,
             "gap": self.gap, "progress_pct": self.progress_pct, "score": self.score,
             "status": self.status,
@@ -638,9 +635,9 @@ class Forecast:
     def to_dict(self) -> dict[str, Any]:
         """The forecast as JSON-ready data."""
         return {
-            "due": _iso(self.due), "value": self.value, "low": self.low, "high": self.high,
+            "due": iso(self.due), "value": self.value, "low": self.low, "high": self.high,
             "confidence": self.confidence, "reaches_target": self.reaches_target,
-            "target_date": _iso(self.target_date), "trend_per_week": self.trend_per_week,
+            "target_date": iso(self.target_date), "trend_per_week": self.trend_per_week,
             "observations": self.observations, "method": self.method,
         }
 
@@ -676,14 +673,14 @@ class KeyResultTracking:
         return {
             "key_result": self.key_result, "metric": self.metric, "unit": self.unit,
             "direction": self.direction, "baseline": self.baseline, "target": self.target,
-            "due": _iso(self.due), "status": self.status, "progress_pct": self.progress_pct,
+            "due": iso(self.due), "status": self.status, "progress_pct": self.progress_pct,
             "score": self.score, "expected_today": self.expected_today,
             "latest": self.latest.to_dict() if self.latest is not None else None,
             "forecast": self.forecast.to_dict() if self.forecast is not None else None,
             "checkins": [checkin.to_dict() for checkin in self.checkins],
             "ignored_after_today": self.ignored_after_today,
             "glide": {
-                "source": glide.source, "start": _iso(glide.start),
+                "source": glide.source, "start": iso(glide.start),
                 "planned_change": glide.planned_change, "needed_change": glide.needed_change,
                 "shortfall": glide.shortfall,
                 "interim": [target.to_dict() for target in glide.interim],
@@ -716,7 +713,7 @@ class TrackingReport:
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (the CLI's ``--format json``)."""
         return {
-            "goal": self.goal, "today": _iso(self.today), "due": _iso(self.due),
+            "goal": self.goal, "today": iso(self.today), "due": iso(self.due),
             "rule": self.rule.to_dict(),
             "key_results": [tracked.to_dict() for tracked in self.key_results],
             "flags": [flag.to_dict() for flag in self.flags],
@@ -747,7 +744,7 @@ class TrackingReport:
                 f"{tracked.score:.2f}" if tracked.score is not None else "-",
                 (tracked.status or "no data").replace("_", " "),
                 cast,
-                _iso(forecast.target_date) or "not in sight" if forecast else "-",
+                iso(forecast.target_date) or "not in sight" if forecast else "-",
             ])
         return rows
 
@@ -759,8 +756,7 @@ class TrackingReport:
         lines.extend("  ".join(cell.ljust(width) for cell, width in zip(row, widths,
                                                                          strict=True)).rstrip()
                      for row in rows)
-        lines.extend(f"{flag.severity}: [{flag.code}] {flag.subject}: {flag.message}"
-                     for flag in self.flags)
+        lines.extend(flag_line(flag) for flag in self.flags)
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -769,15 +765,8 @@ class TrackingReport:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        rows = self._rows()
-        head = "".join(f"<th>{esc(cell)}</th>" for cell in rows[0])
-        body = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>"
-                       for row in rows[1:])
-        flags = "".join(f"<li><b>{esc(f.code)}</b> {esc(f.subject)}: {esc(f.message)}</li>"
-                        for f in self.flags)
         return (f"<div><p>Goal <b>{esc(self.goal)}</b> due {self.due}, tracked on {self.today}"
-                f"</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-                + (f"<ul>{flags}</ul>" if flags else "") + "</div>")
+                f"</p>{table_html(self._rows())}" + flags_html(self.flags) + "</div>")
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ infeasible, 2 bad input (the problems are printed, one per line, without a trace
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 
 import backplan
@@ -45,3 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as error:  # an output path in a missing folder, a read-only file, a full disk
+        where = f"{error.filename}: " if error.filename is not None else ""
+        print(f"backplan: {where}{error.strerror or error} (check the path, that its folder "
+              "exists and that it may be written)", file=sys.stderr)
+        return EXIT_BAD_INPUT

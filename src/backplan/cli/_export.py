@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import backplan
-from backplan.cli._common import EXIT_OK, add_command, iso_date, resolve_today
+from backplan.cli._common import EXIT_OK, add_command, iso_date, resolve_today, whole_number
 from backplan.errors import BackplanError
 
 __all__ = ["STARTER_PLAN", "register"]
@@ -150,7 +150,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _common(report, output="the .html file (opens offline; charts inline)")
     report.add_argument("--checkins", metavar="CSV", default=None,
                         help="check-ins (columns key_result,date,value[,n])")
-    report.add_argument("--samples", type=int, default=2000,
+    report.add_argument("--samples", type=whole_number(1, unit="runs"), default=2000,
                         help="Monte Carlo runs for the risk summary (default: 2000)")
     report.add_argument("--seed", type=int, default=0, help="simulation seed (default: 0)")
     report.set_defaults(run=run_report)
@@ -206,7 +206,7 @@ def run_ics(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    """Write the schedule in the format ``--to`` names."""
+    """Write the schedule in the format ``--format`` names."""
     plan, schedule = _plan_and_schedule(args)
     path = Path(args.output)
     if args.format == "ics":

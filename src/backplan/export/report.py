@@ -152,8 +152,8 @@ def _tracking_table(report: Any) -> str:
 
 
 def _risk_section(plan: Plan, today: dt.date, samples: int, seed: int) -> tuple[str, list[Flag]]:
-    has_estimates = any(getattr(a, "estimate", None) is not None for a in plan.actions)
-    if not has_estimates and not getattr(plan, "risks", ()):
+    has_estimates = any(a.estimate is not None for a in plan.actions)
+    if not has_estimates and not plan.risks:
         return ("<p>No three-point estimates or risks in the plan, so no simulation; add "
                 "<code>estimate: {optimistic, likely, pessimistic}</code> to actions to get "
                 "the chance of meeting the due date.</p>", [])

@@ -142,7 +142,7 @@ def record_checkin(
     """
     document = _Document.read(path)
     plan = document.plan
-    kr = _find(plan.goal.key_results, key_result, "key result", "goal.key_results")
+    kr = _find(plan.goal.key_results, key_result, "key result", "goal.key_results", document.path)
     number, value_text = _value_text(value)
     new: dict[str, Any] = {"date": date, "value": number}
     if n is not None:
@@ -252,7 +252,7 @@ def _set_progress(
 ) -> PlanEdit:
     document = _Document.read(path)
     plan = document.plan
-    action = _find(plan.actions, action_id, "action", "actions")
+    action = _find(plan.actions, action_id, "action", "actions", document.path)
     data = action.model_dump(exclude_defaults=True)
     for name, value in changes.items():
         if value is None:
@@ -288,7 +288,7 @@ def _validated(model: type[ModelT], data: dict[str, Any], item_id: str, path: st
         raise PlanValidationError(problems, source=path) from None
 
 
-def _find(items: Any, item_id: str, kind: str, where: str) -> Any:
+def _find(items: Any, item_id: str, kind: str, where: str, path: str) -> Any:
     for item in items:
         if item.id == item_id:
             return item
@@ -298,7 +298,8 @@ def _find(items: Any, item_id: str, kind: str, where: str) -> Any:
         "unknown-id", item_id, "",
         f"{item_id!r} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind} id of the plan",
         f"did you mean {close[0]!r}?" if close else f"{where}: {', '.join(ids) or '(none)'}",
-    )])
+        path,
+    )], source=path)
 
 
 def _replace_key_result(plan: Plan, key_result: KeyResult) -> Plan:
