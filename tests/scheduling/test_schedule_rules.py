@@ -227,3 +227,15 @@ def test_goal_due_before_today_flags_every_chain_head() -> None:
     by_subject = {f.subject: f for f in s.errors}
     assert by_subject["a"].affected == ("a", "b")
     assert by_subject["a"].shortfall_days == -s.action("a").slack
+
+
+def test_every_late_chain_at_the_goal_names_the_earliest_completion_as_its_due_fix() -> None:
+    plan = make([{"id": "long", "duration": 12}, {"id": "short", "duration": 7}],
+                due="2027-01-08")
+    s = schedule_plan(plan, today=D(2027, 1, 4))
+    shortfalls = {f.subject: f.shortfall_days for f in s.errors}
+    assert shortfalls == {"long": 7, "short": 2}
+    for flag in s.errors:
+        move = next(fix for fix in flag.fixes if fix.kind == "move-due")
+        assert move.date == s.earliest_completion == D(2027, 1, 19)
+        assert move.days == 7

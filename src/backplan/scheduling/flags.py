@@ -158,6 +158,7 @@ def _late_flags(
         driver = result.driver(network, i)
         if driver is not None:
             origin[i] = origin[driver]
+    completion = max(result.earliest_finish[i] for i in network.actions)
     groups: dict[int, list[int]] = {}
     for i in sorted(late, key=lambda node: (origin[node], node)):
         groups.setdefault(origin[i], []).append(i)
@@ -168,8 +169,13 @@ def _late_flags(
         chain_nodes, capped = _chain_to_cap(network, result, head)
         chain = tuple(ids[k] for k in chain_nodes if is_action[k])
         cap_day = day(network.cap[capped])
-        # The finish the capped node could reach from today: its cap plus the shortfall.
-        reachable = day(network.cap[capped] + shortfall)
+        # A later cap fixes this chain at its cap plus the shortfall. For the goal's due date,
+        # name the date the whole goal can be met: the earliest completion (never earlier).
+        moved_cap, bought = network.cap[capped] + shortfall, shortfall
+        if network.cap_source[capped] == "goal":
+            moved_cap = max(moved_cap, completion)
+            bought = moved_cap - network.cap[capped]
+        reachable = day(moved_cap)
         latest = day(result.latest_start[head])
         bound = network.not_before[head]
         shorten = Fix(
@@ -177,7 +183,7 @@ def _late_flags(
             f"shorten {' -> '.join(chain)} by {_days(shortfall)} in total", shortfall,
             chain=chain,
         )
-        move_cap = _cap_fix(plan, network, capped, shortfall, reachable)
+        move_cap = _cap_fix(plan, network, capped, bought, reachable)
         if bound is not None and bound > result.today:
             gained = min(shortfall, bound - result.today)
             move_bound = Fix(
