@@ -24,11 +24,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
-import time
-from collections.abc import Callable
+import sys
 from itertools import combinations
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_schedule import median_time
 
 import backplan
 from backplan import Plan, drop_actions, schedule_plan
@@ -68,14 +71,6 @@ def baseline(plan: Plan, max_drop: int) -> tuple[set[frozenset[str]], int]:
                 found.append(candidate)
     return set(found), schedules
 
-
-def median_time(run: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

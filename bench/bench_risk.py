@@ -36,7 +36,6 @@ import datetime as dt
 import math
 import platform
 import random
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -45,7 +44,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_schedule import TODAY, make_plan
+from bench_schedule import TODAY, make_plan, median_time
 
 SAMPLES = 10_000
 TARGET_SECONDS = 0.25  # issue 4: 10,000 runs on 1,000 actions
@@ -78,14 +77,6 @@ def with_risks(plan: Any, *, seed: int) -> Any:
     risks += [Risk(id=f"plan-risk{k}", probability=0.1, impact=5) for k in range(2)]
     return plan.model_copy(update={"risks": tuple(risks)})
 
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 # --------------------------------------------------------------------------- baseline

@@ -60,7 +60,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from backplan.analysis._text import flag_line, flags_html, iso
+from backplan.analysis._text import flag_line, flags_html, iso, table_html
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.models import Plan
 from backplan.models.goal import KeyResult
@@ -272,20 +272,17 @@ class GlidePaths:
         return f"<GlidePaths {self.goal!r} paths={len(self.paths)} flags={len(self.flags)}>"
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        rows = "".join(
-            f"<tr><td>{esc(p.key_result)}</td><td>{esc(p.metric)}</td><td>{p.baseline:g}</td>"
-            f"<td>{p.target:g}</td><td>{esc(p.source)}</td>"
-            f"<td>{(p.latest[-1] if p.latest else p.baseline):g}</td>"
-            f"<td>{(p.earliest[-1] if p.earliest else p.baseline):g}</td></tr>"
+        rows = [["key result", "metric", "baseline", "target", "source", "plan on due",
+                 "earliest on due"]]
+        rows += [
+            [p.key_result, p.metric, f"{p.baseline:g}", f"{p.target:g}", p.source,
+             f"{(p.latest[-1] if p.latest else p.baseline):g}",
+             f"{(p.earliest[-1] if p.earliest else p.baseline):g}"]
             for p in self.paths
-        )
+        ]
         return (
-            f"<div><p>Glide paths of <b>{esc(self.goal)}</b> to {self.due}</p>"
-            "<table><thead><tr><th>key result</th><th>metric</th><th>baseline</th>"
-            "<th>target</th><th>source</th><th>plan on due</th><th>earliest on due</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table>"
-            + flags_html(self.flags) + "</div>"
+            f"<div><p>Glide paths of <b>{html.escape(self.goal)}</b> to {self.due}</p>"
+            + table_html(rows) + flags_html(self.flags) + "</div>"
         )
 
 

@@ -33,13 +33,13 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from backplan.analysis._effects import key_result_effects
+from backplan.analysis._text import table_html
 from backplan.analysis.benchmarks import BENCHMARKS
 from backplan.analysis.findings import SEVERITY_ORDER, Finding
 from backplan.models import KeyResult, Plan
@@ -109,14 +109,10 @@ class LintReport:
         return f"<LintReport {self.goal!r} findings={len(self.findings)} ok={self.ok}>"
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        rows = "".join(
-            f"<tr><td>{SMART_CODES[f.code][0]}</td><td>{f.severity}</td><td>{esc(f.code)}</td>"
-            f"<td>{esc(f.item)}</td><td>{esc(f.message)}</td><td>{esc(f.fix)}</td></tr>"
-            for f in self.findings
-        )
-        return ("<table><thead><tr><th></th><th>severity</th><th>code</th><th>item</th>"
-                f"<th>finding</th><th>fix</th></tr></thead><tbody>{rows}</tbody></table>")
+        rows = [["", "severity", "code", "item", "finding", "fix"]]
+        rows += [[SMART_CODES[f.code][0], f.severity, f.code, f.item, f.message, f.fix]
+                 for f in self.findings]
+        return table_html(rows)
 
 
 def lint_plan(plan: Plan, *, today: dt.date) -> LintReport:
