@@ -1,15 +1,20 @@
-"""Topological order over integer nodes: Kahn's algorithm, with a fast path for sorted input.
+"""Topological order over integer nodes: level by level, with a fast path for sorted input.
+
+The order is canonical: nodes by *level* (a node without predecessors is on level 0, any other
+one level above its highest predecessor), and by number within a level. The vectorized engine
+(:mod:`backplan.scheduling.vectorized`) numbers nodes the same way, so both give the same result.
 
 Example:
     >>> topological_order([[], [0], [1]]) is None        # 0, 1, 2 is already in order
     True
     >>> topological_order([[2], [], [1]])
     [1, 2, 0]
+    >>> topological_order([[3], [], [1], []])            # levels: 1 and 3, then 2 and 0
+    [1, 3, 0, 2]
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Sequence
 
 __all__ = ["CycleError", "topological_order"]
@@ -20,7 +25,8 @@ class CycleError(ValueError):
 
 
 def topological_order(preds: Sequence[Sequence[int]]) -> list[int] | None:
-    """A topological order of nodes ``0..n-1`` given each node's predecessors.
+    """A topological order of nodes ``0..n-1`` given each node's predecessors: by level, then
+    by number.
 
     Returns None when ``0..n-1`` already is one (every predecessor has a smaller number).
 
@@ -35,15 +41,17 @@ def topological_order(preds: Sequence[Sequence[int]]) -> list[int] | None:
     for i, p in enumerate(preds):
         for q in p:
             succs[q].append(i)
-    ready = deque(i for i in range(n) if indegree[i] == 0)
-    order = []
-    while ready:
-        node = ready.popleft()
-        order.append(node)
-        for nxt in succs[node]:
-            indegree[nxt] -= 1
-            if indegree[nxt] == 0:
-                ready.append(nxt)
+    level = [i for i in range(n) if indegree[i] == 0]
+    order: list[int] = []
+    while level:
+        order += level
+        following = []
+        for node in level:
+            for nxt in succs[node]:
+                indegree[nxt] -= 1
+                if indegree[nxt] == 0:
+                    following.append(nxt)
+        level = sorted(following)
     if len(order) != n:
         raise CycleError("the dependencies have a cycle; run backplan.validate_plan to name it")
     return order

@@ -45,23 +45,30 @@ class PassResult:
         return self.total_slack[i]
 
     def driver(self, network: Network, i: int) -> int | None:
-        """The predecessor whose finish sets node ``i``'s earliest start (None: today/not_before)."""
-        start = self.earliest_start[i]
+        """The predecessor whose finish sets node ``i``'s earliest start (None: today/not_before).
+
+        Of several, the one numbered first (the topological order is canonical, so this does not
+        depend on the order predecessors are listed in).
+        """
+        start, finish = self.earliest_start[i], self.earliest_finish
+        found: int | None = None
         for offset, nodes in network.pred_groups[i]:
             for p in nodes:
-                if self.earliest_finish[p] + offset == start:
-                    return p
-        return None
+                if finish[p] + offset == start and (found is None or p < found):
+                    found = p
+        return found
 
     def binding_successor(self, network: Network, i: int) -> int | None:
-        """The successor whose start sets node ``i``'s latest finish (None: its own cap)."""
+        """The successor whose start sets node ``i``'s latest finish (None: its own cap); of
+        several, the one numbered first."""
         finish = self.latest_finish[i]
         if finish == network.cap[i]:
             return None
+        found: int | None = None
         for s, offset in network.succs[i]:
-            if self.latest_start[s] - offset == finish:
-                return s
-        return None
+            if self.latest_start[s] - offset == finish and (found is None or s < found):
+                found = s
+        return found
 
 
 def timeline_flags(

@@ -679,8 +679,8 @@ def _assemble(
                 s = v
         early_start[i] = s
         early_finish[i] = s + span[i] - 1
-        # As in the core: the first predecessor that sets the start drives it.
-        driver[i] = next((q for q, o in preds[i] if early_finish[q] + o == s), None)
+        # As in the core: of the predecessors that set the start, the one numbered first.
+        driver[i] = min((q for q, o in preds[i] if early_finish[q] + o == s), default=None)
     slack = [start[i] - early_start[i] for i in range(n)]
     nodes = network.actions
     least = min((slack[i] for i in nodes), default=None)

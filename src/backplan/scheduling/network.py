@@ -29,13 +29,17 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from backplan.calendars import WorkingCalendar, nominal_duration_days
 from backplan.graph.order import CycleError, topological_order
 from backplan.models import Action, Plan
 
-__all__ = ["CycleError", "Network", "UnsoundPlanError", "compile_network"]
+__all__ = ["CycleError", "Network", "PredGroups", "UnsoundPlanError", "compile_network"]
+
+#: Per node, ``(offset, predecessor nodes)`` groups (a list, or a view over flat arrays).
+PredGroups = Sequence[tuple[tuple[int, list[int]], ...]]
 
 
 class UnsoundPlanError(ValueError):
@@ -67,7 +71,7 @@ class Network:
     actions: tuple[int, ...]
     milestones: tuple[int, ...]
     duration: list[int]
-    pred_groups: list[tuple[tuple[int, list[int]], ...]]
+    pred_groups: PredGroups
     not_before: list[int | None]
     cap: list[int]
     cap_source: list[str]
@@ -115,18 +119,7 @@ def compile_network(plan: Plan, calendar: WorkingCalendar) -> Network:
         UnsoundPlanError: ids are duplicated or do not resolve; CycleError: the dependencies go
             round in a circle. (:func:`backplan.plan_problems` names each problem.)
     """
-    actions = plan.actions
-    wont = {a.id for a in actions if a.priority == "wont"}
-    scheduled = [a for a in actions if a.priority != "wont"] if wont else list(actions)
-    ids = [a.id for a in scheduled] + [m.id for m in plan.milestones]
-    index = {node: i for i, node in enumerate(ids)}
-    n = len(ids)
-    if len(index.keys() | wont | {plan.goal.id}) != 1 + len(actions) + len(plan.milestones):
-        raise UnsoundPlanError("duplicate ids")
-    milestone_ids = {m.id for m in plan.milestones}
-    if not all(a.milestone is None or a.milestone in milestone_ids for a in actions):
-        raise UnsoundPlanError("an action names a milestone that does not exist")
-
+    scheduled, ids, index, wont = _resolve_ids(plan)
     try:
         groups, dependents, mixed = _edges(plan, scheduled, index, wont)
     except KeyError as missing:
@@ -137,16 +130,35 @@ def compile_network(plan: Plan, calendar: WorkingCalendar) -> Network:
         (next(iter(g.values())) if len(g) == 1 else [p for ps in g.values() for p in ps])
         for g in groups
     ])
+    columns = node_columns(plan, calendar, scheduled)
     if order is None:  # plan order is already topological: no renumbering
-        return _network(plan, calendar, scheduled, ids, list(range(n)), None,
-                        [tuple(g.items()) for g in groups], dependents, wont)
-    position = [0] * n
-    for k, node in enumerate(order):
-        position[node] = k
+        return assemble_network(plan, ids, None, [tuple(g.items()) for g in groups], columns,
+                                dependents, wont)
+    position = inverse_order(order)
     pred_groups = [
         tuple((o, [position[p] for p in nodes]) for o, nodes in groups[i].items()) for i in order
     ]
-    return _network(plan, calendar, scheduled, ids, order, position, pred_groups, dependents, wont)
+    return assemble_network(plan, ids, order, pred_groups, columns, dependents, wont)
+
+
+def _resolve_ids(plan: Plan) -> tuple[list[Action], list[str], dict[str, int], set[str]]:
+    """The scheduled actions, node ids in plan numbering (actions, then milestones), the node
+    number by id and the ``wont`` ids.
+
+    Raises:
+        UnsoundPlanError: an id is duplicated, or an action names a milestone that does not exist.
+    """
+    actions = plan.actions
+    wont = {a.id for a in actions if a.priority == "wont"}
+    scheduled = [a for a in actions if a.priority != "wont"] if wont else list(actions)
+    ids = [a.id for a in scheduled] + [m.id for m in plan.milestones]
+    index = {node: i for i, node in enumerate(ids)}
+    if len(index.keys() | wont | {plan.goal.id}) != 1 + len(actions) + len(plan.milestones):
+        raise UnsoundPlanError("duplicate ids")
+    milestone_ids = {m.id for m in plan.milestones}
+    if not all(a.milestone is None or a.milestone in milestone_ids for a in actions):
+        raise UnsoundPlanError("an action names a milestone that does not exist")
+    return scheduled, ids, index, wont
 
 
 def _edges(
@@ -160,49 +172,61 @@ def _edges(
     Raises:
         KeyError: an id does not resolve.
     """
-    actions = plan.actions
-    n, n_actions = len(index), len(scheduled)
-    groups: list[dict[int, list[int]]] = [{} for _ in range(n)]
-    dependents: list[tuple[str, str]] = []
-    mixed: set[int] = set()  # nodes whose predecessors may repeat, to be deduplicated
-    through_wont = _WontBridge(plan, wont, index) if wont else None
+    groups: list[dict[int, list[int]]] = [{} for _ in range(len(index))]
+    special, dependents, bridged = special_edges(plan, scheduled, index, wont)
     for i, action in enumerate(scheduled):
-        after = action.after
-        if not after:
-            continue
-        offset = 1 + action.lag
-        if through_wont is None or not wont.intersection(after):
-            groups[i][offset] = list(map(index.__getitem__, after))
-            continue
-        mixed.add(i)
-        for before in after:
-            if before in wont:
-                dependents.append((action.id, before))
-            for p, o in through_wont.resolve(before, offset):
-                groups[i].setdefault(o, []).append(p)
+        if action.after and i not in bridged:
+            groups[i][1 + action.lag] = list(map(index.__getitem__, action.after))
+    mixed: set[int] = set()  # nodes whose predecessors may repeat, to be deduplicated
+    for target, p, o in special:
+        groups[target].setdefault(o, []).append(p)
+        mixed.add(target)
+    return groups, dependents, mixed
+
+
+def special_edges(
+    plan: Plan, scheduled: list[Action], index: dict[str, int], wont: set[str]
+) -> tuple[list[tuple[int, int, int]], list[tuple[str, str]], set[int]]:
+    """The edges other than an action's plain ``after`` list, as ``(target, predecessor,
+    offset)``: into and out of milestones, and through ``wont`` actions.
+
+    Returns the edges, the direct dependencies on ``wont`` actions (``(action id, wont id)``)
+    and the actions whose ``after`` names a ``wont`` action (their ``after`` edges are among
+    the returned ones; every other action's ``after`` is left to the caller).
+
+    Raises:
+        KeyError: an id does not resolve.
+    """
+    edges: list[tuple[int, int, int]] = []
+    dependents: list[tuple[str, str]] = []
+    bridged: set[int] = set()
+    through_wont = _WontBridge(plan, wont, index) if wont else None
+
+    def resolve(before: str, offset: int) -> list[tuple[int, int]]:
+        return through_wont.resolve(before, offset) if through_wont else [(index[before], offset)]
+
+    if through_wont is not None:
+        for i, action in enumerate(scheduled):
+            if not wont.intersection(action.after):
+                continue
+            bridged.add(i)
+            for before in action.after:
+                if before in wont:
+                    dependents.append((action.id, before))
+                edges += [(i, p, o) for p, o in through_wont.resolve(before, 1 + action.lag)]
     members: dict[str, list[str]] = {}
-    for action in actions:
+    for action in plan.actions:
         if action.milestone is not None:
             members.setdefault(action.milestone, []).append(action.id)
-    for k, milestone in enumerate(plan.milestones, start=n_actions):
-        into = groups[k]
-        mixed.add(k)
+    for k, milestone in enumerate(plan.milestones, start=len(scheduled)):
         for member in members.get(milestone.id, ()):
-            pairs = through_wont.resolve(member, 0) if through_wont else [(index[member], 0)]
-            for p, o in pairs:
-                into.setdefault(o, []).append(p)
+            edges += [(k, p, o) for p, o in resolve(member, 0)]
         for before in milestone.after:
-            pairs = through_wont.resolve(before, 0) if through_wont else [(index[before], 0)]
-            for p, o in pairs:
-                into.setdefault(o, []).append(p)
+            edges += [(k, p, o) for p, o in resolve(before, 0)]
             for member in members.get(milestone.id, ()):
                 if member in index:
-                    mixed.add(index[member])
-                    for p, o in (through_wont.resolve(before, 1) if through_wont
-                                 else [(index[before], 1)]):
-                        groups[index[member]].setdefault(o, []).append(p)
-
-    return groups, dependents, mixed
+                    edges += [(index[member], p, o) for p, o in resolve(before, 1)]
+    return edges, dependents, bridged
 
 
 def _deduplicated(groups: dict[int, list[int]]) -> dict[int, list[int]]:
@@ -218,25 +242,25 @@ def _deduplicated(groups: dict[int, list[int]]) -> dict[int, list[int]]:
     return out
 
 
-def _network(
-    plan: Plan,
-    calendar: WorkingCalendar,
-    scheduled: list[Action],
-    ids: list[str],
-    order: list[int],
-    position: list[int] | None,
-    pred_groups: list[tuple[tuple[int, list[int]], ...]],
-    dependents: list[tuple[str, str]],
-    wont: set[str],
-) -> Network:
-    """Assemble the network's per-node columns in topological ``order``."""
-    n, n_actions = len(ids), len(scheduled)
+@dataclass(frozen=True, slots=True)
+class NodeColumns:
+    """Per-node values in plan numbering (scheduled actions, then milestones)."""
+
+    duration: list[int]
+    not_before: list[int | None]
+    cap: list[int]
+    cap_source: list[str]
+
+
+def node_columns(plan: Plan, calendar: WorkingCalendar, scheduled: list[Action]) -> NodeColumns:
+    """Durations, ``not_before`` bounds and finish caps of every node, in plan numbering."""
     # Effort-sized actions take their nominal days (assignees at full hours, see issue 3).
     people = {p.id: p for p in plan.people}
     duration = [
         a.duration if a.duration is not None else nominal_duration_days(a, people)
         for a in scheduled
     ] + [1] * len(plan.milestones)
+    n = len(duration)
     goal_cap = calendar.number_on_or_before(plan.goal.due)
     cap = [goal_cap] * n
     cap_source = ["goal"] * n
@@ -248,33 +272,59 @@ def _network(
             c = calendar.number_on_or_before(action.not_after)
             if c < goal_cap:
                 cap[i], cap_source[i] = c, "not_after"
-    for k, milestone in enumerate(plan.milestones, start=n_actions):
+    for k, milestone in enumerate(plan.milestones, start=len(scheduled)):
         if milestone.due is not None:
             c = calendar.number_on_or_before(milestone.due)
             if c < goal_cap:
                 cap[k], cap_source[k] = c, "due"
+    return NodeColumns(duration, not_before, cap, cap_source)
 
-    if position is None:
+
+def assemble_network(
+    plan: Plan,
+    ids: list[str],
+    order: list[int] | None,
+    pred_groups: PredGroups,
+    columns: NodeColumns,
+    dependents: list[tuple[str, str]],
+    wont: set[str],
+) -> Network:
+    """The network with its per-node columns in topological ``order`` (None: plan order).
+
+    ``pred_groups`` is already in that order and numbering.
+    """
+    n, n_actions = len(ids), len(ids) - len(plan.milestones)
+    unscheduled = tuple(a.id for a in plan.actions if a.id in wont) if wont else ()
+    if order is None:
         return Network(
             ids=tuple(ids), is_action=(True,) * n_actions + (False,) * (n - n_actions),
             actions=tuple(range(n_actions)), milestones=tuple(range(n_actions, n)),
-            duration=duration, pred_groups=pred_groups, not_before=not_before, cap=cap,
-            cap_source=cap_source, unscheduled=tuple(a.id for a in plan.actions if a.id in wont),
-            wont_dependents=tuple(dependents),
+            duration=columns.duration, pred_groups=pred_groups,
+            not_before=columns.not_before, cap=columns.cap, cap_source=columns.cap_source,
+            unscheduled=unscheduled, wont_dependents=tuple(dependents),
         )
+    position = inverse_order(order)
     return Network(
         ids=tuple(ids[i] for i in order),
         is_action=tuple(i < n_actions for i in order),
         actions=tuple(position[i] for i in range(n_actions)),
         milestones=tuple(position[k] for k in range(n_actions, n)),
-        duration=[duration[i] for i in order],
+        duration=[columns.duration[i] for i in order],
         pred_groups=pred_groups,
-        not_before=[not_before[i] for i in order],
-        cap=[cap[i] for i in order],
-        cap_source=[cap_source[i] for i in order],
-        unscheduled=tuple(a.id for a in plan.actions if a.id in wont),
+        not_before=[columns.not_before[i] for i in order],
+        cap=[columns.cap[i] for i in order],
+        cap_source=[columns.cap_source[i] for i in order],
+        unscheduled=unscheduled,
         wont_dependents=tuple(dependents),
     )
+
+
+def inverse_order(order: list[int]) -> list[int]:
+    """Each node's position in ``order``."""
+    position = [0] * len(order)
+    for k, node in enumerate(order):
+        position[node] = k
+    return position
 
 
 class _WontBridge:

@@ -26,6 +26,7 @@ from backplan.errors import PlanValidationError
 from backplan.graph.order import CycleError
 from backplan.graph.validate import plan_problems, section_problems
 from backplan.models import Plan
+from backplan.scheduling import vectorized
 from backplan.scheduling.flags import PassResult, _critical_chain, timeline_flags
 from backplan.scheduling.network import Network, UnsoundPlanError, compile_network
 from backplan.scheduling.passes import backward_pass, forward_pass
@@ -93,8 +94,10 @@ def _no_gc_pauses() -> Iterator[None]:
 
 def _schedule(plan: Plan, today: dt.date) -> Schedule:
     calendar = plan_calendar(plan, today=today)
+    progress = has_progress(plan)
     try:
-        network = compile_network(plan, calendar)
+        levelled = None if progress else _compile_levelled(plan, calendar)
+        network = levelled[0] if levelled else compile_network(plan, calendar)
     except (CycleError, UnsoundPlanError) as unsound:
         problems = plan_problems(plan)
         if not problems:  # pragma: no cover - compile and validation disagree: a bug
@@ -104,13 +107,27 @@ def _schedule(plan: Plan, today: dt.date) -> Schedule:
     section = section_problems(plan)
     if section:
         raise PlanValidationError(section)
-    if has_progress(plan):
-        progress = progress_network(plan, network, calendar, today)
-        result = progress.passes()
-        schedule = _assemble(plan, progress.network, result, calendar, today)
-        return with_progress(schedule, plan, progress, result, calendar)
-    result = run_passes(network, calendar, today)
+    if progress:
+        progress_state = progress_network(plan, network, calendar, today)
+        result = progress_state.passes()
+        schedule = _assemble(plan, progress_state.network, result, calendar, today)
+        return with_progress(schedule, plan, progress_state, result, calendar)
+    if levelled:
+        result = vectorized.levelled_passes(levelled[1], calendar.number(today))
+    else:
+        result = run_passes(network, calendar, today)
     return _assemble(plan, network, result, calendar, today)
+
+
+def _compile_levelled(
+    plan: Plan, calendar: WorkingCalendar
+) -> tuple[Network, vectorized.Levels] | None:
+    """The vectorized engine's network for a large plan when numpy is installed, else None."""
+    if len(plan.actions) + len(plan.milestones) < vectorized.MIN_NODES:
+        return None
+    if not vectorized.numpy_available():
+        return None
+    return vectorized.compile_levelled(plan, calendar)
 
 
 def _assemble(

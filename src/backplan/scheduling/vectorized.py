@@ -1,0 +1,325 @@
+"""The two passes vectorized with numpy, level by level: the engine for large plans.
+
+A node's *level* is 0 without predecessors, else one above its highest predecessor. Every node of
+a level depends only on lower levels, so a whole level is one array step: the forward pass takes,
+per node, the maximum over its incoming edges (``numpy.maximum.reduceat``), the backward pass
+pushes each level's latest starts down to its predecessors (``numpy.minimum.at``). The work is
+the same as the loops of :mod:`~backplan.scheduling.passes`, done in a few numpy calls per level
+instead of a few Python operations per edge.
+
+The compiled network is the same as :func:`~backplan.scheduling.network.compile_network`'s: the
+same node numbering (plan order when it is topological, else the canonical level order of
+:func:`~backplan.graph.order.topological_order`), durations, caps and edges, so both engines give
+identical schedules. ``schedule_plan`` uses this one for plans of at least :data:`MIN_NODES`
+nodes when numpy is installed (``pip install "backplan[fast]"``) and the network is wide enough
+(at least :data:`MIN_LEVEL_WIDTH` nodes per level on average); otherwise the plain loops.
+
+Example:
+    >>> import datetime as dt
+    >>> from backplan.calendars import WorkingCalendar
+    >>> from backplan.models import Plan
+    >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-01-29"}, "actions": [
+    ...     {"id": "a", "duration": 2}, {"id": "b", "duration": 3, "after": ["a"]}]})
+    >>> calendar = WorkingCalendar()
+    >>> network, levels = compile_levelled(plan, calendar, min_level_width=1)
+    >>> result = levelled_passes(levels, calendar.number(dt.date(2027, 1, 4)))
+    >>> [calendar.day(n).isoformat() for n in result.earliest_start + result.latest_start]
+    ['2027-01-04', '2027-01-06', '2027-01-25', '2027-01-27']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import TYPE_CHECKING, overload
+
+from backplan.calendars import WorkingCalendar
+from backplan.graph.order import CycleError
+from backplan.models import Plan
+from backplan.scheduling.flags import PassResult
+from backplan.scheduling.network import (
+    Network,
+    NodeColumns,
+    UnsoundPlanError,
+    _resolve_ids,
+    assemble_network,
+    node_columns,
+    special_edges,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+
+__all__ = [
+    "MIN_LEVEL_WIDTH",
+    "MIN_NODES",
+    "Levels",
+    "PredecessorView",
+    "compile_levelled",
+    "levelled_passes",
+    "numpy_available",
+]
+
+#: Plans with fewer nodes are scheduled with the plain loops (as fast there, and no numpy import).
+MIN_NODES = 20_000
+#: Below this many nodes per level on average, the per-level overhead outweighs the arrays.
+MIN_LEVEL_WIDTH = 64
+
+_NO_BOUND = -(2**62)  # a not_before that never binds
+
+
+def numpy_available() -> bool:
+    """Whether numpy can be imported (the ``fast`` extra)."""
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Levels:
+    """A network's arrays for the level-by-level passes.
+
+    Attributes:
+        nodes: node numbers, level by level (by number within a level).
+        bounds: level ``k`` holds ``nodes[bounds[k]:bounds[k + 1]]``.
+        first_edge: per position in ``nodes`` (and one past the end), where that node's incoming
+            edges start in ``pred``/``target``/``offset``.
+        pred, target, offset: the edges, grouped by target in ``nodes`` order.
+        duration, floor, cap: per node: working days, earliest start bound (``not_before``, or a
+            number that never binds) and latest finish cap.
+    """
+
+    nodes: IntArray
+    bounds: list[int]
+    first_edge: IntArray
+    pred: IntArray
+    target: IntArray
+    offset: IntArray
+    duration: IntArray
+    floor: IntArray
+    cap: IntArray
+
+
+class PredecessorView(Sequence[tuple[tuple[int, list[int]], ...]]):
+    """``Network.pred_groups`` read from flat edge arrays: each node's groups are built when asked.
+
+    Building the groups of every node of a large plan costs more than the passes themselves; the
+    vectorized engine needs none of them, and results need only a few (the critical chain).
+    """
+
+    __slots__ = ("_count", "_offset", "_pred", "_start")
+
+    def __init__(self, start: IntArray, count: IntArray, pred: IntArray, offset: IntArray) -> None:
+        self._start, self._count, self._pred, self._offset = start, count, pred, offset
+
+    def __len__(self) -> int:
+        return len(self._start)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[tuple[int, list[int]], ...]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[tuple[int, list[int]], ...]]: ...
+
+    def __getitem__(
+        self, i: int | slice
+    ) -> tuple[tuple[int, list[int]], ...] | list[tuple[tuple[int, list[int]], ...]]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        first = int(self._start[i])
+        last = first + int(self._count[i])
+        groups: dict[int, list[int]] = {}
+        for p, o in zip(self._pred[first:last].tolist(), self._offset[first:last].tolist(),
+                        strict=True):
+            groups.setdefault(o, []).append(p)
+        return tuple(groups.items())
+
+    def __iter__(self) -> Iterator[tuple[tuple[int, list[int]], ...]]:
+        return (self[k] for k in range(len(self)))
+
+
+def compile_levelled(
+    plan: Plan, calendar: WorkingCalendar, *, min_level_width: int | None = None
+) -> tuple[Network, Levels] | None:
+    """Compile ``plan`` like ``compile_network``, with the arrays for :func:`levelled_passes`.
+
+    Returns None when the network has fewer than ``min_level_width`` (default
+    :data:`MIN_LEVEL_WIDTH`) nodes per level on average (a long chain: the plain loops are
+    faster there).
+
+    Raises:
+        ImportError: numpy is not installed.
+        UnsoundPlanError: ids are duplicated or do not resolve; CycleError: the dependencies go
+            round in a circle (as ``compile_network``).
+    """
+    import numpy as np
+
+    scheduled, ids, index, wont = _resolve_ids(plan)
+    n, n_actions = len(ids), len(scheduled)
+    try:
+        special, dependents, bridged = special_edges(plan, scheduled, index, wont)
+        afters = [() if i in bridged else a.after for i, a in enumerate(scheduled)] if bridged \
+            else [a.after for a in scheduled]
+        counts = np.fromiter(map(len, afters), dtype=np.int64, count=n_actions)
+        pred = np.fromiter(map(index.__getitem__, chain.from_iterable(afters)), dtype=np.int64,
+                           count=int(counts.sum()))
+    except KeyError as missing:
+        raise UnsoundPlanError(f"unknown id {missing}") from None
+    lag = np.fromiter((a.lag for a in scheduled), dtype=np.int64, count=n_actions)
+    target = np.repeat(np.arange(n_actions, dtype=np.int64), counts)
+    offset = np.repeat(lag + 1, counts)
+    if special:
+        extra = np.array(special, dtype=np.int64).reshape(-1, 3)
+        pred, target, offset = _deduplicated(
+            np.concatenate((pred, extra[:, 1])), np.concatenate((target, extra[:, 0])),
+            np.concatenate((offset, extra[:, 2])), n)
+
+    width = MIN_LEVEL_WIDTH if min_level_width is None else min_level_width
+    level = _levels(n, pred, target, max_levels=max(1, n // width))
+    if level is None:
+        return None
+    columns = node_columns(plan, calendar, scheduled)
+    order: list[int] | None = None
+    if not bool((pred < target).all()):  # renumber in the canonical level order
+        by_level = np.argsort(level, kind="stable")
+        position = np.empty(n, dtype=np.int64)
+        position[by_level] = np.arange(n, dtype=np.int64)
+        pred, target, level = position[pred], position[target], level[by_level]
+        order = by_level.tolist()
+    levels = _levels_arrays(level, pred, target, offset, _in_order(columns, order))
+    indegree = np.diff(levels.first_edge)
+    rank = np.empty(n, dtype=np.int64)
+    rank[levels.nodes] = np.arange(n, dtype=np.int64)
+    view = PredecessorView(levels.first_edge[rank], indegree[rank], levels.pred, levels.offset)
+    network = assemble_network(plan, ids, order, view, columns, dependents, wont)
+    return network, levels
+
+
+def _in_order(
+    columns: NodeColumns, order: list[int] | None
+) -> tuple[list[int], list[int | None], list[int]]:
+    """Duration, not_before and cap columns in ``order`` (None: as they are)."""
+    if order is None:
+        return columns.duration, columns.not_before, columns.cap
+    return ([columns.duration[i] for i in order], [columns.not_before[i] for i in order],
+            [columns.cap[i] for i in order])
+
+
+def _deduplicated(
+    pred: IntArray, target: IntArray, offset: IntArray, n: int
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Each ``(target, predecessor)`` edge once, with its largest offset; sorted by target
+    (stable within a target)."""
+    import numpy as np
+
+    key = target * n + pred
+    order = np.lexsort((-offset, key))
+    keep = np.ones(len(order), dtype=bool)
+    keep[1:] = key[order][1:] != key[order][:-1]
+    chosen = np.sort(order[keep], kind="stable")
+    return pred[chosen], target[chosen], offset[chosen]
+
+
+def _levels(n: int, pred: IntArray, target: IntArray, *, max_levels: int) -> IntArray | None:
+    """Each node's level (Kahn's algorithm, a whole frontier at a time); None past
+    ``max_levels`` levels.
+
+    Raises:
+        CycleError: some nodes are never freed.
+    """
+    import numpy as np
+
+    remaining = np.bincount(target, minlength=n)
+    by_pred = np.argsort(pred, kind="stable")
+    successors = target[by_pred]
+    out_count = np.bincount(pred, minlength=n)
+    out_first = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(out_count, out=out_first[1:])
+    level = np.zeros(n, dtype=np.int64)
+    frontier = np.flatnonzero(remaining == 0)
+    placed, depth = 0, 0
+    while frontier.size:
+        if depth == max_levels:
+            return None
+        level[frontier] = depth
+        placed += frontier.size
+        depth += 1
+        counts = out_count[frontier]
+        total = int(counts.sum())
+        if total == 0:
+            break
+        ends = np.cumsum(counts)
+        edges = np.repeat(out_first[frontier] - (ends - counts), counts) + np.arange(total)
+        freed = successors[edges]
+        np.subtract.at(remaining, freed, 1)
+        frontier = np.unique(freed[remaining[freed] == 0])
+    if placed != n:
+        raise CycleError("the dependencies have a cycle; run backplan.validate_plan to name it")
+    return level
+
+
+def _levels_arrays(
+    level: IntArray, pred: IntArray, target: IntArray, offset: IntArray,
+    columns: tuple[list[int], list[int | None], list[int]],
+) -> Levels:
+    """Sort nodes by level and edges by target in that order."""
+    import numpy as np
+
+    n = len(level)
+    nodes = np.argsort(level, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[nodes] = np.arange(n, dtype=np.int64)
+    by_target = np.argsort(rank[target], kind="stable")
+    first_edge = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rank[target], minlength=n), out=first_edge[1:])
+    width = np.bincount(level)
+    bounds = np.zeros(len(width) + 1, dtype=np.int64)
+    np.cumsum(width, out=bounds[1:])
+    duration, not_before, cap = columns
+    floor = np.array([_NO_BOUND if b is None else b for b in not_before], dtype=np.int64)
+    return Levels(
+        nodes=nodes, bounds=bounds.tolist(), first_edge=first_edge, pred=pred[by_target],
+        target=target[by_target], offset=offset[by_target],
+        duration=np.array(duration, dtype=np.int64), floor=floor,
+        cap=np.array(cap, dtype=np.int64),
+    )
+
+
+def levelled_passes(levels: Levels, today: int) -> PassResult:
+    """Both passes from working day ``today``, with the same results as
+    :func:`~backplan.scheduling.passes.forward_pass` and ``backward_pass``."""
+    import numpy as np
+
+    nodes, bounds, first_edge = levels.nodes, levels.bounds, levels.first_edge
+    pred, target, offset, duration = levels.pred, levels.target, levels.offset, levels.duration
+    earliest_start = np.maximum(levels.floor, today)
+    earliest_finish = earliest_start + duration - 1
+    for k in range(1, len(bounds) - 1):
+        a, b = bounds[k], bounds[k + 1]
+        edge_a, edge_b = int(first_edge[a]), int(first_edge[b])
+        at = nodes[a:b]
+        start = np.maximum.reduceat(earliest_finish[pred[edge_a:edge_b]] + offset[edge_a:edge_b],
+                                    first_edge[a:b] - edge_a)
+        np.maximum(start, earliest_start[at], out=start)
+        earliest_start[at] = start
+        earliest_finish[at] = start + duration[at] - 1
+    latest_finish = levels.cap.copy()
+    latest_start = np.empty_like(latest_finish)
+    for k in range(len(bounds) - 2, -1, -1):
+        a, b = bounds[k], bounds[k + 1]
+        at = nodes[a:b]
+        latest_start[at] = latest_finish[at] - duration[at] + 1
+        edge_a, edge_b = int(first_edge[a]), int(first_edge[b])
+        if edge_b > edge_a:
+            np.minimum.at(latest_finish, pred[edge_a:edge_b],
+                          latest_start[target[edge_a:edge_b]] - offset[edge_a:edge_b])
+    return PassResult(
+        today, earliest_start.tolist(), earliest_finish.tolist(), latest_start.tolist(),
+        latest_finish.tolist(), (latest_start - earliest_start).tolist(),
+    )

@@ -1,0 +1,147 @@
+"""The vectorized engine gives exactly the plain engine's schedules, and steps aside when it should.
+
+``schedule_plan`` picks the vectorized engine for large plans only; these tests lower the size
+threshold so that small random plans go through it, and compare every output with the plain
+loops (which the other scheduling tests check against an independent reference).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+
+from backplan.calendars import WorkingCalendar, plan_calendar
+from backplan.errors import PlanValidationError
+from backplan.models import Plan
+from backplan.scheduling import compile_network, schedule_plan, vectorized
+from backplan.scheduling.passes import backward_pass, forward_pass
+from strategies import START, plans, todays
+
+pytest.importorskip("numpy")
+
+
+@pytest.fixture
+def engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send every plan, however small or deep, through the vectorized engine."""
+    monkeypatch.setattr(vectorized, "MIN_NODES", 0)
+    monkeypatch.setattr(vectorized, "MIN_LEVEL_WIDTH", 1)
+
+
+def _plain(plan: Plan, today: dt.date, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    with monkeypatch.context() as patch:
+        patch.setattr(vectorized, "MIN_NODES", 10**9)
+        return schedule_plan(plan, today=today).to_dict()
+
+
+@given(plan=plans(max_items=16), today=todays)
+def test_same_schedule_as_the_plain_loops(plan: Plan, today: dt.date) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(vectorized, "MIN_NODES", 0)
+        patch.setattr(vectorized, "MIN_LEVEL_WIDTH", 1)
+        fast = schedule_plan(plan, today=today).to_dict()
+        patch.setattr(vectorized, "MIN_NODES", 10**9)
+        plain = schedule_plan(plan, today=today).to_dict()
+    assert fast == plain
+
+
+@given(plan=plans(max_items=16), today=todays)
+def test_same_network_and_passes(plan: Plan, today: dt.date) -> None:
+    calendar = plan_calendar(plan, today=today)
+    reference = compile_network(plan, calendar)
+    compiled = vectorized.compile_levelled(plan, calendar, min_level_width=1)
+    assert compiled is not None
+    network, levels = compiled
+    for field in ("ids", "is_action", "actions", "milestones", "duration", "not_before", "cap",
+                  "cap_source", "unscheduled", "wont_dependents"):
+        assert getattr(network, field) == getattr(reference, field), field
+    assert [sorted(pairs) for pairs in network.preds] == [sorted(p) for p in reference.preds]
+    number = calendar.number(today)
+    result = vectorized.levelled_passes(levels, number)
+    assert (result.earliest_start, result.earliest_finish) == forward_pass(reference, number)
+    assert (result.latest_start, result.latest_finish) == backward_pass(reference)
+
+
+def test_level_order_when_plan_order_is_not_topological(engine: None) -> None:
+    plan = Plan.model_validate({
+        "goal": {"id": "g", "due": "2027-01-29"},
+        "milestones": [{"id": "m"}],
+        "actions": [{"id": "late", "duration": 1, "after": ["m"]},
+                    {"id": "b", "duration": 2, "after": ["a"]},
+                    {"id": "a", "duration": 3, "milestone": "m"}],
+    })
+    calendar = WorkingCalendar()
+    network, _ = vectorized.compile_levelled(plan, calendar, min_level_width=1) or (None, None)
+    assert network is not None
+    # Levels: a (0); b and m (1, in plan numbering b before m); late (2).
+    assert network.ids == ("a", "b", "m", "late") == compile_network(plan, calendar).ids
+
+
+def test_a_long_chain_goes_to_the_plain_loops() -> None:
+    actions = [{"id": f"a{k}", "duration": 1, "after": [f"a{k - 1}"] if k else []}
+               for k in range(200)]
+    plan = Plan.model_validate({"goal": {"id": "g", "due": "2028-12-29"}, "actions": actions})
+    calendar = WorkingCalendar()
+    assert vectorized.compile_levelled(plan, calendar) is None  # 1 node per level
+    assert vectorized.compile_levelled(plan, calendar, min_level_width=1) is not None
+
+
+def test_wide_plan_is_compiled_by_levels() -> None:
+    actions = [{"id": f"a{k}", "duration": 1 + k % 3,
+                "after": [f"a{k - 100}", f"a{k - 101 - k % 49}"] if k >= 150 else []}
+               for k in range(1_000)]
+    plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-12-31"}, "actions": actions})
+    compiled = vectorized.compile_levelled(plan, WorkingCalendar())
+    assert compiled is not None
+    _, levels = compiled
+    assert len(levels.bounds) - 1 == 10  # a0..a149 on level 0, each further hundred one up
+
+
+def test_cycle_is_named_as_by_the_plain_engine(engine: None) -> None:
+    plan = Plan.model_validate({
+        "goal": {"id": "g", "due": "2027-01-29"},
+        "actions": [{"id": "a", "duration": 1, "after": ["c"]},
+                    {"id": "b", "duration": 1, "after": ["a"]},
+                    {"id": "c", "duration": 1, "after": ["b"]},
+                    {"id": "d", "duration": 1}],
+    })
+    with pytest.raises(PlanValidationError) as caught:
+        schedule_plan(plan, today=START)
+    assert "a -> b -> c -> a" in str(caught.value)
+
+
+def test_unknown_id_is_named_as_by_the_plain_engine(engine: None) -> None:
+    plan = Plan.model_validate({
+        "goal": {"id": "g", "due": "2027-01-29"},
+        "actions": [{"id": "coach", "duration": 1}, {"id": "b", "duration": 1, "after": ["coahc"]}],
+    })
+    with pytest.raises(PlanValidationError) as caught:
+        schedule_plan(plan, today=START)
+    assert "coahc" in str(caught.value)
+    assert "coach" in str(caught.value)  # the did-you-mean hint
+
+
+def test_infeasible_flags_match(engine: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from backplan import load_plan
+
+    plan = load_plan("examples/aht.yaml")
+    today = dt.date(2026, 11, 23)
+    fast = schedule_plan(plan, today=today)
+    assert not fast.feasible
+    assert fast.flags
+    assert fast.to_dict() == _plain(plan, today, monkeypatch)
+
+
+def test_predecessor_view_reads_like_a_list() -> None:
+    plan = Plan.model_validate({
+        "goal": {"id": "g", "due": "2027-01-29"},
+        "actions": [{"id": "a", "duration": 1}, {"id": "b", "duration": 1},
+                    {"id": "c", "duration": 1, "after": ["a", "b"], "lag": 2}],
+    })
+    compiled = vectorized.compile_levelled(plan, WorkingCalendar(), min_level_width=1)
+    assert compiled is not None
+    groups = compiled[0].pred_groups
+    assert len(groups) == 3
+    assert groups[2] == ((3, [0, 1]),)
+    assert list(groups) == [(), (), ((3, [0, 1]),)] == groups[0:3]
