@@ -99,6 +99,14 @@ def make_plan(n: int, *, seed: int = 20261123, margin: float = 0.05) -> Generate
     return Generated(plan=plan, today=TODAY, critical_days=critical)
 
 
+def _due_after(plan: Any, working_days: int) -> Any:
+    """``plan`` with its goal due on its ``working_days``-th working day from :data:`TODAY`."""
+    from backplan.calendars import WorkingCalendar
+
+    due = WorkingCalendar(holidays=plan.calendar.holidays).shift(TODAY, working_days - 1)
+    return plan.model_copy(update={"goal": plan.goal.model_copy(update={"due": due})})
+
+
 # --------------------------------------------------------------------------- baseline
 
 
@@ -227,8 +235,9 @@ def subprocess_median(cmd: list[str], repeats: int, *, env: dict[str, str]) -> f
     return median_time(run, repeats)
 
 
-def _stage_timers(plan: Any, today: dt.date) -> dict[str, Callable[[], object]]:
-    """Timers for the stages of ``schedule_plan``: compile, passes, results.
+def _stage_timers(plan: Any, today: dt.date) -> tuple[str, dict[str, Callable[[], object]]]:
+    """The engine ``schedule_plan`` picks for ``plan``, and timers for its stages: compile,
+    passes, results.
 
     ``compile`` includes the id checks ``schedule_plan`` relies on (a plan whose ids do not
     resolve is handed to ``plan_problems`` for naming, which a sound plan never needs);
@@ -239,11 +248,10 @@ def _stage_timers(plan: Any, today: dt.date) -> dict[str, Callable[[], object]]:
 
     from backplan.calendars import plan_calendar
     from backplan.scheduling import compile_network, run_passes
-    from backplan.scheduling.schedule import _assemble
+    from backplan.scheduling.schedule import _assemble, _compile_levelled
 
     calendar = plan_calendar(plan, today=today)
-    network = compile_network(plan, calendar)
-    result = run_passes(network, calendar, today)
+    levelled = _compile_levelled(plan, calendar)
 
     def paused(fn: Callable[[], object]) -> Callable[[], object]:
         def run() -> object:
@@ -254,7 +262,20 @@ def _stage_timers(plan: Any, today: dt.date) -> dict[str, Callable[[], object]]:
                 gc.enable()
         return run
 
-    return {
+    if levelled is not None:
+        from backplan.scheduling.vectorized import levelled_passes
+
+        network, levels = levelled
+        number = calendar.number(today)
+        result = levelled_passes(levels, number)
+        return "vectorized", {
+            "compile": paused(lambda: _compile_levelled(plan, plan_calendar(plan, today=today))),
+            "passes": paused(lambda: levelled_passes(levels, number)),
+            "results": paused(lambda: _assemble(plan, network, result, calendar, today)),
+        }
+    network = compile_network(plan, calendar)
+    result = run_passes(network, calendar, today)
+    return "plain loops", {
         "compile": paused(lambda: compile_network(plan, plan_calendar(plan, today=today))),
         "passes": paused(lambda: run_passes(network, calendar, today)),
         "results": paused(lambda: _assemble(plan, network, result, calendar, today)),
@@ -302,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{reference['earliest_completion']}")
 
         t_schedule = median_time(lambda: schedule_plan(plan, today=today), r)  # noqa: B023
-        stages = _stage_timers(plan, today)
+        engine, stages = _stage_timers(plan, today)
         t_passes = median_time(stages["passes"], r) if "passes" in stages else None
         t_baseline = median_time(lambda: baseline_schedule(plan, today), r)  # noqa: B023
         graph = baseline_graph(plan)
@@ -312,8 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         passes_ratio = f"{t_bl_passes / t_passes:11.1f}x" if t_passes else f"{'n/a':>12}"
         print(f"{n:>8} {r:>7} {fmt(t_schedule)} {fmt(t_passes)} {fmt(t_baseline)} "
               f"{fmt(t_bl_passes)} {ratio:6.1f}x {passes_ratio}")
-        print(f"{'':>8} min slack {result.min_slack}, critical path {gen.critical_days} working "
-              f"days, {len(result.flags)} flags")
+        print(f"{'':>8} engine: {engine}; min slack {result.min_slack}, critical path "
+              f"{gen.critical_days} working days, {len(result.flags)} flags")
         other = {name: median_time(fn, max(1, r // 2))
                  for name, fn in stages.items() if name != "passes"}
         if other:
@@ -323,6 +344,13 @@ def main(argv: list[str] | None = None) -> int:
         results[f"schedule {label}"] = t_schedule
         if t_passes is not None:
             results[f"passes {label}"] = t_passes
+        # The same plan due 5 % before its critical path ends: late chains flagged (no target).
+        short = max(1, gen.critical_days // 20)
+        late = _due_after(plan, gen.critical_days - short)
+        flagged = schedule_plan(late, today=today)
+        t_late = median_time(lambda: schedule_plan(late, today=today), max(1, r // 2))  # noqa: B023
+        print(f"{'':>8} infeasible, due {short} working days too early: {fmt(t_late).strip()}, "
+              f"{len(flagged.flags)} flags, min slack {flagged.min_slack}")
 
     env = dict(os.environ)
     # Time what users run: modules loaded from their bytecode cache, as after installation.

@@ -31,6 +31,10 @@ class PassResult:
     latest_start: list[int]
     latest_finish: list[int]
     total_slack: list[int]
+    #: Every node's :meth:`driver` and :meth:`binding_successor` when an engine worked them out
+    #: in bulk (the vectorized one does); else each is found when asked.
+    drivers: list[int | None] | None = None
+    binding_successors: list[int | None] | None = None
 
     @classmethod
     def from_passes(
@@ -50,6 +54,8 @@ class PassResult:
         Of several, the one numbered first (the topological order is canonical, so this does not
         depend on the order predecessors are listed in).
         """
+        if self.drivers is not None:
+            return self.drivers[i]
         start, finish = self.earliest_start[i], self.earliest_finish
         found: int | None = None
         for offset, nodes in network.pred_groups[i]:
@@ -61,6 +67,8 @@ class PassResult:
     def binding_successor(self, network: Network, i: int) -> int | None:
         """The successor whose start sets node ``i``'s latest finish (None: its own cap); of
         several, the one numbered first."""
+        if self.binding_successors is not None:
+            return self.binding_successors[i]
         finish = self.latest_finish[i]
         if finish == network.cap[i]:
             return None

@@ -29,8 +29,11 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from backplan.calendars import WorkingCalendar, nominal_duration_days
 from backplan.graph.order import CycleError, topological_order
@@ -119,9 +122,10 @@ def compile_network(plan: Plan, calendar: WorkingCalendar) -> Network:
         UnsoundPlanError: ids are duplicated or do not resolve; CycleError: the dependencies go
             round in a circle. (:func:`backplan.plan_problems` names each problem.)
     """
-    scheduled, ids, index, wont = _resolve_ids(plan)
+    nodes = resolve_nodes(plan)
+    ids, wont = nodes.ids, nodes.wont
     try:
-        groups, dependents, mixed = _edges(plan, scheduled, index, wont)
+        groups, dependents, mixed = _edges(plan, nodes)
     except KeyError as missing:
         raise UnsoundPlanError(f"unknown id {missing}") from None
     for i in mixed:
@@ -130,7 +134,7 @@ def compile_network(plan: Plan, calendar: WorkingCalendar) -> Network:
         (next(iter(g.values())) if len(g) == 1 else [p for ps in g.values() for p in ps])
         for g in groups
     ])
-    columns = node_columns(plan, calendar, scheduled)
+    columns = node_columns(plan, calendar, nodes)
     if order is None:  # plan order is already topological: no renumbering
         return assemble_network(plan, ids, None, [tuple(g.items()) for g in groups], columns,
                                 dependents, wont)
@@ -141,28 +145,65 @@ def compile_network(plan: Plan, calendar: WorkingCalendar) -> Network:
     return assemble_network(plan, ids, order, pred_groups, columns, dependents, wont)
 
 
-def _resolve_ids(plan: Plan) -> tuple[list[Action], list[str], dict[str, int], set[str]]:
-    """The scheduled actions, node ids in plan numbering (actions, then milestones), the node
-    number by id and the ``wont`` ids.
+_ACTION_FIELDS = operator.attrgetter(
+    "id", "priority", "milestone", "after", "lag", "duration", "not_before", "not_after")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanNodes:
+    """A plan's nodes in plan numbering (scheduled actions, then milestones), with the fields of
+    the scheduled actions the network is built from, read in one pass over the actions.
+
+    Attributes:
+        scheduled: the actions that are not ``wont``, in plan order.
+        ids: node ids; ``index``: node number by id.
+        wont: ids of the ``wont`` actions.
+        after, lag, duration, not_before, not_after: per scheduled action, its field.
+    """
+
+    scheduled: list[Action]
+    ids: list[str]
+    index: dict[str, int]
+    wont: set[str]
+    after: Sequence[tuple[str, ...]]
+    lag: Sequence[int]
+    duration: Sequence[int | None]
+    not_before: Sequence[dt.date | None]
+    not_after: Sequence[dt.date | None]
+
+
+def resolve_nodes(plan: Plan) -> PlanNodes:
+    """Number the plan's nodes and check that its ids are sound.
 
     Raises:
         UnsoundPlanError: an id is duplicated, or an action names a milestone that does not exist.
     """
     actions = plan.actions
-    wont = {a.id for a in actions if a.priority == "wont"}
-    scheduled = [a for a in actions if a.priority != "wont"] if wont else list(actions)
-    ids = [a.id for a in scheduled] + [m.id for m in plan.milestones]
-    index = {node: i for i, node in enumerate(ids)}
-    if len(index.keys() | wont | {plan.goal.id}) != 1 + len(actions) + len(plan.milestones):
+    # One pass over the actions reads every field needed (in large plans each pass costs).
+    columns: list[Sequence[Any]] = (
+        list(zip(*map(_ACTION_FIELDS, actions), strict=True)) if actions else [()] * 8)
+    action_ids, priorities, milestone_refs = columns[:3]
+    wont: set[str] = set()
+    scheduled = list(actions)
+    if "wont" in priorities:
+        keep = [p != "wont" for p in priorities]
+        wont = {i for i, p in zip(action_ids, priorities, strict=True) if p == "wont"}
+        scheduled = [a for a, k in zip(actions, keep, strict=True) if k]
+        columns = [[v for v, k in zip(column, keep, strict=True) if k] for column in columns]
+    ids = [*columns[0], *(m.id for m in plan.milestones)]
+    index = dict(zip(ids, range(len(ids)), strict=True))
+    if (len(index) != len(ids) or plan.goal.id in index or plan.goal.id in wont
+            or not wont.isdisjoint(index) or len(wont) + len(scheduled) != len(actions)):
         raise UnsoundPlanError("duplicate ids")
-    milestone_ids = {m.id for m in plan.milestones}
-    if not all(a.milestone is None or a.milestone in milestone_ids for a in actions):
+    named = set(milestone_refs)
+    named.discard(None)
+    if not named <= {m.id for m in plan.milestones}:
         raise UnsoundPlanError("an action names a milestone that does not exist")
-    return scheduled, ids, index, wont
+    return PlanNodes(scheduled, ids, index, wont, *columns[3:])
 
 
 def _edges(
-    plan: Plan, scheduled: list[Action], index: dict[str, int], wont: set[str]
+    plan: Plan, nodes: PlanNodes
 ) -> tuple[list[dict[int, list[int]]], list[tuple[str, str]], set[int]]:
     """Edges by target node, grouped by offset: ``{offset: [predecessor node, ...]}``.
 
@@ -172,11 +213,12 @@ def _edges(
     Raises:
         KeyError: an id does not resolve.
     """
+    index = nodes.index
     groups: list[dict[int, list[int]]] = [{} for _ in range(len(index))]
-    special, dependents, bridged = special_edges(plan, scheduled, index, wont)
-    for i, action in enumerate(scheduled):
-        if action.after and i not in bridged:
-            groups[i][1 + action.lag] = list(map(index.__getitem__, action.after))
+    special, dependents, bridged = special_edges(plan, nodes)
+    for i, (after, lag) in enumerate(zip(nodes.after, nodes.lag, strict=True)):
+        if after and i not in bridged:
+            groups[i][1 + lag] = list(map(index.__getitem__, after))
     mixed: set[int] = set()  # nodes whose predecessors may repeat, to be deduplicated
     for target, p, o in special:
         groups[target].setdefault(o, []).append(p)
@@ -185,7 +227,7 @@ def _edges(
 
 
 def special_edges(
-    plan: Plan, scheduled: list[Action], index: dict[str, int], wont: set[str]
+    plan: Plan, nodes: PlanNodes
 ) -> tuple[list[tuple[int, int, int]], list[tuple[str, str]], set[int]]:
     """The edges other than an action's plain ``after`` list, as ``(target, predecessor,
     offset)``: into and out of milestones, and through ``wont`` actions.
@@ -197,6 +239,7 @@ def special_edges(
     Raises:
         KeyError: an id does not resolve.
     """
+    scheduled, index, wont = nodes.scheduled, nodes.index, nodes.wont
     edges: list[tuple[int, int, int]] = []
     dependents: list[tuple[str, str]] = []
     bridged: set[int] = set()
@@ -215,7 +258,7 @@ def special_edges(
                     dependents.append((action.id, before))
                 edges += [(i, p, o) for p, o in through_wont.resolve(before, 1 + action.lag)]
     members: dict[str, list[str]] = {}
-    for action in plan.actions:
+    for action in plan.actions if plan.milestones else ():
         if action.milestone is not None:
             members.setdefault(action.milestone, []).append(action.id)
     for k, milestone in enumerate(plan.milestones, start=len(scheduled)):
@@ -252,26 +295,33 @@ class NodeColumns:
     cap_source: list[str]
 
 
-def node_columns(plan: Plan, calendar: WorkingCalendar, scheduled: list[Action]) -> NodeColumns:
+def node_columns(plan: Plan, calendar: WorkingCalendar, nodes: PlanNodes) -> NodeColumns:
     """Durations, ``not_before`` bounds and finish caps of every node, in plan numbering."""
-    # Effort-sized actions take their nominal days (assignees at full hours, see issue 3).
-    people = {p.id: p for p in plan.people}
-    duration = [
-        a.duration if a.duration is not None else nominal_duration_days(a, people)
-        for a in scheduled
-    ] + [1] * len(plan.milestones)
+    scheduled, durations = nodes.scheduled, nodes.duration
+    starts, finishes = nodes.not_before, nodes.not_after
+    if None in durations:
+        # Effort-sized actions take their nominal days (assignees at full hours, see issue 3).
+        people = {p.id: p for p in plan.people}
+        duration = [d if d is not None else nominal_duration_days(a, people)
+                    for d, a in zip(durations, scheduled, strict=True)]
+    else:
+        duration = list(durations)  # type: ignore[arg-type]  # no None among them
+    duration += [1] * len(plan.milestones)
     n = len(duration)
     goal_cap = calendar.number_on_or_before(plan.goal.due)
     cap = [goal_cap] * n
     cap_source = ["goal"] * n
     not_before: list[int | None] = [None] * n
-    for i, action in enumerate(scheduled):
-        if action.not_before is not None:
-            not_before[i] = calendar.number(action.not_before)
-        if action.not_after is not None:
-            c = calendar.number_on_or_before(action.not_after)
-            if c < goal_cap:
-                cap[i], cap_source[i] = c, "not_after"
+    if any(starts):
+        for i, day in enumerate(starts):
+            if day is not None:
+                not_before[i] = calendar.number(day)
+    if any(finishes):
+        for i, day in enumerate(finishes):
+            if day is not None:
+                c = calendar.number_on_or_before(day)
+                if c < goal_cap:
+                    cap[i], cap_source[i] = c, "not_after"
     for k, milestone in enumerate(plan.milestones, start=len(scheduled)):
         if milestone.due is not None:
             c = calendar.number_on_or_before(milestone.due)

@@ -42,9 +42,9 @@ from backplan.scheduling.network import (
     Network,
     NodeColumns,
     UnsoundPlanError,
-    _resolve_ids,
     assemble_network,
     node_columns,
+    resolve_nodes,
     special_edges,
 )
 
@@ -160,18 +160,20 @@ def compile_levelled(
     """
     import numpy as np
 
-    scheduled, ids, index, wont = _resolve_ids(plan)
-    n, n_actions = len(ids), len(scheduled)
+    nodes = resolve_nodes(plan)
+    ids, index = nodes.ids, nodes.index
+    n, n_actions = len(ids), len(nodes.scheduled)
     try:
-        special, dependents, bridged = special_edges(plan, scheduled, index, wont)
-        afters = [() if i in bridged else a.after for i, a in enumerate(scheduled)] if bridged \
-            else [a.after for a in scheduled]
+        special, dependents, bridged = special_edges(plan, nodes)
+        afters = nodes.after
+        if bridged:  # their after edges are among the special ones
+            afters = [() if i in bridged else a for i, a in enumerate(afters)]
         counts = np.fromiter(map(len, afters), dtype=np.int64, count=n_actions)
         pred = np.fromiter(map(index.__getitem__, chain.from_iterable(afters)), dtype=np.int64,
                            count=int(counts.sum()))
     except KeyError as missing:
         raise UnsoundPlanError(f"unknown id {missing}") from None
-    lag = np.fromiter((a.lag for a in scheduled), dtype=np.int64, count=n_actions)
+    lag = np.array(nodes.lag, dtype=np.int64)
     target = np.repeat(np.arange(n_actions, dtype=np.int64), counts)
     offset = np.repeat(lag + 1, counts)
     if special:
@@ -184,7 +186,7 @@ def compile_levelled(
     level = _levels(n, pred, target, max_levels=max(1, n // width))
     if level is None:
         return None
-    columns = node_columns(plan, calendar, scheduled)
+    columns = node_columns(plan, calendar, nodes)
     order: list[int] | None = None
     if not bool((pred < target).all()):  # renumber in the canonical level order
         by_level = np.argsort(level, kind="stable")
@@ -197,7 +199,7 @@ def compile_levelled(
     rank = np.empty(n, dtype=np.int64)
     rank[levels.nodes] = np.arange(n, dtype=np.int64)
     view = PredecessorView(levels.first_edge[rank], indegree[rank], levels.pred, levels.offset)
-    network = assemble_network(plan, ids, order, view, columns, dependents, wont)
+    network = assemble_network(plan, ids, order, view, columns, dependents, nodes.wont)
     return network, levels
 
 
@@ -236,7 +238,7 @@ def _levels(n: int, pred: IntArray, target: IntArray, *, max_levels: int) -> Int
     import numpy as np
 
     remaining = np.bincount(target, minlength=n)
-    by_pred = np.argsort(pred, kind="stable")
+    by_pred = np.argsort(pred)  # any order within a node's successors will do
     successors = target[by_pred]
     out_count = np.bincount(pred, minlength=n)
     out_first = np.zeros(n + 1, dtype=np.int64)
@@ -275,7 +277,9 @@ def _levels_arrays(
     nodes = np.argsort(level, kind="stable")
     rank = np.empty(n, dtype=np.int64)
     rank[nodes] = np.arange(n, dtype=np.int64)
-    by_target = np.argsort(rank[target], kind="stable")
+    # Any order within a node's predecessors will do: ties between drivers go to the lowest
+    # number, whatever the order (see PassResult.driver).
+    by_target = np.argsort(rank[target])
     first_edge = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rank[target], minlength=n), out=first_edge[1:])
     width = np.bincount(level)
@@ -319,7 +323,22 @@ def levelled_passes(levels: Levels, today: int) -> PassResult:
         if edge_b > edge_a:
             np.minimum.at(latest_finish, pred[edge_a:edge_b],
                           latest_start[target[edge_a:edge_b]] - offset[edge_a:edge_b])
+    driving = earliest_finish[pred] + offset == earliest_start[target]
+    binding = (latest_start[target] - offset == latest_finish[pred]) & (
+        latest_finish[pred] != levels.cap[pred])
     return PassResult(
         today, earliest_start.tolist(), earliest_finish.tolist(), latest_start.tolist(),
         latest_finish.tolist(), (latest_start - earliest_start).tolist(),
+        drivers=_lowest(target[driving], pred[driving], len(duration)),
+        binding_successors=_lowest(pred[binding], target[binding], len(duration)),
     )
+
+
+def _lowest(at: IntArray, values: IntArray, n: int) -> list[int | None]:
+    """Per node ``0..n-1``, the lowest of ``values`` where ``at`` is that node, else None."""
+    import numpy as np
+
+    lowest = np.full(n, n, dtype=np.int64)
+    np.minimum.at(lowest, at, values)
+    found = lowest.tolist()
+    return [None if v == n else v for v in found]
