@@ -248,10 +248,12 @@ def _stage_timers(plan: Any, today: dt.date) -> tuple[str, dict[str, Callable[[]
 
     from backplan.calendars import plan_calendar
     from backplan.scheduling import compile_network, run_passes
+    from backplan.scheduling.network import resolve_nodes
     from backplan.scheduling.schedule import _assemble, _compile_levelled
 
     calendar = plan_calendar(plan, today=today)
-    levelled = _compile_levelled(plan, calendar)
+    nodes = resolve_nodes(plan)
+    levelled = _compile_levelled(plan, calendar, nodes)
 
     def paused(fn: Callable[[], object]) -> Callable[[], object]:
         def run() -> object:
@@ -271,14 +273,14 @@ def _stage_timers(plan: Any, today: dt.date) -> tuple[str, dict[str, Callable[[]
         return "vectorized", {
             "compile": paused(lambda: _compile_levelled(plan, plan_calendar(plan, today=today))),
             "passes": paused(lambda: levelled_passes(levels, number)),
-            "results": paused(lambda: _assemble(plan, network, result, calendar, today)),
+            "results": paused(lambda: _assemble(plan, nodes, network, result, calendar, today)),
         }
     network = compile_network(plan, calendar)
     result = run_passes(network, calendar, today)
     return "plain loops", {
         "compile": paused(lambda: compile_network(plan, plan_calendar(plan, today=today))),
         "passes": paused(lambda: run_passes(network, calendar, today)),
-        "results": paused(lambda: _assemble(plan, network, result, calendar, today)),
+        "results": paused(lambda: _assemble(plan, nodes, network, result, calendar, today)),
     }
 
 

@@ -16,6 +16,7 @@ from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import PlanValidationError
 from backplan.models import Plan
 from backplan.scheduling import compile_network, schedule_plan, vectorized
+from backplan.scheduling.flags import PassResult
 from backplan.scheduling.passes import backward_pass, forward_pass
 from strategies import START, plans, todays
 
@@ -61,6 +62,16 @@ def test_same_network_and_passes(plan: Plan, today: dt.date) -> None:
     result = vectorized.levelled_passes(levels, number)
     assert (result.earliest_start, result.earliest_finish) == forward_pass(reference, number)
     assert (result.latest_start, result.latest_finish) == backward_pass(reference)
+    # Drivers and binding successors worked out in bulk match the ones found one at a time.
+    plain = PassResult.from_passes(number, forward_pass(reference, number),
+                                   backward_pass(reference))
+    nodes = range(len(reference.ids))
+    assert result.drivers is not None
+    assert result.binding_successors is not None
+    assert list(result.drivers) == [plain.driver(reference, i) for i in nodes]
+    assert result.drivers[:] == list(result.drivers)
+    assert list(result.binding_successors) == [plain.binding_successor(reference, i)
+                                               for i in nodes]
 
 
 def test_level_order_when_plan_order_is_not_topological(engine: None) -> None:

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import difflib
+from operator import attrgetter
 
 from backplan.errors import Problem
 from backplan.models import KeyResult, Plan
@@ -25,7 +26,7 @@ __all__ = ["key_result_problems", "refers_to_key_results"]
 def refers_to_key_results(plan: Plan) -> bool:
     """Whether anything in ``plan`` names key results (so that :func:`key_result_problems` has
     work to do)."""
-    return len(plan.goal.key_results) > 1 or any(a.impact for a in plan.actions) or any(
+    return len(plan.goal.key_results) > 1 or any(map(attrgetter("impact"), plan.actions)) or any(
         m.expect for m in plan.milestones)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable
+from operator import attrgetter
 
 from backplan.errors import PlanValidationError, Problem
 from backplan.graph.key_results import key_result_problems, refers_to_key_results
@@ -88,7 +89,7 @@ def section_problems(plan: Plan, kinds: dict[str, str] | None = None) -> list[Pr
         problems += _risk_problems(plan, kinds)
     if refers_to_key_results(plan):
         problems += key_result_problems(plan)
-    if plan.people or any(a.assignees for a in plan.actions):
+    if plan.people or any(map(attrgetter("assignees"), plan.actions)):
         problems += people_problems(plan)
     return problems
 

@@ -33,8 +33,8 @@ class PassResult:
     total_slack: list[int]
     #: Every node's :meth:`driver` and :meth:`binding_successor` when an engine worked them out
     #: in bulk (the vectorized one does); else each is found when asked.
-    drivers: list[int | None] | None = None
-    binding_successors: list[int | None] | None = None
+    drivers: Sequence[int | None] | None = None
+    binding_successors: Sequence[int | None] | None = None
 
     @classmethod
     def from_passes(

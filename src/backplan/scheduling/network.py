@@ -115,14 +115,17 @@ class Network:
         return cached  # type: ignore[return-value]
 
 
-def compile_network(plan: Plan, calendar: WorkingCalendar) -> Network:
-    """Compile a plan to a :class:`Network`.
+def compile_network(
+    plan: Plan, calendar: WorkingCalendar, *, nodes: PlanNodes | None = None
+) -> Network:
+    """Compile a plan to a :class:`Network` (``nodes``: the plan's :func:`resolve_nodes`, if
+    already read).
 
     Raises:
         UnsoundPlanError: ids are duplicated or do not resolve; CycleError: the dependencies go
             round in a circle. (:func:`backplan.plan_problems` names each problem.)
     """
-    nodes = resolve_nodes(plan)
+    nodes = nodes or resolve_nodes(plan)
     ids, wont = nodes.ids, nodes.wont
     try:
         groups, dependents, mixed = _edges(plan, nodes)
@@ -146,7 +149,8 @@ def compile_network(plan: Plan, calendar: WorkingCalendar) -> Network:
 
 
 _ACTION_FIELDS = operator.attrgetter(
-    "id", "priority", "milestone", "after", "lag", "duration", "not_before", "not_after")
+    "id", "priority", "milestone", "after", "lag", "duration", "not_before", "not_after", "title",
+    "owner", "status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,18 +162,25 @@ class PlanNodes:
         scheduled: the actions that are not ``wont``, in plan order.
         ids: node ids; ``index``: node number by id.
         wont: ids of the ``wont`` actions.
-        after, lag, duration, not_before, not_after: per scheduled action, its field.
+        started: whether any action (``wont`` ones too) is started or done.
+        priority, milestone, after, lag, duration, not_before, not_after, title, owner: per
+            scheduled action, its field.
     """
 
     scheduled: list[Action]
     ids: list[str]
     index: dict[str, int]
     wont: set[str]
+    started: bool
+    priority: Sequence[str]
+    milestone: Sequence[str | None]
     after: Sequence[tuple[str, ...]]
     lag: Sequence[int]
     duration: Sequence[int | None]
     not_before: Sequence[dt.date | None]
     not_after: Sequence[dt.date | None]
+    title: Sequence[str]
+    owner: Sequence[str | None]
 
 
 def resolve_nodes(plan: Plan) -> PlanNodes:
@@ -181,8 +192,9 @@ def resolve_nodes(plan: Plan) -> PlanNodes:
     actions = plan.actions
     # One pass over the actions reads every field needed (in large plans each pass costs).
     columns: list[Sequence[Any]] = (
-        list(zip(*map(_ACTION_FIELDS, actions), strict=True)) if actions else [()] * 8)
+        list(zip(*map(_ACTION_FIELDS, actions), strict=True)) if actions else [()] * 11)
     action_ids, priorities, milestone_refs = columns[:3]
+    started = not all(map("not_started".__eq__, columns.pop()))
     wont: set[str] = set()
     scheduled = list(actions)
     if "wont" in priorities:
@@ -199,7 +211,7 @@ def resolve_nodes(plan: Plan) -> PlanNodes:
     named.discard(None)
     if not named <= {m.id for m in plan.milestones}:
         raise UnsoundPlanError("an action names a milestone that does not exist")
-    return PlanNodes(scheduled, ids, index, wont, *columns[3:])
+    return PlanNodes(scheduled, ids, index, wont, started, *columns[1:])
 
 
 def _edges(

@@ -44,6 +44,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from operator import attrgetter
 
 from backplan.calendars import WorkingCalendar
 from backplan.models import Action, Plan
@@ -64,7 +65,7 @@ def has_progress(plan: Plan) -> bool:
         ...                                   "actions": [{"id": "a", "duration": 2}]}))
         False
     """
-    return any(action.status != "not_started" for action in plan.actions)
+    return not all(map("not_started".__eq__, map(attrgetter("status"), plan.actions)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import repeat
@@ -30,9 +29,15 @@ from backplan.graph.validate import plan_problems, section_problems
 from backplan.models import Plan
 from backplan.scheduling import vectorized
 from backplan.scheduling.flags import PassResult, _critical_chain, timeline_flags
-from backplan.scheduling.network import Network, UnsoundPlanError, compile_network
+from backplan.scheduling.network import (
+    Network,
+    PlanNodes,
+    UnsoundPlanError,
+    compile_network,
+    resolve_nodes,
+)
 from backplan.scheduling.passes import backward_pass, forward_pass
-from backplan.scheduling.progress import has_progress, progress_network, with_progress
+from backplan.scheduling.progress import progress_network, with_progress
 from backplan.scheduling.result import MilestoneDate, Schedule, ScheduledAction
 
 __all__ = ["critical_path", "run_passes", "schedule_plan"]
@@ -96,10 +101,10 @@ def _no_gc_pauses() -> Iterator[None]:
 
 def _schedule(plan: Plan, today: dt.date) -> Schedule:
     calendar = plan_calendar(plan, today=today)
-    progress = has_progress(plan)
     try:
-        levelled = None if progress else _compile_levelled(plan, calendar)
-        network = levelled[0] if levelled else compile_network(plan, calendar)
+        nodes = resolve_nodes(plan)
+        levelled = None if nodes.started else _compile_levelled(plan, calendar, nodes)
+        network = levelled[0] if levelled else compile_network(plan, calendar, nodes=nodes)
     except (CycleError, UnsoundPlanError) as unsound:
         problems = plan_problems(plan)
         if not problems:  # pragma: no cover - compile and validation disagree: a bug
@@ -109,43 +114,46 @@ def _schedule(plan: Plan, today: dt.date) -> Schedule:
     section = section_problems(plan)
     if section:
         raise PlanValidationError(section)
-    if progress:
-        progress_state = progress_network(plan, network, calendar, today)
-        result = progress_state.passes()
-        schedule = _assemble(plan, progress_state.network, result, calendar, today)
-        return with_progress(schedule, plan, progress_state, result, calendar)
+    if nodes.started:
+        progress = progress_network(plan, network, calendar, today)
+        result = progress.passes()
+        schedule = _assemble(plan, nodes, progress.network, result, calendar, today)
+        return with_progress(schedule, plan, progress, result, calendar)
     if levelled:
         result = vectorized.levelled_passes(levelled[1], calendar.number(today))
     else:
         result = run_passes(network, calendar, today)
-    return _assemble(plan, network, result, calendar, today)
+    return _assemble(plan, nodes, network, result, calendar, today)
 
 
 def _compile_levelled(
-    plan: Plan, calendar: WorkingCalendar
+    plan: Plan, calendar: WorkingCalendar, nodes: PlanNodes | None = None
 ) -> tuple[Network, vectorized.Levels] | None:
     """The vectorized engine's network for a large plan when numpy is installed, else None."""
     if len(plan.actions) + len(plan.milestones) < vectorized.MIN_NODES:
         return None
     if not vectorized.numpy_available():
         return None
-    return vectorized.compile_levelled(plan, calendar)
-
-
-_SHOWN_FIELDS = operator.attrgetter("id", "title", "milestone", "priority", "owner")
+    return vectorized.compile_levelled(plan, calendar, nodes=nodes)
 
 
 def _assemble(
-    plan: Plan, network: Network, result: PassResult, calendar: WorkingCalendar, today: dt.date
+    plan: Plan,
+    nodes: PlanNodes,
+    network: Network,
+    result: PassResult,
+    calendar: WorkingCalendar,
+    today: dt.date,
 ) -> Schedule:
-    nodes = network.actions
-    k = len(nodes)
+    """The frozen schedule: every scheduled action (in plan order) and milestone dated."""
+    at = network.actions
+    k = len(at)
     latest_start, latest_finish = result.latest_start, result.latest_finish
     earliest_start, earliest_finish = result.earliest_start, result.earliest_finish
-    in_plan_order = nodes == tuple(range(k))  # actions first, in plan order: slices will do
+    in_plan_order = at == tuple(range(k))  # actions first, in plan order: slices will do
 
     def pick(column: list[int]) -> list[int]:
-        return column[:k] if in_plan_order else [column[i] for i in nodes]
+        return column[:k] if in_plan_order else [column[i] for i in at]
 
     slack = pick(result.total_slack)
     least = min(slack) if slack else None
@@ -153,19 +161,15 @@ def _assemble(
                *pick(earliest_finish)]
     dates = calendar.days(numbers)
     start, finish, early_start, early_finish = (dates[c * k:(c + 1) * k] for c in range(4))
-    scheduled = [a for a in plan.actions if a.priority != "wont"] if network.unscheduled else (
-        plan.actions)
-    ids, titles, milestone_of, priorities, owners = (
-        zip(*map(_SHOWN_FIELDS, scheduled), strict=True) if scheduled else ((),) * 5)
     # tuple.__new__ over zipped rows builds the named tuples without a Python-level __new__
     # per action (a third faster at 100k actions).
     actions = tuple(map(tuple.__new__, repeat(ScheduledAction), zip(
-        ids, titles, start, finish, early_start, early_finish, slack,
-        [s == least for s in slack], pick(network.duration), milestone_of, priorities, owners,
-        strict=True,
+        nodes.ids[:k], nodes.title, start, finish, early_start, early_finish, slack,
+        [s == least for s in slack], pick(network.duration), nodes.milestone, nodes.priority,
+        nodes.owner, strict=True,
     )))
     latest_member_finish: dict[str, int] = {}
-    for i, milestone in zip(nodes, milestone_of if plan.milestones else (), strict=False):
+    for i, milestone in zip(at, nodes.milestone if plan.milestones else (), strict=False):
         if milestone is not None:
             f = latest_finish[i]
             if f > latest_member_finish.get(milestone, f - 1):

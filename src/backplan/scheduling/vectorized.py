@@ -41,6 +41,7 @@ from backplan.scheduling.flags import PassResult
 from backplan.scheduling.network import (
     Network,
     NodeColumns,
+    PlanNodes,
     UnsoundPlanError,
     assemble_network,
     node_columns,
@@ -145,7 +146,11 @@ class PredecessorView(Sequence[tuple[tuple[int, list[int]], ...]]):
 
 
 def compile_levelled(
-    plan: Plan, calendar: WorkingCalendar, *, min_level_width: int | None = None
+    plan: Plan,
+    calendar: WorkingCalendar,
+    *,
+    nodes: PlanNodes | None = None,
+    min_level_width: int | None = None,
 ) -> tuple[Network, Levels] | None:
     """Compile ``plan`` like ``compile_network``, with the arrays for :func:`levelled_passes`.
 
@@ -160,7 +165,7 @@ def compile_levelled(
     """
     import numpy as np
 
-    nodes = resolve_nodes(plan)
+    nodes = nodes or resolve_nodes(plan)
     ids, index = nodes.ids, nodes.index
     n, n_actions = len(ids), len(nodes.scheduled)
     try:
@@ -334,11 +339,34 @@ def levelled_passes(levels: Levels, today: int) -> PassResult:
     )
 
 
-def _lowest(at: IntArray, values: IntArray, n: int) -> list[int | None]:
+def _lowest(at: IntArray, values: IntArray, n: int) -> Sequence[int | None]:
     """Per node ``0..n-1``, the lowest of ``values`` where ``at`` is that node, else None."""
     import numpy as np
 
     lowest = np.full(n, n, dtype=np.int64)
     np.minimum.at(lowest, at, values)
-    found = lowest.tolist()
-    return [None if v == n else v for v in found]
+    return _NodeOrNone(lowest.tolist(), n)
+
+
+class _NodeOrNone(Sequence[int | None]):
+    """A list of node numbers in which ``none`` stands for None (read one at a time, mostly)."""
+
+    __slots__ = ("_none", "_values")
+
+    def __init__(self, values: list[int], none: int) -> None:
+        self._values, self._none = values, none
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, i: int) -> int | None: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[int | None]: ...
+
+    def __getitem__(self, i: int | slice) -> int | list[int | None] | None:
+        if isinstance(i, slice):
+            return [None if v == self._none else v for v in self._values[i]]
+        v = self._values[i]
+        return None if v == self._none else v
