@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import backplan.io
 from backplan.errors import PlanError, PlanFileError, PlanValidationError, Problem
-from backplan.io import dump_plan, load_plan, loads_plan
+from backplan.io import _yaml, dump_plan, load_plan, loads_plan
 from backplan.io._yaml import MAX_ALIASES
 from backplan.models import Plan
 from strategies import plan_dicts
@@ -645,3 +645,25 @@ def test_importing_io_does_not_import_networkx() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
+
+
+_PLAN_TEXTS = sorted([*(ROOT / "examples").glob("*.yaml"), *(ROOT / "tests/data/errors").glob("*.yaml")])
+
+
+@pytest.mark.skipif(_yaml._FAST_LOADER is None, reason="PyYAML was built without libyaml")
+@pytest.mark.parametrize("path", _PLAN_TEXTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_libyaml_reads_like_the_python_loader(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans read through libyaml give the same data, lines and problems as the pure-Python
+    loader (whose messages the docs show)."""
+    text = path.read_bytes().decode("utf-8", errors="replace")  # one fixture is not UTF-8
+
+    def read(*, fast: bool) -> object:
+        with monkeypatch.context() as patch:
+            if not fast:
+                patch.setattr(_yaml, "_FAST_LOADER", None)
+            try:
+                return _yaml.read_yaml(text, file=path.name)
+            except PlanFileError as error:
+                return [str(problem) for problem in error.problems]
+
+    assert read(fast=True) == read(fast=False)

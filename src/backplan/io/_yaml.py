@@ -141,6 +141,24 @@ _PlanLoader.add_constructor(_TAG + "timestamp", _construct_timestamp)
 _PlanLoader.add_constructor(_VALUE, _construct_value)
 
 
+def _c_loader() -> type | None:
+    """The same loader on libyaml's parser, when PyYAML was built with it (several times faster
+    at composing). Its errors are not used: a document it refuses is read again by
+    :class:`_PlanLoader`, whose messages the docs and tests know."""
+    if not getattr(yaml, "__with_libyaml__", False):
+        return None
+
+    class _CPlanLoader(yaml.CSafeLoader):
+        pass
+
+    _CPlanLoader.add_constructor(_TAG + "timestamp", _construct_timestamp)
+    _CPlanLoader.add_constructor(_VALUE, _construct_value)
+    return _CPlanLoader
+
+
+_FAST_LOADER = _c_loader()
+
+
 def read_yaml(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
     """Parse one YAML document safely into plain data and its :class:`Loc` tree.
 
@@ -162,10 +180,9 @@ def read_yaml(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
         backplan.errors.PlanFileError: x.yaml: 1 problem in the plan
           x.yaml:1: plan.a: tag '!!python/object/apply:os.system' is not allowed ... [unsafe-yaml]
     """
-    loader: _PlanLoader | None = None
+    loader: Any = None
     try:
-        loader = _PlanLoader(text)
-        node = loader.get_single_node()
+        loader, node = _compose(text)
         if node is None:
             return None, None
         walker = _Walker(file)
@@ -196,6 +213,19 @@ def read_yaml(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
         if loader is not None:
             loader.dispose()
     return data, loc
+
+
+def _compose(text: str) -> tuple[Any, Node | None]:
+    """A loader and the document's composed node graph: with libyaml when it reads the text,
+    else (and for every error message) with the pure-Python :class:`_PlanLoader`."""
+    if _FAST_LOADER is not None:
+        fast = _FAST_LOADER(text)
+        try:
+            return fast, fast.get_single_node()
+        except yaml.YAMLError:
+            fast.dispose()
+    loader = _PlanLoader(text)
+    return loader, loader.get_single_node()
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, file: str | None) -> Problem:
@@ -233,6 +263,7 @@ class _Walker:
         self.problems: list[Problem] = []
         self.unique_nodes = 0
         self.expanded_nodes = 0
+        self.alias_uses = 0
         self._locs: dict[int, Loc] = {}
         self._sizes: dict[int, int] = {}
         self._open: set[int] = set()
@@ -266,6 +297,13 @@ class _Walker:
                 _line(node), "a plan cannot contain itself; remove the alias",
             )
         if key in self._locs:
+            self.alias_uses += 1
+            if self.alias_uses > MAX_ALIASES:
+                raise _Refused(
+                    "unsafe-yaml",
+                    f"more than {MAX_ALIASES:,} alias uses (*name); refusing to expand them",
+                    _line(node), "write the values out instead of repeating aliases",
+                )
             size = self._sizes[key]
             self.expanded_nodes += size
             if self.expanded_nodes - self.unique_nodes > MAX_ALIAS_EXPANSION:
