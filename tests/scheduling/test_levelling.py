@@ -271,3 +271,17 @@ def test_today_must_be_a_date() -> None:
     plan = plan_of([], [{"id": "a", "duration": 1}])
     with pytest.raises(TypeError, match=r"today must be a datetime\.date"):
         schedule_levelled(plan, today=dt.datetime(2027, 1, 4))  # type: ignore[arg-type]
+
+
+def test_progress_is_not_ignored_silently() -> None:
+    actions = [{"id": "tag", "duration": 2, "assignees": ["agent"], "status": "done",
+                "actual_start": "2027-01-04", "actual_finish": "2027-01-05"},
+               {"id": "coach", "duration": 1, "after": ["tag"], "assignees": ["agent"]}]
+    levelled = schedule_levelled(plan_of([{"id": "agent", "hours_per_day": 6}], actions), today=TODAY)
+    (flag,) = [f for f in levelled.flags if f.code == "progress-not-levelled"]
+    assert (flag.severity, flag.subject, flag.affected) == ("warning", "tag", ("tag",))
+    assert flag.fixes[0].kind == "replan-from-progress"
+    untouched = plan_of([{"id": "agent", "hours_per_day": 6}], [{k: v for k, v in a.items() if k not in {
+        "status", "actual_start", "actual_finish"}} for a in actions])
+    assert not [f for f in schedule_levelled(untouched, today=TODAY).flags
+                if f.code == "progress-not-levelled"]

@@ -61,13 +61,10 @@ def key_result_problems(plan: Plan) -> list[Problem]:
                 problems.append(unknown(milestone.id, "expect", name))
                 continue
             metric = key_results[name].definition()
-            if (metric.lower is not None and value < metric.lower) or (
-                    metric.upper is not None and value > metric.upper):
-                lower = "" if metric.lower is None else f"{metric.lower:g}"
-                upper = "" if metric.upper is None else f"{metric.upper:g}"
+            if not metric.allows(value):
                 problems.append(Problem(
                     "out-of-bounds", milestone.id, "expect",
                     f"expects {name} at {value:g}, outside {metric.name}'s bounds "
-                    f"{lower}..{upper} {metric.unit}", "",
+                    f"{metric.bounds} {metric.unit}", "",
                 ))
     return problems

@@ -102,32 +102,21 @@ class KeyResult(BaseModel):
             )
         metric = self.definition()
         for field, value in (("baseline", self.baseline), ("target", self.target)):
-            if (metric.lower is not None and value < metric.lower) or (
-                metric.upper is not None and value > metric.upper
-            ):
+            if not metric.allows(value):
                 raise custom_error(
                     "out-of-bounds",
-                    "{field} {value:g} lies outside {name}'s bounds {lower}..{upper} {unit}",
-                    **{
-                        "field": field, "value": value, "name": metric.name, "unit": metric.unit,
-                        "lower": "" if metric.lower is None else f"{metric.lower:g}",
-                        "upper": "" if metric.upper is None else f"{metric.upper:g}",
-                    },
+                    "{field} {value:g} lies outside {name}'s bounds {bounds} {unit}",
+                    **{"field": field, "value": value, "name": metric.name,
+                       "bounds": metric.bounds, "unit": metric.unit},
                 )
         for checkin in self.checkins:
-            if (metric.lower is not None and checkin.value < metric.lower) or (
-                metric.upper is not None and checkin.value > metric.upper
-            ):
+            if not metric.allows(checkin.value):
                 raise custom_error(
                     "out-of-bounds",
-                    "the check-in on {day} reads {value:g}, outside {name}'s bounds "
-                    "{lower}..{upper} {unit}",
-                    **{
-                        "field": "checkins", "day": checkin.date.isoformat(),
-                        "value": checkin.value, "name": metric.name, "unit": metric.unit,
-                        "lower": "" if metric.lower is None else f"{metric.lower:g}",
-                        "upper": "" if metric.upper is None else f"{metric.upper:g}",
-                    },
+                    "the check-in on {day} reads {value:g}, outside {name}'s bounds {bounds} {unit}",
+                    **{"field": "checkins", "day": checkin.date.isoformat(),
+                       "value": checkin.value, "name": metric.name, "bounds": metric.bounds,
+                       "unit": metric.unit},
                 )
         days = [checkin.date for checkin in self.checkins]
         if len(set(days)) < len(days):

@@ -29,6 +29,23 @@ class Metric:
     upper: float | None = None
     description: str = ""
 
+    def allows(self, value: float) -> bool:
+        """Whether ``value`` lies within the bounds.
+
+        Example:
+            >>> METRICS["fcr"].allows(80), METRICS["fcr"].allows(101)
+            (True, False)
+        """
+        return (self.lower is None or value >= self.lower) and (
+            self.upper is None or value <= self.upper)
+
+    @property
+    def bounds(self) -> str:
+        """The bounds as ``lower..upper`` (an open end left empty), e.g. ``0..100`` or ``0..``."""
+        lower = "" if self.lower is None else f"{self.lower:g}"
+        upper = "" if self.upper is None else f"{self.upper:g}"
+        return f"{lower}..{upper}"
+
 
 def _catalogue(*metrics: Metric) -> dict[str, Metric]:
     return {metric.id: metric for metric in metrics}

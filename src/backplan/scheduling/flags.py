@@ -44,10 +44,6 @@ class PassResult:
         slack = list(map(operator.sub, latest[0], earliest[0]))
         return cls(today, earliest[0], earliest[1], latest[0], latest[1], slack)
 
-    def slack(self, i: int) -> int:
-        """Working days from the earliest to the latest start of node ``i``."""
-        return self.total_slack[i]
-
     def driver(self, network: Network, i: int) -> int | None:
         """The predecessor whose finish sets node ``i``'s earliest start (None: today/not_before).
 
@@ -151,7 +147,7 @@ def _cap_fix(
                f"move {node_id}.not_after to {when} (buys {_days(days)})", days, new_finish)
 
 
-def _cap_phrase(plan: Plan, network: Network, capped: int, day: dt.date) -> str:
+def _cap_phrase(network: Network, capped: int, day: dt.date) -> str:
     node_id, source = network.ids[capped], network.cap_source[capped]
     if source == "goal":
         return f"the goal's due date ({day.isoformat()})"
@@ -209,7 +205,7 @@ def _late_flags(
             flags.append(Flag(
                 "constraint-conflict", "error", ids[head],
                 f"not_before {day(bound).isoformat()} is after the latest start {latest.isoformat()} "
-                f"that {_cap_phrase(plan, network, capped, cap_day)} allows: "
+                f"that {_cap_phrase(network, capped, cap_day)} allows: "
                 f"{_days(shortfall)} short",
                 shortfall, chain, tuple(ids[k] for k in members),
                 (move_bound, shorten, move_cap),
@@ -218,7 +214,7 @@ def _late_flags(
             flags.append(Flag(
                 "late-start", "error", ids[head],
                 f"must start by {latest.isoformat()} to meet "
-                f"{_cap_phrase(plan, network, capped, cap_day)}, but the earliest start is "
+                f"{_cap_phrase(network, capped, cap_day)}, but the earliest start is "
                 f"{day(result.earliest_start[head]).isoformat()}: {_days(shortfall)} short",
                 shortfall, chain, tuple(ids[k] for k in members),
                 (shorten, move_cap),

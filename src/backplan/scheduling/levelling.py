@@ -722,6 +722,7 @@ def _assemble(
     core = run_passes(network, calendar, problem.today)
     flags = list(timeline_flags(plan, network, core, calendar))
     flags += _capacity_flags(problem, result, core, start, slack, preds)
+    flags += _progress_flags(plan)
     flags.sort(key=lambda f: (f.severity != "error", -(f.shortfall_days or 0), f.code, f.subject))
     bookings = tuple(sorted(
         (Booking(network.ids[i], problem.person_ids[r], day(D - k), seconds / _SECONDS_PER_HOUR)
@@ -776,6 +777,24 @@ def _levelled_preds(
 
 def _hours_text(hours: float) -> str:
     return f"{hours:g} h" if abs(hours * 10 - round(hours * 10)) < 1e-9 else f"{hours:.2f} h"
+
+
+def _progress_flags(plan: Plan) -> list[Flag]:
+    """A ``progress-not-levelled`` warning when actions are started or done: the levelled
+    schedule plans every action as not started (re-plan from progress with ``schedule_plan``)."""
+    started = tuple(a.id for a in plan.actions if a.status != "not_started")
+    if not started:
+        return []
+    return [Flag(
+        "progress-not-levelled", "warning", started[0],
+        f"{len(started)} action(s) are started or done ({', '.join(started[:5])}"
+        f"{', ...' if len(started) > 5 else ''}); the capacity-levelled schedule plans every "
+        "action as not started and books their hours again",
+        affected=started,
+        fixes=(Fix("replan-from-progress", plan.goal.id,
+                   "re-plan from progress with schedule_plan (backplan schedule / track), which "
+                   "keeps done work on its actual dates", 0),),
+    )]
 
 
 def _capacity_flags(
