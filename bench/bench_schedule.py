@@ -102,9 +102,9 @@ def make_plan(n: int, *, seed: int = 20261123, margin: float = 0.05) -> Generate
 
 def _due_after(plan: Any, working_days: int) -> Any:
     """``plan`` with its goal due on its ``working_days``-th working day from :data:`TODAY`."""
-    from backplan.calendars import WorkingCalendar
+    from backplan.calendars import plan_calendar
 
-    due = WorkingCalendar(holidays=plan.calendar.holidays).shift(TODAY, working_days - 1)
+    due = plan_calendar(plan, today=TODAY).shift(TODAY, working_days - 1)
     return plan.model_copy(update={"goal": plan.goal.model_copy(update={"due": due})})
 
 
@@ -322,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"backplan bench: Python {platform.python_version()} on {platform.machine()}, "
           f"{os.cpu_count()} CPUs{' (quick)' if args.quick else ''}")
+    calibration = median_time(lambda: sum(range(3_000_000)), 5)
+    print(f"machine speed: sum(range(3_000_000)) takes {fmt(calibration).strip()} "
+          "(a fixed pure-Python loop; compare runs by it)")
     results: dict[str, float] = {}
     header = (f"{'actions':>8} {'repeats':>7} {'schedule':>12} {'passes':>12} {'baseline':>12} "
               f"{'bl passes':>12} {'ratio':>7} {'passes ratio':>12}")

@@ -67,6 +67,29 @@ def test_cycle_through_a_milestone_after_explains_the_induced_edge() -> None:
     assert "a delivers m, which comes after p" in problem.message
 
 
+@pytest.mark.parametrize(("actions", "milestones", "cycle"), [
+    # A milestone after one of its own actions: that action would have to start after it ends.
+    ([{"id": "a", "duration": 1, "milestone": "m"}], [{"id": "m", "after": ["a"]}], "a -> a"),
+    # The same through a 'wont' action, which the scheduler bridges over.
+    ([{"id": "w", "duration": 1, "priority": "wont", "milestone": "m"},
+      {"id": "a", "duration": 1, "milestone": "m"}], [{"id": "m", "after": ["w"]}], "w -> w"),
+    # 'wont' actions after each other.
+    ([{"id": "w", "duration": 1, "priority": "wont", "after": ["v"]},
+      {"id": "v", "duration": 1, "priority": "wont", "after": ["w"]},
+      {"id": "a", "duration": 1, "after": ["w"]}], [], "w -> v -> w"),
+])
+def test_cycles_through_milestones_and_wont_actions_are_named(
+    actions: list[dict[str, Any]], milestones: list[dict[str, Any]], cycle: str,
+) -> None:
+    broken = plan(actions, milestones)
+    (problem,) = plan_problems(broken)
+    assert problem.code == "cycle"
+    assert cycle in problem.message
+    with pytest.raises(PlanValidationError) as raised:
+        schedule_plan(broken, today=dt.date(2027, 1, 4))
+    assert raised.value.codes == ["cycle"]
+
+
 def test_two_separate_cycles_are_two_problems() -> None:
     broken = plan([{"id": "a", "duration": 1, "after": ["b"]}, {"id": "b", "duration": 1, "after": ["a"]},
                    {"id": "c", "duration": 1, "after": ["d"]}, {"id": "d", "duration": 1, "after": ["c"]}])

@@ -647,23 +647,52 @@ def test_importing_io_does_not_import_networkx() -> None:
 
 
 
-_PLAN_TEXTS = sorted([*(ROOT / "examples").glob("*.yaml"), *(ROOT / "tests/data/errors").glob("*.yaml")])
+def _plan_texts() -> dict[str, str]:
+    """The bundled examples and error fixtures, and texts where libyaml and PyYAML's own scanner
+    differ or where libyaml could crash."""
+    files = sorted([*(ROOT / "examples").glob("*.yaml"), *(ROOT / "tests/data/errors").glob("*.yaml")])
+    texts = {f"{path.parent.name}/{path.name}":
+             path.read_bytes().decode("utf-8", errors="replace")  # one fixture is not UTF-8
+             for path in files}
+    return texts | {
+        "tab-after-value": "goal:\n  id: g\t\n  due: 2027-03-31\n",
+        "tab-before-comment": "goal: {id: g, due: 2027-03-31}  \t# c\n",
+        "lone-surrogate": "goal: {id: g, due: 2027-01-01, title: \udc80}\n",
+        "deep-nesting": "a: " + "[" * 30_000 + "]" * 30_000 + "\n",
+        "many-aliases": "x: &x 1\nl:\n" + "  - *x\n" * (MAX_ALIASES + 1),
+        "bom": "\ufeffgoal: {id: g, due: 2027-03-31}\n",
+    }
+
+
+_PLAN_TEXTS = _plan_texts()
 
 
 @pytest.mark.skipif(_yaml._FAST_LOADER is None, reason="PyYAML was built without libyaml")
-@pytest.mark.parametrize("path", _PLAN_TEXTS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_libyaml_reads_like_the_python_loader(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("name", sorted(_PLAN_TEXTS))
+def test_libyaml_reads_like_the_python_loader(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Plans read through libyaml give the same data, lines and problems as the pure-Python
-    loader (whose messages the docs show)."""
-    text = path.read_bytes().decode("utf-8", errors="replace")  # one fixture is not UTF-8
+    loader (whose messages the docs show), and nothing crashes the process."""
+    text = _PLAN_TEXTS[name]
 
     def read(*, fast: bool) -> object:
         with monkeypatch.context() as patch:
             if not fast:
                 patch.setattr(_yaml, "_FAST_LOADER", None)
             try:
-                return _yaml.read_yaml(text, file=path.name)
+                return _yaml.read_yaml(text, file="plan.yaml")
             except PlanFileError as error:
                 return [str(problem) for problem in error.problems]
 
     assert read(fast=True) == read(fast=False)
+
+
+def test_the_fast_loader_reads_plain_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison above is not between two Python loaders: libyaml does read plain plans."""
+    if _yaml._FAST_LOADER is None:
+        pytest.skip("PyYAML was built without libyaml")
+    used: list[type] = []
+    real = _yaml._read
+    monkeypatch.setattr(_yaml, "_read", lambda text, file, cls: used.append(cls) or real(
+        text, file, cls))
+    _yaml.read_yaml(_PLAN_TEXTS["examples/fcr.yaml"], file="fcr.yaml")
+    assert used == [_yaml._FAST_LOADER]

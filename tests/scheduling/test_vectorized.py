@@ -8,6 +8,8 @@ loops (which the other scheduling tests check against an independent reference).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -24,10 +26,22 @@ pytest.importorskip("numpy")
 
 
 @pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Send every plan, however small or deep, through the vectorized engine."""
+def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    """Send every plan, however small or deep, through the vectorized engine; the test ends
+    with a check that it did compile every plan scheduled (the list holds what it returned)."""
     monkeypatch.setattr(vectorized, "MIN_NODES", 0)
     monkeypatch.setattr(vectorized, "MIN_LEVEL_WIDTH", 1)
+    compiled: list[object] = []
+    real = vectorized.compile_levelled
+
+    def spy(*args: Any, **kwargs: Any) -> object:
+        compiled.append(None)  # a call that raises still counts
+        compiled[-1] = real(*args, **kwargs)
+        return compiled[-1]
+
+    monkeypatch.setattr(vectorized, "compile_levelled", spy)
+    yield compiled
+    assert compiled, "the vectorized engine was never used"
 
 
 def _plain(plan: Plan, today: dt.date, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
@@ -38,12 +52,17 @@ def _plain(plan: Plan, today: dt.date, monkeypatch: pytest.MonkeyPatch) -> dict[
 
 @given(plan=plans(max_items=16), today=todays)
 def test_same_schedule_as_the_plain_loops(plan: Plan, today: dt.date) -> None:
+    passes = []
+    real = vectorized.levelled_passes
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(vectorized, "MIN_NODES", 0)
         patch.setattr(vectorized, "MIN_LEVEL_WIDTH", 1)
+        patch.setattr(vectorized, "levelled_passes", lambda *a: passes.append(1) or real(*a))
         fast = schedule_plan(plan, today=today).to_dict()
+        assert passes == [1]  # the vectorized engine ran
         patch.setattr(vectorized, "MIN_NODES", 10**9)
         plain = schedule_plan(plan, today=today).to_dict()
+        assert passes == [1]  # and this time the plain loops
     assert fast == plain
 
 
@@ -68,13 +87,14 @@ def test_same_network_and_passes(plan: Plan, today: dt.date) -> None:
     nodes = range(len(reference.ids))
     assert result.drivers is not None
     assert result.binding_successors is not None
-    assert list(result.drivers) == [plain.driver(reference, i) for i in nodes]
-    assert result.drivers[:] == list(result.drivers)
+    drivers = [plain.driver(reference, i) for i in nodes]
+    assert list(result.drivers) == drivers
+    assert result.drivers[:] == drivers
     assert list(result.binding_successors) == [plain.binding_successor(reference, i)
                                                for i in nodes]
 
 
-def test_level_order_when_plan_order_is_not_topological(engine: None) -> None:
+def test_level_order_when_plan_order_is_not_topological() -> None:
     plan = Plan.model_validate({
         "goal": {"id": "g", "due": "2027-01-29"},
         "milestones": [{"id": "m"}],
@@ -109,7 +129,7 @@ def test_wide_plan_is_compiled_by_levels() -> None:
     assert len(levels.bounds) - 1 == 10  # a0..a149 on level 0, each further hundred one up
 
 
-def test_cycle_is_named_as_by_the_plain_engine(engine: None) -> None:
+def test_cycle_is_named_as_by_the_plain_engine(engine: list[object]) -> None:
     plan = Plan.model_validate({
         "goal": {"id": "g", "due": "2027-01-29"},
         "actions": [{"id": "a", "duration": 1, "after": ["c"]},
@@ -122,7 +142,7 @@ def test_cycle_is_named_as_by_the_plain_engine(engine: None) -> None:
     assert "a -> b -> c -> a" in str(caught.value)
 
 
-def test_unknown_id_is_named_as_by_the_plain_engine(engine: None) -> None:
+def test_unknown_id_is_named_as_by_the_plain_engine(engine: list[object]) -> None:
     plan = Plan.model_validate({
         "goal": {"id": "g", "due": "2027-01-29"},
         "actions": [{"id": "coach", "duration": 1}, {"id": "b", "duration": 1, "after": ["coahc"]}],
@@ -133,7 +153,7 @@ def test_unknown_id_is_named_as_by_the_plain_engine(engine: None) -> None:
     assert "coach" in str(caught.value)  # the did-you-mean hint
 
 
-def test_infeasible_flags_match(engine: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_infeasible_flags_match(engine: list[object], monkeypatch: pytest.MonkeyPatch) -> None:
     from backplan import load_plan
 
     plan = load_plan("examples/aht.yaml")

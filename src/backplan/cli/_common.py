@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from backplan.errors import BackplanError, PlanError
 
 __all__ = [
-    "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_OK", "add_command", "iso_date", "report",
-    "resolve_today", "share", "use_color", "whole_number",
+    "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_OK", "add_command", "add_format_option",
+    "add_plan_argument", "add_today_option", "iso_date", "report", "resolve_today", "share",
+    "use_color", "whole_number",
 ]
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
@@ -27,6 +28,30 @@ def add_command(
         name, help=help, description=help[:1].upper() + help[1:] + ".",
         epilog=f"examples:\n{examples}", formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+
+
+def add_plan_argument(
+    parser: argparse.ArgumentParser, help: str = "plan file (YAML or JSON)",
+) -> None:
+    """Add the positional ``plan`` file argument."""
+    parser.add_argument("plan", help=help)
+
+
+def add_today_option(
+    parser: argparse.ArgumentParser,
+    help: str = "plan from this date (YYYY-MM-DD); default: the current date",
+) -> None:
+    """Add ``--today`` (an ISO date; ``None`` means the current date)."""
+    parser.add_argument("--today", type=iso_date, default=None, help=help)
+
+
+def add_format_option(
+    parser: argparse.ArgumentParser, choices: Sequence[str], *,
+    default: str | None = None, required: bool = False, help: str | None = None,
+) -> None:
+    """Add ``--format``; ``help`` defaults to ``output format (default: <default>)``."""
+    parser.add_argument("--format", choices=choices, default=default, required=required,
+                        help=help if help is not None else f"output format (default: {default})")
 
 
 def iso_date(text: str) -> dt.date:

@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 
 import backplan
-from backplan.cli._common import EXIT_OK, add_command, iso_date, resolve_today, whole_number
+from backplan.cli._common import (
+    EXIT_OK,
+    add_command,
+    add_format_option,
+    add_plan_argument,
+    add_today_option,
+    resolve_today,
+    whole_number,
+)
 from backplan.errors import BackplanError
 
 __all__ = ["STARTER_PLAN", "register"]
@@ -89,12 +97,11 @@ def _written(args: argparse.Namespace, path: Path, **details: object) -> int:
 
 
 def _common(parser: argparse.ArgumentParser, *, output: str) -> None:
-    parser.add_argument("plan", help="plan file (YAML or JSON)")
+    add_plan_argument(parser)
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help=output)
-    parser.add_argument("--today", type=iso_date, default=None,
-                        help="plan from this date (YYYY-MM-DD); default: the current date")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="how to report what was written (default: text)")
+    add_today_option(parser)
+    add_format_option(parser, ("text", "json"), default="text",
+                      help="how to report what was written (default: text)")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -131,14 +138,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan export plan.yaml --format mermaid -o plan.mmd\n"
                  "  backplan export plan.yaml --format ics -o plan.ics",
     )
-    export.add_argument("plan", help="plan file (YAML or JSON)")
-    export.add_argument("--format", required=True,
-                        choices=("mspdi", "mermaid", "ics", "csv", "json"),
-                        help="mspdi: Microsoft Project XML (MS Project, ProjectLibre); mermaid: "
-                             "Mermaid gantt text; ics: iCalendar; csv; json (the schedule)")
+    add_plan_argument(export)
+    add_format_option(export, ("mspdi", "mermaid", "ics", "csv", "json"), required=True,
+                      help="mspdi: Microsoft Project XML (MS Project, ProjectLibre); mermaid: "
+                           "Mermaid gantt text; ics: iCalendar; csv; json (the schedule)")
     export.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
-    export.add_argument("--today", type=iso_date, default=None,
-                        help="plan from this date (YYYY-MM-DD); default: the current date")
+    add_today_option(export)
     export.set_defaults(run=run_export)
 
     report = add_command(
@@ -164,8 +169,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                         help="plan (default) or schedule")
     schema.add_argument("-o", "--output", metavar="FILE", default=None,
                         help="write here instead of printing")
-    schema.add_argument("--format", choices=("json",), default="json",
-                        help="the schema is JSON (the only choice)")
+    add_format_option(schema, ("json",), default="json",
+                      help="the schema is JSON (the only choice)")
     schema.set_defaults(run=run_schema)
 
     init = add_command(
@@ -176,7 +181,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     init.add_argument("path", nargs="?", default="plan.yaml",
                       help="file to write (default: plan.yaml)")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
-    init.add_argument("--format", choices=("text", "json"), default="text",
+    add_format_option(init, ("text", "json"), default="text",
                       help="how to report what was written (default: text)")
     init.set_defaults(run=run_init)
 

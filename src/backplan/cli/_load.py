@@ -6,7 +6,14 @@ import argparse
 import json
 
 import backplan
-from backplan.cli._common import EXIT_OK, add_command, iso_date, resolve_today
+from backplan.cli._common import (
+    EXIT_OK,
+    add_command,
+    add_format_option,
+    add_plan_argument,
+    add_today_option,
+    resolve_today,
+)
 
 __all__ = ["register"]
 
@@ -27,11 +34,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan load plan.yaml --format json      # days, weeks and flags for tools\n"
                  "  backplan load plan.yaml --seed 3           # another seed for the search",
     )
-    load.add_argument("plan", help="plan file (YAML or JSON) with people")
-    load.add_argument("--today", type=iso_date, default=None,
-                      help="plan from this date (YYYY-MM-DD); default: the current date")
-    load.add_argument("--format", choices=("table", "json"), default="table",
-                      help="output format (default: table)")
+    add_plan_argument(load, "plan file (YAML or JSON) with people")
+    add_today_option(load)
+    add_format_option(load, ("table", "json"), default="table")
     load.add_argument("--seed", type=_seed, default=0,
                       help="seed of the levelling search (default: 0)")
     load.set_defaults(run=run_load)

@@ -13,6 +13,9 @@ from backplan.cli._common import (
     EXIT_INFEASIBLE,
     EXIT_OK,
     add_command,
+    add_format_option,
+    add_plan_argument,
+    add_today_option,
     iso_date,
     resolve_today,
     whole_number,
@@ -38,11 +41,6 @@ def _clock(text: str) -> dt.time:
         raise argparse.ArgumentTypeError(f"expected a time as HH:MM, got {text!r}") from None
 
 
-def _today_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--today", type=iso_date, default=None,
-                        help="plan from this date (YYYY-MM-DD); default: the current date")
-
-
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``descope``, ``compare``, ``lint``, ``huddle`` and ``today``."""
     descope = add_command(
@@ -53,10 +51,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan descope plan.yaml --format json\n"
                  "  backplan descope plan.yaml --max-drop 2   # proposals drop at most 2 actions",
     )
-    descope.add_argument("plan", help="plan file (YAML or JSON)")
-    _today_option(descope)
-    descope.add_argument("--format", choices=("table", "json"), default="table",
-                         help="output format (default: table)")
+    add_plan_argument(descope)
+    add_today_option(descope)
+    add_format_option(descope, ("table", "json"), default="table")
     descope.add_argument("--max-drop", type=whole_number(1), default=4, dest="max_drop",
                          help="the most actions one proposal drops (default: 4)")
     descope.add_argument("--max-proposals", type=whole_number(1), default=5, dest="max_proposals",
@@ -75,11 +72,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "    - name: faster-rewrite\n"
                  "      changes: [{action: kb-rewrite, duration: 8}, {due: 2027-04-09}]",
     )
-    compare.add_argument("plan", help="plan file (YAML or JSON)")
+    add_plan_argument(compare)
     compare.add_argument("scenarios", help="scenario file (YAML or JSON) with 'scenarios:'")
-    _today_option(compare)
-    compare.add_argument("--format", choices=("table", "json"), default="table",
-                         help="output format (default: table)")
+    add_today_option(compare)
+    add_format_option(compare, ("table", "json"), default="table")
     compare.add_argument("--samples", type=whole_number(1), default=2000,
                          help="Monte Carlo runs per scenario for P80, when the plan has "
                               "estimates or risks (default: 2000)")
@@ -94,10 +90,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan lint plan.yaml --format json\n"
                  "  backplan lint plan.yaml --strict   # exit 1 when a finding is an error",
     )
-    lint.add_argument("plan", help="plan file (YAML or JSON)")
-    _today_option(lint)
-    lint.add_argument("--format", choices=("text", "json"), default="text",
-                      help="output format (default: text)")
+    add_plan_argument(lint)
+    add_today_option(lint)
+    add_format_option(lint, ("text", "json"), default="text")
     lint.add_argument("--strict", action="store_true",
                       help="exit 1 when any finding is an error")
     lint.set_defaults(run=run_lint)
@@ -110,15 +105,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan huddle plan.yaml --date 2027-01-18 --format json\n"
                  "  backplan huddle plan.yaml > huddle.md   # Markdown, for today",
     )
-    huddle.add_argument("plan", help="plan file (YAML or JSON)")
+    add_plan_argument(huddle)
     huddle.add_argument("--date", type=iso_date, default=None,
                         help="day of the huddle (YYYY-MM-DD); default: the current date")
     huddle.add_argument("--checkins", default=None,
                         help="check-ins CSV (key_result,date,value[,n]) beside those in the plan")
     huddle.add_argument("--days", type=whole_number(1), default=7,
                         help="calendar days ahead for 'coming up' (default: 7)")
-    huddle.add_argument("--format", choices=("markdown", "json"), default="markdown",
-                        help="output format (default: markdown)")
+    add_format_option(huddle, ("markdown", "json"), default="markdown")
     huddle.set_defaults(run=run_huddle)
 
     today = add_command(
@@ -128,7 +122,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan today plan.yaml --person qa-analyst --format ics -o today.ics\n"
                  "  backplan today plan.yaml --person 'Jo Hart' --minutes 90 --start 13:30",
     )
-    today.add_argument("plan", help="plan file (YAML or JSON)")
+    add_plan_argument(today)
     today.add_argument("--person", required=True,
                        help="the person's id (or an action owner as written, with --minutes)")
     today.add_argument("--date", type=iso_date, default=None,
@@ -140,8 +134,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     today.add_argument("--long-break", type=_long_break, default=15, dest="long_break",
                        help="minutes of the break after every fourth pomodoro, 15-30 "
                             "(default: 15)")
-    today.add_argument("--format", choices=("table", "json", "ics"), default="table",
-                       help="output format (default: table; ics needs backplan[ical])")
+    add_format_option(today, ("table", "json", "ics"), default="table",
+                      help="output format (default: table; ics needs backplan[ical])")
     today.add_argument("-o", "--output", default=None,
                        help="write to this file instead of standard output")
     today.set_defaults(run=run_today)

@@ -12,7 +12,9 @@ from backplan.cli._common import (
     EXIT_INFEASIBLE,
     EXIT_OK,
     add_command,
-    iso_date,
+    add_format_option,
+    add_plan_argument,
+    add_today_option,
     resolve_today,
     share,
     whole_number,
@@ -34,13 +36,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan risk plan.yaml --samples 100000 --seed 7 --format json\n"
                  "  backplan risk plan.yaml --confidence 90% --threshold 0.7 --strict",
     )
-    risk.add_argument("plan", help="plan file (YAML or JSON)")
+    add_plan_argument(risk)
     risk.add_argument("--samples", type=whole_number(1, unit="runs"), default=10_000,
                       help="number of runs (default: 10000)")
     risk.add_argument("--seed", type=whole_number(0), default=0,
                       help="random seed; the same seed gives the same result (default: 0)")
-    risk.add_argument("--today", type=iso_date, default=None,
-                      help="simulate from this date (YYYY-MM-DD); default: the current date")
+    add_today_option(risk, "simulate from this date (YYYY-MM-DD); default: the current date")
     risk.add_argument("--confidence", type=share(closed=False), default=0.8,
                       help="confidence the buffer and commit date are given for (default: 0.8)")
     risk.add_argument("--threshold", type=share(closed=True), default=0.5,
@@ -51,8 +52,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     risk.add_argument("--scheduler", choices=("network", "levelled"), default="network",
                       help="levelled: level people's hours in every run (much slower; "
                            "default: network)")
-    risk.add_argument("--format", choices=("table", "json"), default="table",
-                      help="output format (default: table)")
+    add_format_option(risk, ("table", "json"), default="table")
     risk.add_argument("--strict", action="store_true",
                       help="exit 1 when the chance is below the threshold")
     risk.set_defaults(run=run_risk)

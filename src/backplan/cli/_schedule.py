@@ -12,7 +12,9 @@ from backplan.cli._common import (
     EXIT_INFEASIBLE,
     EXIT_OK,
     add_command,
-    iso_date,
+    add_format_option,
+    add_plan_argument,
+    add_today_option,
     resolve_today,
     use_color,
 )
@@ -30,13 +32,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan schedule examples/aht.yaml --today 2026-11-23 --format json\n"
                  "  backplan schedule plan.yaml --strict   # exit 1 when the timeline cannot be met",
     )
-    schedule.add_argument("plan", help="plan file (YAML or JSON)")
-    schedule.add_argument("--today", type=iso_date, default=None,
-                          help="plan from this date (YYYY-MM-DD); default: the current date")
-    schedule.add_argument("--format", choices=("table", "json", "csv", "mermaid", "mspdi"),
-                          default="table",
-                          help="output format (default: table; mermaid: a Mermaid gantt block; "
-                               "mspdi: Microsoft Project XML)")
+    add_plan_argument(schedule)
+    add_today_option(schedule)
+    add_format_option(schedule, ("table", "json", "csv", "mermaid", "mspdi"), default="table",
+                      help="output format (default: table; mermaid: a Mermaid gantt block; "
+                           "mspdi: Microsoft Project XML)")
     schedule.add_argument("--strict", action="store_true",
                           help="exit 1 when the plan is infeasible")
     schedule.set_defaults(run=run_schedule)
@@ -46,9 +46,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         examples="  backplan validate examples/fcr.yaml\n"
                  "  backplan validate plan.yaml --format json",
     )
-    validate.add_argument("plan", help="plan file (YAML or JSON)")
-    validate.add_argument("--format", choices=("text", "json"), default="text",
-                          help="output format (default: text)")
+    add_plan_argument(validate)
+    add_format_option(validate, ("text", "json"), default="text")
     validate.set_defaults(run=run_validate)
 
 

@@ -10,6 +10,9 @@ from backplan.calendars import plan_calendar
 from backplan.cli._common import (
     EXIT_OK,
     add_command,
+    add_format_option,
+    add_plan_argument,
+    add_today_option,
     iso_date,
     resolve_today,
     share,
@@ -30,14 +33,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "CSV columns: key_result,date,value[,n]  (key_result may be left out when the\n"
                  "plan has one key result; n is the sample size of survey-based rates)",
     )
-    track.add_argument("plan", help="plan file (YAML or JSON)")
+    add_plan_argument(track)
     track.add_argument("checkins", nargs="?", default=None,
                        help="check-ins CSV (key_result,date,value[,n]); optional when the plan "
                             "file holds them")
-    track.add_argument("--today", type=iso_date, default=None,
-                       help="report as of this date (YYYY-MM-DD); default: the current date")
-    track.add_argument("--format", choices=("table", "json"), default="table",
-                       help="output format (default: table)")
+    add_today_option(track, "report as of this date (YYYY-MM-DD); default: the current date")
+    add_format_option(track, ("table", "json"), default="table")
     track.add_argument("--tolerance", type=share(), default=0.10,
                        help="behind the glide path by at most this share of the distance from "
                             "baseline to target is on track (default: 0.10)")
@@ -52,15 +53,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan checkin plan.yaml csat 84 --date 2027-01-15 --n 120\n"
                  "  backplan checkin plan.yaml aht 6:45 --date 2027-01-15",
     )
-    checkin.add_argument("plan", help="plan file (YAML or JSON), edited in place")
+    add_plan_argument(checkin, "plan file (YAML or JSON), edited in place")
     checkin.add_argument("key_result", metavar="KR", help="the key result's id")
     checkin.add_argument("value", help="the observed value (m:ss for metrics in seconds)")
     checkin.add_argument("--date", type=iso_date, default=None,
                          help="date of the value (YYYY-MM-DD); default: the current date")
     checkin.add_argument("--n", type=whole_number(1), default=None,
                          help="sample size (e.g. surveys) behind a rate")
-    checkin.add_argument("--format", choices=("text", "json"), default="text",
-                         help="output format (default: text)")
+    add_format_option(checkin, ("text", "json"), default="text")
     checkin.set_defaults(run=run_checkin)
 
     start = add_command(
@@ -68,14 +68,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         examples="  backplan start plan.yaml kb-rewrite --date 2027-01-11\n"
                  "  backplan start plan.yaml kb-rewrite --date 2027-01-11 --remaining 8",
     )
-    start.add_argument("plan", help="plan file (YAML or JSON), edited in place")
+    add_plan_argument(start, "plan file (YAML or JSON), edited in place")
     start.add_argument("action", help="the action's id")
     start.add_argument("--date", type=iso_date, default=None,
                        help="the day it started (YYYY-MM-DD); default: the current date")
     start.add_argument("--remaining", type=whole_number(1), default=None,
                        help="working days of work left, from the day it is scheduled")
-    start.add_argument("--format", choices=("text", "json"), default="text",
-                       help="output format (default: text)")
+    add_format_option(start, ("text", "json"), default="text")
     start.set_defaults(run=run_start)
 
     done = add_command(
@@ -83,14 +82,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         examples="  backplan done plan.yaml export-contacts --date 2026-12-04\n"
                  "  backplan done plan.yaml kb-audit --date 2027-01-08 --start 2027-01-04",
     )
-    done.add_argument("plan", help="plan file (YAML or JSON), edited in place")
+    add_plan_argument(done, "plan file (YAML or JSON), edited in place")
     done.add_argument("action", help="the action's id")
     done.add_argument("--date", type=iso_date, default=None,
                       help="the day it finished (YYYY-MM-DD); default: the current date")
     done.add_argument("--start", type=iso_date, default=None,
                       help="the day it started, when not recorded yet")
-    done.add_argument("--format", choices=("text", "json"), default="text",
-                      help="output format (default: text)")
+    add_format_option(done, ("text", "json"), default="text")
     done.set_defaults(run=run_done)
 
     slip = add_command(
@@ -100,12 +98,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan slip plan.yaml baseline.json --today 2027-01-20\n"
                  "  backplan slip plan.yaml baseline.json --format json",
     )
-    slip.add_argument("plan", help="plan file (YAML or JSON), with its progress")
+    add_plan_argument(slip, "plan file (YAML or JSON), with its progress")
     slip.add_argument("baseline", help="the saved schedule (JSON from 'schedule --format json')")
-    slip.add_argument("--today", type=iso_date, default=None,
-                      help="schedule from this date (YYYY-MM-DD); default: the current date")
-    slip.add_argument("--format", choices=("table", "json"), default="table",
-                      help="output format (default: table)")
+    add_today_option(slip, "schedule from this date (YYYY-MM-DD); default: the current date")
+    add_format_option(slip, ("table", "json"), default="table")
     slip.set_defaults(run=run_slip)
 
 

@@ -208,9 +208,9 @@ def _cycle_problems(edges: list[Edge], ids: list[str]) -> list[Problem]:
     order = number
     problems = []
     for component in sorted(nx.strongly_connected_components(graph), key=lambda c: min(order[n] for n in c)):
-        if len(component) < 2:
-            continue
         start = min(component, key=order.__getitem__)
+        if len(component) < 2 and not graph.has_edge(start, start):
+            continue
         cycle = nx.find_cycle(graph.subgraph(component), source=start)
         ids = [edge[0] for edge in cycle] + [cycle[0][0]]
         reasons = [graph.edges[u, v]["why"] for u, v in cycle if graph.edges[u, v]["why"]]

@@ -96,29 +96,31 @@ class _Refused(Exception):
         self.hint = hint
 
 
-class _PlanLoader(yaml.SafeLoader):
-    """SafeLoader that counts aliases while composing and constructs only plain YAML types.
+class _AliasLimit:
+    """Counts alias uses while composing and refuses more than :data:`MAX_ALIASES`."""
 
-    Tags are checked on the whole node graph before construction (see :func:`_walk`), so the
-    constructors below only meet allowed tags.
-    """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.alias_uses = 0
+    alias_uses = 0
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        if self.check_event(AliasEvent):
+        if self.check_event(AliasEvent):  # type: ignore[attr-defined]
             self.alias_uses += 1
             if self.alias_uses > MAX_ALIASES:
-                event = self.peek_event()  # type: ignore[no-untyped-call]
+                event = self.peek_event()  # type: ignore[attr-defined]
                 raise _Refused(
                     "unsafe-yaml",
                     f"more than {MAX_ALIASES:,} alias uses (*name); refusing to expand them",
                     event.start_mark.line + 1,
                     "write the values out instead of repeating aliases",
                 )
-        return super().compose_node(parent, index)
+        return super().compose_node(parent, index)  # type: ignore[misc, no-any-return]
+
+
+class _PlanLoader(_AliasLimit, yaml.SafeLoader):
+    """SafeLoader that counts aliases while composing and constructs only plain YAML types.
+
+    Tags are checked on the whole node graph before construction (see :func:`_walk`), so the
+    constructors below only meet allowed tags.
+    """
 
 
 def _construct_timestamp(loader: _PlanLoader, node: ScalarNode) -> object:
@@ -141,22 +143,33 @@ _PlanLoader.add_constructor(_TAG + "timestamp", _construct_timestamp)
 _PlanLoader.add_constructor(_VALUE, _construct_value)
 
 
-def _c_loader() -> type | None:
-    """The same loader on libyaml's parser, when PyYAML was built with it (several times faster
-    at composing). Its errors are not used: a document it refuses is read again by
-    :class:`_PlanLoader`, whose messages the docs and tests know."""
+def _fast_loader() -> type | None:
+    """:class:`_PlanLoader` on libyaml's parser, when PyYAML was built with it.
+
+    libyaml scans and parses (about ten times faster than PyYAML's Python scanner); PyYAML's own
+    composer and constructor build the nodes, so nesting depth stays bounded by Python's
+    recursion limit (libyaml's composer recurses in C and can overflow the stack).
+    """
     if not getattr(yaml, "__with_libyaml__", False):
         return None
+    from yaml._yaml import CParser
+    from yaml.composer import Composer
+    from yaml.constructor import SafeConstructor
+    from yaml.resolver import Resolver
 
-    class _CPlanLoader(yaml.CSafeLoader):
-        pass
+    class _FastPlanLoader(_AliasLimit, Composer, CParser, SafeConstructor, Resolver):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
 
-    _CPlanLoader.add_constructor(_TAG + "timestamp", _construct_timestamp)
-    _CPlanLoader.add_constructor(_VALUE, _construct_value)
-    return _CPlanLoader
+    _FastPlanLoader.add_constructor(_TAG + "timestamp", _construct_timestamp)
+    _FastPlanLoader.add_constructor(_VALUE, _construct_value)
+    return _FastPlanLoader
 
 
-_FAST_LOADER = _c_loader()
+_FAST_LOADER = _fast_loader()
 
 
 def read_yaml(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
@@ -180,9 +193,22 @@ def read_yaml(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
         backplan.errors.PlanFileError: x.yaml: 1 problem in the plan
           x.yaml:1: plan.a: tag '!!python/object/apply:os.system' is not allowed ... [unsafe-yaml]
     """
+    if _FAST_LOADER is not None and "\t" not in text:
+        # libyaml reads the text; any problem is read again, and worded, by the Python loader.
+        # (Tabs go straight to it: libyaml accepts some tabs that PyYAML refuses.)
+        try:
+            return _read(text, file, _FAST_LOADER)
+        except (PlanFileError, yaml.YAMLError, UnicodeEncodeError):
+            pass
+    return _read(text, file, _PlanLoader)
+
+
+def _read(text: str, file: str | None, loader_class: type) -> tuple[Any, Loc | None]:
+    """:func:`read_yaml` with one loader."""
     loader: Any = None
     try:
-        loader, node = _compose(text)
+        loader = loader_class(text)
+        node = loader.get_single_node()
         if node is None:
             return None, None
         walker = _Walker(file)
@@ -213,19 +239,6 @@ def read_yaml(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
         if loader is not None:
             loader.dispose()
     return data, loc
-
-
-def _compose(text: str) -> tuple[Any, Node | None]:
-    """A loader and the document's composed node graph: with libyaml when it reads the text,
-    else (and for every error message) with the pure-Python :class:`_PlanLoader`."""
-    if _FAST_LOADER is not None:
-        fast = _FAST_LOADER(text)
-        try:
-            return fast, fast.get_single_node()
-        except yaml.YAMLError:
-            fast.dispose()
-    loader = _PlanLoader(text)
-    return loader, loader.get_single_node()
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, file: str | None) -> Problem:
@@ -263,7 +276,6 @@ class _Walker:
         self.problems: list[Problem] = []
         self.unique_nodes = 0
         self.expanded_nodes = 0
-        self.alias_uses = 0
         self._locs: dict[int, Loc] = {}
         self._sizes: dict[int, int] = {}
         self._open: set[int] = set()
@@ -297,13 +309,6 @@ class _Walker:
                 _line(node), "a plan cannot contain itself; remove the alias",
             )
         if key in self._locs:
-            self.alias_uses += 1
-            if self.alias_uses > MAX_ALIASES:
-                raise _Refused(
-                    "unsafe-yaml",
-                    f"more than {MAX_ALIASES:,} alias uses (*name); refusing to expand them",
-                    _line(node), "write the values out instead of repeating aliases",
-                )
             size = self._sizes[key]
             self.expanded_nodes += size
             if self.expanded_nodes - self.unique_nodes > MAX_ALIAS_EXPANSION:

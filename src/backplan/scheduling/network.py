@@ -402,14 +402,23 @@ class _WontBridge:
             if action.id in wont and action.milestone in by_id:
                 self._induced[action.id] = list(by_id[action.milestone].after)
         self._memo: dict[str, list[tuple[int, int]]] = {}
+        self._open: set[str] = set()
 
     def resolve(self, before: str, offset: int) -> list[tuple[int, int]]:
-        """``(node, offset)`` pairs standing for an edge from ``before`` with ``offset``."""
+        """``(node, offset)`` pairs standing for an edge from ``before`` with ``offset``.
+
+        Raises:
+            CycleError: ``wont`` actions depend on each other in a circle.
+        """
         if before not in self._wont:
             return [(self._index[before], offset)]
         if before not in self._memo:
+            if before in self._open:
+                raise CycleError(f"{before!r} depends on itself through 'wont' actions")
+            self._open.add(before)
             after, own = self._after[before]
             pairs = [pair for p in after for pair in self.resolve(p, own)]
             pairs += [pair for p in self._induced.get(before, ()) for pair in self.resolve(p, 1)]
             self._memo[before] = pairs
+            self._open.discard(before)
         return [(p, o + offset - 1) for p, o in self._memo[before]]

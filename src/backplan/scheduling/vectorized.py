@@ -11,8 +11,9 @@ The compiled network is the same as :func:`~backplan.scheduling.network.compile_
 same node numbering (plan order when it is topological, else the canonical level order of
 :func:`~backplan.graph.order.topological_order`), durations, caps and edges, so both engines give
 identical schedules. ``schedule_plan`` uses this one for plans of at least :data:`MIN_NODES`
-nodes when numpy is installed (``pip install "backplan[fast]"``) and the network is wide enough
-(at least :data:`MIN_LEVEL_WIDTH` nodes per level on average); otherwise the plain loops.
+actions and milestones (``wont`` ones included) when numpy is installed
+(``pip install "backplan[fast]"``) and the network is wide enough (at least
+:data:`MIN_LEVEL_WIDTH` nodes per level on average); otherwise the plain loops.
 
 Example:
     >>> import datetime as dt
@@ -188,6 +189,8 @@ def compile_levelled(
             np.concatenate((offset, extra[:, 2])), n)
 
     width = MIN_LEVEL_WIDTH if min_level_width is None else min_level_width
+    if width < 1:
+        raise ValueError(f"min_level_width must be at least 1, got {width}")
     level = _levels(n, pred, target, max_levels=max(1, n // width))
     if level is None:
         return None
