@@ -397,8 +397,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"CLI: failed (exit {check.returncode}), not timed: {last[:200]}")
         else:
             results["CLI fcr.yaml"] = subprocess_median(cmd, 5, env=env)
+            bare = subprocess_median([sys.executable, "-c", "pass"], 5, env=env)
             print(f"CLI {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}: "
-                  f"{fmt(results['CLI fcr.yaml'])}")
+                  f"{fmt(results['CLI fcr.yaml'])} (of which starting a bare interpreter, "
+                  f"python -c pass: {fmt(bare).strip()})")
     else:
         print(f"CLI: skipped, {example.relative_to(REPO)} not found")
 
