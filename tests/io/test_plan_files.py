@@ -661,6 +661,19 @@ def _plan_texts() -> dict[str, str]:
         "deep-nesting": "a: " + "[" * 30_000 + "]" * 30_000 + "\n",
         "many-aliases": "x: &x 1\nl:\n" + "  - *x\n" * (MAX_ALIASES + 1),
         "bom": "\ufeffgoal: {id: g, due: 2027-03-31}\n",
+        "bom-inside": "# plan\n\ufeffgoal: {id: g, due: 2027-03-31}\n",
+        "question-in-flow": "goal: {id: g, due: 2027-03-31}\nactions:\n"
+                            "  - {id: a, duration: 1, title: Ready?}\n",
+        "question-in-flow-list": "goal: {id: g, due: 2027-03-31}\nactions:\n"
+                                 "  - {id: a, duration: 1, after: [a?b]}\n",
+        "block-header-comment": "goal: {id: g, due: 2027-03-31}\nx: |# note\n  text\n",
+        "bare-tag": "goal: {id: g, due: 2027-03-31, title: !}\n",
+        "no-final-newline": "---",
+        "key-at-end": "a: 1\n? ",
+        "bad-int": "goal: {id: g, due: 2027-03-31}\nx: !!int two\n",
+        "empty-bool": "a: !!bool\n",
+        "huge-int": "goal: {id: g, due: 2027-03-31}\nactions:\n"
+                    "  - {id: a, duration: " + "1" * 5_000 + "}\n",
     }
 
 
@@ -671,7 +684,7 @@ _PLAN_TEXTS = _plan_texts()
 @pytest.mark.parametrize("name", sorted(_PLAN_TEXTS))
 def test_libyaml_reads_like_the_python_loader(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Plans read through libyaml give the same data, lines and problems as the pure-Python
-    loader (whose messages the docs show), and nothing crashes the process."""
+    loader (whose messages the docs show), and nothing but a PlanFileError comes out."""
     text = _PLAN_TEXTS[name]
 
     def read(*, fast: bool) -> object:

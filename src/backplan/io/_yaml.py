@@ -22,12 +22,13 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from backplan.errors import PlanFileError, Problem
@@ -139,8 +140,32 @@ def _construct_value(loader: _PlanLoader, node: ScalarNode) -> str:
     return str(node.value)
 
 
-_PlanLoader.add_constructor(_TAG + "timestamp", _construct_timestamp)
-_PlanLoader.add_constructor(_VALUE, _construct_value)
+def _checked(construct: Any) -> Any:
+    """``construct`` with its Python errors turned into a YAML error at the value's line
+    (``!!int two``, ``!!bool``, an integer of 5,000 digits...)."""
+
+    def build(loader: Any, node: ScalarNode) -> object:
+        try:
+            return construct(loader, node)
+        except (ValueError, TypeError, IndexError, KeyError, AttributeError):
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown!r} is not a valid {_show_tag(node.tag)} value",
+                node.start_mark) from None
+
+    return build
+
+
+_CONSTRUCTORS = {
+    _TAG + "null": _checked(yaml.SafeLoader.construct_yaml_null),
+    _TAG + "bool": _checked(yaml.SafeLoader.construct_yaml_bool),
+    _TAG + "int": _checked(yaml.SafeLoader.construct_yaml_int),
+    _TAG + "float": _checked(yaml.SafeLoader.construct_yaml_float),
+    _TAG + "timestamp": _checked(_construct_timestamp),
+    _VALUE: _construct_value,
+}
+for _tag, _construct in _CONSTRUCTORS.items():
+    _PlanLoader.add_constructor(_tag, _construct)
 
 
 def _fast_loader() -> type | None:
@@ -163,9 +188,24 @@ def _fast_loader() -> type | None:
             Composer.__init__(self)
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
+            self.flow_depth = 0
 
-    _FastPlanLoader.add_constructor(_TAG + "timestamp", _construct_timestamp)
-    _FastPlanLoader.add_constructor(_VALUE, _construct_value)
+        def compose_node(self, parent: Node | None, index: int) -> Node | None:
+            event = self.peek_event()
+            if isinstance(event, ScalarEvent) and (event.tag == "!" or (
+                    self.flow_depth and not event.style and "?" in event.value)):
+                # Where libyaml is more lenient than PyYAML's scanner (a plain '?' inside
+                # [...] or {...}; a bare '!' tag): let the Python loader decide.
+                raise yaml.YAMLError("read with the Python loader")
+            flow = isinstance(event, CollectionStartEvent) and bool(event.flow_style)
+            self.flow_depth += flow
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.flow_depth -= flow
+
+    for tag, construct in _CONSTRUCTORS.items():
+        _FastPlanLoader.add_constructor(tag, construct)
     return _FastPlanLoader
 
 
@@ -193,14 +233,24 @@ def read_yaml(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
         backplan.errors.PlanFileError: x.yaml: 1 problem in the plan
           x.yaml:1: plan.a: tag '!!python/object/apply:os.system' is not allowed ... [unsafe-yaml]
     """
-    if _FAST_LOADER is not None and "\t" not in text:
+    if _FAST_LOADER is not None and not _python_only(text):
         # libyaml reads the text; any problem is read again, and worded, by the Python loader.
-        # (Tabs go straight to it: libyaml accepts some tabs that PyYAML refuses.)
         try:
             return _read(text, file, _FAST_LOADER)
         except (PlanFileError, yaml.YAMLError, UnicodeEncodeError):
             pass
     return _read(text, file, _PlanLoader)
+
+
+_BLOCK_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")
+
+
+def _python_only(text: str) -> bool:
+    """Texts libyaml reads differently from PyYAML's own scanner go to the Python loader: tabs
+    and byte-order marks (libyaml accepts some that PyYAML refuses), a comment right after a
+    block scalar's header, and a last line without a newline (libyaml counts one line more)."""
+    return ("\t" in text or "\ufeff" in text or not text.endswith("\n")
+            or _BLOCK_HEADER_COMMENT.search(text) is not None)
 
 
 def _read(text: str, file: str | None, loader_class: type) -> tuple[Any, Loc | None]:
@@ -249,10 +299,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: str | None) -> Problem:
         message = f"{exc.context}: {message}"
         if exc.context_mark is not None and exc.context_mark.line + 1 != line:
             message += f" (that started on line {exc.context_mark.line + 1})"
-    return Problem(
-        "syntax", "plan", "", message,
-        "check the indentation, colons and quotes around this line", file, line,
-    )
+    hint = ("write a valid value, or drop the tag" if isinstance(
+        exc, yaml.constructor.ConstructorError) else
+        "check the indentation, colons and quotes around this line")
+    return Problem("syntax", "plan", "", message, hint, file, line)
 
 
 def _line(node: Node) -> int:
