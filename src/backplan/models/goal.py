@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, model_validator
 
 from backplan.models._types import INPUT_CONFIG, Id, PlanDate, custom_error
 from backplan.models.metrics import METRICS, Direction, Metric
 from backplan.models.tracking import CheckIn
+
+#: A number that is not NaN or infinite (a baseline or target must be a real value).
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 __all__ = ["Goal", "KeyResult"]
 
@@ -51,8 +54,8 @@ class KeyResult(BaseModel):
 
     id: Id
     metric: Id
-    baseline: float
-    target: float
+    baseline: FiniteFloat
+    target: FiniteFloat
     baseline_date: PlanDate | None = None
     name: str | None = None
     unit: str | None = None
