@@ -67,23 +67,28 @@ def test_cycle_through_a_milestone_after_explains_the_induced_edge() -> None:
     assert "a delivers m, which comes after p" in problem.message
 
 
-@pytest.mark.parametrize(("actions", "milestones", "cycle"), [
+@pytest.mark.parametrize(("actions", "milestones", "item", "cycle"), [
     # A milestone after one of its own actions: that action would have to start after it ends.
-    ([{"id": "a", "duration": 1, "milestone": "m"}], [{"id": "m", "after": ["a"]}], "a -> a"),
+    ([{"id": "a", "duration": 1, "milestone": "m"}], [{"id": "m", "after": ["a"]}],
+     "m", "a -> m -> a"),
     # The same through a 'wont' action, which the scheduler bridges over.
     ([{"id": "w", "duration": 1, "priority": "wont", "milestone": "m"},
-      {"id": "a", "duration": 1, "milestone": "m"}], [{"id": "m", "after": ["w"]}], "w -> w"),
-    # 'wont' actions after each other.
+      {"id": "a", "duration": 1, "milestone": "m"}], [{"id": "m", "after": ["w"]}],
+     "m", "w -> m -> w"),
+    # 'wont' actions after each other, with or without anything depending on them.
     ([{"id": "w", "duration": 1, "priority": "wont", "after": ["v"]},
       {"id": "v", "duration": 1, "priority": "wont", "after": ["w"]},
-      {"id": "a", "duration": 1, "after": ["w"]}], [], "w -> v -> w"),
+      {"id": "a", "duration": 1, "after": ["w"]}], [], "w", "w -> v -> w"),
+    ([{"id": "w", "duration": 1, "priority": "wont", "after": ["v"]},
+      {"id": "v", "duration": 1, "priority": "wont", "after": ["w"]},
+      {"id": "a", "duration": 1}], [], "w", "w -> v -> w"),
 ])
 def test_cycles_through_milestones_and_wont_actions_are_named(
-    actions: list[dict[str, Any]], milestones: list[dict[str, Any]], cycle: str,
+    actions: list[dict[str, Any]], milestones: list[dict[str, Any]], item: str, cycle: str,
 ) -> None:
     broken = plan(actions, milestones)
     (problem,) = plan_problems(broken)
-    assert problem.code == "cycle"
+    assert (problem.code, problem.item, problem.field) == ("cycle", item, "after")
     assert cycle in problem.message
     with pytest.raises(PlanValidationError) as raised:
         schedule_plan(broken, today=dt.date(2027, 1, 4))
@@ -120,3 +125,22 @@ def test_scheduling_checks_the_other_sections_of_a_python_built_plan(
         schedule_plan(broken, today=dt.date(2027, 1, 4))
     problem = raised.value.problems[0]
     assert (problem.code, problem.item, problem.field.split(".")[0]) == (code, item, field)
+
+
+def test_long_and_branching_wont_chains_schedule_without_recursion() -> None:
+    """Dependencies through thousands of 'wont' actions keep their lags, without hitting the
+    recursion limit, and layers of wont actions after each other do not multiply the work."""
+    chain = [{"id": "a0", "duration": 1}] + [
+        {"id": f"w{k}", "duration": 1, "priority": "wont", "after": [f"w{k - 1}" if k else "a0"]}
+        for k in range(3_000)] + [{"id": "b", "duration": 1, "after": ["w2999"], "lag": 2}]
+    schedule = schedule_plan(plan(chain), today=dt.date(2027, 1, 4))
+    assert schedule.action("b").earliest_start == dt.date(2027, 1, 7)  # a0 Mon + 1 + lag 2
+    layers = [{"id": "a0", "duration": 1}]
+    previous = ["a0"]
+    for k in range(40):  # 2^40 paths through the layers
+        layer = [f"x{k}a", f"x{k}b"]
+        layers += [{"id": i, "duration": 1, "priority": "wont", "after": previous} for i in layer]
+        previous = layer
+    layers.append({"id": "b", "duration": 1, "after": previous})
+    schedule = schedule_plan(plan(layers), today=dt.date(2027, 1, 4))
+    assert schedule.action("b").earliest_start == dt.date(2027, 1, 5)

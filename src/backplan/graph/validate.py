@@ -95,8 +95,22 @@ def section_problems(plan: Plan, kinds: dict[str, str] | None = None) -> list[Pr
 
 
 def cycle_problems(plan: Plan) -> list[Problem]:
-    """One problem per group of ids whose dependencies go round in a circle."""
-    return _cycle_problems(dependency_edges(plan), [item_id for _, item_id in plan.iter_ids()])
+    """One problem per group of ids whose dependencies go round in a circle, and one per
+    milestone whose ``after`` names an action that delivers it."""
+    own = [
+        Problem(
+            "cycle", milestone.id, "after",
+            f"dependencies go round in a circle: {before} -> {milestone.id} -> {before}; "
+            f"{before} delivers {milestone.id}, which comes after {before}",
+            f"remove {before!r} from {milestone.id}.after, or let {before} deliver another "
+            "milestone",
+        )
+        for milestone in plan.milestones
+        for before in milestone.after
+        if any(a.id == before and a.milestone == milestone.id for a in plan.actions)
+    ]
+    return own + _cycle_problems(dependency_edges(plan),
+                                 [item_id for _, item_id in plan.iter_ids()])
 
 
 def dependency_edges(plan: Plan) -> list[Edge]:
@@ -117,7 +131,7 @@ def dependency_edges(plan: Plan) -> list[Edge]:
             edges.append((before, milestone.id, ""))
             edges.extend(
                 (before, member, f"{member} delivers {milestone.id}, which comes after {before}")
-                for member in members[milestone.id]
+                for member in members[milestone.id] if member != before  # see cycle_problems
             )
     return edges
 

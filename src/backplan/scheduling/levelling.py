@@ -782,7 +782,8 @@ def _hours_text(hours: float) -> str:
 def _progress_flags(plan: Plan) -> list[Flag]:
     """A ``progress-not-levelled`` warning when actions are started or done: the levelled
     schedule plans every action as not started (re-plan from progress with ``schedule_plan``)."""
-    started = tuple(a.id for a in plan.actions if a.status != "not_started")
+    started = tuple(a.id for a in plan.actions
+                    if a.status != "not_started" and a.priority != "wont")
     if not started:
         return []
     return [Flag(

@@ -249,13 +249,15 @@ def special_edges(
     the returned ones; every other action's ``after`` is left to the caller).
 
     Raises:
-        KeyError: an id does not resolve.
+        KeyError: an id does not resolve; CycleError: ``wont`` actions go round in a circle.
     """
     scheduled, index, wont = nodes.scheduled, nodes.index, nodes.wont
     edges: list[tuple[int, int, int]] = []
     dependents: list[tuple[str, str]] = []
     bridged: set[int] = set()
     through_wont = _WontBridge(plan, wont, index) if wont else None
+    if through_wont is not None:
+        through_wont.check()
 
     def resolve(before: str, offset: int) -> list[tuple[int, int]]:
         return through_wont.resolve(before, offset) if through_wont else [(index[before], offset)]
@@ -401,24 +403,61 @@ class _WontBridge:
         for action in plan.actions:
             if action.id in wont and action.milestone in by_id:
                 self._induced[action.id] = list(by_id[action.milestone].after)
-        self._memo: dict[str, list[tuple[int, int]]] = {}
-        self._open: set[str] = set()
+        # Per wont id: each node it stands for, with the largest offset (only that one binds).
+        self._memo: dict[str, dict[int, int]] = {}
 
     def resolve(self, before: str, offset: int) -> list[tuple[int, int]]:
         """``(node, offset)`` pairs standing for an edge from ``before`` with ``offset``.
 
         Raises:
             CycleError: ``wont`` actions depend on each other in a circle.
+            KeyError: an id does not resolve.
         """
         if before not in self._wont:
             return [(self._index[before], offset)]
         if before not in self._memo:
-            if before in self._open:
-                raise CycleError(f"{before!r} depends on itself through 'wont' actions")
-            self._open.add(before)
-            after, own = self._after[before]
-            pairs = [pair for p in after for pair in self.resolve(p, own)]
-            pairs += [pair for p in self._induced.get(before, ()) for pair in self.resolve(p, 1)]
-            self._memo[before] = pairs
-            self._open.discard(before)
-        return [(p, o + offset - 1) for p, o in self._memo[before]]
+            self._settle(before)
+        return [(p, o + offset - 1) for p, o in self._memo[before].items()]
+
+    def check(self) -> None:
+        """Resolve every ``wont`` action, so that a circle among them is found even when
+        nothing depends on it.
+
+        Raises:
+            CycleError: ``wont`` actions depend on each other in a circle.
+        """
+        for wont_id in self._after:
+            if wont_id not in self._memo:
+                self._settle(wont_id)
+
+    def _sources(self, wont_id: str) -> list[tuple[str, int]]:
+        """What ``wont_id`` comes after, each with the offset of that edge."""
+        after, own = self._after[wont_id]
+        return [(p, own) for p in after] + [(p, 1) for p in self._induced.get(wont_id, ())]
+
+    def _settle(self, first: str) -> None:
+        """Fill the memo for ``first`` and the wont actions it depends on (depth first, with an
+        explicit stack: a chain of thousands of wont actions must not hit the recursion limit)."""
+        open_ids: set[str] = set()
+        stack = [(first, False)]
+        while stack:
+            wont_id, expanded = stack.pop()
+            if wont_id in self._memo:
+                continue
+            sources = self._sources(wont_id)
+            if not expanded:
+                if wont_id in open_ids:
+                    raise CycleError(f"{wont_id!r} depends on itself through 'wont' actions")
+                open_ids.add(wont_id)
+                stack.append((wont_id, True))
+                stack += [(p, False) for p, _ in sources if p in self._wont]
+                continue
+            best: dict[int, int] = {}
+            for p, o in sources:
+                pairs = ([(q, v + o - 1) for q, v in self._memo[p].items()] if p in self._wont
+                         else [(self._index[p], o)])
+                for q, v in pairs:
+                    if best.get(q, v - 1) < v:
+                        best[q] = v
+            self._memo[wont_id] = best
+            open_ids.discard(wont_id)

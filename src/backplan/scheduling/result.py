@@ -82,7 +82,9 @@ class Fix:
 
     ``kind`` is one of ``shorten-chain`` (``chain`` lists the action ids to shorten, in order),
     ``move-due`` (the goal's or a milestone's due, to ``date``), ``move-not-after`` and
-    ``move-not-before`` (an action's window, to ``date``). ``subject`` is the id to change.
+    ``move-not-before`` (an action's window, to ``date``), ``remove-dependency``; levelled
+    schedules add ``add-hours``, ``add-person``, ``descope`` and ``replan-from-progress``.
+    ``subject`` is the id to change.
     """
 
     kind: str
