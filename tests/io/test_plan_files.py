@@ -709,3 +709,14 @@ def test_the_fast_loader_reads_plain_plans(monkeypatch: pytest.MonkeyPatch) -> N
         text, file, cls))
     _yaml.read_yaml(_PLAN_TEXTS["examples/fcr.yaml"], file="fcr.yaml")
     assert used == [_yaml._FAST_LOADER]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r", "\u2028"])
+def test_a_control_character_is_named_on_its_line_whatever_the_line_breaks(newline: str) -> None:
+    text = newline.join(["goal: {id: g, due: 2027-03-31}", "actions:", "  - {id: a, duration: 1}",
+                         "  - {id: b, duration: 1, title: \"x\x07\"}", ""])
+    with pytest.raises(PlanFileError) as error:
+        loads_plan(text)
+    problem = only_problem(error)
+    assert (problem.code, problem.line) == ("syntax", 4)
+    assert "U+0007" in problem.message

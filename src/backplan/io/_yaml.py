@@ -243,6 +243,7 @@ def read_yaml(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
 
 
 _BLOCK_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
 
 
 def _python_only(text: str) -> bool:
@@ -272,7 +273,7 @@ def _read(text: str, file: str | None, loader_class: type) -> tuple[Any, Loc | N
     except yaml.MarkedYAMLError as exc:
         raise PlanFileError([_syntax_problem(exc, file)], source=file) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
+        line = len(_LINE_BREAK.findall(text, 0, exc.position)) + 1
         problem = Problem(
             "syntax", "plan", "",
             f"control character U+{exc.character:04X} is not allowed in YAML text",
