@@ -37,6 +37,7 @@ __all__ = [
     "ITEM_LISTS",
     "MAX_ALIASES",
     "MAX_ALIAS_EXPANSION",
+    "MAX_DEPTH",
     "SECTIONS",
     "Loc",
     "Path",
@@ -49,6 +50,8 @@ __all__ = [
 MAX_ALIASES = 10_000
 #: Most nodes that aliases may add to the document once expanded.
 MAX_ALIAS_EXPANSION = 1_000_000
+#: Deepest nesting of lists and mappings a plan file may use (a plan needs about five).
+MAX_DEPTH = 200
 
 #: A path into the data: mapping keys and list indexes, as pydantic reports locations.
 Path = tuple[str | int, ...]
@@ -98,11 +101,22 @@ class _Refused(Exception):
 
 
 class _AliasLimit:
-    """Counts alias uses while composing and refuses more than :data:`MAX_ALIASES`."""
+    """Counts alias uses while composing and refuses more than :data:`MAX_ALIASES`; refuses
+    nesting deeper than :data:`MAX_DEPTH` (the same limit whichever parser reads the text)."""
 
     alias_uses = 0
+    depth = 0
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise RecursionError("nested deeper than MAX_DEPTH")
+            return self._compose_counted(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _compose_counted(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):  # type: ignore[attr-defined]
             self.alias_uses += 1
             if self.alias_uses > MAX_ALIASES:
