@@ -169,7 +169,7 @@ def _assemble(
         nodes.owner, strict=True,
     )))
     latest_member_finish: dict[str, int] = {}
-    for i, milestone in zip(at, nodes.milestone if plan.milestones else (), strict=False):
+    for i, milestone in zip(at, nodes.milestone, strict=True) if plan.milestones else ():
         if milestone is not None:
             f = latest_finish[i]
             if f > latest_member_finish.get(milestone, f - 1):
