@@ -387,7 +387,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{fmt(import_time('backplan.scheduling', env=env))}")
 
     example = REPO / "examples" / "fcr.yaml"
-    script = shutil.which("backplan")
+    # The console script pip installed beside this interpreter (a version manager's shim on
+    # PATH, such as pyenv's, would add its own start-up to the figure).
+    beside = Path(sys.executable).with_name("backplan")
+    script = str(beside) if beside.exists() else shutil.which("backplan")
     cli = [script] if script else [sys.executable, "-m", "backplan"]
     if example.exists():
         cmd = [*cli, "schedule", str(example.relative_to(REPO)), "--today", "2026-11-23"]

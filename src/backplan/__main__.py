@@ -1,5 +1,5 @@
 """``python -m backplan``: the command line."""
 
-from backplan.cli import main
+from backplan.cli import run
 
-raise SystemExit(main())
+run()

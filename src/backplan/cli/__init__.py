@@ -8,15 +8,17 @@ infeasible, 2 bad input (the problems are printed, one per line, without a trace
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 import backplan
 from backplan.cli import _export, _load, _priorities, _risk, _schedule, _track
 from backplan.cli._common import EXIT_BAD_INPUT, EXIT_OK, report
 from backplan.errors import BackplanError
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 #: Modules whose ``register(commands)`` adds a command, in ``--help`` order.
 COMMANDS = (_schedule, _track, _risk, _export, _priorities, _load)
@@ -33,6 +35,16 @@ def build_parser() -> argparse.ArgumentParser:
     for module in COMMANDS:
         module.register(commands)
     return parser
+
+
+def run() -> NoReturn:
+    """The ``backplan`` program: :func:`main`, with pydantic plugins off unless asked for.
+
+    Looking for pydantic plugins reads every installed package's metadata (about 50 ms at each
+    start); set ``PYDANTIC_DISABLE_PLUGINS`` yourself (empty: keep them all) to choose.
+    """
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    sys.exit(main())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
