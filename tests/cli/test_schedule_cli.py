@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import backplan.cli
 from backplan.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,3 +135,18 @@ def test_report_rejects_zero_samples_as_bad_input(
         main(["report", str(plan), "-o", str(tmp_path / "r.html"), "--samples", "0"])
     assert exit_.value.code == 2
     assert "--samples" in capsys.readouterr().err
+
+
+def test_the_program_turns_pydantic_plugins_off_unless_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["backplan", "--version"])
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    with pytest.raises(SystemExit):
+        backplan.cli.run()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")  # the user keeps their plugins
+    with pytest.raises(SystemExit):
+        backplan.cli.run()
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ""
+    assert "backplan" in capsys.readouterr().out
