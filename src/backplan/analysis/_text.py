@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -39,10 +39,14 @@ def flags_html(flags: Iterable[Flag]) -> str:
     return f"<ul>{items}</ul>" if items else ""
 
 
-def table_html(rows: list[list[str]]) -> str:
-    """An HTML table of text rows, the first being the header; every cell escaped."""
+def table_html(rows: list[list[str]], *, right: Collection[int] = ()) -> str:
+    """An HTML table of text rows, the first being the header; every cell escaped, the columns
+    numbered in ``right`` (numbers) aligned right."""
     esc = html.escape
     head = "".join(f"<th>{esc(cell)}</th>" for cell in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>"
+    cell_open = ["<td style='text-align:right'>" if k in right else "<td>"
+                 for k in range(len(rows[0]))]
+    body = "".join("<tr>" + "".join(f"{cell_open[k]}{esc(cell)}</td>"
+                                    for k, cell in enumerate(row)) + "</tr>"
                    for row in rows[1:])
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

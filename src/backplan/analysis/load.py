@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from backplan.analysis._text import table_html
 from backplan.calendars import PersonCalendar, plan_calendar
 from backplan.calendars.people import rate_seconds
 from backplan.models import Plan
@@ -189,16 +190,12 @@ class Load:
                 f"{self.last.isoformat()} levelled={self.levelled}>")
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        rows = "".join(
-            f"<tr><td>{esc(p.person)}</td><td>{w.week}</td><td>{w.start}</td>"
-            f"<td style='text-align:right'>{w.available_hours:.1f}</td>"
-            f"<td style='text-align:right'>{w.booked_hours:.1f}</td></tr>"
+        rows = [["person", "week", "start", "available h", "booked h"]] + [
+            [p.person, w.week, str(w.start), f"{w.available_hours:.1f}", f"{w.booked_hours:.1f}"]
             for p in self.people for w in p.weeks
-        )
-        return ("<div><p>Load for goal <b>" + esc(self.goal) + "</b></p><table><thead><tr>"
-                "<th>person</th><th>week</th><th>start</th><th>available h</th><th>booked h</th>"
-                f"</tr></thead><tbody>{rows}</tbody></table></div>")
+        ]
+        return (f"<div><p>Load for goal <b>{html.escape(self.goal)}</b></p>"
+                f"{table_html(rows, right=(3, 4))}</div>")
 
 
 def person_load(plan: Plan, schedule: Schedule) -> Load:

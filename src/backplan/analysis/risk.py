@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from backplan.analysis._text import flag_line, iso
+from backplan.analysis._text import flag_line, flags_html, iso, table_html
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import require
 from backplan.graph import validate_plan
@@ -401,21 +401,18 @@ class Simulation:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        rows = "".join(
-            f"<tr><td>{esc(a.id)}</td><td style='text-align:right'>{_pct(a.criticality)}</td>"
-            f"<td style='text-align:right'>{a.mean_duration_days:.1f}</td>"
-            f"<td style='text-align:right'>{a.sd_duration_days:.1f}</td></tr>"
+        rows = [["driver", "criticality", "mean days", "sd days"]] + [
+            [a.id, _pct(a.criticality), f"{a.mean_duration_days:.1f}",
+             f"{a.sd_duration_days:.1f}"]
             for a in self._driver_rows()
-        )
-        flags = "".join(f"<li><b>{esc(f.code)}</b> {esc(f.message)}</li>" for f in self.flags)
+        ]
         return (
             f"<div><p>Goal <b>{esc(self.goal)}</b> due {self.due}: "
             f"<b>{_pct(self.probability)}</b> chance ({self.samples:,} runs). "
             f"P50 {iso(self.p50)}, P80 {iso(self.p80)}, P95 {iso(self.p95)}.</p>"
             + (f"<p>{esc(str(self.buffer))}</p>" if self.buffer else "")
-            + ("<table><thead><tr><th>driver</th><th>criticality</th><th>mean days</th>"
-               f"<th>sd days</th></tr></thead><tbody>{rows}</tbody></table>" if rows else "")
-            + (f"<ul>{flags}</ul>" if flags else "")
+            + (table_html(rows, right=(1, 2, 3)) if len(rows) > 1 else "")
+            + flags_html(self.flags)
             + "</div>"
         )
 
