@@ -23,11 +23,12 @@ from backplan.models import KeyResult, Plan
 __all__ = ["key_result_problems", "refers_to_key_results"]
 
 
-def refers_to_key_results(plan: Plan) -> bool:
+def refers_to_key_results(plan: Plan, *, uses_impact: bool | None = None) -> bool:
     """Whether anything in ``plan`` names key results (so that :func:`key_result_problems` has
-    work to do)."""
-    return len(plan.goal.key_results) > 1 or any(map(attrgetter("impact"), plan.actions)) or any(
-        m.expect for m in plan.milestones)
+    work to do); ``uses_impact``: whether any action has an ``impact``, if already known."""
+    if uses_impact is None:
+        uses_impact = any(map(attrgetter("impact"), plan.actions))
+    return len(plan.goal.key_results) > 1 or uses_impact or any(m.expect for m in plan.milestones)
 
 
 def key_result_problems(plan: Plan) -> list[Problem]:

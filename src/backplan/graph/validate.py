@@ -77,9 +77,16 @@ def reference_problems(plan: Plan) -> list[Problem]:
     return _duplicate_ids(plan) + _reference_problems(plan, kinds) + extra
 
 
-def section_problems(plan: Plan, kinds: dict[str, str] | None = None) -> list[Problem]:
+def section_problems(
+    plan: Plan, kinds: dict[str, str] | None = None, *,
+    uses_impact: bool | None = None, uses_assignees: bool | None = None,
+) -> list[Problem]:
     """Problems in the sections beyond the dependency graph: risks, key-result references
-    (``impact``, ``expect``) and people (``assignees``). Cheap when a section is unused."""
+    (``impact``, ``expect``) and people (``assignees``). Cheap when a section is unused.
+
+    ``uses_impact``/``uses_assignees``: whether any action has an ``impact``/``assignees``, if
+    the caller already knows (each saves a pass over the actions).
+    """
     problems: list[Problem] = []
     if plan.risks:
         if kinds is None:
@@ -87,9 +94,11 @@ def section_problems(plan: Plan, kinds: dict[str, str] | None = None) -> list[Pr
             for kind, item_id in plan.iter_ids():
                 kinds.setdefault(item_id, kind)
         problems += _risk_problems(plan, kinds)
-    if refers_to_key_results(plan):
+    if refers_to_key_results(plan, uses_impact=uses_impact):
         problems += key_result_problems(plan)
-    if plan.people or any(map(attrgetter("assignees"), plan.actions)):
+    if uses_assignees is None:
+        uses_assignees = any(map(attrgetter("assignees"), plan.actions))
+    if plan.people or uses_assignees:
         problems += people_problems(plan)
     return problems
 

@@ -12,6 +12,7 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from backplan.calendars import WorkingCalendar
 from backplan.models import Plan
@@ -123,9 +124,9 @@ def _critical_chain(network: Network, result: PassResult, nodes: Sequence[int]) 
     finishes last back along its driving predecessors."""
     if not nodes:
         return ()
-    slack = result.total_slack
-    least = min(slack[i] for i in nodes)
-    end = max((i for i in nodes if slack[i] == least),
+    slack = list(map(result.total_slack.__getitem__, nodes))
+    least = min(slack)
+    end = max(compress(nodes, map(least.__eq__, slack)),
               key=lambda i: (result.earliest_finish[i], -i))
     return tuple(network.ids[i] for i in _chain_from_origin(network, result, end)
                  if network.is_action[i])

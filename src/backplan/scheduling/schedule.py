@@ -111,7 +111,8 @@ def _schedule(plan: Plan, today: dt.date) -> Schedule:
             raise AssertionError(f"plan rejected without a problem to report: {unsound}") from None
         raise PlanValidationError(problems) from None
     # The compiled network resolves every dependency id; the other sections are checked here.
-    section = section_problems(plan)
+    section = section_problems(plan, uses_impact=nodes.uses_impact,
+                               uses_assignees=nodes.uses_assignees)
     if section:
         raise PlanValidationError(section)
     if nodes.started:

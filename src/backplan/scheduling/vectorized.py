@@ -197,7 +197,7 @@ def compile_levelled(
     columns = node_columns(plan, calendar, nodes)
     order: list[int] | None = None
     if not bool((pred < target).all()):  # renumber in the canonical level order
-        by_level = np.argsort(level, kind="stable")
+        by_level = _stable_argsort(level)
         position = np.empty(n, dtype=np.int64)
         position[by_level] = np.arange(n, dtype=np.int64)
         pred, target, level = position[pred], position[target], level[by_level]
@@ -221,7 +221,7 @@ def _node_numbers(index: dict[str, int], ids: list[str]) -> IntArray:
 
     if len(ids) < 2:  # itemgetter of one key returns the value itself, of none fails
         return np.array([index[i] for i in ids], dtype=np.int64)
-    return np.array(operator.itemgetter(*ids)(index), dtype=np.int64)
+    return np.fromiter(operator.itemgetter(*ids)(index), dtype=np.int64, count=len(ids))
 
 
 def _in_order(
@@ -237,16 +237,26 @@ def _in_order(
 def _deduplicated(
     pred: IntArray, target: IntArray, offset: IntArray, n: int
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """Each ``(target, predecessor)`` edge once, with its largest offset; sorted by target
-    (stable within a target)."""
+    """Each ``(target, predecessor)`` edge once, with its largest offset; sorted by target,
+    then predecessor."""
     import numpy as np
 
     key = target * n + pred
     order = np.lexsort((-offset, key))
     keep = np.ones(len(order), dtype=bool)
     keep[1:] = key[order][1:] != key[order][:-1]
-    chosen = np.sort(order[keep], kind="stable")
+    chosen = order[keep]
     return pred[chosen], target[chosen], offset[chosen]
+
+
+def _stable_argsort(level: IntArray) -> IntArray:
+    """``numpy.argsort(level, kind="stable")``; levels below 2**15 as 16-bit numbers, which
+    numpy sorts by radix (about ten times faster)."""
+    import numpy as np
+
+    if len(level) and int(level.max()) < 2**15:
+        return np.argsort(level.astype(np.int16), kind="stable")
+    return np.argsort(level, kind="stable")
 
 
 def _levels(n: int, pred: IntArray, target: IntArray, *, max_levels: int) -> IntArray | None:
@@ -291,16 +301,17 @@ def _levels_arrays(
     level: IntArray, pred: IntArray, target: IntArray, offset: IntArray,
     columns: tuple[list[int], list[int | None], list[int]],
 ) -> Levels:
-    """Sort nodes by level and edges by target in that order."""
+    """Sort nodes by level and edges by target in that order (``target`` must be ascending
+    within each level, as the compile leaves it)."""
     import numpy as np
 
     n = len(level)
-    nodes = np.argsort(level, kind="stable")
+    nodes = _stable_argsort(level)
     rank = np.empty(n, dtype=np.int64)
     rank[nodes] = np.arange(n, dtype=np.int64)
-    # Any order within a node's predecessors will do: ties between drivers go to the lowest
-    # number, whatever the order (see PassResult.driver).
-    by_target = np.argsort(rank[target])
+    # The edges come sorted by target, and within a level the nodes are in number order, so a
+    # stable sort by the target's level groups them by target in ``nodes`` order (a radix sort).
+    by_target = _stable_argsort(level[target])
     first_edge = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rank[target], minlength=n), out=first_edge[1:])
     width = np.bincount(level)
