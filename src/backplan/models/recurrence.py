@@ -36,6 +36,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -100,27 +101,34 @@ def _date(prefix: str) -> str:
             rf"|(?P<{prefix}m2>{_MON}) (?P<{prefix}d2>{_DAY}))")
 
 
-_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern)) for name, pattern in (
-        ("weekly", rf"(?:every |on )?(?P<days>{_WD}(?:(?:, | and | & |,)(?:{_WD}))*)"),
-        ("monthly-weekday", rf"(?:every|the) (?P<ord>{_ORD}) (?P<wd>{_WD}){_OF_MONTH}"),
-        ("monthly-weekday", rf"(?:every|the) (?P<ord>{_ORD}) (?P<wd>{_WD}) of {_EVERY_MONTH}"),
-        ("yearly-weekday",
-         rf"(?:every|the) (?P<ord>{_ORD}) (?P<wd>{_WD}) (?:of|in) (?P<month>{_MON})"
-         r"(?: every year)?"),
-        ("monthly-day", rf"(?:every|the) (?P<day>{_DAY})(?: day)? of {_EVERY_MONTH}"),
-        ("monthly-day", rf"every (?P<day>{_DAY})(?: day)? of the month"),
-        ("monthly-day", rf"day (?P<day>\d{{1,2}}) of {_EVERY_MONTH}"),
-        ("span", rf"(?:the )?(?P<end>first|last)(?: (?P<count>{_NUM}))? (?P<unit>days?|weeks?) "
-                 rf"(?:of|in) (?P<month>{_MON}|{_EVERY_MONTH})(?: every year)?"),
-        ("yearly-range",
-         r"(?:every year )?from " + _date("a") + " (?:to|until) " + _date("b")
-         + r"(?: every year)?"),
-        ("yearly-day", r"every year on (?:the )?" + _date("a")),
-        ("yearly-day", r"every " + _date("a")),
-        ("yearly-day", r"(?:on )?" + _date("a") + r" every year"),
-    )
+#: The plain-English forms, as ``(builder name, pattern)``; compiled on first use by
+#: :func:`_forms` (compiling them all costs about 15 ms, which every start of the CLI paid).
+_FORM_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("weekly", rf"(?:every |on )?(?P<days>{_WD}(?:(?:, | and | & |,)(?:{_WD}))*)"),
+    ("monthly-weekday", rf"(?:every|the) (?P<ord>{_ORD}) (?P<wd>{_WD}){_OF_MONTH}"),
+    ("monthly-weekday", rf"(?:every|the) (?P<ord>{_ORD}) (?P<wd>{_WD}) of {_EVERY_MONTH}"),
+    ("yearly-weekday",
+     rf"(?:every|the) (?P<ord>{_ORD}) (?P<wd>{_WD}) (?:of|in) (?P<month>{_MON})"
+     r"(?: every year)?"),
+    ("monthly-day", rf"(?:every|the) (?P<day>{_DAY})(?: day)? of {_EVERY_MONTH}"),
+    ("monthly-day", rf"every (?P<day>{_DAY})(?: day)? of the month"),
+    ("monthly-day", rf"day (?P<day>\d{{1,2}}) of {_EVERY_MONTH}"),
+    ("span", rf"(?:the )?(?P<end>first|last)(?: (?P<count>{_NUM}))? (?P<unit>days?|weeks?) "
+             rf"(?:of|in) (?P<month>{_MON}|{_EVERY_MONTH})(?: every year)?"),
+    ("yearly-range",
+     r"(?:every year )?from " + _date("a") + " (?:to|until) " + _date("b")
+     + r"(?: every year)?"),
+    ("yearly-day", r"every year on (?:the )?" + _date("a")),
+    ("yearly-day", r"every " + _date("a")),
+    ("yearly-day", r"(?:on )?" + _date("a") + r" every year"),
 )
+
+
+@functools.cache
+def _forms() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """:data:`_FORM_PATTERNS`, compiled."""
+    return tuple((name, re.compile(pattern)) for name, pattern in _FORM_PATTERNS)
+
 
 _EXAMPLES = (
     "'every first Monday', 'every friday', 'the last friday of november', "
@@ -165,7 +173,7 @@ def parse_rule(text: str) -> RuleSpec:
         return RuleSpec(stripped)
     normal = re.sub(r"\s+", " ", stripped.lower()).rstrip(".").strip()
     normal = re.sub(r"^every (?:single )?", "every ", normal)
-    for name, pattern in _FORMS:
+    for name, pattern in _forms():
         match = pattern.fullmatch(normal)
         if match is not None:
             return _BUILDERS[name](match.groupdict())

@@ -1,16 +1,24 @@
-"""Backward (as late as possible) and forward (from today) scheduling, slack and flags."""
+"""Backward (as late as possible) and forward (from today) scheduling, slack and flags.
 
+Resource levelling (:func:`schedule_levelled` and its results) is imported on first use.
+"""
+
+from typing import TYPE_CHECKING
+
+from backplan._lazy import lazy_exports
 from backplan.scheduling.flags import PassResult, timeline_flags
-from backplan.scheduling.levelling import (
-    Booking,
-    CapacityFlag,
-    LevelledSchedule,
-    schedule_levelled,
-)
 from backplan.scheduling.network import Network, compile_network
 from backplan.scheduling.passes import backward_pass, forward_pass
 from backplan.scheduling.result import Fix, Flag, MilestoneDate, Schedule, ScheduledAction
 from backplan.scheduling.schedule import critical_path, run_passes, schedule_plan
+
+if TYPE_CHECKING:
+    from backplan.scheduling.levelling import (
+        Booking,
+        CapacityFlag,
+        LevelledSchedule,
+        schedule_levelled,
+    )
 
 __all__ = [
     "Booking",
@@ -32,3 +40,7 @@ __all__ = [
     "schedule_plan",
     "timeline_flags",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(
+    ("Booking", "CapacityFlag", "LevelledSchedule", "schedule_levelled"),
+    "backplan.scheduling.levelling"))
