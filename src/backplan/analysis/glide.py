@@ -60,6 +60,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from backplan._find import find
 from backplan.analysis._text import flag_line, flags_html, iso, table_html
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.models import Plan
@@ -245,10 +246,7 @@ class GlidePaths:
 
     def path(self, key_result: str) -> GlidePath:
         """The path of the key result with this id (KeyError naming it when there is none)."""
-        for path in self.paths:
-            if path.key_result == key_result:
-                return path
-        raise KeyError(f"no key result {key_result!r}")
+        return find(self.paths, "key_result", key_result, "key result")
 
     def to_dict(self) -> dict[str, Any]:
         """The paths and flags as JSON-ready data."""

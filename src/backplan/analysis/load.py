@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from backplan._find import find
 from backplan.analysis._text import table_html
 from backplan.calendars import PersonCalendar, plan_calendar
 from backplan.calendars.people import rate_seconds
@@ -145,10 +146,7 @@ class Load:
 
     def person(self, person_id: str) -> PersonLoad:
         """The load of the person with this id (KeyError naming it when there is none)."""
-        for load in self.people:
-            if load.person == person_id:
-                return load
-        raise KeyError(f"no person {person_id!r}")
+        return find(self.people, "person", person_id, "person")
 
     def to_dict(self) -> dict[str, Any]:
         """The load as JSON-ready data (the CLI's ``--format json``)."""

@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from backplan._find import find
 from backplan.analysis._text import flag_line, flags_html, iso, table_html
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import require
@@ -314,10 +315,7 @@ class Simulation:
 
     def action(self, action_id: str) -> ActionRisk:
         """The figures of the action with this id (KeyError naming it when there is none)."""
-        for action in self.actions:
-            if action.id == action_id:
-                return action
-        raise KeyError(f"no scheduled action {action_id!r}")
+        return find(self.actions, "id", action_id, "scheduled action")
 
     def probability_by(self, day: dt.date) -> float:
         """The share of runs complete on or before ``day`` (1.0 for a plan without actions)."""

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from backplan._find import find
 from backplan.analysis._effects import KeyResultEffect, key_result_effects
 from backplan.analysis._text import iso, table_html
 from backplan.errors import PlanValidationError, Problem
@@ -110,10 +111,7 @@ class ScenarioComparison:
 
     def outcome(self, name: str) -> ScenarioOutcome:
         """The outcome of the scenario with this name (``"as planned"``: the plan as written)."""
-        for outcome in self.outcomes:
-            if outcome.name == name:
-                return outcome
-        raise KeyError(f"no scenario {name!r}")
+        return find(self.outcomes, "name", name, "scenario")
 
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON-ready data (the CLI's ``--format json``)."""

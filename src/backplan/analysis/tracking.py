@@ -63,6 +63,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from backplan._find import find
 from backplan.analysis._text import flag_line, flags_html, iso, table_html
 from backplan.analysis.glide import (
     EPSILON,
@@ -705,10 +706,7 @@ class TrackingReport:
 
     def key_result(self, key_result: str) -> KeyResultTracking:
         """The tracking of the key result with this id (KeyError naming it when there is none)."""
-        for tracked in self.key_results:
-            if tracked.key_result == key_result:
-                return tracked
-        raise KeyError(f"no key result {key_result!r}")
+        return find(self.key_results, "key_result", key_result, "key result")
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (the CLI's ``--format json``)."""

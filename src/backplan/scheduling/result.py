@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
+from backplan._find import find
 from backplan.errors import InfeasibleScheduleError
 
 __all__ = ["Fix", "Flag", "MilestoneDate", "Schedule", "ScheduledAction", "Severity"]
@@ -169,17 +170,11 @@ class Schedule:
 
     def action(self, action_id: str) -> ScheduledAction:
         """The scheduled action with this id (KeyError naming it when there is none)."""
-        for action in self.actions:
-            if action.id == action_id:
-                return action
-        raise KeyError(f"no scheduled action {action_id!r}")
+        return find(self.actions, "id", action_id, "scheduled action")
 
     def milestone(self, milestone_id: str) -> MilestoneDate:
         """The milestone with this id (KeyError naming it when there is none)."""
-        for milestone in self.milestones:
-            if milestone.id == milestone_id:
-                return milestone
-        raise KeyError(f"no milestone {milestone_id!r}")
+        return find(self.milestones, "id", milestone_id, "milestone")
 
     @property
     def errors(self) -> tuple[Flag, ...]:
