@@ -166,11 +166,12 @@ def _late_flags(
     if not late:
         return []
     origin = list(range(len(ids)))
-    for i in range(len(ids)):  # topological order: a driver's origin is known first
-        driver = result.driver(network, i)
+    drivers = (result.drivers if result.drivers is not None
+               else [result.driver(network, i) for i in range(len(ids))])
+    for i, driver in enumerate(drivers):  # topological order: a driver's origin is known first
         if driver is not None:
             origin[i] = origin[driver]
-    completion = max(result.earliest_finish[i] for i in network.actions)
+    completion = max(map(result.earliest_finish.__getitem__, network.actions))
     groups: dict[int, list[int]] = {}
     for i in sorted(late, key=lambda node: (origin[node], node)):
         groups.setdefault(origin[i], []).append(i)

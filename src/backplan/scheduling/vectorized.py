@@ -397,3 +397,7 @@ class _NodeOrNone(Sequence[int | None]):
             return [None if v == self._none else v for v in self._values[i]]
         v = self._values[i]
         return None if v == self._none else v
+
+    def __iter__(self) -> Iterator[int | None]:
+        none = self._none
+        return (None if v == none else v for v in self._values)
