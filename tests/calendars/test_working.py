@@ -62,6 +62,17 @@ def test_span_lists_consecutive_working_days(calendar: WorkingCalendar, day: dt.
     assert calendar.days([first + length, first]) == [span[-1], span[0]]
 
 
+@given(calendar=calendars(), first=st.integers(0, 3000),
+       offsets=st.lists(st.integers(0, 60), min_size=1, max_size=500))
+def test_days_converts_many_numbers_like_one_at_a_time(
+    calendar: WorkingCalendar, first: int, offsets: list[int]
+) -> None:
+    # Numbers near the start of the calendar: long lists take the indexed path, short ones the
+    # per-number one; both must agree with day().
+    numbers = [first + k for k in offsets]
+    assert calendar.days(numbers) == [calendar.day(n) for n in numbers]
+
+
 def test_holidays_on_non_working_weekdays_change_nothing() -> None:
     plain = WorkingCalendar()
     saturday = WorkingCalendar(holidays=[dt.date(2027, 1, 2)])
