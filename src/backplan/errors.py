@@ -116,16 +116,24 @@ class BackplanError(Exception):
 class PlanError(BackplanError, ValueError):
     """A plan cannot be used. ``problems`` lists every problem found, in file order."""
 
-    def __init__(self, problems: Iterable[Problem], *, source: str | None = None) -> None:
+    #: What the problems are in, for the summary line ("3 problems in the plan").
+    subject = "the plan"
+
+    def __init__(
+        self, problems: Iterable[Problem], *, source: str | None = None,
+        subject: str | None = None,
+    ) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.source = source
+        if subject is not None:
+            self.subject = subject
         super().__init__(self._summary())
 
     def _summary(self) -> str:
         count = len(self.problems)
         head = f"{self.source}: " if self.source else ""
         noun = "problem" if count == 1 else "problems"
-        lines = [f"{head}{count} {noun} in the plan"]
+        lines = [f"{head}{count} {noun} in {self.subject}"]
         lines.extend(f"  {problem}" for problem in self.problems)
         return "\n".join(lines)
 
@@ -146,12 +154,7 @@ class PlanValidationError(PlanError):
 class CheckInError(PlanError):
     """Check-ins (a CSV file, a DataFrame, a list) cannot be read or do not fit the plan."""
 
-    def _summary(self) -> str:
-        count = len(self.problems)
-        head = f"{self.source}: " if self.source else ""
-        lines = [f"{head}{count} {'problem' if count == 1 else 'problems'} in the check-ins"]
-        lines.extend(f"  {problem}" for problem in self.problems)
-        return "\n".join(lines)
+    subject = "the check-ins"
 
 
 class InfeasibleScheduleError(BackplanError, ValueError):

@@ -185,6 +185,26 @@ def test_scenario_file_problems_name_the_scenario_and_line(tmp_path: Path) -> No
     assert ("invalid-value", "lean", "changes[0]", 8) in found
 
 
+def test_a_bad_change_is_one_problem_not_a_cascade(tmp_path: Path) -> None:
+    path = tmp_path / "scenarios.yaml"
+    path.write_text("scenarios:\n  - name: x\n    changes:\n      - {action: survey, duration: '3'}\n",
+                    encoding="utf-8")
+    with pytest.raises(PlanValidationError) as error:
+        load_scenarios(path)
+    assert [(p.item, p.field, p.line) for p in error.value.problems] == [
+        ("x", "changes[0].duration", 4)]
+    assert str(error.value).startswith(f"{path}: 1 problem in the scenarios")
+
+
+def test_an_unknown_id_without_a_close_match_lists_the_plans_ids() -> None:
+    plan = load_plan({"goal": {"id": "g", "due": "2027-03-31"},
+                      "actions": [{"id": "a", "duration": 2}, {"id": "b", "duration": 2}]})
+    with pytest.raises(PlanValidationError) as error:
+        apply_scenario(plan, scenario("s", {"action": "zz", "duration": 2}))
+    assert error.value.problems[0].hint == "the plan has: a, b"
+    assert "scenario 's': 1 problem in its changes" in str(error.value)
+
+
 def test_scenario_names_are_distinct() -> None:
     with pytest.raises(PlanValidationError, match="scenario name 'a' is used more than once"):
         load_scenarios({"scenarios": [{"name": "a", "changes": [{"drop": "x"}]},

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from backplan import (
+    CheckInError,
     Plan,
     Schedule,
     gantt_figure,
@@ -147,6 +148,23 @@ def test_schedule_json_validates_against_the_schedule_schema(example: tuple[Plan
     schema = json.loads(shipped_schema("schedule"))
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     assert [e.message for e in validator.iter_errors(json.loads(schedule.to_json()))] == []
+
+
+def test_series_read_check_ins_as_tracking_does(tmp_path: Path) -> None:
+    plan = load_plan({"goal": {"id": "g", "due": "2027-03-31", "key_results": [
+        {"id": "fcr", "metric": "fcr", "baseline": 71, "target": 80}]},
+        "actions": [{"id": "a", "duration": 5}]})
+    schedule = schedule_plan(plan, today=TODAY)
+    one = tmp_path / "one.csv"
+    one.write_text("date,value\n2027-01-08,72.5\n")  # one key result: no key_result column
+    [series] = key_result_series(plan, schedule, checkins=one)
+    assert series.checkins == ((dt.date(2027, 1, 8), 72.5),)
+    stray = tmp_path / "stray.csv"
+    stray.write_text("key_result,date,value\nfrc,2027-01-08,72.5\n")
+    with pytest.raises(CheckInError) as error:  # never silently left out of the chart
+        key_result_series(plan, schedule, checkins=stray)
+    assert error.value.problems[0].hint == "did you mean 'fcr'?"
+    assert str(error.value).startswith(f"{stray}: 1 problem in the check-ins")
 
 
 # --- HTML report ----------------------------------------------------------------------------

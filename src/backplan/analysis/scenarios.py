@@ -190,7 +190,8 @@ def apply_scenario(plan: Plan, scenario: Scenario) -> Plan:
     for k, change in enumerate(scenario.changes):
         problems += _apply(data, actions, milestones, change, f"changes[{k}]", scenario.name)
     if problems:
-        raise PlanValidationError(problems, source=f"scenario {scenario.name!r}")
+        raise PlanValidationError(problems, source=f"scenario {scenario.name!r}",
+                                  subject="its changes")
     return Plan.model_validate(data)
 
 
@@ -198,8 +199,10 @@ def _unknown(scenario: str, field: str, what: str, ref: str, known: Sequence[str
     import difflib
 
     close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
+    listed = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
     return Problem("unknown-id", scenario, field, f"{ref!r} is not {what} of the plan",
-                   f"did you mean {close[0]!r}?" if close else "")
+                   f"did you mean {close[0]!r}?" if close else
+                   f"the plan has: {listed}" if known else "the plan has none")
 
 
 def _apply(

@@ -817,7 +817,7 @@ def track_progress(
     schedule = schedule or schedule_plan(plan, today=today)
     glide = glide_paths(plan, schedule)
     calendar = plan_calendar(plan, today=today)
-    given = _gather(plan, checkins)
+    given = gather_checkins(plan, checkins)
     tracked = []
     flags = list(glide.flags)
     for key_result in plan.goal.key_results:
@@ -832,8 +832,22 @@ def track_progress(
                           glide)
 
 
-def _gather(plan: Plan, checkins: CheckInSource | None) -> dict[str, list[CheckIn]]:
-    """Plan-file and given check-ins by key result, checked against the plan."""
+def gather_checkins(plan: Plan, checkins: CheckInSource | None) -> dict[str, list[CheckIn]]:
+    """The plan file's check-ins and ``checkins`` (any form :func:`read_checkins` reads; the
+    ``key_result`` column may be left out when the plan has one key result), by key result,
+    checked against the plan.
+
+    Raises:
+        CheckInError: a check-in names a key result the plan does not have, lies outside its
+            metric's bounds, or gives a date a second, different value (every problem listed).
+
+    Example:
+        >>> from backplan import load_plan
+        >>> plan = load_plan({"goal": {"id": "g", "due": "2027-03-31", "key_results": [
+        ...     {"id": "fcr", "metric": "fcr", "baseline": 71, "target": 80}]}})
+        >>> gather_checkins(plan, [{"date": "2027-01-15", "value": 73}])["fcr"][0].value
+        73.0
+    """
     key_results = {kr.id: kr for kr in plan.goal.key_results}
     default = next(iter(key_results)) if len(key_results) == 1 else None
     given = read_checkins(checkins, key_result=default) if checkins is not None else {}
@@ -873,7 +887,8 @@ def _gather(plan: Plan, checkins: CheckInSource | None) -> dict[str, list[CheckI
                     "keep one value per date",
                 ))
     if problems:
-        raise CheckInError(problems)
+        source = os.fspath(checkins) if isinstance(checkins, str | os.PathLike) else None
+        raise CheckInError(problems, source=source)
     return merged
 
 

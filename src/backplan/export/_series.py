@@ -71,7 +71,11 @@ def key_result_series(
         plan: the plan (its key results and their check-ins).
         schedule: the plan's schedule.
         checkins: more check-ins, in any form :func:`backplan.read_checkins` reads (a CSV path,
-            a DataFrame, records, or a mapping from key-result id to records).
+            a DataFrame, records, or a mapping from key-result id to records; the
+            ``key_result`` column may be left out when the plan has one key result).
+
+    Raises:
+        CheckInError: a check-in does not fit the plan (see ``gather_checkins``).
 
     Example:
         >>> import datetime as dt
@@ -85,15 +89,15 @@ def key_result_series(
         ((datetime.date(2027, 1, 4), 71.0), (datetime.date(2027, 1, 29), 80.0), ((datetime.date(2027, 1, 15), 74.5),))
     """
     from backplan.analysis.glide import glide_paths
-    from backplan.analysis.tracking import read_checkins
+    from backplan.analysis.tracking import gather_checkins
 
-    extra = read_checkins(checkins) if checkins is not None else {}
+    observed_by_kr = gather_checkins(plan, checkins)
     paths = glide_paths(plan, schedule)
     out = []
     for kr in plan.goal.key_results:
         metric = kr.definition()
         path = paths.path(kr.id)
-        observed = [(c.date, c.value) for c in (*kr.checkins, *extra.get(kr.id, ()))]
+        observed = [(c.date, c.value) for c in observed_by_kr[kr.id]]
         out.append(KeyResultSeries(
             id=kr.id, name=metric.name, unit=metric.unit, baseline=kr.baseline,
             target=kr.target, path=_thin(list(zip(path.dates, path.latest, strict=True))),

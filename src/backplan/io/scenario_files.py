@@ -58,8 +58,14 @@ def load_scenarios(source: str | os.PathLike[str] | Mapping[str, Any]) -> Scenar
     try:
         return ScenarioSet.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(error, data, loc, file) for error in exc.errors()]
-        raise PlanValidationError(problems, source=file) from None
+        problems = [_problem(error, data, loc, file) for error in exc.errors()
+                    if not _follows_from_items(error)]
+        raise PlanValidationError(problems, source=file, subject="the scenarios") from None
+
+
+def _follows_from_items(error: Any) -> bool:
+    """A list reported too short only because its items failed (each reported on its own)."""
+    return error["type"] == "too_short" and bool(error.get("input"))
 
 
 def _read_text(path: str) -> str:
