@@ -75,6 +75,9 @@ def reference_passes(
     due_n = days.on_or_before(plan.goal.due)
     cap = dict.fromkeys(duration, due_n)
     lower = dict.fromkeys(duration, today_n)
+    # A milestone that waits for nothing is reached the working day before today: what comes
+    # after it may start today (a milestone is no work).
+    lower.update({m.id: today_n - 1 for m in plan.milestones})
     for a in plan.actions:
         if a.id in duration:
             if a.not_after:

@@ -239,3 +239,27 @@ def test_every_late_chain_at_the_goal_names_the_earliest_completion_as_its_due_f
         move = next(fix for fix in flag.fixes if fix.kind == "move-due")
         assert move.date == s.earliest_completion == D(2027, 1, 19)
         assert move.days == 7
+
+
+def test_a_milestone_that_waits_for_nothing_does_not_hold_back_what_follows_it() -> None:
+    # kickoff has no actions and no predecessors: reached already, so a may start today.
+    plan = make([{"id": "a", "duration": 5, "after": ["kickoff"]},
+                 {"id": "b", "duration": 5},
+                 {"id": "c", "duration": 1, "after": ["kickoff"], "lag": 2}],
+                milestones=[{"id": "kickoff"}], due="2027-01-15")
+    s = schedule_plan(plan, today=D(2027, 1, 11))
+    assert dates(s, "a") == ("2027-01-11", "2027-01-15", "2027-01-11", "2027-01-15", 0)
+    assert s.action("c").earliest_start == D(2027, 1, 13)  # the lag counts from today
+    assert s.feasible
+    assert s.flags == ()
+    assert s.milestone("kickoff").earliest_date == D(2027, 1, 8)  # the working day before
+
+
+def test_a_late_chain_after_an_empty_milestone_is_flagged_on_its_first_action() -> None:
+    plan = make([{"id": "a", "duration": 6, "after": ["kickoff"]},
+                 {"id": "b", "duration": 1, "after": ["a"]}],
+                milestones=[{"id": "kickoff"}], due="2027-01-15")
+    s = schedule_plan(plan, today=D(2027, 1, 11))
+    [flag] = s.flags
+    assert (flag.code, flag.subject, flag.shortfall_days, flag.chain) == (
+        "late-start", "a", 2, ("a", "b"))

@@ -621,7 +621,9 @@ class _Model:
 
     network: Network
     n: int
-    base: list[int]  # per node: earliest start relative to today (from not_before), >= 0
+    # per node: earliest start relative to today (from not_before), >= 0; -1 for a milestone
+    # (one that waits for nothing is reached the day before today, as in forward_pass)
+    base: list[int]
     fixed: list[int]  # per node: duration - 1 when not sampled
     samplers: list[_Sampler | None]  # per node: how its duration is drawn, or None (fixed)
     extras: list[list[tuple[int, int]]]  # per node: (risk index, impact) added when it happens
@@ -640,7 +642,7 @@ def _prepare(
 ) -> _Model:
     np = require("numpy", extra="risk", feature="risk simulation")
     n = len(network.ids)
-    base = [0] * n
+    base = [0 if is_action else -1 for is_action in network.is_action]
     for i, bound in enumerate(network.not_before):
         if bound is not None and bound > origin:
             base[i] = bound - origin
@@ -718,7 +720,7 @@ def _prepare(
         probabilities=[_quantised(risk.probability) for risk in plan.risks],
         ends=[i for i in action_nodes if is_end[i]], is_end=is_end,
         always_tight=[
-            len(groups) == 1 and len(groups[0][1]) == 1 and not base[i]
+            len(groups) == 1 and len(groups[0][1]) == 1 and base[i] <= 0
             for i, groups in enumerate(network.pred_groups)
         ],
     )
@@ -807,7 +809,7 @@ def _run_batch(
             first = False
         if first:
             row.fill(base[i])
-        elif base[i]:
+        elif base[i] > 0:
             maximum(row, base[i], out=row)
         out = finish[i]
         sampler = samplers[i]

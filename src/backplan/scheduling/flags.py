@@ -168,8 +168,10 @@ def _late_flags(
     origin = list(range(len(ids)))
     drivers = (result.drivers if result.drivers is not None
                else [result.driver(network, i) for i in range(len(ids))])
-    for i, driver in enumerate(drivers):  # topological order: a driver's origin is known first
-        if driver is not None:
+    # Each node's origin: the first action of its driving chain (topological order: a driver's
+    # origin is known first). A chain starts at an action, never at a milestone.
+    for i, driver in enumerate(drivers):
+        if driver is not None and is_action[origin[driver]]:
             origin[i] = origin[driver]
     completion = max(map(result.earliest_finish.__getitem__, network.actions))
     groups: dict[int, list[int]] = {}

@@ -669,7 +669,7 @@ def _assemble(
     early_finish = [0] * n
     driver: list[int | None] = [None] * n
     for i in order:
-        s = today
+        s = today if network.is_action[i] else today - 1  # as forward_pass
         bound = network.not_before[i]
         if bound is not None and bound > s:
             s = bound
@@ -684,7 +684,8 @@ def _assemble(
     slack = [start[i] - early_start[i] for i in range(n)]
     nodes = network.actions
     least = min((slack[i] for i in nodes), default=None)
-    low = min([*start, today, *(D - k for _, _, k, _ in result.bookings)], default=today)
+    low = min([*start, *early_start, today, *(D - k for _, _, k, _ in result.bookings)],
+              default=today)
     high = max([*early_finish, D], default=D)
     table = calendar.span(low, high)
 

@@ -32,15 +32,19 @@ __all__ = ["backward_pass", "forward_pass"]
 def forward_pass(
     network: Network, today: int, durations: Sequence[int] | None = None
 ) -> tuple[list[int], list[int]]:
-    """Earliest start and finish numbers of every node, starting no earlier than ``today``."""
+    """Earliest start and finish numbers of every node, starting no earlier than ``today``.
+
+    A milestone that waits for nothing is reached the working day before ``today`` (it is no
+    work: what comes after it may start today).
+    """
     duration = network.duration if durations is None else durations
     n = len(duration)
     earliest_start = [0] * n
     earliest_finish = [0] * n
     finish_of = earliest_finish.__getitem__
-    not_before = network.not_before
+    not_before, is_action = network.not_before, network.is_action
     for i, groups in enumerate(network.pred_groups):
-        start = today
+        start = today if is_action[i] else today - 1
         bound = not_before[i]
         if bound is not None and bound > start:
             start = bound

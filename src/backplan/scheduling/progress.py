@@ -159,7 +159,8 @@ def progress_network(
             pred_groups[i], not_before[i] = (), floor
             continue
         pred_groups[i] = tuple(kept)
-        bound = max(today_number, floor if floor is not None else today_number)
+        release = today_number if is_action[i] else today_number - 1  # as forward_pass
+        bound = release if floor is None or floor < release else floor
         own = not_before[i]
         not_before[i] = bound if own is None or own < bound else own
     start = min([today_number, *(s for s, _ in fixed.values())])

@@ -96,6 +96,8 @@ class Levels:
         pred, target, offset: the edges, grouped by target in ``nodes`` order.
         duration, floor, cap: per node: working days, earliest start bound (``not_before``, or a
             number that never binds) and latest finish cap.
+        release: per node, its earliest start relative to today when nothing else binds: 0 for
+            actions, -1 for milestones (one that waits for nothing is reached the day before).
     """
 
     nodes: IntArray
@@ -107,6 +109,7 @@ class Levels:
     duration: IntArray
     floor: IntArray
     cap: IntArray
+    release: IntArray
 
 
 class PredecessorView(Sequence[tuple[tuple[int, list[int]], ...]]):
@@ -195,14 +198,17 @@ def compile_levelled(
     if level is None:
         return None
     columns = node_columns(plan, calendar, nodes)
+    release = np.zeros(n, dtype=np.int64)
+    release[n_actions:] = -1  # the milestones
     order: list[int] | None = None
     if not bool((pred < target).all()):  # renumber in the canonical level order
         by_level = _stable_argsort(level)
         position = np.empty(n, dtype=np.int64)
         position[by_level] = np.arange(n, dtype=np.int64)
-        pred, target, level = position[pred], position[target], level[by_level]
+        pred, target, level, release = (
+            position[pred], position[target], level[by_level], release[by_level])
         order = by_level.tolist()
-    levels = _levels_arrays(level, pred, target, offset, _in_order(columns, order))
+    levels = _levels_arrays(level, pred, target, offset, _in_order(columns, order), release)
     indegree = np.diff(levels.first_edge)
     rank = np.empty(n, dtype=np.int64)
     rank[levels.nodes] = np.arange(n, dtype=np.int64)
@@ -299,7 +305,7 @@ def _levels(n: int, pred: IntArray, target: IntArray, *, max_levels: int) -> Int
 
 def _levels_arrays(
     level: IntArray, pred: IntArray, target: IntArray, offset: IntArray,
-    columns: tuple[list[int], list[int | None], list[int]],
+    columns: tuple[list[int], list[int | None], list[int]], release: IntArray,
 ) -> Levels:
     """Sort nodes by level and edges by target in that order (``target`` must be ascending
     within each level, as the compile leaves it)."""
@@ -323,7 +329,7 @@ def _levels_arrays(
         nodes=nodes, bounds=bounds.tolist(), first_edge=first_edge, pred=pred[by_target],
         target=target[by_target], offset=offset[by_target],
         duration=np.array(duration, dtype=np.int64), floor=floor,
-        cap=np.array(cap, dtype=np.int64),
+        cap=np.array(cap, dtype=np.int64), release=release,
     )
 
 
@@ -334,7 +340,7 @@ def levelled_passes(levels: Levels, today: int) -> PassResult:
 
     nodes, bounds, first_edge = levels.nodes, levels.bounds, levels.first_edge
     pred, target, offset, duration = levels.pred, levels.target, levels.offset, levels.duration
-    earliest_start = np.maximum(levels.floor, today)
+    earliest_start = np.maximum(levels.floor, today + levels.release)
     earliest_finish = earliest_start + duration - 1
     for k in range(1, len(bounds) - 1):
         a, b = bounds[k], bounds[k + 1]
