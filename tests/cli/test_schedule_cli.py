@@ -92,10 +92,11 @@ def test_missing_file_and_bad_date_exit_2(capsys: pytest.CaptureFixture[str]) ->
     code, _, err = run(capsys, "schedule", "no-such-plan.yaml")
     assert code == 2
     assert "file-not-found" in err
-    with pytest.raises(SystemExit) as raised:
-        main(["schedule", FCR, "--today", "31/03/2027"])
-    assert raised.value.code == 2
-    assert "expected a date as YYYY-MM-DD" in capsys.readouterr().err
+    for other_form in ("31/03/2027", "20270331", "2027-W13-3", "2027-3-31"):
+        with pytest.raises(SystemExit) as raised:
+            main(["schedule", FCR, "--today", other_form])
+        assert raised.value.code == 2
+        assert "expected a date as YYYY-MM-DD" in capsys.readouterr().err
 
 
 def test_python_dash_m_runs_the_cli() -> None:

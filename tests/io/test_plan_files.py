@@ -723,3 +723,28 @@ def test_a_control_character_is_named_on_its_line_whatever_the_line_breaks(newli
     problem = only_problem(error)
     assert (problem.code, problem.line) == ("syntax", 4)
     assert "U+0007" in problem.message
+
+
+def test_catalogue_metrics_are_found_in_any_case_and_kept_as_written() -> None:
+    plan = load_plan({"goal": {"id": "g", "due": "2027-03-31", "key_results": [
+        {"id": "fcr", "metric": "FCR", "baseline": 71, "target": 80},
+        {"id": "sl", "metric": "Service level", "baseline": 70, "target": 80},
+        {"id": "aht", "metric": "AHT", "baseline": "7:00", "target": "6:00"}]}})
+    fcr, sl, aht = plan.goal.key_results
+    assert (fcr.metric, fcr.definition().id, fcr.definition().unit) == ("FCR", "fcr", "%")
+    assert sl.definition().id == "service_level"
+    assert (aht.baseline, aht.target, aht.definition().direction) == (420, 360, "decrease")
+    with pytest.raises(PlanValidationError) as error:
+        load_plan({"goal": {"id": "g", "due": "2027-03-31", "key_results": [
+            {"id": "k", "metric": "fcrr", "baseline": 71, "target": 80}]}})
+    assert "(did you mean 'fcr'?)" in error.value.problems[0].message
+
+
+def test_a_lag_without_predecessors_is_refused_not_ignored() -> None:
+    with pytest.raises(PlanValidationError) as error:
+        load_plan("goal: {id: g, due: 2027-03-31}\nactions:\n  - {id: a, duration: 1, lag: 2}\n")
+    [problem] = error.value.problems
+    assert (problem.code, problem.item, problem.field, problem.line) == (
+        "contradiction", "a", "lag", 3)
+    assert load_plan({"goal": {"id": "g", "due": "2027-03-31"},
+                      "actions": [{"id": "a", "duration": 1, "lag": 0}]}).actions[0].lag == 0

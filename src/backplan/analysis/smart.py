@@ -248,7 +248,7 @@ def _unit(unit: str) -> str:
 
 
 def _benchmark(plan: Plan, kr: KeyResult, today: dt.date) -> list[Finding]:
-    benchmark = BENCHMARKS.get(kr.metric)
+    benchmark = BENCHMARKS.get(kr.definition().id)
     if benchmark is None:
         return []
     metric = kr.definition()

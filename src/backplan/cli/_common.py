@@ -55,8 +55,10 @@ def add_format_option(
 
 
 def iso_date(text: str) -> dt.date:
-    """An argparse type for ``YYYY-MM-DD``."""
+    """An argparse type for ``YYYY-MM-DD`` (only that form: not ``20270105`` or week dates)."""
     try:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, model_validator
 
 from backplan.models._types import INPUT_CONFIG, Id, PlanDate, custom_error
-from backplan.models.metrics import METRICS, Direction, Metric
+from backplan.models.metrics import METRICS, Direction, Metric, catalogue_metric
 from backplan.models.tracking import CheckIn
 
 #: A number that is not NaN or infinite (a baseline or target must be a real value).
@@ -70,7 +71,7 @@ class KeyResult(BaseModel):
         if not isinstance(data, dict):
             return data
         metric_id = data.get("metric")
-        catalogue = METRICS.get(metric_id) if isinstance(metric_id, str) else None
+        catalogue = catalogue_metric(metric_id) if isinstance(metric_id, str) else None
         unit = data.get("unit") or (catalogue.unit if catalogue else None)
         converted = dict(data)
         for field in ("baseline", "target"):
@@ -96,12 +97,14 @@ class KeyResult(BaseModel):
 
     @model_validator(mode="after")
     def _check_against_metric(self) -> KeyResult:
-        if self.metric not in METRICS and (self.unit is None or self.direction is None):
+        if catalogue_metric(self.metric) is None and (self.unit is None or self.direction is None):
+            close = difflib.get_close_matches(self.metric.lower(), list(METRICS), n=1, cutoff=0.6)
             raise custom_error(
                 "unknown-metric",
-                "metric {metric!r} is not in the catalogue; define it with 'unit' and 'direction' "
-                "(increase or decrease), or use one of: {known}",
-                **{"metric": self.metric, "known": ", ".join(sorted(METRICS))},
+                "metric {metric!r} is not in the catalogue{close}; define it with 'unit' and "
+                "'direction' (increase or decrease), or use one of: {known}",
+                **{"metric": self.metric, "known": ", ".join(sorted(METRICS)),
+                   "close": f" (did you mean {close[0]!r}?)" if close else ""},
             )
         metric = self.definition()
         for field, value in (("baseline", self.baseline), ("target", self.target)):
@@ -145,9 +148,9 @@ class KeyResult(BaseModel):
 
     def definition(self) -> Metric:
         """The metric definition in force: the catalogue's, with this key result's overrides."""
-        base = METRICS.get(self.metric)
+        base = catalogue_metric(self.metric)
         return Metric(
-            id=self.metric,
+            id=base.id if base else self.metric,
             name=self.name or (base.name if base else self.metric),
             unit=self.unit or (base.unit if base else ""),
             direction=self.direction or (base.direction if base else "increase"),

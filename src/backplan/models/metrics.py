@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["METRICS", "Direction", "Metric"]
+__all__ = ["METRICS", "Direction", "Metric", "catalogue_metric"]
 
 Direction = Literal["increase", "decrease"]
 
@@ -80,3 +80,14 @@ METRICS: dict[str, Metric] = _catalogue(
     Metric("qa_score", "Quality Assurance Score", "%", "increase", 0.0, 100.0,
            "mean score of evaluated contacts"),
 )
+
+
+def catalogue_metric(name: str) -> Metric | None:
+    """The catalogue metric ``name`` stands for, in any case and with spaces or hyphens for
+    underscores (``FCR``, ``Service level``), or None.
+
+    Example:
+        >>> catalogue_metric("FCR").id, catalogue_metric("service-level").id, catalogue_metric("x")
+        ('fcr', 'service_level', None)
+    """
+    return METRICS.get(name.strip().lower().replace(" ", "_").replace("-", "_"))

@@ -192,6 +192,17 @@ class Action(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _lag_has_a_predecessor(self) -> Action:
+        if self.lag and not self.after:
+            raise custom_error(
+                "contradiction",
+                "lag {lag} has nothing to count from: this action lists no predecessors; add "
+                "the one it waits for to 'after', or remove 'lag'",
+                **{"field": "lag", "lag": self.lag},
+            )
+        return self
+
+    @model_validator(mode="after")
     def _window_is_open(self) -> Action:
         if (
             self.not_before is not None
