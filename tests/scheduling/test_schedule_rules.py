@@ -263,3 +263,29 @@ def test_a_late_chain_after_an_empty_milestone_is_flagged_on_its_first_action() 
     [flag] = s.flags
     assert (flag.code, flag.subject, flag.shortfall_days, flag.chain) == (
         "late-start", "a", 2, ("a", "b"))
+
+
+def test_shortening_is_offered_only_as_far_as_the_chain_can_shrink() -> None:
+    # d cannot start before Wed 3 Feb but must finish by Fri 29 Jan: a one-day action cannot
+    # be shortened, so the fixes are moving not_before or the due date.
+    s = schedule_plan(make([{"id": "d", "duration": 1, "not_before": "2027-02-03"}]),
+                      today=D(2027, 1, 4))
+    [flag] = s.flags
+    assert (flag.code, flag.shortfall_days) == ("constraint-conflict", 3)
+    assert [f.kind for f in flag.fixes] == ["move-not-before", "move-due"]
+    # Two actions of 2 days with a lag of 1 can give 3 days (1 + 1 + the lag), not 5.
+    s = schedule_plan(make([{"id": "a", "duration": 2},
+                            {"id": "b", "duration": 2, "after": ["a"], "lag": 1}],
+                           due="2027-01-07"), today=D(2027, 1, 4))
+    [flag] = s.flags
+    assert flag.shortfall_days == 1
+    [shorten] = [f for f in flag.fixes if f.kind == "shorten-chain"]
+    assert (shorten.days, shorten.chain) == (1, ("a", "b"))
+    s = schedule_plan(make([{"id": "a", "duration": 2},
+                            {"id": "b", "duration": 2, "after": ["a"], "lag": 1}],
+                           due="2027-01-04"), today=D(2027, 1, 4))
+    [flag] = s.flags
+    assert flag.shortfall_days == 4
+    [shorten] = [f for f in flag.fixes if f.kind == "shorten-chain"]
+    assert shorten.days == 3
+    assert "all it can give" in shorten.description

@@ -12,7 +12,7 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, pairwise
 
 from backplan.calendars import WorkingCalendar
 from backplan.models import Plan
@@ -110,6 +110,31 @@ def _chain_to_cap(network: Network, result: PassResult, origin: int) -> tuple[li
     return chain, node
 
 
+def _shrinkable(network: Network, chain: Sequence[int]) -> int:
+    """Working days ``chain`` (consecutive nodes) could give: every action down to one day and
+    every lag between them to none."""
+    days = sum(network.duration[k] - 1 for k in chain if network.is_action[k])
+    for before, after in pairwise(chain):
+        offsets = [o for o, nodes in network.pred_groups[after] if before in nodes]
+        days += max(0, max(offsets, default=1) - 1)
+    return days
+
+
+def _shorten_fix(network: Network, chain_nodes: Sequence[int], shortfall: int) -> Fix | None:
+    """Shortening the chain by the shortfall, or by all it can give when that is less; None when
+    it cannot give a day (one-day actions back to back)."""
+    chain = tuple(network.ids[k] for k in chain_nodes if network.is_action[k])
+    bought = min(shortfall, _shrinkable(network, chain_nodes))
+    if not chain or bought <= 0:
+        return None
+    limit = "" if bought == shortfall else (
+        f" (all it can give: every action down to one day, no lags; {_days(shortfall - bought)} "
+        "more must come from another fix)")
+    return Fix("shorten-chain", chain[0],
+               f"shorten {' -> '.join(chain)} by {_days(bought)} in total{limit}", bought,
+               chain=chain)
+
+
 def _chain_from_origin(network: Network, result: PassResult, node: int) -> list[int]:
     """Nodes from the origin along driving predecessors to ``node``, in order."""
     chain = [node]
@@ -193,11 +218,7 @@ def _late_flags(
         reachable = day(moved_cap)
         latest = day(result.latest_start[head])
         bound = network.not_before[head]
-        shorten = Fix(
-            "shorten-chain", ids[head],
-            f"shorten {' -> '.join(chain)} by {_days(shortfall)} in total", shortfall,
-            chain=chain,
-        )
+        shorten = _shorten_fix(network, chain_nodes, shortfall)
         move_cap = _cap_fix(plan, network, capped, bought, reachable)
         if bound is not None and bound > result.today:
             gained = min(shortfall, bound - result.today)
@@ -212,7 +233,7 @@ def _late_flags(
                 f"that {_cap_phrase(network, capped, cap_day)} allows: "
                 f"{_days(shortfall)} short",
                 shortfall, chain, tuple(ids[k] for k in members),
-                (move_bound, shorten, move_cap),
+                tuple(f for f in (move_bound, shorten, move_cap) if f is not None),
             ))
         else:
             flags.append(Flag(
@@ -221,7 +242,7 @@ def _late_flags(
                 f"{_cap_phrase(network, capped, cap_day)}, but the earliest start is "
                 f"{day(result.earliest_start[head]).isoformat()}: {_days(shortfall)} short",
                 shortfall, chain, tuple(ids[k] for k in members),
-                (shorten, move_cap),
+                tuple(f for f in (shorten, move_cap) if f is not None),
             ))
     return flags
 
@@ -245,12 +266,9 @@ def _milestone_flags(
             f"move milestone {milestone.id}'s due to {day(reach).isoformat()} "
             f"(buys {_days(shortfall)})", shortfall, day(reach),
         )]
-        if chain:
-            fixes.insert(0, Fix(
-                "shorten-chain", chain[0],
-                f"shorten {' -> '.join(chain)} by {_days(shortfall)} in total", shortfall,
-                chain=chain,
-            ))
+        shorten = _shorten_fix(network, path, shortfall)
+        if shorten is not None:
+            fixes.insert(0, shorten)
         flags.append(Flag(
             "milestone-late", "error" if chain else "warning", milestone.id,
             f"due {milestone.due.isoformat()} but reachable from today at the earliest on "
