@@ -548,10 +548,22 @@ def test_dates_that_are_not_real_are_invalid_values() -> None:
     assert (problem.code, problem.item, problem.field, problem.line) == ("invalid-value", "g", "due", 3)
 
 
-def test_an_id_that_is_not_text_falls_back_to_position_and_line() -> None:
+def test_an_id_that_is_a_number_names_its_item_as_written() -> None:
     with pytest.raises(PlanValidationError) as error:
         loads_plan("goal: {id: g, due: 2027-03-31}\nactions:\n  - {id: a, duration: 1}\n"
                    "  - id: 2027\n    duration: x\n")
+    got = [(p.item, p.field, p.line) for p in problems_of(error)]
+    assert got == [("2027", "id", 4), ("2027", "duration", 5)]
+    with pytest.raises(PlanValidationError) as error:
+        loads_plan('{"goal": {"id": "g", "due": "2027-03-31"},\n'
+                   ' "actions": [{"id": 2027, "duration": 2}]}')
+    assert [(p.item, p.field, p.line) for p in problems_of(error)] == [("2027", "id", 2)]
+
+
+def test_an_item_without_a_usable_id_falls_back_to_position_and_line() -> None:
+    with pytest.raises(PlanValidationError) as error:
+        loads_plan("goal: {id: g, due: 2027-03-31}\nactions:\n  - {id: a, duration: 1}\n"
+                   "  - id: null\n    duration: x\n")
     got = [(p.item, p.field, p.line) for p in problems_of(error)]
     assert got == [("actions[1]", "id", 4), ("actions[1]", "duration", 5)]
 

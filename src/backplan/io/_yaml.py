@@ -59,6 +59,8 @@ Path = tuple[str | int, ...]
 _TAG = "tag:yaml.org,2002:"
 _MERGE = _TAG + "merge"
 _STR = _TAG + "str"
+#: Scalars whose text can name an item in a message (``id: 2027`` is refused, but named "2027").
+_ID_TAGS = frozenset({_STR, _TAG + "int", _TAG + "float"})
 _VALUE = _TAG + "value"
 _ALLOWED_TAGS = frozenset(
     _TAG + name for name in ("null", "bool", "int", "float", "str", "timestamp", "seq", "map")
@@ -433,7 +435,8 @@ class _Walker:
                     _line(key_node), loc,
                 ))
             keys[name] = (_line(key_node), value_loc)
-            if name == "id" and isinstance(value_node, ScalarNode) and value_node.tag == _STR:
+            if name == "id" and isinstance(value_node, ScalarNode) and value_node.tag in _ID_TAGS:
+                # A number is named as written (``id: 2027``), though only text is a valid id.
                 loc.id = usable_id(value_node.value)
         loc.keys = {**merged, **keys}
 

@@ -341,7 +341,8 @@ class _JsonLocator:
         return match.end() if match else pos
 
     def value(self, pos: int, path: Path) -> tuple[Loc, int, str | None]:
-        """The location of the value at ``pos``, the position after it, and its text if a string."""
+        """The location of the value at ``pos``, the position after it, and its text if a string
+        or a number."""
         text = self.text
         pos = self.skip(pos)
         loc = Loc(self.line(pos))
@@ -382,7 +383,15 @@ class _JsonLocator:
             loc.keys = keys
             return loc, pos + 1, None
         match = _JSON_ATOM.match(text, pos)
-        return loc, match.end() if match else pos + 1, None
+        if match is None:
+            return loc, pos + 1, None
+        atom = match.group()  # a number is named as written when it stands for an id
+        return loc, match.end(), atom if atom[0] in "-0123456789" else None
+
+
+def _as_written(value: object) -> object:
+    """An id for messages: a number as its text (``2027``), anything else as it is."""
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 def _loc_of_data(data: object) -> Loc:
@@ -391,7 +400,7 @@ def _loc_of_data(data: object) -> Loc:
         return Loc(
             None,
             keys={str(key): (None, _loc_of_data(value)) for key, value in data.items()},
-            id=usable_id(data.get("id")),
+            id=usable_id(_as_written(data.get("id"))),
         )
     if isinstance(data, list | tuple):
         return Loc(None, items=[_loc_of_data(item) for item in data])
