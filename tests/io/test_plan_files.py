@@ -760,3 +760,23 @@ def test_a_lag_without_predecessors_is_refused_not_ignored() -> None:
         "contradiction", "a", "lag", 3)
     assert load_plan({"goal": {"id": "g", "due": "2027-03-31"},
                       "actions": [{"id": "a", "duration": 1, "lag": 0}]}).actions[0].lag == 0
+
+
+def test_reference_problems_come_with_field_problems() -> None:
+    text = ("goal: {id: g, due: 2027-03-31}\nactions:\n"
+            "  - {id: a, duration: 0}\n"
+            "  - {id: b, duration: 2, after: [aa, 7], colour: red}\n"
+            "  - {id: a, duration: 1}\n"
+            "  - {id: 2027, duration: 1}\n"
+            "  - {id: c, duration: 1, after: ['2027']}\n")
+    with pytest.raises(PlanValidationError) as error:
+        loads_plan(text)
+    got = [(p.code, p.item, p.field, p.line) for p in problems_of(error)]
+    assert got == [
+        ("invalid-value", "a", "duration", 3),
+        ("invalid-value", "b", "after", 4),  # the 7: reported once, not again as unknown
+        ("unknown-field", "b", "colour", 4),
+        ("unknown-id", "b", "after", 4),  # 'aa'
+        ("duplicate-id", "a", "id", 5),
+        ("invalid-value", "2027", "id", 6),  # c's '2027' still resolves: no unknown-id
+    ]

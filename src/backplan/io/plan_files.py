@@ -429,6 +429,10 @@ def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> 
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         problems = [_problem_from_error(error, loc, file) for error in exc.errors()]
+        if check:  # all problems at once: the references too, as far as they can be read
+            seen = {(p.code, p.item, p.field) for p in problems}
+            problems += [p for p in _reference_problems_of(data, loc, file)
+                         if (p.code, p.item, p.field) not in seen]
         raise PlanValidationError(_in_file_order(problems), source=file) from None
     if check:
         from backplan.graph.validate import plan_problems
@@ -437,6 +441,46 @@ def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> 
         if found:
             raise PlanValidationError(_in_file_order(_locate(found, loc, file)), source=file)
     return plan
+
+
+def _reference_problems_of(data: dict[str, Any], loc: Loc, file: str | None) -> list[Problem]:
+    """The cross-reference problems (duplicate and unknown ids, cycles) of a plan whose items do
+    not all validate: checked on a skeleton of its ids, ``after`` lists and milestones, leaving
+    out what cannot be read (each such value has its own problem already)."""
+    from backplan.graph.validate import plan_problems
+
+    def ids(value: object) -> list[str]:
+        entries = value if isinstance(value, list) else []
+        return [i for i in map(usable_id, entries) if i is not None]
+
+    def items(section: str) -> list[dict[str, Any]]:
+        entries = data.get(section)
+        return [item for item in entries if isinstance(item, dict)] if isinstance(
+            entries, list) else []
+
+    goal = data.get("goal")
+    skeleton: dict[str, Any] = {
+        "goal": {"id": (usable_id(goal.get("id")) if isinstance(goal, dict) else None)
+                 or "<goal>", "due": dt.date(2000, 1, 1)},
+        "milestones": [], "actions": [],
+    }
+    for section in ("milestones", "actions"):
+        for item in items(section):
+            item_id = usable_id(_as_written(item.get("id")))
+            if item_id is None:
+                continue
+            entry: dict[str, Any] = {"id": item_id, "after": ids(item.get("after"))}
+            if section == "actions":
+                entry["duration"] = 1
+                milestone = usable_id(item.get("milestone"))
+                if milestone is not None:
+                    entry["milestone"] = milestone
+            skeleton[section].append(entry)
+    try:
+        plan = Plan.model_validate(skeleton)
+    except ValidationError:  # pragma: no cover - a skeleton of usable ids validates
+        return []
+    return _locate(plan_problems(plan), loc, file)
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
