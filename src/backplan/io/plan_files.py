@@ -451,7 +451,7 @@ def _reference_problems_of(data: dict[str, Any], loc: Loc, file: str | None) -> 
 
     def ids(value: object) -> list[str]:
         entries = value if isinstance(value, list) else []
-        return [i for i in map(usable_id, entries) if i is not None]
+        return list(dict.fromkeys(i for i in map(usable_id, entries) if i is not None))
 
     def items(section: str) -> list[dict[str, Any]]:
         entries = data.get(section)
@@ -478,7 +478,7 @@ def _reference_problems_of(data: dict[str, Any], loc: Loc, file: str | None) -> 
             skeleton[section].append(entry)
     try:
         plan = Plan.model_validate(skeleton)
-    except ValidationError:  # pragma: no cover - a skeleton of usable ids validates
+    except ValidationError:  # an id the skeleton cannot hold either: its problem is reported
         return []
     return _locate(plan_problems(plan), loc, file)
 
