@@ -114,3 +114,11 @@ def test_cli_load_reports_bad_input_with_exit_2(
     path.write_text(PLAN.replace("assignees: [qa]", "assignees: [qa-analyst]"))
     assert main(["load", str(path), "--today", "2027-01-18"]) == 2
     assert "'qa-analyst' is not a person id" in capsys.readouterr().err
+
+
+def test_cli_load_refuses_a_negative_seed_as_risk_does(capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "capacity.yaml"
+    with pytest.raises(SystemExit) as raised:
+        main(["load", str(example), "--today", "2026-11-23", "--seed", "-1"])
+    assert raised.value.code == 2
+    assert "at least 0" in capsys.readouterr().err

@@ -125,6 +125,13 @@ def test_benchmark_warning_cites_its_source() -> None:
     assert BENCHMARKS["fcr"].url in finding.source
 
 
+def test_no_benchmark_comparison_once_the_due_date_has_passed() -> None:
+    plan = load_plan(smart_plan(due="2026-11-20", kr={"target": 80, "baseline_date": None}))
+    codes_found = [f.code for f in lint_plan(plan, today=TODAY).findings]
+    assert "time-bound-past" in codes_found
+    assert "achievable-rare-improvement" not in codes_found
+
+
 def test_metrics_without_a_benchmark_are_not_judged() -> None:
     plan = smart_plan(title="Cut AHT to 5 minutes", kr={"metric": "aht", "baseline": 420,
                                                          "target": 300})

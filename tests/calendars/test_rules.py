@@ -133,6 +133,13 @@ def test_unknown_countries_and_subdivisions_are_plan_problems(
     problem = error.value.problems[0]
     assert (problem.code, problem.item, problem.field) == ("invalid-value", "calendar", field)
     assert says in problem.message + problem.hint
+    # Loading the plan file finds it already, at its line.
+    text = "goal: {id: g, due: 2027-01-29}\ncalendar:\n" + "".join(
+        f"  {key}: {value}\n" for key, value in calendar.items())
+    with pytest.raises(PlanValidationError) as error:
+        backplan.loads_plan(text)
+    [problem] = error.value.problems
+    assert (problem.item, problem.field, problem.line) == ("calendar", field, 2 + len(calendar))
 
 
 @pytest.mark.parametrize(("calendar", "says"), [

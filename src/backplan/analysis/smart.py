@@ -255,13 +255,15 @@ def _benchmark(plan: Plan, kr: KeyResult, today: dt.date) -> list[Finding]:
     sign = 1.0 if metric.direction == "increase" else -1.0
     improvement = sign * (kr.target - kr.baseline)
     start = kr.baseline_date or today
-    days = max(1, (plan.goal.due - start).days)
+    days = (plan.goal.due - start).days
+    if days <= 0:  # no time left to compare: the due date has passed (a finding of its own)
+        return []
     threshold = benchmark.change * max(1.0, days / benchmark.period_days)
     if improvement < threshold:
         return []
     unit = _unit(metric.unit)
     months = round(days / 30.44)
-    span = f"{months} months" if months >= 2 else f"{days} days"
+    span = f"{months} months" if months >= 2 else f"{days} day{'' if days == 1 else 's'}"
     year = "a year" if benchmark.period_days == 365 else f"{benchmark.period_days} days"
     return [Finding(
         "achievable-rare-improvement", "warning", kr.id, "target",

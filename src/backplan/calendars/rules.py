@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_WINDOW",
     "WINDOW_MARGIN_YEARS",
     "country_holidays",
+    "country_problems",
     "non_working_days",
     "plan_calendar",
     "plan_window",
@@ -203,23 +204,50 @@ def country_holidays(
         ['2026-12-25', '2026-12-26', '2026-12-28']
     """
     holidays = require("holidays", extra="holidays", feature="country holidays (calendar.country)")
-    supported: dict[str, list[str]] = holidays.list_supported_countries()
-    if country not in supported:
-        raise _calendar_problem(
-            "country", f"country {country!r} is not known to the holidays package",
-            "use an ISO 3166 code such as GB, US, DE, FR, IE, ES, NL, AU or IN",
-        )
-    if subdivision is not None and subdivision not in supported[country]:
-        known = ", ".join(supported[country][:12]) + (
-            ", ..." if len(supported[country]) > 12 else "")
-        raise _calendar_problem(
-            "subdivision", f"{country} has no subdivision {subdivision!r}",
-            f"use one of: {known}" if known else f"{country} has no subdivisions; remove it",
-        )
+    problem = _country_problem(holidays.list_supported_countries(), country, subdivision)
+    if problem is not None:
+        raise PlanValidationError([problem])
     years = range(first.year, last.year + 1)
     table = holidays.country_holidays(country, subdiv=subdivision, years=years)
     return sorted(d for d in table if first <= d <= last)
 
 
-def _calendar_problem(field: str, message: str, hint: str) -> PlanValidationError:
-    return PlanValidationError([Problem("invalid-value", "calendar", field, message, hint)])
+def country_problems(calendar: Calendar) -> list[Problem]:
+    """The calendar's ``country``/``subdivision`` when the ``holidays`` package does not know
+    them (nothing to check without a country, or without the package: scheduling then says
+    which extra to install).
+
+    Example:
+        >>> from backplan.models import Calendar
+        >>> [p.field for p in country_problems(Calendar(country="XX"))]
+        ['country']
+    """
+    if calendar.country is None:
+        return []
+    try:
+        import holidays
+    except ImportError:
+        return []
+    problem = _country_problem(holidays.list_supported_countries(), calendar.country,
+                               calendar.subdivision)
+    return [problem] if problem is not None else []
+
+
+def _country_problem(
+    supported: dict[str, list[str]], country: str, subdivision: str | None
+) -> Problem | None:
+    if country not in supported:
+        return Problem(
+            "invalid-value", "calendar", "country",
+            f"country {country!r} is not known to the holidays package",
+            "use an ISO 3166 code such as GB, US, DE, FR, IE, ES, NL, AU or IN",
+        )
+    if subdivision is not None and subdivision not in supported[country]:
+        known = ", ".join(supported[country][:12]) + (
+            ", ..." if len(supported[country]) > 12 else "")
+        return Problem(
+            "invalid-value", "calendar", "subdivision",
+            f"{country} has no subdivision {subdivision!r}",
+            f"use one of: {known}" if known else f"{country} has no subdivisions; remove it",
+        )
+    return None

@@ -13,16 +13,10 @@ from backplan.cli._common import (
     add_plan_argument,
     add_today_option,
     resolve_today,
+    whole_number,
 )
 
 __all__ = ["register"]
-
-
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,7 +31,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_plan_argument(load, "plan file (YAML or JSON) with people")
     add_today_option(load)
     add_format_option(load, ("table", "json"), default="table")
-    load.add_argument("--seed", type=_seed, default=0,
+    load.add_argument("--seed", type=whole_number(0), default=0,
                       help="seed of the levelling search (default: 0)")
     load.set_defaults(run=run_load)
 

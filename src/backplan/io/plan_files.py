@@ -435,9 +435,10 @@ def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> 
                          if (p.code, p.item, p.field) not in seen]
         raise PlanValidationError(_in_file_order(problems), source=file) from None
     if check:
+        from backplan.calendars.rules import country_problems
         from backplan.graph.validate import plan_problems
 
-        found = plan_problems(plan)
+        found = plan_problems(plan) + country_problems(plan.calendar)
         if found:
             raise PlanValidationError(_in_file_order(_locate(found, loc, file)), source=file)
     return plan
