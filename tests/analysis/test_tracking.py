@@ -344,6 +344,18 @@ def test_unknown_key_result_and_out_of_bounds() -> None:
     assert error.value.problems[0].hint == "did you mean 'kr'?"
 
 
+def test_csv_problems_come_together_at_their_lines(tmp_path: Path) -> None:
+    path = tmp_path / "checkins.csv"
+    path.write_text("key_result,date,value\nkr,2027-01-08,172\nkrr,2027-01-08,72\n"
+                    "kr,2027-01-09,abc\n", encoding="utf-8")
+    with pytest.raises(CheckInError) as error:
+        track_progress(linear_plan(), path, today=D(2027, 1, 10))
+    got = [(p.code, p.line) for p in error.value.problems]
+    assert got == [("unknown-id", 3), ("invalid-value", 4), ("out-of-bounds", None)]
+    assert error.value.problems[0].hint == "did you mean 'kr'?"
+    assert str(error.value).startswith(f"{path}: 3 problems in the check-ins")
+
+
 def test_read_csv(tmp_path: Path) -> None:
     path = tmp_path / "checkins.csv"
     path.write_text("\ufeffkey_result,date,value,n\nfcr,2027-01-15,73.5,\n"

@@ -56,7 +56,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Any, Literal
@@ -332,7 +332,8 @@ _CLOCK = re.compile(r"(?:(\d+):)?([0-5]?\d):([0-5]\d)")
 
 
 def read_checkins(
-    source: CheckInSource, *, key_result: str | None = None
+    source: CheckInSource, *, key_result: str | None = None,
+    known: Collection[str] | None = None,
 ) -> dict[str, tuple[CheckIn, ...]]:
     """Check-ins by key-result id, from a CSV file, a pandas DataFrame or a list of records.
 
@@ -347,6 +348,8 @@ def read_checkins(
         source: a CSV path, a DataFrame, a list of :class:`~backplan.CheckIn` or mappings, or a
             mapping from key-result id to such a list.
         key_result: the key result for records without a ``key_result``.
+        known: the key-result ids check-ins may name (a plan's); another is ``unknown-id``, at
+            its line, with the closest known id.
 
     Raises:
         CheckInError: every problem found, each with its line (CSV) or row number.
@@ -357,32 +360,42 @@ def read_checkins(
         >>> checkins["aht"][0].value, list(checkins)
         (400.0, ['fcr', 'aht'])
     """
+    found, problems = _read(source, key_result, known)
+    if problems:
+        raise CheckInError(problems, source=_path_of(source))
+    return found
+
+
+def _path_of(source: object) -> str | None:
+    return os.fspath(source) if isinstance(source, str | os.PathLike) else None
+
+
+def _read(
+    source: CheckInSource, key_result: str | None, known: Collection[str] | None
+) -> tuple[dict[str, tuple[CheckIn, ...]], list[Problem]]:
+    """:func:`read_checkins`' check-ins and the problems of the rows left out."""
     if isinstance(source, str | os.PathLike):
-        return _read_csv(os.fspath(source), key_result)
+        return _read_csv(os.fspath(source), key_result, known)
     if _is_dataframe(source):
-        return _read_dataframe(source, key_result)
+        return _read_dataframe(source, key_result, known)
+    problems: list[Problem] = []
     if isinstance(source, Mapping):
         out: dict[str, tuple[CheckIn, ...]] = {}
-        problems: list[Problem] = []
         for kr_id, records in source.items():
             rows = [(None, f"{kr_id}[{k}]", record) for k, record in enumerate(records)]
-            out.update(_collect(rows, str(kr_id), None, problems))
-        if problems:
-            raise CheckInError(problems)
-        return out
+            out.update(_collect(rows, str(kr_id), None, problems, known))
+        return out, problems
     rows = [(None, f"row {k + 1}", record) for k, record in enumerate(source)]
-    problems = []
-    found = _collect(rows, key_result, None, problems)
-    if problems:
-        raise CheckInError(problems)
-    return found
+    return _collect(rows, key_result, None, problems, known), problems
 
 
 def _is_dataframe(value: object) -> bool:
     return type(value).__module__.startswith("pandas") and hasattr(value, "columns")
 
 
-def _read_csv(path: str, key_result: str | None) -> dict[str, tuple[CheckIn, ...]]:
+def _read_csv(
+    path: str, key_result: str | None, known: Collection[str] | None
+) -> tuple[dict[str, tuple[CheckIn, ...]], list[Problem]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
@@ -419,10 +432,7 @@ def _read_csv(path: str, key_result: str | None) -> dict[str, tuple[CheckIn, ...
         if record.get("n") == "":
             del record["n"]
         rows.append((number, f"line {number}", record))
-    found = _collect(rows, key_result, path, problems)
-    if problems:
-        raise CheckInError(problems, source=path)
-    return found
+    return _collect(rows, key_result, path, problems, known), problems
 
 
 def _header_problems(
@@ -452,7 +462,9 @@ def _header_problems(
     return problems
 
 
-def _read_dataframe(frame: Any, key_result: str | None) -> dict[str, tuple[CheckIn, ...]]:
+def _read_dataframe(
+    frame: Any, key_result: str | None, known: Collection[str] | None
+) -> tuple[dict[str, tuple[CheckIn, ...]], list[Problem]]:
     pandas = require("pandas", extra="pandas", feature="reading check-ins from a DataFrame")
     names = [_column(name) for name in frame.columns]
     problems = _header_problems(names, key_result, None, None)
@@ -473,10 +485,7 @@ def _read_dataframe(frame: Any, key_result: str | None) -> dict[str, tuple[Check
                 value = value.item()  # numpy scalars to Python numbers
             clean[str(name)] = value
         rows.append((None, f"row {k + 1}", clean))
-    found = _collect(rows, key_result, None, problems)
-    if problems:
-        raise CheckInError(problems)
-    return found
+    return _collect(rows, key_result, None, problems, known), problems
 
 
 def _collect(
@@ -484,10 +493,17 @@ def _collect(
     key_result: str | None,
     file: str | None,
     problems: list[Problem],
+    known: Collection[str] | None = None,
 ) -> dict[str, tuple[CheckIn, ...]]:
     found: dict[str, list[CheckIn]] = {}
     for line, where, record in rows:
         kr_id, checkin, problem = _one_checkin(record, key_result, where)
+        if problem is None and known is not None and kr_id not in known:
+            assert kr_id is not None
+            close = difflib.get_close_matches(kr_id, list(known), n=1, cutoff=0.6)
+            problem = ("unknown-id", "key_result", f"{kr_id!r} is not a key result of the plan",
+                       f"did you mean {close[0]!r}?" if close else
+                       f"key results: {', '.join(known) or '(none)'}")
         if problem is not None:
             problems.append(Problem(problem[0], kr_id or "checkins", problem[1], problem[2],
                                     problem[3], file, line))
@@ -850,19 +866,11 @@ def gather_checkins(plan: Plan, checkins: CheckInSource | None) -> dict[str, lis
     """
     key_results = {kr.id: kr for kr in plan.goal.key_results}
     default = next(iter(key_results)) if len(key_results) == 1 else None
-    given = read_checkins(checkins, key_result=default) if checkins is not None else {}
-    problems: list[Problem] = []
+    given, problems = (_read(checkins, default, list(key_results))
+                       if checkins is not None else ({}, []))
     merged: dict[str, list[CheckIn]] = {kr_id: list(kr.checkins) for kr_id, kr in
                                         key_results.items()}
-    for kr_id, items in given.items():
-        if kr_id not in key_results:
-            close = difflib.get_close_matches(kr_id, list(key_results), n=1, cutoff=0.6)
-            problems.append(Problem(
-                "unknown-id", kr_id, "key_result", f"{kr_id!r} is not a key result of the plan",
-                f"did you mean {close[0]!r}?" if close else
-                f"key results: {', '.join(key_results) or '(none)'}",
-            ))
-            continue
+    for kr_id, items in given.items():  # every id is known: read_checkins checked them
         metric = key_results[kr_id].definition()
         by_date = {checkin.date: checkin for checkin in merged[kr_id]}
         for checkin in items:
@@ -887,8 +895,7 @@ def gather_checkins(plan: Plan, checkins: CheckInSource | None) -> dict[str, lis
                     "keep one value per date",
                 ))
     if problems:
-        source = os.fspath(checkins) if isinstance(checkins, str | os.PathLike) else None
-        raise CheckInError(problems, source=source)
+        raise CheckInError(problems, source=_path_of(checkins))
     return merged
 
 
