@@ -289,3 +289,13 @@ def test_shortening_is_offered_only_as_far_as_the_chain_can_shrink() -> None:
     [shorten] = [f for f in flag.fixes if f.kind == "shorten-chain"]
     assert shorten.days == 3
     assert "all it can give" in shorten.description
+
+
+def test_flag_messages_quote_dates_as_written_and_the_working_day_meant() -> None:
+    # Due Sunday 31 Jan (work must finish Friday 29); not_before Saturday 30 (Monday 1 Feb).
+    plan = make([{"id": "a", "duration": 3, "not_before": "2027-01-30"}], due="2027-01-31")
+    [flag] = schedule_plan(plan, today=D(2027, 1, 4)).flags
+    assert flag.code == "constraint-conflict"
+    assert flag.message.startswith("not_before 2027-01-30 (first working day 2027-02-01) is after")
+    assert "the goal's due date (2027-01-31; the last working day by then is 2027-01-29)" in (
+        flag.message)

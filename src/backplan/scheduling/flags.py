@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import compress, pairwise
 
 from backplan.calendars import WorkingCalendar
-from backplan.models import Plan
+from backplan.models import Action, Plan
 from backplan.scheduling.network import Network
 from backplan.scheduling.result import Fix, Flag
 
@@ -173,13 +173,35 @@ def _cap_fix(
                f"move {node_id}.not_after to {when} (buys {_days(days)})", days, new_finish)
 
 
-def _cap_phrase(network: Network, capped: int, day: dt.date) -> str:
+def _cap_phrase(
+    plan: Plan, network: Network, capped: int, day: dt.date, action: Callable[[str], Action]
+) -> str:
+    """The cap in words, with the date as the user wrote it (and the working day it means when
+    that is another)."""
     node_id, source = network.ids[capped], network.cap_source[capped]
     if source == "goal":
-        return f"the goal's due date ({day.isoformat()})"
-    if source == "due":
-        return f"milestone {node_id}'s due ({day.isoformat()})"
-    return f"{node_id}.not_after ({day.isoformat()})"
+        name, written = "the goal's due date", plan.goal.due
+    elif source == "due":
+        name = f"milestone {node_id}'s due"
+        written = next(m.due for m in plan.milestones if m.id == node_id) or day
+    else:
+        name = f"{node_id}.not_after"
+        written = action(node_id).not_after or day
+    if written == day:
+        return f"{name} ({day.isoformat()})"
+    return f"{name} ({written.isoformat()}; the last working day by then is {day.isoformat()})"
+
+
+def _action_lookup(plan: Plan) -> Callable[[str], Action]:
+    """A plan's actions by id, indexed on first use (most flags never need it)."""
+    by_id: dict[str, Action] = {}
+
+    def action(action_id: str) -> Action:
+        if not by_id:
+            by_id.update((a.id, a) for a in plan.actions)
+        return by_id[action_id]
+
+    return action
 
 
 def _late_flags(
@@ -204,6 +226,7 @@ def _late_flags(
         groups.setdefault(origin[i], []).append(i)
 
     flags = []
+    action = _action_lookup(plan)
     for head, members in groups.items():
         shortfall = -slack[head]
         chain_nodes, capped = _chain_to_cap(network, result, head)
@@ -227,10 +250,13 @@ def _late_flags(
                 f"move {ids[head]}.not_before to {day(bound - gained).isoformat()} "
                 f"(buys {_days(gained)})", gained, day(bound - gained),
             )
+            written = action(ids[head]).not_before  # None: a bound from finished work
+            shown = day(bound).isoformat() if written is None or written == day(bound) else (
+                f"{written.isoformat()} (first working day {day(bound).isoformat()})")
             flags.append(Flag(
                 "constraint-conflict", "error", ids[head],
-                f"not_before {day(bound).isoformat()} is after the latest start {latest.isoformat()} "
-                f"that {_cap_phrase(network, capped, cap_day)} allows: "
+                f"not_before {shown} is after the latest start {latest.isoformat()} "
+                f"that {_cap_phrase(plan, network, capped, cap_day, action)} allows: "
                 f"{_days(shortfall)} short",
                 shortfall, chain, tuple(ids[k] for k in members),
                 tuple(f for f in (move_bound, shorten, move_cap) if f is not None),
@@ -239,7 +265,7 @@ def _late_flags(
             flags.append(Flag(
                 "late-start", "error", ids[head],
                 f"must start by {latest.isoformat()} to meet "
-                f"{_cap_phrase(network, capped, cap_day)}, but the earliest start is "
+                f"{_cap_phrase(plan, network, capped, cap_day, action)}, but the earliest start is "
                 f"{day(result.earliest_start[head]).isoformat()}: {_days(shortfall)} short",
                 shortfall, chain, tuple(ids[k] for k in members),
                 tuple(f for f in (shorten, move_cap) if f is not None),
