@@ -285,3 +285,99 @@ def test_progress_is_not_ignored_silently() -> None:
         "status", "actual_start", "actual_finish"}} for a in actions])
     assert not [f for f in schedule_levelled(untouched, today=TODAY).flags
                 if f.code == "progress-not-levelled"]
+
+
+def small_plan(people: list[dict[str, Any]], actions: list[dict[str, Any]]) -> Plan:
+    return backplan.load_plan({"goal": {"id": "g", "due": "2027-01-15"}, "people": people,
+                               "actions": actions})
+
+
+def test_one_persons_hours_too_few_is_over_capacity_with_hours_fixes() -> None:
+    plan = small_plan([{"id": "p", "hours_per_day": 2}],
+                      [{"id": "a", "effort": {"hours": 14}, "assignees": ["p"]}])
+    # 14 h at 2 h a day is 7 working days: Thu 7 .. Fri 15, but work can start Mon 11.
+    levelled = schedule_levelled(plan, today=D(2027, 1, 11))
+    assert (levelled.feasible, levelled.min_slack) == (False, -2)
+    assert levelled.earliest_completion == D(2027, 1, 19)  # Mon 11 .. Tue 19
+    flags = {f.code: f for f in levelled.errors}
+    assert set(flags) == {"late-start", "over-capacity"}
+    flag = flags["over-capacity"]
+    assert isinstance(flag, CapacityFlag)
+    assert (flag.person, flag.shortfall_hours, flag.shortfall_days) == ("p", 4.0, 2)
+    assert flag.days == (D(2027, 1, 7), D(2027, 1, 8))
+    assert (flag.chain, flag.affected) == (("a",), ("a",))
+    assert [fix.kind for fix in flag.fixes] == ["add-hours", "add-person", "move-due"]
+    assert "give p 4 h more project time between today and 2027-01-15" in str(flag.fixes[0])
+    # Both flags tell the same story: 2 working days, the goal can be met on Tue 19.
+    late = flags["late-start"]
+    assert late.shortfall_days == 2
+    assert [f.date for f in (*flag.fixes, *late.fixes) if f.kind == "move-due"] == [
+        D(2027, 1, 19), D(2027, 1, 19)]
+    shorten = next(f for f in late.fixes if f.kind == "shorten-chain")
+    assert str(shorten) == ("shorten a by 2 working days in total; a is sized by effort, so "
+                            "cut the effort (a working day is 2 h of a)")
+
+
+def test_effort_paced_below_the_persons_hours_is_the_core_story() -> None:
+    plan = small_plan([{"id": "p", "hours_per_day": 4}],
+                      [{"id": "a", "effort": 14, "assignees": [{"person": "p", "hours_per_day": 2}]}])
+    levelled = schedule_levelled(plan, today=D(2027, 1, 11))
+    # p has 2 h a day to spare: the plan's pace, not p's hours, makes it late.
+    assert levelled.min_slack == -2
+    assert [f.code for f in levelled.flags] == ["late-start"]
+    assert levelled.flags == schedule_plan(plan, today=D(2027, 1, 11)).flags
+
+
+def test_work_needed_before_today_because_of_what_follows_is_flagged_without_hour_fixes() -> None:
+    plan = small_plan([{"id": "p", "hours_per_day": 2}],
+                      [{"id": "a", "effort": 4, "assignees": ["p"]},
+                       {"id": "prep", "duration": 5, "after": ["a"]}])
+    levelled = schedule_levelled(plan, today=D(2027, 1, 11))
+    (flag,) = [f for f in levelled.errors if f.code == "over-capacity"]
+    assert isinstance(flag, CapacityFlag)
+    assert (flag.person, flag.shortfall_hours, flag.days) == ("p", 4.0, (D(2027, 1, 7),
+                                                                        D(2027, 1, 8)))
+    # All of a is needed before today: more hours for p between today and then buy nothing.
+    assert [(f.kind, f.date) for f in flag.fixes] == [("move-due", D(2027, 1, 19))]
+    assert levelled.earliest_completion == D(2027, 1, 19)
+
+
+def shared_person_plan() -> Plan:
+    return small_plan(
+        [{"id": "p", "hours_per_day": 2},
+         {"id": "q", "hours_per_day": 4, "workdays": ["mon", "wed", "fri"]}],
+        [{"id": "a", "effort": {"hours": 10}, "assignees": ["p"]},
+         {"id": "b", "effort": {"pomodoros": 12}, "assignees": ["p"], "after": ["c"]},
+         {"id": "c", "duration": 2, "assignees": ["q"]}])
+
+
+def earliest(schedule: LevelledSchedule) -> dict[str, tuple[dt.date, dt.date]]:
+    return {a.id: (a.earliest_start, a.earliest_finish) for a in schedule.actions}
+
+
+def test_earliest_dates_book_a_shared_person_one_action_after_the_other() -> None:
+    # Levelled: a Wed 6 (1 h) .. Wed 13 (1 h), b Wed 13 (1 h) .. Fri 15; they share Wed 13.
+    levelled = schedule_levelled(shared_person_plan(), today=D(2027, 1, 7))
+    assert dates(levelled, "a") == (D(2027, 1, 6), D(2027, 1, 13))
+    assert dates(levelled, "b") == (D(2027, 1, 13), D(2027, 1, 15))
+    # From Thu 7: a's 10 h fill p's days to Wed 13, b's 5 h follow Thu 14 .. Mon 18 (1 h);
+    # c waits for q's Friday and Monday.
+    assert earliest(levelled) == {"a": (D(2027, 1, 7), D(2027, 1, 13)),
+                                  "b": (D(2027, 1, 14), D(2027, 1, 18)),
+                                  "c": (D(2027, 1, 8), D(2027, 1, 11))}
+    assert levelled.earliest_completion == D(2027, 1, 18)  # 15 h at 2 h a day from Thu 7
+    assert levelled.critical_path == ("a", "b")
+    (flag,) = levelled.errors
+    assert (flag.code, flag.shortfall_days, flag.affected) == ("over-capacity", 1, ("a", "b"))
+    (move,) = [f for f in flag.fixes if f.kind == "move-due"]
+    assert move.date == levelled.earliest_completion
+
+
+def test_earliest_dates_from_an_early_today_are_feasible_and_possible() -> None:
+    levelled = schedule_levelled(shared_person_plan(), today=D(2027, 1, 1))
+    assert levelled.feasible
+    assert not levelled.flags
+    assert earliest(levelled) == {"a": (D(2027, 1, 1), D(2027, 1, 7)),
+                                  "b": (D(2027, 1, 8), D(2027, 1, 12)),
+                                  "c": (D(2027, 1, 1), D(2027, 1, 4))}
+    assert levelled.earliest_completion == D(2027, 1, 12)

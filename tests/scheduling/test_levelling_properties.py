@@ -3,7 +3,9 @@
 Checked independently of the scheduler, from the written rules: every date is a working day;
 predecessors, lags, milestones and caps hold; nobody is booked beyond their hours on any day;
 fixed durations book their assignees on every day they run; effort is booked in full; slack and
-feasibility agree with the flags; with unlimited capacity the levelled schedule is the core one.
+feasibility agree with the flags; the plan is feasible exactly when no work is needed before today
+(or an action's not_before); the earliest dates need no more of anyone than they have; with
+unlimited capacity the levelled schedule is the core one.
 """
 
 from __future__ import annotations
@@ -101,6 +103,64 @@ def assert_levelled_rules(plan: Plan, schedule: LevelledSchedule) -> None:
     assert bool(late) == bool(schedule.errors)
     covered = {i for f in schedule.errors for i in f.affected}
     assert late <= covered, late - covered
+    # Infeasible exactly when the levelled schedule needs work before today or a not_before
+    # (a milestone can be reached the working day before today, no earlier).
+    first = days.on_or_after(schedule.today)
+    too_early = {a.id for a in schedule.actions if start[a.id] < max(
+        first, days.on_or_after(by_id[a.id].not_before or schedule.today))}
+    if schedule.feasible:
+        assert not too_early, too_early
+    elif not too_early:
+        assert any(index[m.date] < first - 1 for m in schedule.milestones), "infeasible, why?"
+    assert_earliest_dates_fit(plan, schedule)
+    if schedule.actions:
+        assert schedule.earliest_completion == max(a.earliest_finish for a in schedule.actions)
+
+
+def assert_earliest_dates_fit(plan: Plan, schedule: LevelledSchedule) -> None:
+    """The earliest dates need no more of anyone than they have, checked from the windows alone.
+
+    On every day, the fixed-duration actions whose earliest window covers it book no more of a
+    person than the person has; an effort-sized action's window starts and ends on a day one of
+    its assignees works; and for every stretch of days, what a person must do inside it (fixed
+    hours on its days, plus the effort of single-assignee actions whose window lies within it)
+    fits in the person's hours over the stretch.
+    """
+    days = Days(plan)
+    index = days.index
+    calendar = plan_calendar(plan, today=schedule.today)
+    people = {p.id: PersonCalendar(p, calendar) for p in plan.people}
+    person_hours = {p.id: p.hours_per_day for p in plan.people}
+    by_id = {a.id: a for a in plan.actions}
+    window = {a.id: (index[a.earliest_start], index[a.earliest_finish]) for a in schedule.actions}
+    fixed: dict[tuple[str, int], int] = defaultdict(int)  # (person, day) -> seconds
+    efforts: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # first, last, seconds
+    for a in schedule.actions:
+        action = by_id[a.id]
+        first, last = window[a.id]
+        if action.effort is not None:
+            for end in (first, last):
+                assert any(people[x.person].seconds(days.dates[end]) for x in action.assignees), (
+                    f"{a.id}: nobody works on {days.dates[end]}")
+            if len(action.assignees) == 1:
+                efforts[action.assignees[0].person].append((first, last, action.effort.seconds))
+            continue
+        for x in action.assignees:
+            seconds = hours_to_seconds(x.hours_per_day or person_hours[x.person])
+            for k in range(first, last + 1):
+                fixed[(x.person, k)] += seconds
+    for (person, k), seconds in fixed.items():
+        assert seconds <= people[person].seconds(days.dates[k]), (
+            f"{person} booked {seconds} s on {days.dates[k]} by the earliest windows")
+    for person, works in efforts.items():
+        ends = sorted({k for w in works for k in w[:2]})
+        for x in ends:
+            for y in (y for y in ends if y >= x):
+                needed = sum(sec for first, last, sec in works if x <= first and last <= y)
+                needed += sum(fixed.get((person, k), 0) for k in range(x, y + 1))
+                have = sum(people[person].seconds(days.dates[k]) for k in range(x, y + 1))
+                assert needed <= have, (
+                    f"{person} needs {needed} s from {days.dates[x]} to {days.dates[y]}, has {have}")
 
 
 @settings(max_examples=60)

@@ -45,9 +45,10 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from backplan.calendars import PersonCalendar, WorkingCalendar, plan_calendar
@@ -117,10 +118,11 @@ class LevelledSchedule(Schedule):
     """A :class:`~backplan.Schedule` that respects people's hours, with the bookings behind it.
 
     The action dates are the levelled (capacity-respecting) latest dates; ``earliest_start`` and
-    ``earliest_finish`` are the earliest dates from today that keep each person's work in the
-    levelled order (and the levelled durations); ``slack`` is the difference, so the plan is
-    feasible if and only if no action has negative slack. ``duration_days`` is each action's
-    levelled span.
+    ``earliest_finish`` are the earliest dates from today: the work booked forward from today
+    in the levelled order, again never beyond anyone's hours (people's days off and other work
+    can make an earliest span longer or shorter than the levelled one); ``slack`` is the
+    difference of the starts, so the plan is feasible if and only if no action has negative
+    slack. ``duration_days`` is each action's levelled span.
 
     Attributes:
         bookings: every person's hours on every action and working day, by day.
@@ -210,9 +212,9 @@ def schedule_levelled(
     try:
         order = _search(engine, random.Random(seed), budget)
         result = engine.decode(order, record=True)
+        return _assemble(problem, engine, result, seed=seed, iterations=engine.count)
     except _NoRoom as stuck:
         raise ScheduleRangeError(_no_room_message(problem, stuck.node)) from None
-    return _assemble(problem, engine, result, seed=seed, iterations=engine.count)
 
 
 def _no_room_message(problem: _Problem, node: int) -> str:
@@ -663,24 +665,8 @@ def _assemble(
     finish = [D - result.ts[i] for i in range(n)]
     span = [finish[i] - start[i] + 1 for i in range(n)]
     preds = _levelled_preds(problem, start, finish)
-    order = sorted(range(n), key=lambda i: (start[i], i))
     today = problem.today_number
-    early_start = [0] * n
-    early_finish = [0] * n
-    driver: list[int | None] = [None] * n
-    for i in order:
-        s = today if network.is_action[i] else today - 1  # as forward_pass
-        bound = network.not_before[i]
-        if bound is not None and bound > s:
-            s = bound
-        for q, o in preds[i]:
-            v = early_finish[q] + o
-            if v > s:
-                s = v
-        early_start[i] = s
-        early_finish[i] = s + span[i] - 1
-        # As in the core: of the predecessors that set the start, the one numbered first.
-        driver[i] = min((q for q, o in preds[i] if early_finish[q] + o == s), default=None)
+    early_start, early_finish, driver = _earliest(problem, result, start, span)
     slack = [start[i] - early_start[i] for i in range(n)]
     nodes = network.actions
     least = min((slack[i] for i in nodes), default=None)
@@ -721,8 +707,10 @@ def _assemble(
             chain.append(prev)
         critical = tuple(network.ids[i] for i in reversed(chain) if network.is_action[i])
     core = run_passes(network, calendar, problem.today)
-    flags = list(timeline_flags(plan, network, core, calendar))
-    flags += _capacity_flags(problem, result, core, start, slack, preds)
+    completion = max((early_finish[i] for i in nodes), default=None)
+    flags = _with_levelled_fixes(problem, timeline_flags(plan, network, core, calendar),
+                                 completion)
+    flags += _capacity_flags(problem, result, core, start, slack, preds, completion)
     flags += _progress_flags(plan)
     flags.sort(key=lambda f: (f.severity != "error", -(f.shortfall_days or 0), f.code, f.subject))
     bookings = tuple(sorted(
@@ -733,13 +721,162 @@ def _assemble(
     base = Schedule(
         goal=plan.goal.id, goal_title=plan.goal.title, due=plan.goal.due, today=problem.today,
         feasible=least is None or least >= 0,
-        earliest_completion=max((day(early_finish[i]) for i in nodes), default=None),
+        earliest_completion=None if completion is None else day(completion),
         min_slack=least, critical_path=critical, actions=tuple(actions),
         milestones=tuple(milestones), unscheduled=network.unscheduled, flags=tuple(flags),
     )
     values = {f.name: getattr(base, f.name) for f in fields(Schedule)}
     return LevelledSchedule(**values, bookings=bookings, people=tuple(problem.person_ids),
                             seed=seed, iterations=iterations)
+
+
+def _earliest(
+    problem: _Problem, result: _Result, start: list[int], span: list[int]
+) -> tuple[list[int], list[int], list[int | None]]:
+    """Earliest start and finish numbers from today that never book anyone beyond their hours,
+    and each node's driver (what sets its earliest start, for the critical path).
+
+    A forward serial schedule in the levelled order (by levelled start, predecessors first):
+    each action with people is booked from the first day its predecessors, today and its
+    ``not_before`` allow, around the hours already booked, day by day on the people's own
+    calendars. While an action can start by its levelled start, the levelled bookings of the
+    actions not yet placed stay reserved, so it is never placed later than in the levelled plan
+    (no negative slack unless the levelled plan books work too early); an action that cannot
+    goes ahead of them, so each person's queue keeps the levelled order. Nodes without people
+    keep their levelled span, as in the precedence-only forward pass.
+    """
+    network, calendar = problem.network, problem.calendar
+    n, D = problem.n, problem.D
+    base = problem.today_number
+    limit = base + problem.k_limit
+    people = problem.person_calendars
+    free: list[list[int]] = [[] for _ in people]  # seconds still free, day number - base
+    held: list[list[int]] = [[] for _ in people]  # seconds reserved by unplaced levelled work
+
+    def grow(need: int, node: int) -> None:
+        """Make the arrays cover day numbers up to ``base + need - 1``."""
+        have = len(free[0]) if people else 0
+        if need <= have:
+            return
+        if base + need > limit:
+            raise _NoRoom(node)
+        new = max(need, 2 * have, 64)
+        days = calendar.span(base + have, base + new - 1)
+        for r, person in enumerate(people):
+            free[r].extend(person.seconds_on(days))
+            held[r].extend([0] * (new - have))
+
+    mine: list[list[tuple[int, int, int]]] = [[] for _ in range(n)]  # person, day, seconds
+    for i, r, k, seconds in result.bookings:
+        u = D - k - base
+        if u >= 0:
+            mine[i].append((r, u, seconds))
+    if people:
+        grow(max((u + 1 for row in mine for _, u, _ in row), default=1), -1)
+    for row in mine:
+        for r, u, seconds in row:
+            held[r][u] += seconds
+    wants = [_conflict_amount(problem, i) for i in range(n)]
+    preds = network.preds
+    early_start = [0] * n
+    early_finish = [0] * n
+    driver: list[int | None] = [None] * n
+    placed: dict[int, list[int]] = {}  # person -> nodes booked so far
+    for i in _levelled_order(problem, start):
+        s = base if network.is_action[i] else base - 1  # as forward_pass
+        bound = network.not_before[i]
+        if bound is not None and bound > s:
+            s = bound
+        for q, o in preds[i]:
+            v = early_finish[q] + o
+            if v > s:
+                s = v
+        released = s
+        if not wants[i]:
+            early_start[i], early_finish[i] = s, s + span[i] - 1
+        else:
+            for r, u, seconds in mine[i]:
+                held[r][u] -= seconds
+            reserve = s <= start[i]  # on time: keep clear of the levelled work still to place
+            early_start[i], early_finish[i] = _place(problem, i, s - base, free,
+                                                     held if reserve else None, grow)
+            early_start[i] += base
+            early_finish[i] += base
+            for r in wants[i]:
+                placed.setdefault(r, []).append(i)
+        s = early_start[i]
+        # As in the core: of the predecessors that set the start, the one numbered first; when
+        # people's hours set it, the shared person's work that finishes last before it.
+        driver[i] = min((q for q, o in preds[i] if early_finish[q] + o == s), default=None)
+        if driver[i] is None and s > released:
+            queue = {q for r in wants[i] for q in placed[r] if q != i and early_finish[q] <= s}
+            driver[i] = max(queue, key=lambda q: (early_finish[q], -q), default=None)
+    return early_start, early_finish, driver
+
+
+def _levelled_order(problem: _Problem, start: list[int]) -> list[int]:
+    """Nodes by levelled start (then number), never before a predecessor."""
+    preds, succs = problem.network.preds, problem.network.succs
+    waiting = [len(preds[i]) for i in range(problem.n)]
+    ready = [(start[i], i) for i in range(problem.n) if not waiting[i]]
+    heapq.heapify(ready)
+    out: list[int] = []
+    while ready:
+        _, i = heapq.heappop(ready)
+        out.append(i)
+        for j, _ in succs[i]:
+            waiting[j] -= 1
+            if not waiting[j]:
+                heapq.heappush(ready, (start[j], j))
+    return out
+
+
+def _place(
+    problem: _Problem,
+    i: int,
+    s: int,
+    free: list[list[int]],
+    held: list[list[int]] | None,
+    grow: Callable[[int, int], None],
+) -> tuple[int, int]:
+    """Book node ``i`` forward from day ``s`` (day number - base) into ``free``, never into
+    ``held`` when given; returns its first and last day."""
+
+    def room(r: int, u: int) -> int:
+        return free[r][u] - held[r][u] if held is not None else free[r][u]
+
+    work = problem.effort[i]
+    if work is None:
+        d = problem.nominal[i]
+        parts = problem.demand[i]
+        while True:
+            grow(s + d, i)
+            clash = max((u for r, a in parts for u in range(s, s + d) if room(r, u) < a),
+                        default=None)
+            if clash is None:
+                break
+            s = clash + 1
+        for r, a in parts:
+            for u in range(s, s + d):
+                free[r][u] -= a
+        return s, s + d - 1
+    left, parts = work
+    while True:
+        grow(s + 1, i)
+        if any(room(r, s) > 0 for r, _ in parts):
+            break
+        s += 1
+    u = s
+    while True:
+        grow(u + 1, i)
+        for r, cap in parts:
+            take = min(cap, room(r, u), left)
+            if take > 0:
+                free[r][u] -= take
+                left -= take
+        if not left:
+            return s, u
+        u += 1
 
 
 def _conflict_amount(problem: _Problem, i: int) -> dict[int, int]:
@@ -752,8 +889,9 @@ def _conflict_amount(problem: _Problem, i: int) -> dict[int, int]:
 def _levelled_preds(
     problem: _Problem, start: list[int], finish: list[int]
 ) -> list[list[tuple[int, int]]]:
-    """Precedence edges plus each person's order: ``i`` before ``j`` when both need more of a
-    shared person than they have together and ``i`` finishes before ``j`` starts."""
+    """Precedence edges plus each person's queue: ``i`` before ``j`` when both need more of a
+    shared person than they have together and ``i`` finishes before ``j`` starts, or on the day
+    it starts (effort work may hand a day over: offset 0)."""
     n = problem.n
     preds = [list(problem.network.preds[i]) for i in range(n)]
     wants = [_conflict_amount(problem, i) for i in range(n)]
@@ -766,10 +904,10 @@ def _levelled_preds(
         nodes.sort(key=lambda i: (finish[i], i))
         for j in nodes:
             for i in nodes:
-                if finish[i] >= start[j]:
+                if finish[i] > start[j]:
                     break
-                if wants[i][r] + wants[j][r] > rates[r]:
-                    preds[j].append((i, 1))
+                if start[i] < start[j] and wants[i][r] + wants[j][r] > rates[r]:
+                    preds[j].append((i, 1 if finish[i] < start[j] else 0))
     return preds
 
 
@@ -806,13 +944,18 @@ def _capacity_flags(
     start: list[int],
     slack: list[int],
     levelled_preds: list[list[tuple[int, int]]],
+    completion: int | None,
 ) -> list[Flag]:
     """``over-capacity`` flags: per person, the hours the levelled plan books too early.
 
     A booking is too early when it falls before today (or before its action's ``not_before``):
-    the hours that do not fit between today and when the work is needed. Each flag covers the
-    late actions the person works on, those that must come before them, and those that wait for
-    them (directly or in someone's queue). ``core`` is the precedence-only schedule.
+    the hours that do not fit between today and when the work is needed. It counts for work
+    capacity moved earlier than precedence alone would, and for effort booked on all of the
+    person's hours (its days follow from those hours); a fixed duration, or effort paced by a
+    smaller ``hours_per_day``, that precedence alone puts there is the core flags' story. Each
+    flag covers the late actions the person works on, those that must come before them, and
+    those that wait for them (directly or in someone's queue). ``core`` is the precedence-only
+    schedule; ``completion`` the levelled earliest completion.
     """
     network = problem.network
     n, D = problem.n, problem.D
@@ -821,13 +964,15 @@ def _capacity_flags(
         return []
     lower = [D - t for t in problem.deadline]  # first allowed real day per node
     wants = [_conflict_amount(problem, i) for i in range(n)]
-    # Only work that capacity moved earlier than precedence alone would counts.
+    # Work whose dates people's hours decide: moved earlier by capacity, or sized by effort on
+    # all of someone's hours (effort at a smaller hours_per_day is paced by the plan's choice).
     moved = [start[i] < core.latest_start[i] for i in range(n)]
+    full = [_full_hours(problem, i) for i in range(n)]
     early: dict[int, dict[int, int]] = {}  # person -> real day -> seconds booked too early
     early_nodes: dict[int, set[int]] = {}
     for i, r, k, seconds in result.bookings:
         number = D - k
-        if number < lower[i] and moved[i]:
+        if number < lower[i] and (moved[i] or r in full[i]):
             days = early.setdefault(r, {})
             days[number] = days.get(number, 0) + seconds
             early_nodes.setdefault(r, set()).add(i)
@@ -843,8 +988,11 @@ def _capacity_flags(
     def move_cap(nodes: list[int], days: int) -> Fix:
         """Move the deadline that holds ``nodes`` back (the tightest cap after them)."""
         capped = min((tightest[i] for i in nodes), key=lambda k: (network.cap[k], k))
-        when = calendar.day(network.cap[capped] + days)
-        return _cap_fix(problem.plan, network, capped, days, when)
+        moved_cap = network.cap[capped] + days
+        if network.cap_source[capped] == "goal" and completion is not None:
+            moved_cap = max(moved_cap, completion)  # as the core: when the goal can be met
+        return _cap_fix(problem.plan, network, capped, moved_cap - network.cap[capped],
+                        calendar.day(moved_cap))
     flags: list[Flag] = []
     covered: set[int] = set()
     for r in sorted(early, key=lambda r: (-sum(early[r].values()), problem.person_ids[r])):
@@ -860,19 +1008,23 @@ def _capacity_flags(
         work = tuple(ids[i] for i in own)
         dates = tuple(calendar.day(d) for d in numbers)
         fixes = []
-        if any(problem.effort[i] is not None for i in own):
+        needed_by = max(D - result.ts[i] for i in own)
+        # More hours help only between today and when the work is needed; work needed before
+        # today is late because of what follows it (the move and descope fixes still apply).
+        if needed_by >= problem.today_number:
+            if any(problem.effort[i] is not None for i in own):
+                fixes.append(Fix(
+                    "add-hours", person,
+                    f"give {person} {_hours_text(hours)} more project time between today and "
+                    f"{calendar.day(needed_by).isoformat()}, e.g. a higher hours_per_day "
+                    f"(buys up to {_days(shortfall)})",
+                    shortfall, chain=work,
+                ))
             fixes.append(Fix(
-                "add-hours", person,
-                f"give {person} {_hours_text(hours)} more project time between today and "
-                f"{calendar.day(max(D - result.ts[i] for i in own)).isoformat()}, e.g. a "
-                f"higher hours_per_day (buys up to {_days(shortfall)})",
-                shortfall, chain=work,
+                "add-person", person,
+                f"add a person to take on part of {person}'s work on {', '.join(work)} "
+                f"(buys up to {_days(shortfall)})", shortfall, chain=work,
             ))
-        fixes.append(Fix(
-            "add-person", person,
-            f"add a person to take on part of {person}'s work on {', '.join(work)} "
-            f"(buys up to {_days(shortfall)})", shortfall, chain=work,
-        ))
         fixes.append(move_cap(own, shortfall))
         optional = [i for i in range(n) if r in wants[i]
                     and (action := problem.actions[i]) is not None
@@ -907,6 +1059,62 @@ def _capacity_flags(
             (move_cap(rest, shortfall),),
         ))
     return flags
+
+
+def _with_levelled_fixes(
+    problem: _Problem, flags: Sequence[Flag], completion: int | None
+) -> list[Flag]:
+    """The precedence-only flags, with fixes that hold once people's hours count.
+
+    A ``shorten-chain`` fix through actions sized by effort on someone's full hours says what
+    shortening them means (cut their effort: how many hours a working day is); a fix that moves
+    the goal's due date names no date before the levelled earliest completion, the date the
+    goal can be met.
+    """
+    network, calendar = problem.network, problem.calendar
+    index = {node_id: i for i, node_id in enumerate(network.ids)}
+    goal_node = next((i for i, source in enumerate(network.cap_source) if source == "goal"),
+                     None)
+    out: list[Flag] = []
+    for flag in flags:
+        fixes = []
+        for fix in flag.fixes:
+            if fix.kind == "shorten-chain":
+                fix = _effort_shorten_fix(problem, fix, [index[a] for a in fix.chain])
+            elif (fix.kind == "move-due" and fix.subject == problem.plan.goal.id
+                  and goal_node is not None and completion is not None and fix.date is not None
+                  and calendar.day(completion) > fix.date):
+                cap = network.cap[goal_node]
+                fix = _cap_fix(problem.plan, network, goal_node, completion - cap,
+                               calendar.day(completion))
+            fixes.append(fix)
+        out.append(replace(flag, fixes=tuple(fixes)))
+    return out
+
+
+def _full_hours(problem: _Problem, i: int) -> set[int]:
+    """The people an effort-sized node ``i`` books for all of their hours (its pace)."""
+    work = problem.effort[i]
+    if work is None:
+        return set()
+    return {r for r, cap in work[1] if cap >= problem.person_calendars[r].rate}
+
+
+def _effort_shorten_fix(problem: _Problem, fix: Fix, chain: list[int]) -> Fix:
+    """``fix`` worded for the actions of its chain sized by effort on someone's full hours: a
+    working day less of one of them is its assignees' daily hours less effort."""
+    sized = [(problem.network.ids[i], sum(rate for _, rate in work[1]) / _SECONDS_PER_HOUR)
+             for i in chain if (work := problem.effort[i]) is not None
+             and _full_hours(problem, i)]
+    if not sized:
+        return fix
+    names = [name for name, _ in sized]
+    who = (f"{names[0]} is" if len(names) == 1
+           else f"{', '.join(names[:-1])} and {names[-1]} are")
+    per_day = ", ".join(f"{_hours_text(hours)} of {name}" for name, hours in sized)
+    return replace(fix, description=(
+        f"{fix.description}; {who} sized by effort, so cut the effort "
+        f"(a working day is {per_day})"))
 
 
 def _dates_text(dates: tuple[dt.date, ...]) -> str:
