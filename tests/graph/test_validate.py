@@ -101,6 +101,18 @@ def test_two_separate_cycles_are_two_problems() -> None:
     assert [p.item for p in plan_problems(broken)] == ["a", "c"]
 
 
+def test_a_cycle_is_reported_beside_unknown_ids_and_self_references() -> None:
+    broken = plan([{"id": "a", "duration": 1, "after": ["zz"]},
+                   {"id": "b", "duration": 1, "after": ["b"]}],
+                  milestones=[{"id": "m2", "after": ["m3"]}, {"id": "m3", "after": ["m2"]}])
+    assert sorted((p.code, p.item) for p in plan_problems(broken)) == [
+        ("cycle", "m2"), ("self-reference", "b"), ("unknown-id", "a")]
+    # With an id used twice, which item it means is open: cycles wait until ids are unique.
+    twice = plan([{"id": "a", "duration": 1, "after": ["c"]}, {"id": "a", "duration": 1},
+                  {"id": "c", "duration": 1, "after": ["d"]}, {"id": "d", "duration": 1, "after": ["c"]}])
+    assert [p.code for p in plan_problems(twice)] == ["duplicate-id"]
+
+
 def test_build_graph_keeps_the_users_lag_over_an_induced_edge() -> None:
     graph = build_graph(plan([{"id": "p", "duration": 1},
                               {"id": "a", "duration": 1, "after": ["p"], "lag": 3, "milestone": "m"}],

@@ -53,9 +53,11 @@ def validate_plan(plan: Plan) -> None:
 def plan_problems(plan: Plan) -> list[Problem]:
     """Every cross-reference problem in ``plan``, in file order (empty when the plan is sound)."""
     problems = reference_problems(plan)
-    if not problems:
-        problems = cycle_problems(plan)
-    return problems
+    if any(problem.code == "duplicate-id" for problem in problems):
+        return problems  # which item an id means is open: cycles once ids are unique
+    # With unknown ids or self-references reported, the circles among the other ids still are
+    # (an unknown id has no dependencies of its own; a self-reference is reported once).
+    return problems + cycle_problems(plan, self_references=not problems)
 
 
 def reference_problems(plan: Plan) -> list[Problem]:
@@ -103,9 +105,10 @@ def section_problems(
     return problems
 
 
-def cycle_problems(plan: Plan) -> list[Problem]:
+def cycle_problems(plan: Plan, *, self_references: bool = True) -> list[Problem]:
     """One problem per group of ids whose dependencies go round in a circle, and one per
-    milestone whose ``after`` names an action that delivers it."""
+    milestone whose ``after`` names an action that delivers it (``self_references``: also an
+    item that names itself, a circle of one)."""
     own = [
         Problem(
             "cycle", milestone.id, "after",
@@ -118,8 +121,8 @@ def cycle_problems(plan: Plan) -> list[Problem]:
         for before in milestone.after
         if any(a.id == before and a.milestone == milestone.id for a in plan.actions)
     ]
-    return own + _cycle_problems(dependency_edges(plan),
-                                 [item_id for _, item_id in plan.iter_ids()])
+    edges = [edge for edge in dependency_edges(plan) if self_references or edge[0] != edge[1]]
+    return own + _cycle_problems(edges, [item_id for _, item_id in plan.iter_ids()])
 
 
 def dependency_edges(plan: Plan) -> list[Edge]:
