@@ -41,7 +41,7 @@ from backplan.errors import require
 from backplan.graph import validate_plan
 from backplan.models import Plan
 from backplan.models.risk import Distribution, Estimate, Risk
-from backplan.scheduling.network import Network, compile_network
+from backplan.scheduling.network import MILESTONE_RELEASE, Network, compile_network
 from backplan.scheduling.passes import forward_pass
 from backplan.scheduling.progress import has_progress, progress_network
 from backplan.scheduling.result import Fix, Flag
@@ -642,7 +642,7 @@ def _prepare(
 ) -> _Model:
     np = require("numpy", extra="risk", feature="risk simulation")
     n = len(network.ids)
-    base = [0 if is_action else -1 for is_action in network.is_action]
+    base = [0 if is_action else MILESTONE_RELEASE for is_action in network.is_action]
     for i, bound in enumerate(network.not_before):
         if bound is not None and bound > origin:
             base[i] = bound - origin

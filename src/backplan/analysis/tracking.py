@@ -870,7 +870,7 @@ def gather_checkins(plan: Plan, checkins: CheckInSource | None) -> dict[str, lis
                        if checkins is not None else ({}, []))
     merged: dict[str, list[CheckIn]] = {kr_id: list(kr.checkins) for kr_id, kr in
                                         key_results.items()}
-    for kr_id, items in given.items():  # every id is known: read_checkins checked them
+    for kr_id, items in given.items():  # every id is known: _read checked them
         metric = key_results[kr_id].definition()
         by_date = {checkin.date: checkin for checkin in merged[kr_id]}
         for checkin in items:

@@ -57,7 +57,7 @@ from backplan.errors import PlanValidationError, ScheduleRangeError
 from backplan.graph.validate import plan_problems
 from backplan.models import Plan
 from backplan.scheduling.flags import PassResult, _cap_fix, _days, timeline_flags
-from backplan.scheduling.network import Network, compile_network
+from backplan.scheduling.network import MILESTONE_RELEASE, Network, compile_network
 from backplan.scheduling.result import Fix, Flag, MilestoneDate, Schedule, ScheduledAction
 from backplan.scheduling.schedule import _check_today, run_passes
 
@@ -783,7 +783,7 @@ def _earliest(
     driver: list[int | None] = [None] * n
     placed: dict[int, list[int]] = {}  # person -> nodes booked so far
     for i in _levelled_order(problem, start):
-        s = base if network.is_action[i] else base - 1  # as forward_pass
+        s = base + (0 if network.is_action[i] else MILESTONE_RELEASE)
         bound = network.not_before[i]
         if bound is not None and bound > s:
             s = bound

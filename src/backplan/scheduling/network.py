@@ -11,7 +11,8 @@ predecessor has a smaller number than its successors). Every precedence becomes 
 * a ``wont`` action ``w`` is left out and ``p -> w -> s`` becomes ``p -> s`` with the offsets
   ``o1 + o2 - 1`` (the lags add up).
 
-A milestone is a one-day node: its start and finish are the day it is reached.
+A milestone is a one-day node: its start and finish are the day it is reached; one that waits for
+nothing is reached the working day before today (:data:`MILESTONE_RELEASE`).
 
 Example:
     >>> from backplan.calendars import WorkingCalendar
@@ -39,7 +40,14 @@ from backplan.calendars import WorkingCalendar, nominal_duration_days
 from backplan.graph.order import CycleError, topological_order
 from backplan.models import Action, Plan
 
-__all__ = ["CycleError", "Network", "PredGroups", "UnsoundPlanError", "compile_network"]
+__all__ = [
+    "MILESTONE_RELEASE", "CycleError", "Network", "PredGroups", "UnsoundPlanError",
+    "compile_network",
+]
+
+#: Where a node that waits for nothing starts, relative to today: an action today (0), a
+#: milestone the working day before (-1): it is no work, so what follows it may start today.
+MILESTONE_RELEASE = -1
 
 #: Per node, ``(offset, predecessor nodes)`` groups (a list, or a view over flat arrays).
 PredGroups = Sequence[tuple[tuple[int, list[int]], ...]]

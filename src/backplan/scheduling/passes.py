@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt  # noqa: F401  (used by the doctest)
 from collections.abc import Sequence
 
-from backplan.scheduling.network import Network
+from backplan.scheduling.network import MILESTONE_RELEASE, Network
 
 __all__ = ["backward_pass", "forward_pass"]
 
@@ -43,8 +43,9 @@ def forward_pass(
     earliest_finish = [0] * n
     finish_of = earliest_finish.__getitem__
     not_before, is_action = network.not_before, network.is_action
+    milestone_release = today + MILESTONE_RELEASE
     for i, groups in enumerate(network.pred_groups):
-        start = today if is_action[i] else today - 1
+        start = today if is_action[i] else milestone_release
         bound = not_before[i]
         if bound is not None and bound > start:
             start = bound

@@ -49,7 +49,7 @@ from operator import attrgetter
 from backplan.calendars import WorkingCalendar
 from backplan.models import Action, Plan
 from backplan.scheduling.flags import PassResult, _critical_chain
-from backplan.scheduling.network import Network
+from backplan.scheduling.network import MILESTONE_RELEASE, Network
 from backplan.scheduling.passes import backward_pass, forward_pass
 from backplan.scheduling.result import Schedule
 
@@ -74,7 +74,8 @@ class ProgressNetwork:
 
     Attributes:
         network: the network of the remaining work: done actions and reached milestones have no
-            edges; every other node starts no earlier than today (its ``not_before``).
+            edges; every other node starts no earlier than today (its ``not_before``; a
+            milestone the working day before, as in the forward pass).
         start: the number to pass as ``today`` to :func:`~backplan.scheduling.forward_pass`
             (the earliest actual start, or today).
         today: today's number.
@@ -159,7 +160,7 @@ def progress_network(
             pred_groups[i], not_before[i] = (), floor
             continue
         pred_groups[i] = tuple(kept)
-        release = today_number if is_action[i] else today_number - 1  # as forward_pass
+        release = today_number + (0 if is_action[i] else MILESTONE_RELEASE)
         bound = release if floor is None or floor < release else floor
         own = not_before[i]
         not_before[i] = bound if own is None or own < bound else own

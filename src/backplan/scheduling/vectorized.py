@@ -41,6 +41,7 @@ from backplan.graph.order import CycleError
 from backplan.models import Plan
 from backplan.scheduling.flags import PassResult
 from backplan.scheduling.network import (
+    MILESTONE_RELEASE,
     Network,
     NodeColumns,
     PlanNodes,
@@ -199,7 +200,7 @@ def compile_levelled(
         return None
     columns = node_columns(plan, calendar, nodes)
     release = np.zeros(n, dtype=np.int64)
-    release[n_actions:] = -1  # the milestones
+    release[n_actions:] = MILESTONE_RELEASE  # the milestones
     order: list[int] | None = None
     if not bool((pred < target).all()):  # renumber in the canonical level order
         by_level = _stable_argsort(level)
