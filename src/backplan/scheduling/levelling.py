@@ -685,7 +685,7 @@ def _assemble(
         actions.append(ScheduledAction(
             action.id, action.title, day(start[i]), day(finish[i]), day(early_start[i]),
             day(early_finish[i]), slack[i], slack[i] == least, span[i], action.milestone,
-            action.priority, action.owner,
+            action.priority, action.owner, tuple(a.person for a in action.assignees),
         ))
     latest_member: dict[str, int] = {}
     for i, action in zip(nodes, scheduled, strict=True):

@@ -38,7 +38,7 @@ from typing import Any
 
 from backplan.calendars import WorkingCalendar, nominal_duration_days
 from backplan.graph.order import CycleError, topological_order
-from backplan.models import Action, Plan
+from backplan.models import Action, Assignee, Plan
 
 __all__ = [
     "MILESTONE_RELEASE", "CycleError", "Network", "PredGroups", "UnsoundPlanError",
@@ -176,8 +176,8 @@ class PlanNodes:
         started: whether any action (``wont`` ones too) is started or done.
         uses_impact, uses_assignees: whether any action (``wont`` ones too) has an ``impact``
             or ``assignees`` (so that the checks of those sections have work to do).
-        priority, milestone, after, lag, duration, not_before, not_after, title, owner: per
-            scheduled action, its field.
+        priority, milestone, after, lag, duration, not_before, not_after, title, owner,
+            assignees: per scheduled action, its field.
     """
 
     scheduled: list[Action]
@@ -196,6 +196,7 @@ class PlanNodes:
     not_after: Sequence[dt.date | None]
     title: Sequence[str]
     owner: Sequence[str | None]
+    assignees: Sequence[tuple[Assignee, ...]]
 
 
 def resolve_nodes(plan: Plan) -> PlanNodes:
@@ -211,8 +212,9 @@ def resolve_nodes(plan: Plan) -> PlanNodes:
         list(zip(*map(_ACTION_FIELDS, map(_FIELDS_DICT, actions)), strict=True)) if actions
         else [()] * 13)
     action_ids, priorities, milestone_refs = columns[:3]
-    uses_assignees, uses_impact = any(columns.pop()), any(columns.pop())
-    started = not all(map("not_started".__eq__, columns.pop()))
+    uses_impact = any(columns.pop(-2))
+    uses_assignees = any(columns[-1])
+    started = not all(map("not_started".__eq__, columns.pop(-2)))
     wont: set[str] = set()
     scheduled = list(actions)
     if "wont" in priorities:

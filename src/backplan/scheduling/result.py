@@ -44,6 +44,8 @@ class ScheduledAction(NamedTuple):
     milestone: str | None
     priority: str
     owner: str | None
+    #: The ids of the people booked on the action (its ``assignees``), in plan order.
+    assignees: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The action as JSON-ready data."""
@@ -55,6 +57,7 @@ class ScheduledAction(NamedTuple):
             "slack": self.slack, "critical": self.critical,
             "duration_days": self.duration_days, "milestone": self.milestone,
             "priority": self.priority, "owner": self.owner,
+            "assignees": list(self.assignees),
         }
 
 

@@ -138,6 +138,11 @@ def _compile_levelled(
     return vectorized.compile_levelled(plan, calendar, nodes=nodes)
 
 
+def _assignee_ids(nodes: PlanNodes) -> list[tuple[str, ...]]:
+    """Per scheduled action, the ids of its assignees."""
+    return [tuple(a.person for a in assignees) for assignees in nodes.assignees]
+
+
 def _assemble(
     plan: Plan,
     nodes: PlanNodes,
@@ -167,7 +172,8 @@ def _assemble(
     actions = tuple(map(tuple.__new__, repeat(ScheduledAction), zip(
         nodes.ids[:k], nodes.title, start, finish, early_start, early_finish, slack,
         [s == least for s in slack], pick(network.duration), nodes.milestone, nodes.priority,
-        nodes.owner, strict=True,
+        nodes.owner, _assignee_ids(nodes) if nodes.uses_assignees else repeat((), k),
+        strict=True,
     )))
     latest_member_finish: dict[str, int] = {}
     for i, milestone in zip(at, nodes.milestone, strict=True) if plan.milestones else ():
