@@ -147,6 +147,7 @@ _EXPORTS: dict[str, str] = {
     "Person": "backplan.models",
     "Plan": "backplan.models",
     "Risk": "backplan.models",
+    "apply_changes": "backplan.models.changes",
     "Scenario": "backplan.models.scenario",
     "ScenarioChange": "backplan.models.scenario",
     "ScenarioSet": "backplan.models.scenario",
@@ -159,6 +160,7 @@ _EXPORTS: dict[str, str] = {
     "MilestoneDate": "backplan.scheduling",
     "Schedule": "backplan.scheduling",
     "ScheduledAction": "backplan.scheduling",
+    "capacity_mode": "backplan.scheduling",
     "schedule_levelled": "backplan.scheduling",
     "schedule_plan": "backplan.scheduling",
 }
@@ -244,9 +246,11 @@ __all__ = [
     "WeekLoad",
     "WorkingCalendar",
     "__version__",
+    "apply_changes",
     "apply_scenario",
     "available_hours",
     "build_graph",
+    "capacity_mode",
     "compare_scenarios",
     "compare_schedules",
     "descope_proposals",
@@ -413,6 +417,7 @@ if TYPE_CHECKING:
         Plan,
         Risk,
     )
+    from backplan.models.changes import apply_changes
     from backplan.models.scenario import Scenario, ScenarioChange, ScenarioSet
     from backplan.models.tracking import CheckIn
     from backplan.scheduling import (
@@ -424,6 +429,7 @@ if TYPE_CHECKING:
         MilestoneDate,
         Schedule,
         ScheduledAction,
+        capacity_mode,
         schedule_levelled,
         schedule_plan,
     )

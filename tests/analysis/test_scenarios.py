@@ -212,7 +212,7 @@ def test_scenario_names_are_distinct() -> None:
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"action": "a"}, "exactly one of drop, duration, due or add_hours; found none"),
+    ({"action": "a"}, "exactly one of drop, duration, effort_hours, due, add_hours, not_before, not_after, lag, remove_after; found none"),
     ({"duration": 3}, "duration needs action"),
     ({"drop": "a", "action": "b"}, "action does not go with drop"),
     ({"drop": []}, "drop names no action"),

@@ -73,7 +73,7 @@ def test_two_people_share_an_effort_each_up_to_their_hours() -> None:
     assert dates(levelled, "pilot") == (D(2027, 1, 26), D(2027, 1, 29))
     assert booked(levelled, "pilot")["2027-01-26 agent"] == 1.5
     assert "2027-01-26 lead" not in booked(levelled, "pilot")
-    assert schedule_plan(plan, today=TODAY).action("pilot").duration_days == 4  # 12 / 3.5
+    assert schedule_plan(plan, today=TODAY, ignore_capacity=True).action("pilot").duration_days == 4  # 12 / 3.5
 
 
 def test_fixed_durations_of_one_person_are_put_one_after_the_other() -> None:
@@ -83,7 +83,7 @@ def test_fixed_durations_of_one_person_are_put_one_after_the_other() -> None:
     levelled = schedule_levelled(plan, today=TODAY)
     spans = sorted([dates(levelled, "a"), dates(levelled, "b")])
     assert spans == [(D(2027, 1, 26), D(2027, 1, 27)), (D(2027, 1, 28), D(2027, 1, 29))]
-    core = schedule_plan(plan, today=TODAY)
+    core = schedule_plan(plan, today=TODAY, ignore_capacity=True)
     assert dates(core, "a") == dates(core, "b") == (D(2027, 1, 28), D(2027, 1, 29))  # type: ignore[arg-type]
     # The earliest dates keep the lead's order: one action after the other from today.
     earliest = sorted(a.earliest_start for a in levelled.actions)
@@ -145,13 +145,18 @@ def test_over_capacity_names_who_which_days_and_how_many_hours() -> None:
     assert flag.days == (D(2027, 1, 13), D(2027, 1, 14), D(2027, 1, 15))
     early = sum(b.hours for b in levelled.bookings if b.day < today)
     assert early == flag.shortfall_hours
-    assert [fix.kind for fix in flag.fixes] == ["add-hours", "add-person", "move-due", "descope"]
-    move = flag.fixes[2]
-    assert (move.date, move.days) == (D(2027, 2, 3), 3)  # three working days later
-    assert flag.fixes[3].chain == ("extra",)
+    assert [fix.kind for fix in flag.fixes] == ["add-hours", "descope", "move-due"]
+    hours, descope, move = flag.fixes
+    assert [c.to_dict() for c in hours.changes] == [{"person": "qa", "add_hours": 1.0}]
+    assert [c.to_dict() for c in descope.changes] == [{"drop": ["extra"]}]
+    assert (move.date, move.days, move.min_slack_after) == (D(2027, 2, 3), 3, 0)
+    for fix in flag.fixes:  # what each fix claims is what scheduling with its changes gives
+        after = schedule_levelled(backplan.apply_changes(plan, fix.changes), today=today)
+        assert (after.feasible, after.min_slack) == (fix.feasible_after, fix.min_slack_after)
+        assert fix.days == after.min_slack - levelled.min_slack
     data = flag.to_dict()
     assert (data["person"], data["shortfall_hours"], data["days"][0]) == ("qa", 6.0, "2027-01-13")
-    assert schedule_plan(plan, today=today).feasible  # precedence alone sees no problem
+    assert schedule_plan(plan, today=today, ignore_capacity=True).feasible  # precedence alone sees no problem
 
 
 def test_every_late_action_is_covered_by_an_error_flag() -> None:
@@ -161,7 +166,7 @@ def test_every_late_action_is_covered_by_an_error_flag() -> None:
                     {"id": "b", "effort": 8, "assignees": ["y"], "after": ["a"]},
                     {"id": "c", "effort": 14, "assignees": ["y"]}])
     today = D(2027, 1, 18)
-    assert schedule_plan(plan, today=today).feasible
+    assert schedule_plan(plan, today=today, ignore_capacity=True).feasible
     levelled = schedule_levelled(plan, today=today)
     late = {a.id for a in levelled.actions if a.slack < 0}
     # y does b last and c before it, one working day too early; b waits for c in y's queue.
@@ -173,7 +178,7 @@ def test_every_late_action_is_covered_by_an_error_flag() -> None:
 
 def test_without_people_the_levelled_schedule_is_the_core_schedule() -> None:
     plan = backplan.load_plan("examples/aht.yaml")
-    core = schedule_plan(plan, today=D(2026, 11, 23))
+    core = schedule_plan(plan, today=D(2026, 11, 23), ignore_capacity=True)
     levelled = schedule_levelled(plan, today=D(2026, 11, 23))
     for field in ("actions", "milestones", "flags", "feasible", "min_slack", "critical_path",
                   "earliest_completion", "unscheduled"):
@@ -195,7 +200,7 @@ def test_the_same_seed_gives_the_same_schedule_byte_for_byte() -> None:
 def test_the_core_scheduler_sizes_effort_by_the_assignees_full_hours() -> None:
     plan = plan_of([{"id": "qa", "hours_per_day": 2, "time_off": ["2027-01-25..2027-01-29"]}],
                    [{"id": "review", "effort": 5, "assignees": ["qa"]}])
-    core = schedule_plan(plan, today=TODAY)
+    core = schedule_plan(plan, today=TODAY, ignore_capacity=True)
     # ceil(5 / 2) = 3 working days, time off ignored (the levelled scheduler honours it).
     assert dates(core, "review") == (D(2027, 1, 27), D(2027, 1, 29))  # type: ignore[arg-type]
     assert core.action("review").duration_days == 3
@@ -273,18 +278,25 @@ def test_today_must_be_a_date() -> None:
         schedule_levelled(plan, today=dt.datetime(2027, 1, 4))  # type: ignore[arg-type]
 
 
-def test_progress_is_not_ignored_silently() -> None:
+def test_progress_is_levelled_done_work_on_its_dates_and_work_in_progress_from_today() -> None:
+    people = [{"id": "agent", "hours_per_day": 6}]
     actions = [{"id": "tag", "duration": 2, "assignees": ["agent"], "status": "done",
                 "actual_start": "2027-01-04", "actual_finish": "2027-01-05"},
-               {"id": "coach", "duration": 1, "after": ["tag"], "assignees": ["agent"]}]
-    levelled = schedule_levelled(plan_of([{"id": "agent", "hours_per_day": 6}], actions), today=TODAY)
-    (flag,) = [f for f in levelled.flags if f.code == "progress-not-levelled"]
-    assert (flag.severity, flag.subject, flag.affected) == ("warning", "tag", ("tag",))
-    assert flag.fixes[0].kind == "replan-from-progress"
-    untouched = plan_of([{"id": "agent", "hours_per_day": 6}], [{k: v for k, v in a.items() if k not in {
-        "status", "actual_start", "actual_finish"}} for a in actions])
-    assert not [f for f in schedule_levelled(untouched, today=TODAY).flags
-                if f.code == "progress-not-levelled"]
+               {"id": "map", "duration": 4, "assignees": ["agent"], "status": "in_progress",
+                "actual_start": "2027-01-14", "remaining": 2},
+               {"id": "coach", "duration": 3, "after": ["tag"], "assignees": ["agent"]}]
+    plan = backplan.load_plan({"goal": {"id": "g", "due": "2027-01-22"}, "people": people,
+                               "actions": actions})
+    levelled = schedule_levelled(plan, today=D(2027, 1, 18))
+    assert dates(levelled, "tag") == (D(2027, 1, 4), D(2027, 1, 5))
+    assert levelled.action("tag").slack == 0
+    assert not [b for b in levelled.bookings if b.action == "tag"]  # done: books nobody
+    assert levelled.action("map").start == D(2027, 1, 14)  # started on its actual date
+    assert sum(b.hours for b in levelled.bookings if b.action == "map") == 12  # 2 days left
+    # the agent does the 2 days left of map and the 3 of coach one after the other: 5 days
+    assert levelled.earliest_completion == D(2027, 1, 22)
+    assert levelled.feasible
+    assert not [f for f in levelled.flags if f.code == "progress-not-levelled"]
 
 
 def small_plan(people: list[dict[str, Any]], actions: list[dict[str, Any]]) -> Plan:
@@ -306,16 +318,17 @@ def test_one_persons_hours_too_few_is_over_capacity_with_hours_fixes() -> None:
     assert (flag.person, flag.shortfall_hours, flag.shortfall_days) == ("p", 4.0, 2)
     assert flag.days == (D(2027, 1, 7), D(2027, 1, 8))
     assert (flag.chain, flag.affected) == (("a",), ("a",))
-    assert [fix.kind for fix in flag.fixes] == ["add-hours", "add-person", "move-due"]
-    assert "give p 4 h more project time between today and 2027-01-15" in str(flag.fixes[0])
+    assert [fix.kind for fix in flag.fixes] == ["add-hours", "move-due"]
+    assert str(flag.fixes[0]) == ("give p 1 more project hour a day (2 -> 3) "
+                                  "(buys 2 working days; then feasible)")
     # Both flags tell the same story: 2 working days, the goal can be met on Tue 19.
     late = flags["late-start"]
     assert late.shortfall_days == 2
     assert [f.date for f in (*flag.fixes, *late.fixes) if f.kind == "move-due"] == [
         D(2027, 1, 19), D(2027, 1, 19)]
     shorten = next(f for f in late.fixes if f.kind == "shorten-chain")
-    assert str(shorten) == ("shorten a by 2 working days in total; a is sized by effort, so "
-                            "cut the effort (a working day is 2 h of a)")
+    assert str(shorten) == ("shorten a by 2 working days: cut a's effort to 10 h (was 14 h) "
+                            "(buys 2 working days; then feasible)")
 
 
 def test_effort_paced_below_the_persons_hours_is_the_core_story() -> None:

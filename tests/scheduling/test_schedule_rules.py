@@ -280,6 +280,7 @@ def test_shortening_is_offered_only_as_far_as_the_chain_can_shrink() -> None:
         [shorten] = [f for f in flag.fixes if f.kind == "shorten-chain"]
         assert (flag.shortfall_days, shorten.days, shorten.chain) == (short, bought, ("a", "b"))
         assert ("all it can give" in shorten.description) == (bought < short)
+        assert shorten.feasible_after == (bought == short)
 
 
 def test_flag_messages_quote_dates_as_written_and_the_working_day_meant() -> None:

@@ -65,10 +65,11 @@ def test_same_schedule_as_the_plain_loops(
         patch.setattr(vectorized, "MIN_LEVEL_WIDTH", 1)
         patch.setattr(vectorized, "levelled_passes", lambda *a: passes.append(1) or real(*a))
         fast = schedule_plan(plan, today=today).to_dict()
-        assert passes == [1]  # the vectorized engine ran
+        ran = len(passes)
+        assert ran  # the vectorized engine ran (also for each fix it verified)
         patch.setattr(vectorized, "MIN_NODES", 10**9)
         plain = schedule_plan(plan, today=today).to_dict()
-        assert passes == [1]  # and this time the plain loops
+        assert len(passes) == ran  # and this time the plain loops
     assert fast == plain
 
 

@@ -42,9 +42,9 @@ from typing import Any
 from backplan._find import find
 from backplan.analysis._effects import KeyResultEffect, key_result_effects
 from backplan.analysis._text import iso, table_html
-from backplan.errors import PlanValidationError, Problem
 from backplan.models import Plan
-from backplan.models.scenario import Scenario, ScenarioChange, ScenarioSet
+from backplan.models.changes import apply_changes
+from backplan.models.scenario import Scenario, ScenarioSet
 from backplan.scheduling import schedule_plan
 
 __all__ = ["ScenarioComparison", "ScenarioOutcome", "apply_scenario", "compare_scenarios"]
@@ -181,77 +181,8 @@ def apply_scenario(plan: Plan, scenario: Scenario) -> Plan:
         >>> changed.actions[0].duration, changed.goal.due.isoformat(), plan.actions[0].duration
         (3, '2027-02-05', 5)
     """
-    # As the plan file would be written (see dump_plan), so that it validates back the same.
-    data = plan.model_dump(mode="python", exclude_defaults=True)
-    actions = {a["id"]: a for a in data.setdefault("actions", [])}
-    milestones = {m["id"]: m for m in data.setdefault("milestones", [])}
-    data.setdefault("people", [])
-    problems: list[Problem] = []
-    for k, change in enumerate(scenario.changes):
-        problems += _apply(data, actions, milestones, change, f"changes[{k}]", scenario.name)
-    if problems:
-        raise PlanValidationError(problems, source=f"scenario {scenario.name!r}",
-                                  subject="its changes")
-    return Plan.model_validate(data)
-
-
-def _unknown(scenario: str, field: str, what: str, ref: str, known: Sequence[str]) -> Problem:
-    import difflib
-
-    close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
-    listed = ", ".join(known[:8]) + (", ..." if len(known) > 8 else "")
-    return Problem("unknown-id", scenario, field, f"{ref!r} is not {what} of the plan",
-                   f"did you mean {close[0]!r}?" if close else
-                   f"the plan has: {listed}" if known else "the plan has none")
-
-
-def _apply(
-    data: dict[str, Any], actions: dict[str, dict[str, Any]],
-    milestones: dict[str, dict[str, Any]], change: ScenarioChange, field: str, scenario: str,
-) -> list[Problem]:
-    if change.drop is not None:
-        problems = []
-        for ref in change.drop:
-            if ref in actions:
-                actions[ref]["priority"] = "wont"
-            else:
-                problems.append(_unknown(scenario, f"{field}.drop", "an action", ref, list(actions)))
-        return problems
-    if change.duration is not None:
-        assert change.action is not None  # checked by the model
-        action = actions.get(change.action)
-        if action is None:
-            return [_unknown(scenario, f"{field}.action", "an action", change.action,
-                             list(actions))]
-        action["duration"] = change.duration
-        for sizing in ("estimate", "effort"):
-            action.pop(sizing, None)
-        return []
-    if change.due is not None:
-        if change.milestone is None:
-            data["goal"]["due"] = change.due
-            return []
-        milestone = milestones.get(change.milestone)
-        if milestone is None:
-            return [_unknown(scenario, f"{field}.milestone", "a milestone", change.milestone,
-                             list(milestones))]
-        milestone["due"] = change.due
-        return []
-    assert change.person is not None
-    assert change.add_hours is not None
-    person = next((p for p in data["people"] if p["id"] == change.person), None)
-    if person is None:
-        return [_unknown(scenario, f"{field}.person", "a person", change.person,
-                         [p["id"] for p in data["people"]])]
-    hours = person["hours_per_day"] + change.add_hours
-    if hours > 24:
-        return [Problem(
-            "invalid-value", scenario, f"{field}.add_hours",
-            f"{change.person} would have {hours:g} project hours a day, more than 24",
-            "add fewer hours",
-        )]
-    person["hours_per_day"] = hours
-    return []
+    return apply_changes(plan, scenario.changes, name=scenario.name,
+                         source=f"scenario {scenario.name!r}")
 
 
 def compare_scenarios(

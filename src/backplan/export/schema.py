@@ -121,7 +121,8 @@ def schedule_schema() -> dict[str, Any]:
 
 def _result_fields(cls: type) -> list[str]:
     if dataclasses.is_dataclass(cls):
-        return [field.name for field in dataclasses.fields(cls)]
+        return [field.name for field in dataclasses.fields(cls)
+                if not field.metadata.get("internal")]
     return list(getattr(cls, "_fields", ()))
 
 

@@ -11,9 +11,9 @@ Example:
       id  title        start       finish      earliest    slack  critical
       a   Tag repeats  2027-01-25  2027-01-29  2027-01-27     -2  *
     <BLANKLINE>
-    ERROR [late-start] a: must start by 2027-01-25 ... 2 working days short
-      fix: shorten a by 2 working days in total
-      fix: move the goal's due date to 2027-02-02 (buys 2 working days)
+    ERROR [late-start] a: should have started by 2027-01-25 ... 2 working days short
+      fix: shorten a by 2 working days: a takes 3 working days (was 5) (buys 2 working days; then feasible)
+      fix: move the goal's due date to 2027-02-02 (was 2027-01-29) (buys 2 working days; then feasible)
 """
 
 from __future__ import annotations

@@ -1,14 +1,20 @@
 """What-if scenarios as the user writes them: named sets of changes to a plan.
 
 A scenario file holds ``scenarios:``, each with a ``name`` (an id), an optional ``title`` and a
-list of ``changes``. Each change does one thing:
+list of ``changes``. Each change does one thing (the same changes make up a fix, see
+:class:`backplan.Fix`):
 
 * ``drop: ID`` (or a list of ids): drop actions (their priority becomes ``wont``);
 * ``action: ID`` with ``duration: N``: the action takes N working days (an ``estimate`` or
   ``effort`` on it is replaced by that fixed duration);
+* ``action: ID`` with ``effort_hours: H``: the action's effort becomes H hours (it stays sized
+  by effort: its days follow from its assignees' hours);
 * ``due: DATE``: move the goal's due date; with ``milestone: ID``, that milestone's due instead;
 * ``person: ID`` with ``add_hours: H``: give a person H more project hours per working day
-  (plans that model people).
+  (plans that model people);
+* ``action: ID`` with ``not_before: DATE`` or ``not_after: DATE``: move the action's window;
+* ``action: ID`` with ``lag: N``: the action waits N working days after its predecessors;
+* ``action: ID`` with ``remove_after: ID``: the action no longer waits for that predecessor.
 
 Example:
     >>> scenario = Scenario.model_validate({"name": "lean", "changes": [
@@ -31,10 +37,23 @@ from backplan.models._types import INPUT_CONFIG, Id, PlanDate
 
 __all__ = ["ChangeKind", "Scenario", "ScenarioChange", "ScenarioSet"]
 
-ChangeKind = Literal["drop", "duration", "due", "add_hours"]
+ChangeKind = Literal[
+    "drop", "duration", "effort_hours", "due", "add_hours", "not_before", "not_after", "lag",
+    "remove_after",
+]
+
+#: Each kind of change, and the field naming what it changes: required, except ``milestone``
+#: (a ``due`` without it moves the goal's due date).
+CHANGE_PARTNERS: dict[ChangeKind, str | None] = {
+    "drop": None, "duration": "action", "effort_hours": "action", "due": "milestone",
+    "add_hours": "person", "not_before": "action", "not_after": "action", "lag": "action",
+    "remove_after": "action",
+}
+_OPTIONAL_PARTNERS = frozenset({"due"})
 
 _Duration = Annotated[int, Field(strict=True, ge=1, le=3650)]
 _Hours = Annotated[float, Field(strict=True, gt=0, le=24, allow_inf_nan=False)]
+_Effort = Annotated[float, Field(strict=True, gt=0, le=100_000, allow_inf_nan=False)]
 
 
 def _one_or_many(value: Any) -> Any:
@@ -42,7 +61,9 @@ def _one_or_many(value: Any) -> Any:
 
 
 class ScenarioChange(BaseModel):
-    """One change of a scenario: exactly one of ``drop``, ``duration``, ``due`` or ``add_hours``.
+    """One change of a scenario or a fix: exactly one of ``drop``, ``duration``,
+    ``effort_hours``, ``due``, ``add_hours``, ``not_before``, ``not_after``, ``lag``,
+    ``remove_after``.
 
     Example:
         >>> ScenarioChange(action="kb-rewrite", duration=8).kind
@@ -58,6 +79,11 @@ class ScenarioChange(BaseModel):
     milestone: Id | None = None
     person: Id | None = None
     add_hours: _Hours | None = None
+    effort_hours: _Effort | None = None
+    not_before: PlanDate | None = None
+    not_after: PlanDate | None = None
+    lag: Annotated[int, Field(strict=True, ge=0, le=3650)] | None = None
+    remove_after: Id | None = None
 
     @field_validator("drop")
     @classmethod
@@ -68,27 +94,25 @@ class ScenarioChange(BaseModel):
 
     @model_validator(mode="after")
     def _one_kind(self) -> ScenarioChange:
-        given = [name for name in ("drop", "duration", "due", "add_hours")
-                 if getattr(self, name) is not None]
+        given = [name for name in CHANGE_PARTNERS if getattr(self, name) is not None]
         if len(given) != 1:
             found = ", ".join(given) if given else "none"
             raise PydanticCustomError(
                 "invalid-value",
-                "a change does exactly one of drop, duration, due or add_hours; found {found}; "
-                "write each change as its own list item",
-                {"found": found},
+                "a change does exactly one of {kinds}; found {found}; write each change as its "
+                "own list item",
+                {"found": found, "kinds": ", ".join(CHANGE_PARTNERS)},
             )
-        needs = {"duration": "action", "add_hours": "person"}
         kind = given[0]
-        partner = needs.get(kind)
-        if partner is not None and getattr(self, partner) is None:
+        partner = CHANGE_PARTNERS[kind]
+        if partner is not None and kind not in _OPTIONAL_PARTNERS and getattr(
+                self, partner) is None:
             raise PydanticCustomError(
                 "missing-field", "{kind} needs {partner}: say which {partner} it changes",
                 {"kind": kind, "partner": partner},
             )
         for other in ("action", "person", "milestone"):
-            allowed = {"duration": "action", "add_hours": "person", "due": "milestone"}.get(kind)
-            if other != allowed and getattr(self, other) is not None:
+            if other != partner and getattr(self, other) is not None:
                 raise PydanticCustomError(
                     "contradiction", "{other} does not go with {kind}; remove it or split the change",
                     {"other": other, "kind": kind},
@@ -98,23 +122,38 @@ class ScenarioChange(BaseModel):
     @property
     def kind(self) -> ChangeKind:
         """Which kind of change this is."""
-        if self.drop is not None:
-            return "drop"
-        if self.duration is not None:
-            return "duration"
-        if self.due is not None:
-            return "due"
-        return "add_hours"
+        return next(name for name in CHANGE_PARTNERS if getattr(self, name) is not None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The change as written in a scenario file (JSON-ready: dates as ``YYYY-MM-DD``).
+
+        Example:
+            >>> ScenarioChange(due="2027-04-30", milestone="m").to_dict()
+            {'due': '2027-04-30', 'milestone': 'm'}
+        """
+        return self.model_dump(mode="json", exclude_none=True)
 
     def __str__(self) -> str:
-        if self.drop is not None:
-            return "drop " + ", ".join(self.drop)
-        if self.duration is not None:
+        kind = self.kind
+        if kind == "drop":
+            return "drop " + ", ".join(self.drop or ())
+        if kind == "duration":
             return f"{self.action} takes {self.duration} working days"
-        if self.due is not None:
+        if kind == "effort_hours":
+            return f"{self.action}'s effort becomes {self.effort_hours:g} h"
+        if kind == "due":
+            assert self.due is not None
             whose = f"milestone {self.milestone}'s" if self.milestone else "the goal's"
             return f"move {whose} due date to {self.due.isoformat()}"
-        return f"{self.person} +{self.add_hours:g} h/day"
+        if kind == "add_hours":
+            return f"{self.person} +{self.add_hours:g} h/day"
+        if kind == "remove_after":
+            return f"{self.action} no longer waits for {self.remove_after}"
+        if kind == "lag":
+            return f"{self.action} waits {self.lag} working days after its predecessors"
+        day = self.not_before if kind == "not_before" else self.not_after
+        assert day is not None
+        return f"move {self.action}.{kind} to {day.isoformat()}"
 
 
 class Scenario(BaseModel):

@@ -9,8 +9,17 @@ from backplan._lazy import lazy_exports
 from backplan.scheduling.flags import PassResult, timeline_flags
 from backplan.scheduling.network import Network, compile_network
 from backplan.scheduling.passes import backward_pass, forward_pass
-from backplan.scheduling.result import Fix, Flag, MilestoneDate, Schedule, ScheduledAction
-from backplan.scheduling.schedule import critical_path, run_passes, schedule_plan
+from backplan.scheduling.pipeline import capacity_mode, schedule_plan
+from backplan.scheduling.result import (
+    CapacityMode,
+    Fix,
+    Flag,
+    MilestoneDate,
+    Schedule,
+    ScheduledAction,
+    rank_fixes,
+)
+from backplan.scheduling.schedule import critical_path, run_passes
 
 if TYPE_CHECKING:
     from backplan.scheduling.levelling import (
@@ -23,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Booking",
     "CapacityFlag",
+    "CapacityMode",
     "Fix",
     "Flag",
     "LevelledSchedule",
@@ -32,9 +42,11 @@ __all__ = [
     "Schedule",
     "ScheduledAction",
     "backward_pass",
+    "capacity_mode",
     "compile_network",
     "critical_path",
     "forward_pass",
+    "rank_fixes",
     "run_passes",
     "schedule_levelled",
     "schedule_plan",

@@ -77,11 +77,17 @@ class PassResult:
 
 
 def timeline_flags(
-    plan: Plan, network: Network, result: PassResult, calendar: WorkingCalendar
+    plan: Plan, network: Network, result: PassResult, calendar: WorkingCalendar, *,
+    shown: PassResult | None = None,
 ) -> list[Flag]:
-    """Every flag for this schedule: errors first (worst shortfall first), then warnings."""
-    flags = _late_flags(plan, network, result, calendar.day)
-    flags += _milestone_flags(plan, network, result, calendar)
+    """Every flag for this schedule: errors first (worst shortfall first), then warnings.
+
+    ``shown`` gives the dates and slack the schedule shows when they are not the passes' (the
+    levelled schedule's): a flag is then raised for work late in both, with the shown figures,
+    and ``result`` still says which chain and which deadline make it late.
+    """
+    flags = _late_flags(plan, network, result, calendar.day, shown or result)
+    flags += _milestone_flags(plan, network, result, calendar, shown or result)
     flags.sort(key=lambda f: (f.severity != "error", -(f.shortfall_days or 0), f.code, f.subject))
     flags += [
         Flag(
@@ -89,7 +95,8 @@ def timeline_flags(
             f"comes after {wont_id!r}, which is 'wont' and not scheduled; the dependency is kept "
             "through it with the lags added up",
             fixes=(Fix("remove-dependency", action_id,
-                       f"remove {wont_id!r} from {action_id}.after if it no longer applies", 0),),
+                       f"remove {wont_id!r} from {action_id}.after if it no longer applies", 0,
+                       chain=(wont_id,)),),
         )
         for action_id, wont_id in network.wont_dependents
     ]
@@ -205,11 +212,12 @@ def _action_lookup(plan: Plan) -> Callable[[str], Action]:
 
 
 def _late_flags(
-    plan: Plan, network: Network, result: PassResult, day: Callable[[int], dt.date]
+    plan: Plan, network: Network, result: PassResult, day: Callable[[int], dt.date],
+    shown: PassResult,
 ) -> list[Flag]:
     ids, is_action = network.ids, network.is_action
-    slack = result.total_slack
-    late = [i for i in network.actions if slack[i] < 0]
+    slack = shown.total_slack
+    late = [i for i in network.actions if slack[i] < 0 and result.total_slack[i] < 0]
     if not late:
         return []
     origin = list(range(len(ids)))
@@ -220,7 +228,7 @@ def _late_flags(
     for i, driver in enumerate(drivers):
         if driver is not None and is_action[origin[driver]]:
             origin[i] = origin[driver]
-    completion = max(map(result.earliest_finish.__getitem__, network.actions))
+    completion = max(map(shown.earliest_finish.__getitem__, network.actions))
     groups: dict[int, list[int]] = {}
     for i in sorted(late, key=lambda node: (origin[node], node)):
         groups.setdefault(origin[i], []).append(i)
@@ -239,23 +247,23 @@ def _late_flags(
             moved_cap = max(moved_cap, completion)
             bought = moved_cap - network.cap[capped]
         reachable = day(moved_cap)
-        latest = day(result.latest_start[head])
+        latest = day(shown.latest_start[head])
         bound = network.not_before[head]
         shorten = _shorten_fix(network, chain_nodes, shortfall)
         move_cap = _cap_fix(plan, network, capped, bought, reachable)
         if bound is not None and bound > result.today:
             gained = min(shortfall, bound - result.today)
-            move_bound = Fix(
-                "move-not-before", ids[head],
-                f"move {ids[head]}.not_before to {day(bound - gained).isoformat()} "
-                f"(buys {_days(gained)})", gained, day(bound - gained),
-            )
             written = action(ids[head]).not_before  # None: a bound from finished work
-            shown = day(bound).isoformat() if written is None or written == day(bound) else (
-                f"{written.isoformat()} (first working day {day(bound).isoformat()})")
+            move_bound = None if written is None else Fix(
+                "move-not-before", ids[head],
+                f"move {ids[head]}.not_before to {day(bound - gained).isoformat()}", gained,
+                day(bound - gained),
+            )
+            bound_text = day(bound).isoformat() if written is None or written == day(
+                bound) else f"{written.isoformat()} (first working day {day(bound).isoformat()})"
             flags.append(Flag(
                 "constraint-conflict", "error", ids[head],
-                f"not_before {shown} is after the latest start {latest.isoformat()} "
+                f"not_before {bound_text} is after the latest start {latest.isoformat()} "
                 f"that {_cap_phrase(plan, network, capped, cap_day, action)} allows: "
                 f"{_days(shortfall)} short",
                 shortfall, chain, tuple(ids[k] for k in members),
@@ -264,24 +272,49 @@ def _late_flags(
         else:
             flags.append(Flag(
                 "late-start", "error", ids[head],
-                f"must start by {latest.isoformat()} to meet "
-                f"{_cap_phrase(plan, network, capped, cap_day, action)}, but the earliest start is "
-                f"{day(result.earliest_start[head]).isoformat()}: {_days(shortfall)} short",
+                _late_start_message(
+                    action(ids[head]), shown, head, day,
+                    _cap_phrase(plan, network, capped, cap_day, action), shortfall),
                 shortfall, chain, tuple(ids[k] for k in members),
                 tuple(f for f in (shorten, move_cap) if f is not None),
             ))
     return flags
 
 
+def _late_start_message(
+    head: Action, shown: PassResult, node: int, day: Callable[[int], dt.date], cap: str,
+    shortfall: int,
+) -> str:
+    """Why ``head`` is late, in the words its status calls for: work in progress must finish
+    its remaining days by its latest finish; work not started must start by its latest start
+    (said to be past when it is)."""
+    if head.status == "in_progress":
+        left = shown.earliest_finish[node] - shown.earliest_start[node] + 1
+        return (f"its remaining {_days(left)} must finish by "
+                f"{day(shown.latest_finish[node]).isoformat()} to meet {cap}, but they finish "
+                f"at the earliest on {day(shown.earliest_finish[node]).isoformat()}: "
+                f"{_days(shortfall)} short")
+    latest = shown.latest_start[node]
+    verb = "must start by" if latest >= shown.today else (
+        "should have started by")
+    ago = "" if latest >= shown.today else f" ({_days(shown.today - latest)} ago)"
+    return (f"{verb} {day(latest).isoformat()}{ago} to meet {cap}, but the earliest start is "
+            f"{day(shown.earliest_start[node]).isoformat()}: {_days(shortfall)} short")
+
+
 def _milestone_flags(
-    plan: Plan, network: Network, result: PassResult, calendar: WorkingCalendar
+    plan: Plan, network: Network, result: PassResult, calendar: WorkingCalendar,
+    shown: PassResult,
 ) -> list[Flag]:
     flags = []
     day = calendar.day
     for k, milestone in zip(network.milestones, plan.milestones, strict=True):
         if milestone.due is None:
             continue
-        reach, due = result.earliest_finish[k], calendar.number_on_or_before(milestone.due)
+        due = calendar.number_on_or_before(milestone.due)
+        if result.earliest_finish[k] <= due:
+            continue
+        reach = shown.earliest_finish[k]
         if reach <= due:
             continue
         shortfall = reach - due

@@ -42,15 +42,16 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import random
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, fields
 from typing import Any
 
 from backplan.calendars import plan_calendar
 from backplan.errors import PlanValidationError, ScheduleRangeError
-from backplan.graph.validate import plan_problems
+from backplan.graph.validate import plan_problems, section_problems
 from backplan.models import Plan
-from backplan.scheduling.flags import PassResult, _cap_fix, _days, timeline_flags
+from backplan.scheduling.fixes import verify_fixes
+from backplan.scheduling.flags import PassResult, _days, timeline_flags
 from backplan.scheduling.levelling_search import (
     REACH_DAYS,
     Decoded,
@@ -61,14 +62,21 @@ from backplan.scheduling.levelling_search import (
     search,
 )
 from backplan.scheduling.network import MILESTONE_RELEASE, Network, compile_network
+from backplan.scheduling.progress import (
+    ProgressNetwork,
+    has_progress,
+    progress_network,
+    with_progress,
+)
 from backplan.scheduling.result import Fix, Flag, MilestoneDate, Schedule, ScheduledAction
-from backplan.scheduling.schedule import _check_today, run_passes
+from backplan.scheduling.schedule import check_today, run_passes
 
 __all__ = [
     "Booking",
     "CapacityFlag",
     "LevelledSchedule",
     "default_iterations",
+    "level",
     "schedule_levelled",
 ]
 
@@ -171,31 +179,60 @@ def schedule_levelled(
 ) -> LevelledSchedule:
     """Schedule ``plan`` backward from its due date without booking anyone beyond their hours.
 
+    :func:`~backplan.schedule_plan` calls this for every plan that books people (unless asked to
+    ignore capacity); call it yourself to choose the search's ``iterations``.
+
     Args:
         plan: the plan; validated first. Plans without people schedule exactly as
-            :func:`~backplan.schedule_plan` does.
+            :func:`~backplan.schedule_plan` does. Done work keeps its actual dates and books
+            nobody; work in progress books its assignees for what remains (its ``remaining``
+            working days, or for effort its effort in proportion), from today.
         today: the day work can start from. Work needed before it makes the plan infeasible.
         seed: seeds the search; the same inputs give the same schedule.
         iterations: how many schedules the search may decode (default
             :func:`default_iterations`); more can find a later (better) schedule.
 
     Returns:
-        A frozen :class:`LevelledSchedule` (a :class:`~backplan.Schedule`), feasible or not.
-        Its flags are those of the precedence-only schedule plus ``over-capacity`` flags
-        (:class:`CapacityFlag`) naming the people whose hours make the plan late.
+        A frozen :class:`LevelledSchedule` (a :class:`~backplan.Schedule`), feasible or not. Its
+        flags are the precedence flags (with the levelled dates) plus ``over-capacity`` flags
+        (:class:`CapacityFlag`) naming the people whose hours make the plan late; every fix is
+        verified by levelling the plan again with the fix's changes.
 
     Raises:
         PlanValidationError: the plan's references are broken (every problem listed).
         ScheduleRangeError: an action can never be booked (e.g. its assignees never have the
             hours it needs on enough consecutive days), or dates fall outside 1..9999.
     """
-    today = _check_today(today)
+    today = check_today(today)
+
+    def levelled(candidate: Plan) -> LevelledSchedule:
+        return level(candidate, today=today, seed=seed, iterations=iterations)
+
+    schedule = verify_fixes(plan, levelled(plan), reschedule=levelled)
+    assert isinstance(schedule, LevelledSchedule)
+    return schedule
+
+
+def level(
+    plan: Plan, *, today: dt.date, seed: int = 0, iterations: int | None = None
+) -> LevelledSchedule:
+    """The levelled schedule of :func:`schedule_levelled` with its fixes not yet verified."""
     problems = plan_problems(plan)  # ids, cycles and people
     if problems:
         raise PlanValidationError(problems)
+    section = section_problems(plan)
+    if section:
+        raise PlanValidationError(section)
     calendar = plan_calendar(plan, today=today)
     network = compile_network(plan, calendar)
-    problem = LevellingProblem(plan, network, calendar, today)
+    progress = progress_network(plan, network, calendar, today) if has_progress(plan) else None
+    fixed: Collection[int] = ()
+    effort_left: dict[int, int] = {}
+    if progress is not None:
+        fixed, effort_left = progress.fixed, _effort_left(plan, network, progress)
+        network = progress.network
+    problem = LevellingProblem(plan, network, calendar, today, fixed=fixed,
+                               effort_left=effort_left)
     budget = default_iterations(len(network.ids)) if iterations is None else iterations
     if budget < 1:
         raise ValueError(f"iterations must be at least 1, got {iterations}")
@@ -203,9 +240,22 @@ def schedule_levelled(
     try:
         order = search(engine, random.Random(seed), budget)
         result = engine.decode(order, record=True)
-        return _assemble(problem, engine, result, seed=seed, iterations=engine.count)
+        return _assemble(problem, engine, result, progress, seed=seed, iterations=engine.count)
     except NoRoom as stuck:
         raise ScheduleRangeError(_no_room_message(problem, stuck.node)) from None
+
+
+def _effort_left(plan: Plan, planned: Network, progress: ProgressNetwork) -> dict[int, int]:
+    """Seconds of effort left per effort-sized action in progress: its effort in proportion to
+    the working days that remain of its nominal days (``planned``: the network before progress)."""
+    by_id = {a.id: a for a in plan.actions}
+    left = {}
+    for i in progress.in_progress:
+        action = by_id[planned.ids[i]]
+        if action.duration is None and action.effort is not None:
+            remaining, nominal = progress.network.duration[i], max(planned.duration[i], 1)
+            left[i] = max(1, -(-action.effort.seconds * min(remaining, nominal) // nominal))
+    return left
 
 
 def _no_room_message(problem: LevellingProblem, node: int) -> str:
@@ -223,20 +273,88 @@ def _no_room_message(problem: LevellingProblem, node: int) -> str:
 # --------------------------------------------------------------------------- assembly
 
 
-def _assemble(
-    problem: LevellingProblem, engine: Engine, result: Decoded, *, seed: int, iterations: int
-) -> LevelledSchedule:
-    plan, network, calendar = problem.plan, problem.network, problem.calendar
-    n, D = problem.n, problem.D
+@dataclass(slots=True)
+class _Timing:
+    """A levelled schedule's dates in working-day numbers: latest (``start``, ``finish``),
+    earliest from today, slack, drivers, and the bookings of the earliest dates."""
+
+    start: list[int]
+    finish: list[int]
+    span: list[int]
+    early_start: list[int]
+    early_finish: list[int]
+    driver: list[int | None]
+    early_bookings: list[tuple[int, int, int, int]]  # node, person, day number, seconds
+
+    @property
+    def slack(self) -> list[int]:
+        return [s - e for s, e in zip(self.start, self.early_start, strict=True)]
+
+
+def _timing(problem: LevellingProblem, result: Decoded) -> _Timing:
+    D, n = problem.D, problem.n
     start = [D - result.tf[i] for i in range(n)]
     finish = [D - result.ts[i] for i in range(n)]
     span = [finish[i] - start[i] + 1 for i in range(n)]
+    early_start, early_finish, driver, booked = _earliest(problem, result, start, span)
+    return _Timing(start, finish, span, early_start, early_finish, driver, booked)
+
+
+def _consistent(
+    problem: LevellingProblem, engine: Engine, result: Decoded, timing: _Timing,
+    open_actions: list[int],
+) -> tuple[Decoded, _Timing]:
+    """The backward schedule and its timing, made to meet every deadline whenever the earliest
+    dates do: the plan is then feasible, and the backward schedule must say so.
+
+    The earliest schedule is justified to the right (decoded backward in the order of its
+    finishes, latest first: no action moves earlier, so none is late); when people's elastic
+    bookings keep that from fitting, the earliest schedule itself serves as the latest.
+    """
+    slack = timing.slack
+    network = problem.network
+    if all(slack[i] >= 0 for i in open_actions) or any(
+            timing.early_finish[i] > network.cap[i] for i in range(problem.n)
+            if i not in problem.fixed):
+        return result, timing
+    order = sorted(range(problem.n), key=lambda i: (-timing.early_finish[i], -i))
+    justified = engine.decode(order, record=True)
+    if engine.score(justified.tf)[0] <= 0:
+        again = _timing(problem, justified)
+        if all(again.slack[i] >= 0 for i in open_actions):
+            return justified, again
+    D = problem.D
+    forward = Decoded(
+        [D - f for f in timing.early_finish], [D - s for s in timing.early_start],
+        [(i, r, D - number, seconds) for i, r, number, seconds in timing.early_bookings])
+    return forward, _Timing(
+        list(timing.early_start), list(timing.early_finish),
+        [f - s + 1 for s, f in zip(timing.early_start, timing.early_finish, strict=True)],
+        timing.early_start, timing.early_finish, timing.driver, timing.early_bookings)
+
+
+def _assemble(
+    problem: LevellingProblem, engine: Engine, result: Decoded,
+    progress: ProgressNetwork | None, *, seed: int, iterations: int,
+) -> LevelledSchedule:
+    plan, network, calendar = problem.plan, problem.network, problem.calendar
+    D = problem.D
+    fixed = problem.fixed
+    open_actions = [i for i in network.actions if i not in fixed]
+    result, timing = _consistent(problem, engine, result, _timing(problem, result),
+                                 open_actions)
+    if progress is not None:  # done work and the milestones it reached: their actual dates
+        for i, (first, last) in progress.fixed.items():
+            timing.start[i] = timing.early_start[i] = first
+            timing.finish[i] = timing.early_finish[i] = last
+            timing.span[i] = last - first + 1
+    start, finish, span = timing.start, timing.finish, timing.span
+    early_start, early_finish, driver = timing.early_start, timing.early_finish, timing.driver
+    slack = timing.slack
     preds = _levelled_preds(problem, start, finish)
     today = problem.today_number
-    early_start, early_finish, driver = _earliest(problem, result, start, span)
-    slack = [start[i] - early_start[i] for i in range(n)]
     nodes = network.actions
-    least = min((slack[i] for i in nodes), default=None)
+    least = min((slack[i] for i in open_actions), default=None)
     low = min([*start, *early_start, today, *(D - k for _, _, k, _ in result.bookings)],
               default=today)
     high = max([*early_finish, D], default=D)
@@ -266,19 +384,22 @@ def _assemble(
         milestones.append(MilestoneDate(m.id, m.title, day(reached), day(early_finish[k]), m.due,
                                         reached - early_finish[k]))
     critical: tuple[str, ...] = ()
-    if nodes:
-        end = max((i for i in nodes if slack[i] == least),
+    if open_actions:
+        end = max((i for i in open_actions if slack[i] == least),
                   key=lambda i: (early_finish[i], -i))
         chain = [end]
         while (prev := driver[chain[-1]]) is not None:
             chain.append(prev)
-        critical = tuple(network.ids[i] for i in reversed(chain) if network.is_action[i])
-    core = run_passes(network, calendar, problem.today)
-    completion = max((early_finish[i] for i in nodes), default=None)
-    flags = _with_levelled_fixes(problem, timeline_flags(plan, network, core, calendar),
-                                 completion)
-    flags += _capacity_flags(problem, result, core, start, slack, preds, completion)
-    flags += _progress_flags(plan)
+        critical = tuple(network.ids[i] for i in reversed(chain)
+                         if network.is_action[i] and i not in fixed)
+    core = progress.passes() if progress is not None else run_passes(
+        network, calendar, problem.today)
+    done = progress.fixed if progress is not None else {}
+    completion = max([*(early_finish[i] for i in open_actions),
+                      *(done[i][1] for i in nodes if i in done)], default=None)
+    shown = PassResult(today, early_start, early_finish, start, finish, slack)
+    flags = timeline_flags(plan, network, core, calendar, shown=shown)
+    flags += _capacity_flags(problem, result, core, start, slack, preds)
     flags.sort(key=lambda f: (f.severity != "error", -(f.shortfall_days or 0), f.code, f.subject))
     bookings = tuple(sorted(
         (Booking(network.ids[i], problem.person_ids[r], day(D - k), seconds / _SECONDS_PER_HOUR)
@@ -291,7 +412,10 @@ def _assemble(
         earliest_completion=None if completion is None else day(completion),
         min_slack=least, critical_path=critical, actions=tuple(actions),
         milestones=tuple(milestones), unscheduled=network.unscheduled, flags=tuple(flags),
+        capacity="levelled",
     )
+    if progress is not None:
+        base = with_progress(base, plan, progress, calendar, critical_path=critical)
     values = {f.name: getattr(base, f.name) for f in fields(Schedule)}
     return LevelledSchedule(**values, bookings=bookings, people=tuple(problem.person_ids),
                             seed=seed, iterations=iterations)
@@ -299,9 +423,10 @@ def _assemble(
 
 def _earliest(
     problem: LevellingProblem, result: Decoded, start: list[int], span: list[int]
-) -> tuple[list[int], list[int], list[int | None]]:
+) -> tuple[list[int], list[int], list[int | None], list[tuple[int, int, int, int]]]:
     """Earliest start and finish numbers from today that never book anyone beyond their hours,
-    and each node's driver (what sets its earliest start, for the critical path).
+    each node's driver (what sets its earliest start, for the critical path), and the bookings
+    of those dates (``(node, person, day number, seconds)``).
 
     A forward serial schedule in the levelled order (by levelled start, predecessors first):
     each action with people is booked from the first day its predecessors, today and its
@@ -349,6 +474,7 @@ def _earliest(
     early_finish = [0] * n
     driver: list[int | None] = [None] * n
     placed: dict[int, list[int]] = {}  # person -> nodes booked so far
+    booked: list[tuple[int, int, int, int]] = []  # node, person, day - base, seconds
     for i in _levelled_order(problem, start):
         s = base + (0 if network.is_action[i] else MILESTONE_RELEASE)
         bound = network.not_before[i]
@@ -366,7 +492,7 @@ def _earliest(
                 held[r][u] -= seconds
             reserve = s <= start[i]  # on time: keep clear of the levelled work still to place
             early_start[i], early_finish[i] = _place(problem, i, s - base, free,
-                                                     held if reserve else None, grow)
+                                                     held if reserve else None, grow, booked)
             early_start[i] += base
             early_finish[i] += base
             for r in wants[i]:
@@ -378,7 +504,8 @@ def _earliest(
         if driver[i] is None and s > released:
             queue = {q for r in wants[i] for q in placed[r] if q != i and early_finish[q] <= s}
             driver[i] = max(queue, key=lambda q: (early_finish[q], -q), default=None)
-    return early_start, early_finish, driver
+    return early_start, early_finish, driver, [
+        (i, r, base + u, seconds) for i, r, u, seconds in booked]
 
 
 def _levelled_order(problem: LevellingProblem, start: list[int]) -> list[int]:
@@ -405,9 +532,11 @@ def _place(
     free: list[list[int]],
     held: list[list[int]] | None,
     grow: Callable[[int, int], None],
+    booked: list[tuple[int, int, int, int]],
 ) -> tuple[int, int]:
     """Book node ``i`` forward from day ``s`` (day number - base) into ``free``, never into
-    ``held`` when given; returns its first and last day."""
+    ``held`` when given, recording ``(i, person, day, seconds)`` in ``booked``; returns its
+    first and last day."""
 
     def room(r: int, u: int) -> int:
         return free[r][u] - held[r][u] if held is not None else free[r][u]
@@ -426,6 +555,7 @@ def _place(
         for r, a in parts:
             for u in range(s, s + d):
                 free[r][u] -= a
+                booked.append((i, r, u, a))
         return s, s + d - 1
     left, parts = work
     while True:
@@ -441,6 +571,7 @@ def _place(
             if take > 0:
                 free[r][u] -= take
                 left -= take
+                booked.append((i, r, u, take))
         if not left:
             return s, u
         u += 1
@@ -485,25 +616,6 @@ def _hours_text(hours: float) -> str:
     return f"{hours:g} h" if abs(hours * 10 - round(hours * 10)) < 1e-9 else f"{hours:.2f} h"
 
 
-def _progress_flags(plan: Plan) -> list[Flag]:
-    """A ``progress-not-levelled`` warning when actions are started or done: the levelled
-    schedule plans every action as not started (re-plan from progress with ``schedule_plan``)."""
-    started = tuple(a.id for a in plan.actions
-                    if a.status != "not_started" and a.priority != "wont")
-    if not started:
-        return []
-    return [Flag(
-        "progress-not-levelled", "warning", started[0],
-        f"{len(started)} action(s) are started or done ({', '.join(started[:5])}"
-        f"{', ...' if len(started) > 5 else ''}); the capacity-levelled schedule plans every "
-        "action as not started and books their hours again",
-        affected=started,
-        fixes=(Fix("replan-from-progress", plan.goal.id,
-                   "re-plan from progress with schedule_plan (backplan schedule / track), which "
-                   "keeps done work on its actual dates", 0),),
-    )]
-
-
 def _capacity_flags(
     problem: LevellingProblem,
     result: Decoded,
@@ -511,7 +623,6 @@ def _capacity_flags(
     start: list[int],
     slack: list[int],
     levelled_preds: list[list[tuple[int, int]]],
-    completion: int | None,
 ) -> list[Flag]:
     """``over-capacity`` flags: per person, the hours the levelled plan books too early.
 
@@ -522,7 +633,8 @@ def _capacity_flags(
     smaller ``hours_per_day``, that precedence alone puts there is the core flags' story. Each
     flag covers the late actions the person works on, those that must come before them, and
     those that wait for them (directly or in someone's queue). ``core`` is the precedence-only
-    schedule; ``completion`` the levelled earliest completion.
+    schedule. The fixes name what would help (more hours, descoping, moving the deadlines);
+    :mod:`backplan.scheduling.fixes` turns them into changes and measures them.
     """
     network = problem.network
     n, D = problem.n, problem.D
@@ -550,16 +662,11 @@ def _capacity_flags(
         for i, o in levelled_preds[j]:
             later[i].append((j, o))
     ids, calendar = network.ids, problem.calendar
-    tightest = _tightest_caps(network)
+    goal = problem.plan.goal.id
 
-    def move_cap(nodes: list[int], days: int) -> Fix:
-        """Move the deadline that holds ``nodes`` back (the tightest cap after them)."""
-        capped = min((tightest[i] for i in nodes), key=lambda k: (network.cap[k], k))
-        moved_cap = network.cap[capped] + days
-        if network.cap_source[capped] == "goal" and completion is not None:
-            moved_cap = max(moved_cap, completion)  # as the core: when the goal can be met
-        return _cap_fix(problem.plan, network, capped, moved_cap - network.cap[capped],
-                        calendar.day(moved_cap))
+    def move_due(days: int) -> Fix:
+        return Fix("move-due", goal, "move the deadlines the levelled plan passes", days)
+
     flags: list[Flag] = []
     covered: set[int] = set()
     for r in sorted(early, key=lambda r: (-sum(early[r].values()), problem.person_ids[r])):
@@ -579,31 +686,16 @@ def _capacity_flags(
         # More hours help only between today and when the work is needed; work needed before
         # today is late because of what follows it (the move and descope fixes still apply).
         if needed_by >= problem.today_number:
-            if any(problem.effort[i] is not None for i in own):
-                fixes.append(Fix(
-                    "add-hours", person,
-                    f"give {person} {_hours_text(hours)} more project time between today and "
-                    f"{calendar.day(needed_by).isoformat()}, e.g. a higher hours_per_day "
-                    f"(buys up to {_days(shortfall)})",
-                    shortfall, chain=work,
-                ))
-            fixes.append(Fix(
-                "add-person", person,
-                f"add a person to take on part of {person}'s work on {', '.join(work)} "
-                f"(buys up to {_days(shortfall)})", shortfall, chain=work,
-            ))
-        fixes.append(move_cap(own, shortfall))
+            fixes.append(Fix("add-hours", person, f"give {person} more project hours",
+                             shortfall, chain=work))
+        fixes.append(move_due(shortfall))
         optional = [i for i in range(n) if r in wants[i]
                     and (action := problem.actions[i]) is not None
                     and action.priority in ("could", "should")]
         if optional:
             names = tuple(ids[i] for i in optional)
-            fixes.append(Fix(
-                "descope", names[0],
-                f"descope {', '.join(names)} (could/should; frees "
-                f"{_hours_text(_booked_hours(result, r, optional))} of {person}'s time; buys "
-                f"up to {_days(shortfall)})", shortfall, chain=names,
-            ))
+            fixes.append(Fix("descope", names[0], f"descope {', '.join(names)}", shortfall,
+                             chain=names))
         flags.append(CapacityFlag(
             "over-capacity", "error", person,
             f"{person} is {_hours_text(hours)} short: the levelled plan needs {person} on "
@@ -623,40 +715,9 @@ def _capacity_flags(
             f"{', '.join(ids[i] for i in rest)} before it can start: {_days(shortfall)} "
             "short",
             shortfall, tuple(ids[i] for i in rest), tuple(ids[i] for i in rest),
-            (move_cap(rest, shortfall),),
+            (move_due(shortfall),),
         ))
     return flags
-
-
-def _with_levelled_fixes(
-    problem: LevellingProblem, flags: Sequence[Flag], completion: int | None
-) -> list[Flag]:
-    """The precedence-only flags, with fixes that hold once people's hours count.
-
-    A ``shorten-chain`` fix through actions sized by effort on someone's full hours says what
-    shortening them means (cut their effort: how many hours a working day is); a fix that moves
-    the goal's due date names no date before the levelled earliest completion, the date the
-    goal can be met.
-    """
-    network, calendar = problem.network, problem.calendar
-    index = {node_id: i for i, node_id in enumerate(network.ids)}
-    goal_node = next((i for i, source in enumerate(network.cap_source) if source == "goal"),
-                     None)
-    out: list[Flag] = []
-    for flag in flags:
-        fixes = []
-        for fix in flag.fixes:
-            if fix.kind == "shorten-chain":
-                fix = _effort_shorten_fix(problem, fix, [index[a] for a in fix.chain])
-            elif (fix.kind == "move-due" and fix.subject == problem.plan.goal.id
-                  and goal_node is not None and completion is not None and fix.date is not None
-                  and calendar.day(completion) > fix.date):
-                cap = network.cap[goal_node]
-                fix = _cap_fix(problem.plan, network, goal_node, completion - cap,
-                               calendar.day(completion))
-            fixes.append(fix)
-        out.append(replace(flag, fixes=tuple(fixes)))
-    return out
 
 
 def _full_hours(problem: LevellingProblem, i: int) -> set[int]:
@@ -665,23 +726,6 @@ def _full_hours(problem: LevellingProblem, i: int) -> set[int]:
     if work is None:
         return set()
     return {r for r, cap in work[1] if cap >= problem.person_calendars[r].rate}
-
-
-def _effort_shorten_fix(problem: LevellingProblem, fix: Fix, chain: list[int]) -> Fix:
-    """``fix`` worded for the actions of its chain sized by effort on someone's full hours: a
-    working day less of one of them is its assignees' daily hours less effort."""
-    sized = [(problem.network.ids[i], sum(rate for _, rate in work[1]) / _SECONDS_PER_HOUR)
-             for i in chain if (work := problem.effort[i]) is not None
-             and _full_hours(problem, i)]
-    if not sized:
-        return fix
-    names = [name for name, _ in sized]
-    who = (f"{names[0]} is" if len(names) == 1
-           else f"{', '.join(names[:-1])} and {names[-1]} are")
-    per_day = ", ".join(f"{_hours_text(hours)} of {name}" for name, hours in sized)
-    return replace(fix, description=(
-        f"{fix.description}; {who} sized by effort, so cut the effort "
-        f"(a working day is {per_day})"))
 
 
 def _dates_text(dates: tuple[dt.date, ...]) -> str:
@@ -702,21 +746,4 @@ def _closure(nodes: list[int], edges: list[list[tuple[int, int]]]) -> set[int]:
                 stack.append(q)
     return seen
 
-
-def _tightest_caps(network: Network) -> list[int]:
-    """Per node, the node whose cap is the earliest among it and everything after it."""
-    n = len(network.ids)
-    best = list(range(n))
-    cap = network.cap
-    for i in range(n - 1, -1, -1):  # successors come later in the network's order
-        for s, _ in network.succs[i]:
-            if cap[best[s]] < cap[best[i]]:
-                best[i] = best[s]
-    return best
-
-
-def _booked_hours(result: Decoded, r: int, nodes: list[int]) -> float:
-    wanted = set(nodes)
-    return sum(sec for i, rr, _, sec in result.bookings
-               if rr == r and i in wanted) / _SECONDS_PER_HOUR
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from backplan.calendars import PersonCalendar, WorkingCalendar
@@ -65,10 +65,16 @@ class NoRoom(Exception):
 
 
 class LevellingProblem:
-    """The plan in reversed time: ``k = D - n`` for working-day number ``n``, D the goal's cap."""
+    """The plan in reversed time: ``k = D - n`` for working-day number ``n``, D the goal's cap.
+
+    ``fixed`` are nodes whose dates are settled (done work, milestones it reached): they book
+    nobody and are never late. ``effort_left`` gives an effort-sized node the seconds of work
+    still to do (an action in progress) instead of its whole effort.
+    """
 
     def __init__(self, plan: Plan, network: Network, calendar: WorkingCalendar,
-                 today: dt.date) -> None:
+                 today: dt.date, *, fixed: Collection[int] = (),
+                 effort_left: Mapping[int, int] | None = None) -> None:
         self.plan = plan
         self.network = network
         self.calendar = calendar
@@ -88,19 +94,25 @@ class LevellingProblem:
         # (person, seconds cap) a day until ``effort`` seconds are done.
         self.demand: list[list[tuple[int, int]]] = [[] for _ in range(n)]
         self.effort: list[tuple[int, list[tuple[int, int]]] | None] = [None] * n
+        left = effort_left or {}
+        self.fixed = frozenset(fixed)
         for i, action in enumerate(self.actions):
-            if action is None or not action.assignees:
+            if action is None or not action.assignees or i in fixed:
                 continue
             parts = [(self.person_index[pid], rate) for pid, rate in rate_seconds(action, people)]
             if action.duration is None and action.effort is not None:
-                self.effort[i] = (action.effort.seconds, parts)
+                self.effort[i] = (left.get(i, action.effort.seconds), parts)
             else:
                 self.demand[i] = parts
+        for i in fixed:
+            self.nominal[i] = 1  # a placeholder: its dates are its actual ones
         D = self.D
         self.release = [D - c for c in network.cap]
         lower = [self.today_number if nb is None or nb < self.today_number else nb
                  for nb in network.not_before]
         self.deadline = [D - lb for lb in lower]  # tau finish at or below this is on time
+        for i in fixed:
+            self.deadline[i] = D - self.today_number + sum(self.nominal) + REACH_DAYS
         self.is_action = network.is_action
         # tau precedence: tau-preds of i are its real successors.
         self.tpreds = network.succs

@@ -53,7 +53,10 @@ from backplan.scheduling.network import MILESTONE_RELEASE, Network
 from backplan.scheduling.passes import backward_pass, forward_pass
 from backplan.scheduling.result import Schedule
 
-__all__ = ["ProgressNetwork", "has_progress", "progress_network", "with_progress"]
+__all__ = [
+    "ProgressNetwork", "has_progress", "progress_critical_path", "progress_network",
+    "with_progress",
+]
 
 
 def has_progress(plan: Plan) -> bool:
@@ -171,11 +174,12 @@ def progress_network(
 
 
 def with_progress(
-    schedule: Schedule, plan: Plan, progress: ProgressNetwork, result: PassResult,
-    calendar: WorkingCalendar,
+    schedule: Schedule, plan: Plan, progress: ProgressNetwork, calendar: WorkingCalendar, *,
+    critical_path: tuple[str, ...],
 ) -> Schedule:
     """``schedule`` (assembled from ``progress``) with actual dates shown and done work left out
-    of criticality, slack totals and milestone flags."""
+    of criticality, slack totals and milestone flags; ``critical_path`` is the remaining work's
+    (:func:`progress_critical_path` for the passes)."""
     network = progress.network
     by_id = {action.id: action for action in plan.actions}
     node_of = network.index
@@ -214,15 +218,15 @@ def with_progress(
         schedule,
         feasible=least is None or least >= 0,
         min_slack=least,
-        critical_path=_critical_path(network, result, progress.fixed),
+        critical_path=critical_path,
         actions=tuple(actions),
         milestones=tuple(milestones),
         flags=flags,
     )
 
 
-def _critical_path(
-    network: Network, result: PassResult, fixed: dict[int, tuple[int, int]]
-) -> tuple[str, ...]:
+def progress_critical_path(progress: ProgressNetwork, result: PassResult) -> tuple[str, ...]:
     """The critical chain of the remaining work (as the core's, fixed nodes left out)."""
-    return _critical_chain(network, result, [i for i in network.actions if i not in fixed])
+    network = progress.network
+    return _critical_chain(network, result,
+                           [i for i in network.actions if i not in progress.fixed])

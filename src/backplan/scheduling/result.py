@@ -9,15 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from backplan._find import find
 from backplan.errors import InfeasibleScheduleError
+from backplan.models.scenario import ScenarioChange
 
-__all__ = ["Fix", "Flag", "MilestoneDate", "Schedule", "ScheduledAction", "Severity"]
+__all__ = [
+    "CapacityMode", "Fix", "Flag", "MilestoneDate", "Schedule", "ScheduledAction", "Severity",
+    "rank_fixes",
+]
 
 Severity = Literal["error", "warning"]
+#: How people's hours were counted: ``levelled`` (nobody is booked beyond their hours),
+#: ``ignored`` (asked for: precedence only), ``none`` (the plan books nobody).
+CapacityMode = Literal["levelled", "ignored", "none"]
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -82,13 +90,19 @@ class MilestoneDate:
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """One way to resolve a flag, and how many working days it buys.
+    """One way to resolve a flag: the changes that do it, and what they were measured to do.
 
     ``kind`` is one of ``shorten-chain`` (``chain`` lists the action ids to shorten, in order),
-    ``move-due`` (the goal's or a milestone's due, to ``date``), ``move-not-after`` and
-    ``move-not-before`` (an action's window, to ``date``), ``remove-dependency``; levelled
-    schedules add ``add-hours``, ``add-person``, ``descope`` and ``replan-from-progress``.
-    ``subject`` is the id to change.
+    ``move-due`` (the goal's or a milestone's due, with every other deadline that must move),
+    ``move-not-after`` and ``move-not-before`` (an action's window), ``remove-dependency``,
+    ``add-hours`` and ``descope``. ``subject`` is the id it changes first; ``date`` the new date
+    of a move.
+
+    ``changes`` are the changes in the scenario-file format (:class:`~backplan.ScenarioChange`):
+    ``backplan fix PLAN --apply N`` writes them into the plan, ``apply_changes`` applies them to
+    a copy. ``feasible_after`` and ``min_slack_after`` were measured by scheduling the plan with
+    exactly these changes, the same way (capacity-aware or not) as the schedule that offers the
+    fix; ``days`` is the change of the minimum slack that gives (the working days it buys).
     """
 
     kind: str
@@ -97,16 +111,36 @@ class Fix:
     days: int
     date: dt.date | None = None
     chain: tuple[str, ...] = ()
+    changes: tuple[ScenarioChange, ...] = ()
+    feasible_after: bool | None = None
+    min_slack_after: int | None = None
+    #: How far the changes move the plan (working days, hours or items), for ranking.
+    moved: float = field(default=0.0, compare=False, metadata={"internal": True})
 
     def to_dict(self) -> dict[str, Any]:
         """The fix as JSON-ready data."""
         return {
             "kind": self.kind, "subject": self.subject, "description": self.description,
             "days": self.days, "date": _iso(self.date), "chain": list(self.chain),
+            "changes": [change.to_dict() for change in self.changes],
+            "feasible_after": self.feasible_after, "min_slack_after": self.min_slack_after,
         }
 
     def __str__(self) -> str:
         return self.description
+
+
+def rank_fixes(fixes: Iterable[Fix]) -> tuple[Fix, ...]:
+    """``fixes`` without repeats (the same changes), best first: those that make the plan
+    feasible, then fewer changes, then the least moved, then the most slack after (then in the
+    order given)."""
+    seen: dict[str, Fix] = {}
+    for fix in fixes:
+        key = json.dumps([c.to_dict() for c in fix.changes], sort_keys=True)
+        seen.setdefault(key, fix)
+    return tuple(sorted(seen.values(), key=lambda fix: (
+        not fix.feasible_after, len(fix.changes), fix.moved,
+        -(fix.min_slack_after if fix.min_slack_after is not None else -(10**9)))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +204,7 @@ class Schedule:
     milestones: tuple[MilestoneDate, ...]
     unscheduled: tuple[str, ...]
     flags: tuple[Flag, ...]
+    capacity: CapacityMode = "none"
 
     def action(self, action_id: str) -> ScheduledAction:
         """The scheduled action with this id (KeyError naming it when there is none)."""
@@ -178,6 +213,11 @@ class Schedule:
     def milestone(self, milestone_id: str) -> MilestoneDate:
         """The milestone with this id (KeyError naming it when there is none)."""
         return find(self.milestones, "id", milestone_id, "milestone")
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """Every flag's fixes without repeats, best first (see :func:`rank_fixes`)."""
+        return rank_fixes(fix for flag in self.flags for fix in flag.fixes)
 
     @property
     def errors(self) -> tuple[Flag, ...]:
@@ -199,6 +239,7 @@ class Schedule:
         return {
             "goal": self.goal, "goal_title": self.goal_title,
             "due": _iso(self.due), "today": _iso(self.today),
+            "capacity": self.capacity,
             "feasible": self.feasible,
             "earliest_completion": _iso(self.earliest_completion),
             "min_slack": self.min_slack,

@@ -9,7 +9,7 @@ Example:
     ...   - {id: survey, duration: 3}
     ...   - {id: coach, duration: 2, after: [survey], lag: 1}
     ... ''')
-    >>> schedule = schedule_plan(plan, today=dt.date(2027, 1, 18))
+    >>> schedule = schedule_precedence(plan, today=dt.date(2027, 1, 18))
     >>> [(a.id, a.start.isoformat(), a.finish.isoformat(), a.slack) for a in schedule.actions]
     [('survey', '2027-01-22', '2027-01-26', 4), ('coach', '2027-01-28', '2027-01-29', 4)]
 """
@@ -37,13 +37,18 @@ from backplan.scheduling.network import (
     resolve_nodes,
 )
 from backplan.scheduling.passes import backward_pass, forward_pass
-from backplan.scheduling.progress import progress_network, with_progress
+from backplan.scheduling.progress import (
+    progress_critical_path,
+    progress_network,
+    with_progress,
+)
 from backplan.scheduling.result import MilestoneDate, Schedule, ScheduledAction
 
-__all__ = ["critical_path", "run_passes", "schedule_plan"]
+__all__ = ["check_today", "critical_path", "run_passes", "schedule_precedence"]
 
 
-def _check_today(today: object) -> dt.date:
+def check_today(today: object) -> dt.date:
+    """``today`` when it is a date (not a datetime); else TypeError."""
     if isinstance(today, dt.datetime) or not isinstance(today, dt.date):
         raise TypeError(f"today must be a datetime.date, got {today!r}")
     return today
@@ -63,8 +68,12 @@ def critical_path(network: Network, result: PassResult) -> tuple[str, ...]:
     return _critical_chain(network, result, network.actions)
 
 
-def schedule_plan(plan: Plan, *, today: dt.date) -> Schedule:
-    """Schedule ``plan`` as late as possible from its due date, and from ``today`` forward.
+def schedule_precedence(plan: Plan, *, today: dt.date) -> Schedule:
+    """Schedule ``plan`` as late as possible from its due date, and from ``today`` forward, by
+    precedence alone (people's hours not counted); flags carry fixes not yet verified.
+
+    :func:`backplan.schedule_plan` is what users call: it chooses this or the levelled schedule
+    and verifies the fixes.
 
     Args:
         plan: the plan; it is validated first (unknown ids, cycles, ...).
@@ -78,7 +87,7 @@ def schedule_plan(plan: Plan, *, today: dt.date) -> Schedule:
         PlanValidationError: the plan's references are broken (every problem listed).
         ScheduleRangeError: the dates would fall outside the years 1..9999.
     """
-    today = _check_today(today)
+    today = check_today(today)
     with _no_gc_pauses():
         return _schedule(plan, today)
 
@@ -119,7 +128,8 @@ def _schedule(plan: Plan, today: dt.date) -> Schedule:
         progress = progress_network(plan, network, calendar, today)
         result = progress.passes()
         schedule = _assemble(plan, nodes, progress.network, result, calendar, today)
-        return with_progress(schedule, plan, progress, result, calendar)
+        return with_progress(schedule, plan, progress, calendar,
+                             critical_path=progress_critical_path(progress, result))
     if levelled:
         result = vectorized.levelled_passes(levelled[1], calendar.number(today))
     else:

@@ -1,0 +1,93 @@
+"""One schedule per plan: the place that decides how a plan is scheduled.
+
+Every command and API entry point that shows dates, feasibility or advice gets its schedule from
+:func:`schedule_plan`, so that two views of one plan never disagree:
+
+* a plan whose actions book people (``people`` and ``assignees``) is scheduled capacity-aware
+  (:func:`~backplan.scheduling.levelling.schedule_levelled`: nobody is booked beyond their
+  hours), unless ``ignore_capacity`` asks for the precedence-only answer on purpose;
+* any other plan is scheduled by precedence alone (the two passes over the network);
+* the flags' fixes are then verified the same way (:mod:`backplan.scheduling.fixes`): each fix
+  is applied to a copy of the plan and scheduled again by the same strategy.
+
+Example:
+    >>> import datetime as dt
+    >>> from backplan import load_plan
+    >>> plan = load_plan('''
+    ... goal: {id: g, due: 2027-01-06}
+    ... people: [{id: qa, hours_per_day: 2}]
+    ... actions:
+    ...   - {id: calibrate, duration: 2, assignees: [qa]}
+    ...   - {id: review, duration: 2, assignees: [qa]}
+    ... ''')
+    >>> capacity_mode(plan), capacity_mode(plan, ignore_capacity=True)
+    ('levelled', 'ignored')
+    >>> levelled = schedule_plan(plan, today=dt.date(2027, 1, 4))
+    >>> levelled.capacity, levelled.feasible, levelled.earliest_completion.isoformat()
+    ('levelled', False, '2027-01-07')
+    >>> ignored = schedule_plan(plan, today=dt.date(2027, 1, 4), ignore_capacity=True)
+    >>> ignored.capacity, ignored.feasible, ignored.earliest_completion.isoformat()
+    ('ignored', True, '2027-01-05')
+
+The two actions both need all of the analyst's hours, so they cannot run side by side.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from backplan.models import Plan
+from backplan.scheduling.fixes import verify_fixes
+from backplan.scheduling.result import CapacityMode, Schedule
+from backplan.scheduling.schedule import check_today, schedule_precedence
+
+__all__ = ["capacity_mode", "schedule_plan"]
+
+
+def capacity_mode(plan: Plan, *, ignore_capacity: bool = False) -> CapacityMode:
+    """How ``plan`` is scheduled: ``levelled`` when its actions book people (and capacity is
+    not ignored), ``ignored`` when they do but ``ignore_capacity`` is set, else ``none``."""
+    if not plan.people or not any(a.assignees for a in plan.actions if a.priority != "wont"):
+        return "none"
+    return "ignored" if ignore_capacity else "levelled"
+
+
+def schedule_plan(
+    plan: Plan, *, today: dt.date, ignore_capacity: bool = False, seed: int = 0
+) -> Schedule:
+    """Schedule ``plan`` backward from its due date and forward from ``today``, with people's
+    hours counted when the plan books people, and every fix verified.
+
+    Args:
+        plan: the plan; it is validated first (unknown ids, cycles, ...).
+        today: the day planning starts from (counted if it is a working day). Library code
+            never reads the clock; pass ``datetime.date.today()`` yourself if that is what you
+            mean.
+        ignore_capacity: schedule by precedence alone even when the plan books people
+            (``capacity`` is then ``"ignored"``).
+        seed: seeds the levelling search (plans that book people); the same inputs give the
+            same schedule.
+
+    Returns:
+        A frozen :class:`~backplan.Schedule` (a :class:`~backplan.LevelledSchedule`, with the
+        bookings, when people's hours were counted), feasible or not, with every flag and its
+        verified fixes.
+
+    Raises:
+        PlanValidationError: the plan is broken (every problem listed).
+        ScheduleRangeError: the dates would fall outside the years 1..9999, or an action can
+            never be booked.
+    """
+    today = check_today(today)
+
+    def strategy(candidate: Plan) -> Schedule:
+        how = capacity_mode(candidate, ignore_capacity=ignore_capacity)
+        if how == "levelled":
+            from backplan.scheduling.levelling import level
+
+            return level(candidate, today=today, seed=seed)
+        schedule = schedule_precedence(candidate, today=today)
+        return schedule if how == "none" else dataclasses.replace(schedule, capacity=how)
+
+    return verify_fixes(plan, strategy(plan), reschedule=strategy)
