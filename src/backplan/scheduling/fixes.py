@@ -144,12 +144,12 @@ def shorten_changes(
         else:
             changes.append(ScenarioChange(action=action_id, duration=lengths[action_id]))
     for before, after in pairwise(chain):
-        action = by_id.get(after)
-        if left <= 0 or action is None or action.status != "not_started":
+        waiting = by_id.get(after)
+        if left <= 0 or waiting is None or waiting.status != "not_started":
             continue
-        if before in action.after and action.lag:
-            cut = min(left, action.lag)
-            changes.append(ScenarioChange(action=after, lag=action.lag - cut))
+        if before in waiting.after and waiting.lag:
+            cut = min(left, waiting.lag)
+            changes.append(ScenarioChange(action=after, lag=waiting.lag - cut))
             left -= cut
     return changes, days - left
 
