@@ -56,7 +56,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any, Literal
@@ -64,9 +64,13 @@ from typing import Any, Literal
 from backplan.analysis._effects import KeyResultEffect, key_result_effects, reachable_all
 from backplan.analysis._text import iso
 from backplan.calendars import plan_calendar
+from backplan.errors import BackplanError
 from backplan.graph import validate_plan
 from backplan.models import Action, Plan
-from backplan.scheduling import Schedule, schedule_plan
+from backplan.models.changes import apply_changes
+from backplan.models.scenario import ScenarioChange
+from backplan.scheduling import Schedule, make_scheduler
+from backplan.scheduling.fixes import fewest_added_hours, moved_deadlines
 
 __all__ = ["DescopeProposal", "Descoping", "descope_proposals", "drop_actions"]
 
@@ -253,18 +257,25 @@ def drop_actions(plan: Plan, action_ids: Iterable[str]) -> Plan:
 
 
 class _Oracle:
-    """Schedules with some actions dropped, each set once."""
+    """Schedules with some actions dropped, each set once, the way ``schedule`` schedules."""
 
-    def __init__(self, plan: Plan, today: dt.date) -> None:
-        self.plan, self.today = plan, today
+    def __init__(self, plan: Plan, schedule: Callable[[Plan], Schedule]) -> None:
+        self.plan, self.schedule = plan, schedule
         self.cache: dict[frozenset[str], Schedule] = {}
 
     def __call__(self, dropped: frozenset[str]) -> Schedule:
         schedule = self.cache.get(dropped)
         if schedule is None:
-            schedule = schedule_plan(drop_actions(self.plan, dropped), today=self.today)
+            schedule = self.schedule(drop_actions(self.plan, dropped))
             self.cache[dropped] = schedule
         return schedule
+
+    def with_changes(self, changes: Sequence[ScenarioChange]) -> Schedule | None:
+        """The plan scheduled with ``changes`` (None: they do not apply)."""
+        try:
+            return self.schedule(apply_changes(self.plan, changes))
+        except BackplanError:
+            return None
 
     @property
     def evaluations(self) -> int:
@@ -291,6 +302,7 @@ def descope_proposals(
     max_drop: int = 4,
     max_proposals: int = 5,
     max_evaluations: int = 2000,
+    ignore_capacity: bool = False,
 ) -> Descoping:
     """Ranked ways to make an infeasible plan feasible: minimal sets of could-haves (then
     should-haves) to drop, and moving the due date.
@@ -301,6 +313,8 @@ def descope_proposals(
         max_drop: the most actions one proposal drops.
         max_proposals: the most drop proposals returned (the due-date move comes on top).
         max_evaluations: the most reschedules the search may spend.
+        ignore_capacity: schedule by precedence alone even when the plan books people (as
+            :func:`backplan.schedule_plan` does with it; otherwise people's hours count).
 
     Returns:
         A frozen :class:`Descoping`; no proposals when the plan is feasible.
@@ -324,7 +338,7 @@ def descope_proposals(
         if value < 1:
             raise ValueError(f"{name} must be at least 1, got {value}")
     validate_plan(plan)
-    oracle = _Oracle(plan, today)
+    oracle = _Oracle(plan, make_scheduler(today=today, ignore_capacity=ignore_capacity))
     original = oracle(frozenset())
     shortfall = max(0, -(original.min_slack or 0)) if not original.feasible else 0
     base = Descoping(
@@ -356,8 +370,8 @@ def descope_proposals(
             break
         if oracle(dropped).feasible and _minimal(oracle, dropped):
             proposals.append(proposal)
-    proposals.append(_move_due_proposal(plan, original, today))
-    proposals += _capacity_proposals(plan, original, today)
+    proposals.append(_move_due_proposal(plan, original, oracle))
+    proposals += _capacity_proposals(plan, original, oracle)
     ranked = tuple(_with_rank(p, k) for k, p in enumerate(proposals, start=1))
     return Descoping(
         goal=base.goal, due=base.due, today=today, feasible=False, shortfall_days=shortfall,
@@ -466,36 +480,28 @@ def _gained(original: Schedule, schedule: Schedule) -> int:
     return schedule.min_slack - before
 
 
-def _move_due_proposal(plan: Plan, original: Schedule, today: dt.date) -> DescopeProposal:
-    """Move the goal's due date to the earliest completion, and any earlier cap it passes."""
-    calendar = plan_calendar(plan, today=today)
+def _move_due_proposal(plan: Plan, original: Schedule, oracle: _Oracle) -> DescopeProposal:
+    """Move every deadline the earliest schedule passes (the goal's due date to the earliest
+    completion, milestones' dues, ``not_after``), as the ``move-due`` fix does."""
+    moves = moved_deadlines(plan, original, oracle.with_changes)
+    schedule = oracle.with_changes(moves) or original
+    calendar = plan_calendar(plan, today=original.today)
+    milestones = {m.id: m for m in plan.milestones}
+    actions = {a.id: a for a in plan.actions}
+    due = next((c.due for c in moves if c.kind == "due" and c.milestone is None), plan.goal.due)
+    assert due is not None
     changes: list[str] = []
-    milestones = []
-    for milestone in plan.milestones:
-        reached = original.milestone(milestone.id).earliest_date
-        if milestone.due is not None and reached > milestone.due:
-            changes.append(f"{milestone.id}.due: {milestone.due.isoformat()} -> {reached.isoformat()}")
-            milestone = milestone.model_copy(update={"due": reached})
-        milestones.append(milestone)
-    finishes = {a.id: a.earliest_finish for a in original.actions}
-    actions = []
-    for action in plan.actions:
-        finish = finishes.get(action.id)
-        if action.not_after is not None and finish is not None and finish > action.not_after:
-            changes.append(f"{action.id}.not_after: {action.not_after.isoformat()} -> "
-                           f"{finish.isoformat()}")
-            action = action.model_copy(update={"not_after": finish})
-        actions.append(action)
-    reach = [d for d in [original.earliest_completion,
-                         *(m.earliest_date for m in original.milestones)] if d is not None]
-    due = max([plan.goal.due, *reach])
-    if due != plan.goal.due:
-        changes.insert(0, f"{plan.goal.id}.due: {plan.goal.due.isoformat()} -> {due.isoformat()}")
-    moved = plan.model_copy(update={
-        "goal": plan.goal.model_copy(update={"due": due}),
-        "milestones": tuple(milestones), "actions": tuple(actions),
-    })
-    schedule = schedule_plan(moved, today=today)
+    for change in moves:
+        if change.kind == "due" and change.milestone is None:
+            changes.append(f"{plan.goal.id}.due: {plan.goal.due.isoformat()} -> {iso(due)}")
+        elif change.kind == "due":
+            assert change.milestone is not None
+            old = milestones[change.milestone].due
+            changes.append(f"{change.milestone}.due: {iso(old)} -> {iso(change.due)}")
+        else:
+            assert change.action is not None
+            changes.append(f"{change.action}.not_after: {iso(actions[change.action].not_after)}"
+                           f" -> {iso(change.not_after)}")
     later = calendar.count(calendar.on_or_before(plan.goal.due), calendar.on_or_before(due))
     if due != plan.goal.due:
         text = f"move the goal's due date to {due.isoformat()} ({_days(later)} later)"
@@ -519,12 +525,9 @@ def _with_rank(proposal: DescopeProposal, rank: int) -> DescopeProposal:
     return replace(proposal, rank=rank)
 
 
-#: Extra project hours per day are tried in steps of this many hours.
-HOURS_STEP = 0.5
-
-
-def _capacity_proposals(plan: Plan, original: Schedule, today: dt.date) -> list[DescopeProposal]:
-    """For each person on an effort-sized action of a late chain: the fewest hours that fix it."""
+def _capacity_proposals(plan: Plan, original: Schedule, oracle: _Oracle) -> list[DescopeProposal]:
+    """For each person on an effort-sized action of a late chain: the fewest hours that fix it
+    (as the ``add-hours`` fix finds them)."""
     late = {i for flag in original.errors for i in (*flag.chain, *flag.affected)}
     names: list[str] = []
     for action in plan.actions:
@@ -533,25 +536,12 @@ def _capacity_proposals(plan: Plan, original: Schedule, today: dt.date) -> list[
     people = {p.id: p for p in plan.people}
     proposals = []
     for person_id in sorted(names, key=[p.id for p in plan.people].index):
-        person = people[person_id]
-        steps = int((24 - person.hours_per_day) / HOURS_STEP)
-
-        def with_more(k: int, person_id: str = person_id) -> Plan:
-            return plan.model_copy(update={"people": tuple(
-                p.model_copy(update={"hours_per_day": p.hours_per_day + k * HOURS_STEP})
-                if p.id == person_id else p for p in plan.people)})
-
-        if steps < 1 or not schedule_plan(with_more(steps), today=today).feasible:
+        more = fewest_added_hours(plan, person_id, oracle.with_changes)
+        schedule = oracle.with_changes(more) if more else None
+        if schedule is None or not schedule.feasible:
             continue
-        low, high = 0, steps  # infeasible at low, feasible at high
-        while high - low > 1:
-            middle = (low + high) // 2
-            if schedule_plan(with_more(middle), today=today).feasible:
-                high = middle
-            else:
-                low = middle
-        extra = high * HOURS_STEP
-        schedule = schedule_plan(with_more(high), today=today)
+        person = people[person_id]
+        extra = more[0].add_hours or 0.0
         new = person.hours_per_day + extra
         effects = key_result_effects(plan)
         proposals.append(DescopeProposal(

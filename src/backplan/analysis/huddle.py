@@ -342,6 +342,7 @@ def huddle_brief(
     date: dt.date,
     checkins: Any = None,
     horizon_days: int = 7,
+    ignore_capacity: bool = False,
 ) -> HuddleBrief:
     """The huddle brief for the morning of ``date``.
 
@@ -351,6 +352,8 @@ def huddle_brief(
         checkins: more check-ins (a CSV path, a DataFrame, records; see
             :func:`backplan.read_checkins`).
         horizon_days: how many calendar days ahead "coming up" looks (at least 1).
+        ignore_capacity: schedule by precedence alone even when the plan books people (as
+            :func:`backplan.schedule_plan` does with it).
 
     Returns:
         A frozen :class:`HuddleBrief`.
@@ -377,7 +380,7 @@ def huddle_brief(
     """
     if horizon_days < 1:
         raise ValueError(f"horizon_days must be at least 1, got {horizon_days}")
-    schedule = schedule_plan(plan, today=date)
+    schedule = schedule_plan(plan, today=date, ignore_capacity=ignore_capacity)
     calendar = plan_calendar(plan, today=date)
     yesterday = date - dt.timedelta(days=1)
     since = calendar.day(calendar.number(date) - 1)

@@ -134,7 +134,8 @@ def _unscheduled_days(action: Action) -> int:
 
 
 def moscow_summary(
-    plan: Plan, *, today: dt.date, schedule: Schedule | None = None
+    plan: Plan, *, today: dt.date, schedule: Schedule | None = None,
+    ignore_capacity: bool = False,
 ) -> MoscowSummary:
     """Effort per MoSCoW priority and the DSDM findings (Musts over 60 %, no contingency).
 
@@ -142,6 +143,8 @@ def moscow_summary(
         plan: the plan.
         today: the day planning starts from.
         schedule: the plan's schedule from ``today``, when already computed.
+        ignore_capacity: schedule by precedence alone even when the plan books people (as
+            :func:`backplan.schedule_plan` does with it).
 
     Returns:
         A frozen :class:`MoscowSummary`.
@@ -155,7 +158,7 @@ def moscow_summary(
         (0.83, 10)
     """
     if schedule is None:
-        schedule = schedule_plan(plan, today=today)
+        schedule = schedule_plan(plan, today=today, ignore_capacity=ignore_capacity)
     calendar = plan_calendar(plan, today=today)
     due = calendar.number_on_or_before(plan.goal.due)
     fitting = {

@@ -315,6 +315,7 @@ def time_box(
     long_break_minutes: int = 15,
     available_minutes: int | None = None,
     schedule: Schedule | None = None,
+    ignore_capacity: bool = False,
 ) -> TimeBox:
     """Lay a person's due work on ``date`` into their project time as pomodoros.
 
@@ -327,6 +328,8 @@ def time_box(
         long_break_minutes: the long break after every fourth pomodoro, 15 to 30 minutes.
         available_minutes: the project minutes that day (default: the person's hours).
         schedule: the plan's schedule from ``date``, when already computed.
+        ignore_capacity: schedule by precedence alone even when the plan books people (as
+            :func:`backplan.schedule_plan` does with it).
 
     Returns:
         A frozen :class:`TimeBox`.
@@ -367,7 +370,7 @@ def time_box(
             "(--minutes)"
         )
     if schedule is None:
-        schedule = schedule_plan(plan, today=date)
+        schedule = schedule_plan(plan, today=date, ignore_capacity=ignore_capacity)
     scheduled = {a.id: a for a in schedule.actions}
     order = {a.id: k for k, a in enumerate(plan.actions)}
     due = [a for a in theirs if a.status != "done" and a.id in scheduled

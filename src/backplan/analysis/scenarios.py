@@ -45,7 +45,7 @@ from backplan.analysis._text import iso, table_html
 from backplan.models import Plan
 from backplan.models.changes import apply_changes
 from backplan.models.scenario import Scenario, ScenarioSet
-from backplan.scheduling import schedule_plan
+from backplan.scheduling import make_scheduler
 
 __all__ = ["ScenarioComparison", "ScenarioOutcome", "apply_scenario", "compare_scenarios"]
 
@@ -192,6 +192,7 @@ def compare_scenarios(
     today: dt.date,
     samples: int = 2000,
     seed: int = 0,
+    ignore_capacity: bool = False,
 ) -> ScenarioComparison:
     """Schedule the plan and each scenario from ``today`` and compare them side by side.
 
@@ -201,6 +202,8 @@ def compare_scenarios(
         today: the day planning starts from.
         samples: Monte Carlo runs per scenario for P80, when the plan has estimates or risks.
         seed: the seed of those runs (the same for every scenario).
+        ignore_capacity: schedule by precedence alone even when the plan books people (as
+            :func:`backplan.schedule_plan` does with it).
 
     Returns:
         A frozen :class:`ScenarioComparison`, the plan as written first.
@@ -221,9 +224,9 @@ def compare_scenarios(
     """
     listed = scenarios.scenarios if isinstance(scenarios, ScenarioSet) else tuple(scenarios)
     simulate = any(a.estimate is not None for a in plan.actions) or bool(plan.risks)
-    outcomes = [_outcome(plan, None, today, simulate, samples, seed)]
-    outcomes += [_outcome(apply_scenario(plan, s), s, today, simulate, samples, seed)
-                 for s in listed]
+    outcomes = [_outcome(plan, None, today, simulate, samples, seed, ignore_capacity)]
+    outcomes += [_outcome(apply_scenario(plan, s), s, today, simulate, samples, seed,
+                          ignore_capacity) for s in listed]
     named = {e.key_result for o in outcomes for e in o.effects}
     key_results = tuple(kr.id for kr in plan.goal.key_results if kr.id in named)
     return ScenarioComparison(plan.goal.id, today, tuple(outcomes), key_results, simulate)
@@ -231,9 +234,9 @@ def compare_scenarios(
 
 def _outcome(
     plan: Plan, scenario: Scenario | None, today: dt.date, simulate: bool, samples: int,
-    seed: int,
+    seed: int, ignore_capacity: bool,
 ) -> ScenarioOutcome:
-    schedule = schedule_plan(plan, today=today)
+    schedule = make_scheduler(today=today, ignore_capacity=ignore_capacity)(plan)
     p80: dt.date | None = None
     probability: float | None = None
     if simulate:

@@ -115,12 +115,14 @@ class LintReport:
         return table_html(rows)
 
 
-def lint_plan(plan: Plan, *, today: dt.date) -> LintReport:
+def lint_plan(plan: Plan, *, today: dt.date, ignore_capacity: bool = False) -> LintReport:
     """Check the goal and its key results against SMART; every finding has a code and a fix.
 
     Args:
         plan: the plan.
         today: the day the check is made for (due dates must lie after it).
+        ignore_capacity: schedule by precedence alone even when the plan books people (as
+            :func:`backplan.schedule_plan` does with it).
 
     Returns:
         A frozen :class:`LintReport` (``ok`` when no finding is an error).
@@ -139,7 +141,7 @@ def lint_plan(plan: Plan, *, today: dt.date) -> LintReport:
         warning specific-no-metric
         info relevant-no-parent
     """
-    findings = _specific(plan) + _measurable(plan, today) + _achievable(plan, today)
+    findings = _specific(plan) + _measurable(plan, today) + _achievable(plan, today, ignore_capacity)
     findings += _relevant(plan) + _time_bound(plan, today)
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity],
                                  _LETTERS.index(SMART_CODES[f.code][0])))
@@ -207,9 +209,9 @@ def _measurable(plan: Plan, today: dt.date) -> list[Finding]:
     return findings
 
 
-def _achievable(plan: Plan, today: dt.date) -> list[Finding]:
+def _achievable(plan: Plan, today: dt.date, ignore_capacity: bool) -> list[Finding]:
     findings = []
-    schedule = schedule_plan(plan, today=today)
+    schedule = schedule_plan(plan, today=today, ignore_capacity=ignore_capacity)
     if not schedule.feasible:
         worst = schedule.errors[0] if schedule.errors else None
         short = f"{-(schedule.min_slack or 0)} working days short" if schedule.min_slack else ""

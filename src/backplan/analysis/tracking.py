@@ -795,6 +795,7 @@ def track_progress(
     schedule: Schedule | None = None,
     rule: StatusRule | None = None,
     forecast_confidence: float = 0.8,
+    ignore_capacity: bool = False,
 ) -> TrackingReport:
     """Compare check-ins with each key result's glide path; status, score and forecast.
 
@@ -807,6 +808,8 @@ def track_progress(
         schedule: the plan's schedule (default: ``schedule_plan(plan, today=today)``).
         rule: the status thresholds (default :class:`StatusRule`).
         forecast_confidence: the confidence of the forecast's interval (default 0.8).
+        ignore_capacity: schedule by precedence alone even when the plan books people (as
+            :func:`backplan.schedule_plan` does with it).
 
     Returns:
         A frozen :class:`TrackingReport`.
@@ -830,7 +833,7 @@ def track_progress(
         ['off-trajectory']
     """
     rule = rule or StatusRule()
-    schedule = schedule or schedule_plan(plan, today=today)
+    schedule = schedule or schedule_plan(plan, today=today, ignore_capacity=ignore_capacity)
     glide = glide_paths(plan, schedule)
     calendar = plan_calendar(plan, today=today)
     given = gather_checkins(plan, checkins)

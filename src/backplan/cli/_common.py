@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from backplan.errors import BackplanError, PlanError
 
 __all__ = [
-    "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_OK", "add_command", "add_format_option",
+    "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_OK", "add_capacity_option", "add_command",
+    "add_format_option",
     "add_plan_argument", "add_today_option", "iso_date", "report", "resolve_today", "share",
     "use_color", "whole_number",
 ]
@@ -43,6 +44,15 @@ def add_today_option(
 ) -> None:
     """Add ``--today`` (an ISO date; ``None`` means the current date)."""
     parser.add_argument("--today", type=iso_date, default=None, help=help)
+
+
+def add_capacity_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--ignore-capacity``: schedule by precedence alone even when the plan books people
+    (``backplan.schedule_plan(..., ignore_capacity=True)``)."""
+    parser.add_argument(
+        "--ignore-capacity", action="store_true", dest="ignore_capacity",
+        help="schedule by precedence alone, as if people had unlimited hours (default: a plan "
+             "whose actions book people is levelled to their hours)")
 
 
 def add_format_option(

@@ -10,6 +10,7 @@ from pathlib import Path
 import backplan
 from backplan.cli._common import (
     EXIT_OK,
+    add_capacity_option,
     add_command,
     add_format_option,
     add_plan_argument,
@@ -84,7 +85,8 @@ class OutputExistsError(BackplanError, FileExistsError):
 
 def _plan_and_schedule(args: argparse.Namespace) -> tuple[backplan.Plan, backplan.Schedule]:
     plan = backplan.load_plan(args.plan)
-    return plan, backplan.schedule_plan(plan, today=resolve_today(args.today))
+    return plan, backplan.schedule_plan(plan, today=resolve_today(args.today),
+                                        ignore_capacity=args.ignore_capacity)
 
 
 def _written(args: argparse.Namespace, path: Path, **details: object) -> int:
@@ -98,6 +100,7 @@ def _written(args: argparse.Namespace, path: Path, **details: object) -> int:
 
 def _common(parser: argparse.ArgumentParser, *, output: str) -> None:
     add_plan_argument(parser)
+    add_capacity_option(parser)
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help=output)
     add_today_option(parser)
     add_format_option(parser, ("text", "json"), default="text",
@@ -139,6 +142,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan export plan.yaml --format ics -o plan.ics",
     )
     add_plan_argument(export)
+    add_capacity_option(export)
     add_format_option(export, ("mspdi", "mermaid", "ics", "csv", "json"), required=True,
                       help="mspdi: Microsoft Project XML (MS Project, ProjectLibre); mermaid: "
                            "Mermaid gantt text; ics: iCalendar; csv; json (the schedule)")
@@ -232,7 +236,8 @@ def run_report(args: argparse.Namespace) -> int:
     """Write the HTML dashboard."""
     plan = backplan.load_plan(args.plan)
     path = backplan.write_report(plan, args.output, today=resolve_today(args.today),
-                                 checkins=args.checkins, samples=args.samples, seed=args.seed)
+                                 checkins=args.checkins, samples=args.samples, seed=args.seed,
+                                 ignore_capacity=args.ignore_capacity)
     return _written(args, path)
 
 

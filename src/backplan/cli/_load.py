@@ -8,11 +8,13 @@ import json
 import backplan
 from backplan.cli._common import (
     EXIT_OK,
+    add_capacity_option,
     add_command,
     add_format_option,
     add_plan_argument,
     add_today_option,
     resolve_today,
+    use_color,
     whole_number,
 )
 
@@ -30,6 +32,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_plan_argument(load, "plan file (YAML or JSON) with people")
     add_today_option(load)
+    add_capacity_option(load)
     add_format_option(load, ("table", "json"), default="table")
     load.add_argument("--seed", type=whole_number(0), default=0,
                       help="seed of the levelling search (default: 0)")
@@ -37,19 +40,22 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_load(args: argparse.Namespace) -> int:
-    """Level the plan, then print the load and the capacity flags."""
+    """Level the plan, then print each person's load and the schedule it comes from (the same
+    dates, flags and fixes as ``backplan schedule``)."""
     plan = backplan.load_plan(args.plan)
-    schedule = backplan.schedule_levelled(plan, today=resolve_today(args.today), seed=args.seed)
+    schedule = backplan.schedule_plan(plan, today=resolve_today(args.today), seed=args.seed,
+                                      ignore_capacity=args.ignore_capacity)
     load = backplan.person_load(plan, schedule)
     if args.format == "json":
         data = load.to_dict()
-        data["flags"] = [flag.to_dict() for flag in schedule.flags]
+        data.update(capacity=schedule.capacity, min_slack=schedule.min_slack,
+                    earliest_completion=(schedule.earliest_completion.isoformat()
+                                         if schedule.earliest_completion else None),
+                    actions=[action.to_dict() for action in schedule.actions],
+                    flags=[flag.to_dict() for flag in schedule.flags])
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_OK
     print(load)
-    state = "feasible" if schedule.feasible else "NOT feasible"
-    print(f"\nLevelled schedule: {state}; earliest completion "
-          f"{schedule.earliest_completion.isoformat() if schedule.earliest_completion else '-'}")
-    for flag in schedule.flags:
-        print(flag)
+    print()
+    print(backplan.format_table(schedule, color=use_color()))
     return EXIT_OK

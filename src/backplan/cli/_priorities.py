@@ -12,6 +12,7 @@ import backplan
 from backplan.cli._common import (
     EXIT_INFEASIBLE,
     EXIT_OK,
+    add_capacity_option,
     add_command,
     add_format_option,
     add_plan_argument,
@@ -52,6 +53,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan descope plan.yaml --max-drop 2   # proposals drop at most 2 actions",
     )
     add_plan_argument(descope)
+    add_capacity_option(descope)
     add_today_option(descope)
     add_format_option(descope, ("table", "json"), default="table")
     descope.add_argument("--max-drop", type=whole_number(1), default=4, dest="max_drop",
@@ -73,6 +75,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "      changes: [{action: kb-rewrite, duration: 8}, {due: 2027-04-09}]",
     )
     add_plan_argument(compare)
+    add_capacity_option(compare)
     compare.add_argument("scenarios", help="scenario file (YAML or JSON) with 'scenarios:'")
     add_today_option(compare)
     add_format_option(compare, ("table", "json"), default="table")
@@ -91,6 +94,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan lint plan.yaml --strict   # exit 1 when a finding is an error",
     )
     add_plan_argument(lint)
+    add_capacity_option(lint)
     add_today_option(lint)
     add_format_option(lint, ("text", "json"), default="text")
     lint.add_argument("--strict", action="store_true",
@@ -106,6 +110,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan huddle plan.yaml > huddle.md   # Markdown, for today",
     )
     add_plan_argument(huddle)
+    add_capacity_option(huddle)
     huddle.add_argument("--date", type=iso_date, default=None,
                         help="day of the huddle (YYYY-MM-DD); default: the current date")
     huddle.add_argument("--checkins", default=None,
@@ -123,6 +128,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan today plan.yaml --person 'Jo Hart' --minutes 90 --start 13:30",
     )
     add_plan_argument(today)
+    add_capacity_option(today)
     today.add_argument("--person", required=True,
                        help="the person's id (or an action owner as written, with --minutes)")
     today.add_argument("--date", type=iso_date, default=None,
@@ -146,8 +152,9 @@ def run_descope(args: argparse.Namespace) -> int:
     plan = backplan.load_plan(args.plan)
     today = resolve_today(args.today)
     result = backplan.descope_proposals(plan, today=today, max_drop=args.max_drop,
-                                        max_proposals=args.max_proposals)
-    moscow = backplan.moscow_summary(plan, today=today)
+                                        max_proposals=args.max_proposals,
+                                        ignore_capacity=args.ignore_capacity)
+    moscow = backplan.moscow_summary(plan, today=today, ignore_capacity=args.ignore_capacity)
     if args.format == "json":
         print(json.dumps({**result.to_dict(), "moscow": moscow.to_dict()}, indent=2,
                          ensure_ascii=False))
@@ -163,7 +170,8 @@ def run_compare(args: argparse.Namespace) -> int:
     plan = backplan.load_plan(args.plan)
     scenarios = backplan.load_scenarios(args.scenarios)
     comparison = backplan.compare_scenarios(plan, scenarios, today=resolve_today(args.today),
-                                            samples=args.samples, seed=args.seed)
+                                            samples=args.samples, seed=args.seed,
+                                            ignore_capacity=args.ignore_capacity)
     print(comparison.to_json() if args.format == "json" else comparison)
     return EXIT_OK
 
@@ -171,7 +179,8 @@ def run_compare(args: argparse.Namespace) -> int:
 def run_lint(args: argparse.Namespace) -> int:
     """Print the SMART findings; exit 1 with ``--strict`` when one is an error."""
     plan = backplan.load_plan(args.plan)
-    report = backplan.lint_plan(plan, today=resolve_today(args.today))
+    report = backplan.lint_plan(plan, today=resolve_today(args.today),
+                                ignore_capacity=args.ignore_capacity)
     print(report.to_json() if args.format == "json" else report)
     return EXIT_INFEASIBLE if args.strict and not report.ok else EXIT_OK
 
@@ -180,7 +189,7 @@ def run_huddle(args: argparse.Namespace) -> int:
     """Print the huddle brief."""
     plan = backplan.load_plan(args.plan)
     brief = backplan.huddle_brief(plan, date=resolve_today(args.date), checkins=args.checkins,
-                                  horizon_days=args.days)
+                                  horizon_days=args.days, ignore_capacity=args.ignore_capacity)
     if args.format == "json":
         print(brief.to_json())
     else:
@@ -193,7 +202,8 @@ def run_today(args: argparse.Namespace) -> int:
     plan = backplan.load_plan(args.plan)
     box = backplan.time_box(plan, person=args.person, date=resolve_today(args.date),
                             start=args.start, long_break_minutes=args.long_break,
-                            available_minutes=args.minutes)
+                            available_minutes=args.minutes,
+                            ignore_capacity=args.ignore_capacity)
     if args.format == "ics":
         data = box.to_ical()
         if args.output:

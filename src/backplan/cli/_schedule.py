@@ -11,6 +11,7 @@ from backplan.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
     EXIT_OK,
+    add_capacity_option,
     add_command,
     add_format_option,
     add_plan_argument,
@@ -34,6 +35,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_plan_argument(schedule)
     add_today_option(schedule)
+    add_capacity_option(schedule)
     add_format_option(schedule, ("table", "json", "csv", "mermaid", "mspdi"), default="table",
                       help="output format (default: table; mermaid: a Mermaid gantt block; "
                            "mspdi: Microsoft Project XML)")
@@ -54,7 +56,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run_schedule(args: argparse.Namespace) -> int:
     """Schedule the plan and print it; exit 1 with ``--strict`` when infeasible."""
     plan = backplan.load_plan(args.plan)
-    schedule = backplan.schedule_plan(plan, today=resolve_today(args.today))
+    schedule = backplan.schedule_plan(plan, today=resolve_today(args.today),
+                                      ignore_capacity=args.ignore_capacity)
     if args.format == "json":
         print(schedule.to_json())
     elif args.format == "csv":

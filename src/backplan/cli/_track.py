@@ -9,6 +9,7 @@ import backplan
 from backplan.calendars import plan_calendar
 from backplan.cli._common import (
     EXIT_OK,
+    add_capacity_option,
     add_command,
     add_format_option,
     add_plan_argument,
@@ -34,6 +35,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "plan has one key result; n is the sample size of survey-based rates)",
     )
     add_plan_argument(track)
+    add_capacity_option(track)
     track.add_argument("checkins", nargs="?", default=None,
                        help="check-ins CSV (key_result,date,value[,n]); optional when the plan "
                             "file holds them")
@@ -99,6 +101,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan slip plan.yaml baseline.json --format json",
     )
     add_plan_argument(slip, "plan file (YAML or JSON), with its progress")
+    add_capacity_option(slip)
     slip.add_argument("baseline", help="the saved schedule (JSON from 'schedule --format json')")
     add_today_option(slip, "schedule from this date (YYYY-MM-DD); default: the current date")
     add_format_option(slip, ("table", "json"), default="table")
@@ -115,7 +118,7 @@ def run_track(args: argparse.Namespace) -> int:
         )
     rule = backplan.StatusRule(tolerance=args.tolerance, off_track=args.off_track)
     report = backplan.track_progress(plan, args.checkins, today=resolve_today(args.today),
-                                     rule=rule)
+                                     rule=rule, ignore_capacity=args.ignore_capacity)
     print(report.to_json() if args.format == "json" else str(report))
     return EXIT_OK
 
@@ -149,7 +152,8 @@ def run_done(args: argparse.Namespace) -> int:
 def run_slip(args: argparse.Namespace) -> int:
     """Schedule the plan and compare it with the saved baseline."""
     plan = backplan.load_plan(args.plan)
-    current = backplan.schedule_plan(plan, today=resolve_today(args.today))
+    current = backplan.schedule_plan(plan, today=resolve_today(args.today),
+                                     ignore_capacity=args.ignore_capacity)
     comparison = backplan.compare_schedules(
         args.baseline, current, calendar=plan_calendar(plan, today=current.today))
     print(comparison.to_json() if args.format == "json" else str(comparison))

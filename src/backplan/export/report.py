@@ -189,7 +189,7 @@ def _risk_section(plan: Plan, today: dt.date, samples: int, seed: int) -> tuple[
 
 def report_html(
     plan: Plan, *, today: dt.date, checkins: CheckInSource | None = None,
-    samples: int = 2000, seed: int = 0,
+    samples: int = 2000, seed: int = 0, ignore_capacity: bool = False,
 ) -> str:
     """The dashboard of a plan as one self-contained HTML page.
 
@@ -200,6 +200,8 @@ def report_html(
         samples: Monte Carlo runs for the risk summary (only when the plan has estimates or
             risks).
         seed: the simulation's seed; the same inputs give the same page.
+        ignore_capacity: schedule by precedence alone even when the plan books people (as
+            :func:`backplan.schedule_plan` does with it).
 
     Returns:
         The HTML text (UTF-8), with every chart inline as SVG and no external resource.
@@ -207,7 +209,7 @@ def report_html(
     Raises:
         MissingExtraError: matplotlib is not installed.
     """
-    schedule = schedule_plan(plan, today=today)
+    schedule = schedule_plan(plan, today=today, ignore_capacity=ignore_capacity)
     series = key_result_series(plan, schedule, checkins=checkins)
     title = plan.goal.title or plan.goal.id
     state = ('<span class="badge ok">feasible</span>' if schedule.feasible
@@ -261,9 +263,11 @@ def report_html(
 def write_report(
     plan: Plan, path: str | os.PathLike[str], *, today: dt.date,
     checkins: CheckInSource | None = None, samples: int = 2000, seed: int = 0,
+    ignore_capacity: bool = False,
 ) -> Path:
     """Write :func:`report_html` to ``path`` (UTF-8) and return the path."""
     target = Path(path)
     target.write_text(report_html(plan, today=today, checkins=checkins, samples=samples,
-                                  seed=seed), encoding="utf-8")
+                                  seed=seed, ignore_capacity=ignore_capacity),
+                      encoding="utf-8")
     return target

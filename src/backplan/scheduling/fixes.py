@@ -65,7 +65,10 @@ from backplan.models.changes import apply_changes
 from backplan.models.scenario import ScenarioChange
 from backplan.scheduling.result import Fix, Flag, Schedule, rank_fixes
 
-__all__ = ["deadline_changes", "describe_changes", "shorten_changes", "verify_fixes"]
+__all__ = [
+    "HOURS_STEP", "Measure", "deadline_changes", "describe_changes", "fewest_added_hours",
+    "moved_deadlines", "shorten_changes", "verify_fixes",
+]
 
 #: Extra project hours a day are tried in steps of this many hours.
 HOURS_STEP = 0.5
@@ -154,6 +157,62 @@ def shorten_changes(
     return changes, days - left
 
 
+Measure = Callable[[Sequence[ScenarioChange]], "Schedule | None"]
+
+
+def moved_deadlines(plan: Plan, schedule: Schedule, measure: Measure) -> list[ScenarioChange]:
+    """:func:`deadline_changes`, repeated from the schedule they give while it is still
+    infeasible (people's hours can move the earliest dates with the deadlines): the changes
+    that move every deadline that must move. ``measure`` schedules the plan with changes (None:
+    they do not apply)."""
+    changes = deadline_changes(plan, schedule)
+    for _ in range(_DEADLINE_ROUNDS):
+        after = measure(changes) if changes else None
+        if after is None or after.feasible:
+            break
+        more = deadline_changes(apply_changes(plan, changes), after)
+        if not more:
+            break
+        changes = _merged(changes, more)
+    return changes
+
+
+def fewest_added_hours(plan: Plan, person_id: str, measure: Measure) -> list[ScenarioChange]:
+    """The fewest extra project hours a day for ``person_id`` (in steps of :data:`HOURS_STEP`,
+    up to 24 a day) that make the plan feasible, or, when no number does, that give as much
+    slack as the most; ``[]`` when the person cannot have more hours."""
+    person = next((p for p in plan.people if p.id == person_id), None)
+    if person is None:
+        return []
+    steps = int((24 - person.hours_per_day) / HOURS_STEP + 1e-9)
+    if steps < 1:
+        return []
+
+    def change(k: int) -> list[ScenarioChange]:
+        return [ScenarioChange(person=person_id, add_hours=k * HOURS_STEP)]
+
+    most = measure(change(steps))
+    if most is None:
+        return []
+
+    def good(k: int) -> bool:
+        after = measure(change(k))
+        if after is None:
+            return False
+        if most.feasible:
+            return after.feasible
+        return (after.min_slack or 0) >= (most.min_slack or 0)
+
+    low, high = 0, steps  # not good at low (no hours), good at high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if good(middle):
+            high = middle
+        else:
+            low = middle
+    return change(high)
+
+
 # --------------------------------------------------------------------------- measuring
 
 
@@ -198,54 +257,18 @@ class _Verifier:
         return self.outcomes[key]
 
     # -- the changes of each kind --------------------------------------------------------------
+    def schedule_with(self, changes: Sequence[ScenarioChange]) -> Schedule | None:
+        outcome = self.measure(changes)
+        return None if outcome is None else outcome.schedule
+
     def deadlines(self) -> list[ScenarioChange]:
-        """Every deadline moved as far as the earliest dates need, repeated while people's hours
-        move those dates (the same changes for every flag)."""
+        """Every deadline moved as far as the earliest dates need (the same for every flag)."""
         if self._deadlines is None:
-            changes = deadline_changes(self.plan, self.schedule)
-            for _ in range(_DEADLINE_ROUNDS):
-                outcome = self.measure(changes) if changes else None
-                if outcome is None or outcome.feasible:
-                    break
-                more = deadline_changes(apply_changes(self.plan, changes), outcome.schedule)
-                if not more:
-                    break
-                changes = _merged(changes, more)
-            self._deadlines = changes
+            self._deadlines = moved_deadlines(self.plan, self.schedule, self.schedule_with)
         return self._deadlines
 
     def add_hours(self, person_id: str) -> list[ScenarioChange]:
-        """The fewest extra hours a day for ``person_id`` that make the plan feasible (or, when
-        no number does, the fewest that give the most slack)."""
-        person = next((p for p in self.plan.people if p.id == person_id), None)
-        if person is None:
-            return []
-        steps = int((24 - person.hours_per_day) / HOURS_STEP + 1e-9)
-        if steps < 1:
-            return []
-
-        def change(k: int) -> list[ScenarioChange]:
-            return [ScenarioChange(person=person_id, add_hours=k * HOURS_STEP)]
-
-        def good(k: int, best: _Outcome) -> bool:
-            outcome = self.measure(change(k))
-            if outcome is None:
-                return False
-            if best.feasible:
-                return outcome.feasible
-            return (outcome.min_slack or 0) >= (best.min_slack or 0)
-
-        most = self.measure(change(steps))
-        if most is None:
-            return []
-        low, high = 0, steps  # not good at low (no hours), good at high
-        while high - low > 1:
-            middle = (low + high) // 2
-            if good(middle, most):
-                high = middle
-            else:
-                low = middle
-        return change(high)
+        return fewest_added_hours(self.plan, person_id, self.schedule_with)
 
     def candidates(self, flag: Flag, fix: Fix) -> list[ScenarioChange]:
         kind = fix.kind
@@ -298,7 +321,7 @@ class _Verifier:
             target = _target(flag, fix)
             cut = shorten_changes(self.plan, self.schedule, fix.chain, target)[1]
             limit = " (all it can give)" if cut < target else ""
-            what = f"shorten {' -> '.join(fix.chain)} by {_days(cut)}{limit}: {what}"
+            what = f"shorten {_chain_text(fix.chain)} by {_days(cut)}{limit}: {what}"
         if flag.severity != "error":
             effect = "clears this warning" + (f"; buys {_days(gained)}" if gained > 0 else "")
         elif outcome.feasible:
@@ -360,6 +383,13 @@ class _Verifier:
         first, last = sorted((old, new))
         return self.calendar.count(self.calendar.on_or_after(first),
                                    self.calendar.on_or_before(last))
+
+
+def _chain_text(chain: Sequence[str]) -> str:
+    """A chain in words: every id when short, else its ends and length."""
+    if len(chain) <= 4:
+        return " -> ".join(chain)
+    return f"{chain[0]} -> {chain[1]} -> ... -> {chain[-1]} ({len(chain)} actions)"
 
 
 def _target(flag: Flag, fix: Fix) -> int:

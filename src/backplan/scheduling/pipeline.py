@@ -36,13 +36,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from backplan.models import Plan
 from backplan.scheduling.fixes import verify_fixes
 from backplan.scheduling.result import CapacityMode, Schedule
 from backplan.scheduling.schedule import check_today, schedule_precedence
 
-__all__ = ["capacity_mode", "schedule_plan"]
+__all__ = ["capacity_mode", "make_scheduler", "schedule_plan"]
 
 
 def capacity_mode(plan: Plan, *, ignore_capacity: bool = False) -> CapacityMode:
@@ -80,6 +81,26 @@ def schedule_plan(
             never be booked.
     """
     today = check_today(today)
+    schedule = make_scheduler(today=today, ignore_capacity=ignore_capacity, seed=seed)
+    return verify_fixes(plan, schedule(plan), reschedule=schedule)
+
+
+def make_scheduler(
+    *, today: dt.date, ignore_capacity: bool = False, seed: int = 0
+) -> Callable[[Plan], Schedule]:
+    """The way :func:`schedule_plan` schedules a plan (and every variant of it) from ``today``,
+    without verifying fixes: for analyses that schedule many variants of one plan (descoping,
+    scenarios, fixes) and read only dates, slack and flags.
+
+    Example:
+        >>> import datetime as dt
+        >>> from backplan import load_plan
+        >>> schedule = make_scheduler(today=dt.date(2027, 1, 4))
+        >>> schedule(load_plan({"goal": {"id": "g", "due": "2027-01-08"},
+        ...                     "actions": [{"id": "a", "duration": 2}]})).min_slack
+        3
+    """
+    today = check_today(today)
 
     def strategy(candidate: Plan) -> Schedule:
         how = capacity_mode(candidate, ignore_capacity=ignore_capacity)
@@ -90,4 +111,4 @@ def schedule_plan(
         schedule = schedule_precedence(candidate, today=today)
         return schedule if how == "none" else dataclasses.replace(schedule, capacity=how)
 
-    return verify_fixes(plan, strategy(plan), reschedule=strategy)
+    return strategy

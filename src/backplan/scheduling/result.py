@@ -219,6 +219,11 @@ class Schedule:
         """Every flag's fixes without repeats, best first (see :func:`rank_fixes`)."""
         return rank_fixes(fix for flag in self.flags for fix in flag.fixes)
 
+    def flags_fixed_by(self, fix: Fix) -> tuple[Flag, ...]:
+        """The flags that offer ``fix`` (the same changes)."""
+        return tuple(flag for flag in self.flags
+                     if any(other.changes == fix.changes for other in flag.fixes))
+
     @property
     def errors(self) -> tuple[Flag, ...]:
         """Flags of severity ``error`` (those that make the plan infeasible)."""
