@@ -66,7 +66,7 @@ from backplan.models.scenario import ScenarioChange
 from backplan.scheduling.result import Fix, Flag, Schedule, rank_fixes
 
 __all__ = [
-    "HOURS_STEP", "Measure", "deadline_changes", "describe_changes", "fewest_added_hours",
+    "HOURS_STEP", "Measure", "cleared", "deadline_changes", "describe_changes", "fewest_added_hours",
     "moved_deadlines", "shorten_changes", "verify_fixes",
 ]
 
@@ -220,8 +220,6 @@ def fewest_added_hours(plan: Plan, person_id: str, measure: Measure) -> list[Sce
 class _Outcome:
     feasible: bool
     min_slack: int | None
-    late: frozenset[str]  # actions with negative slack
-    flags: frozenset[tuple[str, str]]  # (code, subject) of the errors
     schedule: Schedule
 
 
@@ -238,7 +236,6 @@ class _Verifier:
         self.reschedule = reschedule
         self.calendar: WorkingCalendar = plan_calendar(plan, today=schedule.today)
         self.outcomes: dict[str, _Outcome | None] = {}
-        self.late = frozenset(a.id for a in schedule.actions if a.slack < 0)
         self._deadlines: list[ScenarioChange] | None = None
 
     def measure(self, changes: Sequence[ScenarioChange]) -> _Outcome | None:
@@ -250,10 +247,7 @@ class _Verifier:
             except BackplanError:
                 self.outcomes[key] = None
             else:
-                self.outcomes[key] = _Outcome(
-                    after.feasible, after.min_slack,
-                    frozenset(a.id for a in after.actions if a.slack < 0),
-                    frozenset((f.code, f.subject) for f in after.errors), after)
+                self.outcomes[key] = _Outcome(after.feasible, after.min_slack, after)
         return self.outcomes[key]
 
     # -- the changes of each kind --------------------------------------------------------------
@@ -301,15 +295,13 @@ class _Verifier:
         return dataclasses.replace(flag, fixes=rank_fixes(fixes.values()))
 
     def helps(self, flag: Flag, outcome: _Outcome) -> bool:
+        """Whether the fix makes the plan feasible, buys slack, or clears its own flag."""
         before = self.schedule
-        if flag.severity != "error":  # a warning's fix helps when the warning goes
-            return (flag.code, flag.subject) not in {
-                (f.code, f.subject) for f in outcome.schedule.flags}
         if outcome.feasible:
             return True
         if before.min_slack is not None and (outcome.min_slack or 0) > before.min_slack:
             return True
-        return outcome.late < self.late or (flag.code, flag.subject) not in outcome.flags
+        return cleared(flag, outcome.schedule)
 
     def worded(self, fix: Fix, changes: list[ScenarioChange], outcome: _Outcome,
                flag: Flag) -> Fix:
@@ -392,6 +384,15 @@ def _chain_text(chain: Sequence[str]) -> str:
     return f"{chain[0]} -> {chain[1]} -> ... -> {chain[-1]} ({len(chain)} actions)"
 
 
+def cleared(flag: Flag, after: Schedule) -> bool:
+    """Whether ``flag``'s problem is gone from ``after``: none of the actions it makes late is
+    late any more (a flag without such actions: no flag of its code on its subject)."""
+    if flag.affected:
+        late = {a.id for a in after.actions if a.slack < 0}
+        return late.isdisjoint(flag.affected)
+    return (flag.code, flag.subject) not in {(f.code, f.subject) for f in after.flags}
+
+
 def _target(flag: Flag, fix: Fix) -> int:
     """The working days a fix of ``flag`` should buy: its shortfall."""
     return max(flag.shortfall_days or 0, fix.days)
@@ -446,12 +447,11 @@ def describe_changes(
             old = getattr(by_id[change.action], kind)
             text = (f"move {change.action}.{kind} to {day.isoformat()} "
                     f"(was {old.isoformat() if old else 'none'}")
-            if day <= today and kind == "not_before":
-                text += f"; already past: it no longer holds {change.action} back)"
-            elif day < today:
-                text += "; already past)"
+            when = "already past" if day < today else "today" if day == today else ""
+            if when and kind == "not_before":
+                text += f"; {when}: it no longer holds {change.action} back)"
             else:
-                text += ")"
+                text += f"; {when})" if day < today else ")"
         elif kind == "duration":
             assert change.action is not None
             assert change.duration is not None
