@@ -17,7 +17,7 @@ __all__ = ["MAX_ROWS", "duration_seconds", "register", "target", "volumes"]
 MAX_ROWS = 1_000
 
 _UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0}
-_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(h|hours?|hrs?|m|mins?|minutes?|s|secs?|seconds?)",
+_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)",
                    re.IGNORECASE)
 _CLOCK = re.compile(r"(?:(\d+):)?(\d+):([0-5]\d(?:\.\d*)?)")
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"
