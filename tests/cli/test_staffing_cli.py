@@ -38,15 +38,20 @@ def test_the_published_example_as_json(capsys: pytest.CaptureFixture[str]) -> No
     assert round(data["asa_seconds"], 2) == 7.84
     assert round(data["occupancy"], 3) == 0.714
     assert round(data["wait_probability"], 4) == 0.1741
-    assert data["model"] == "erlang-c" and data["shrinkage"] == 0.3
+    assert data["model"] == "erlang-c"
+    assert data["shrinkage"] == 0.3
 
 
 def test_the_published_example_as_a_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, f"{EXAMPLE} --shrinkage 30% --max-occupancy 85%")
     assert code == 0
     lines = {line.strip().split("  ")[0]: line.split()[-1] for line in out.splitlines()[1:]}
-    assert lines["agents on queue"] == "14" and lines["rostered"] == "20"
-    assert "0.8884" in out and "7.84 s" in out and "0.714" in out and "0.1741" in out
+    assert lines["agents on queue"] == "14"
+    assert lines["rostered"] == "20"
+    assert "0.8884" in out
+    assert "7.84 s" in out
+    assert "0.714" in out
+    assert "0.1741" in out
     assert out.startswith("Erlang C: 100 contacts per 30 min interval")
 
 
@@ -54,7 +59,8 @@ def test_the_published_example_as_a_table(capsys: pytest.CaptureFixture[str]) ->
 def test_aht_in_any_spelling(capsys: pytest.CaptureFixture[str], aht: str) -> None:
     code, out, _ = run(capsys, f"staffing --volume 100 --interval 30m --aht {aht} --target 80/20 "
                                "--format json")
-    assert code == 0 and json.loads(out)["aht_seconds"] == 180.0
+    assert code == 0
+    assert json.loads(out)["aht_seconds"] == 180.0
 
 
 @pytest.mark.parametrize(("interval", "seconds"), [
@@ -64,7 +70,8 @@ def test_aht_in_any_spelling(capsys: pytest.CaptureFixture[str], aht: str) -> No
 def test_interval_lengths(capsys: pytest.CaptureFixture[str], interval: str, seconds: int) -> None:
     code, out, _ = run(capsys, f"staffing --volume 50 --interval {interval} --aht 180 "
                                "--target 80/20 --format json")
-    assert code == 0 and json.loads(out)["interval_seconds"] == seconds
+    assert code == 0
+    assert json.loads(out)["interval_seconds"] == seconds
 
 
 def test_a_range_of_volumes_is_a_table_and_a_json_list(capsys: pytest.CaptureFixture[str]) -> None:
@@ -72,13 +79,16 @@ def test_a_range_of_volumes_is_a_table_and_a_json_list(capsys: pytest.CaptureFix
                "--shrinkage 0.3")
     code, out, _ = run(capsys, f"{command} --format json")
     rows = json.loads(out)
-    assert code == 0 and [row["volume"] for row in rows] == [80, 90, 100, 110, 120, 130, 140]
+    assert code == 0
+    assert [row["volume"] for row in rows] == [80, 90, 100, 110, 120, 130, 140]
     agents = [row["agents"] for row in rows]
-    assert agents == sorted(agents) and agents[2] == 14
+    assert agents == sorted(agents)
+    assert agents[2] == 14
     assert all(set(KEYS) <= set(row) for row in rows)
     code, out, _ = run(capsys, command)
     lines = out.splitlines()
-    assert code == 0 and len(lines) == 2 + 7
+    assert code == 0
+    assert len(lines) == 2 + 7
     assert lines[1].split()[:4] == ["volume", "traffic", "agents", "rostered"]
     assert lines[4].split()[:4] == ["100", "10.00", "14", "20"]
 
@@ -86,16 +96,21 @@ def test_a_range_of_volumes_is_a_table_and_a_json_list(capsys: pytest.CaptureFix
 def test_a_range_of_one_volume_is_still_a_list(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "staffing --volume 100..100 --interval 30m --aht 180 "
                                "--target 80/20 --format json")
-    assert code == 0 and len(json.loads(out)) == 1
+    assert code == 0
+    assert len(json.loads(out)) == 1
 
 
 def test_patience_switches_to_erlang_a(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, f"{EXAMPLE} --patience 90s --format json")
     data = json.loads(out)
-    assert code == 0 and data["model"] == "erlang-a" and data["patience_seconds"] == 90
-    assert data["agents"] < 14 and data["abandon_probability"] > 0
+    assert code == 0
+    assert data["model"] == "erlang-a"
+    assert data["patience_seconds"] == 90
+    assert data["agents"] < 14
+    assert data["abandon_probability"] > 0
     code, out, _ = run(capsys, f"{EXAMPLE} --patience 1:30")
-    assert "P(abandon)" in out and "mean patience 90 s" in out
+    assert "P(abandon)" in out
+    assert "mean patience 90 s" in out
 
 
 @pytest.mark.parametrize(("arguments", "message"), [
@@ -109,8 +124,10 @@ def test_patience_switches_to_erlang_a(capsys: pytest.CaptureFixture[str]) -> No
 def test_bad_options_exit_2_without_a_traceback(
         capsys: pytest.CaptureFixture[str], arguments: str, message: str) -> None:
     code, out, err = run(capsys, f"{EXAMPLE} {arguments}")
-    assert code == 2 and out == ""
-    assert message in err and "Traceback" not in err
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
@@ -136,15 +153,18 @@ def test_bad_values_exit_2_naming_the_option(
     command = "staffing " + " ".join(f"{k} {shlex.quote(v)}" if not v.startswith("-")
                                      else f"{k}={v}" for k, v in arguments.items())
     code, out, err = run(capsys, command)
-    assert code == 2 and out == ""
-    assert f"argument {option}" in err and message in err
+    assert code == 2
+    assert out == ""
+    assert f"argument {option}" in err
+    assert message in err
 
 
 def test_traffic_no_staffing_can_serve_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "staffing --volume 1e9 --interval 30m --aht 180 --target 80/20 "
                                  "--max-occupancy 0.85")
     assert (code, out) == (2, "")
-    assert err.startswith("backplan: volume: ") and "100,000 agents" in err
+    assert err.startswith("backplan: volume: ")
+    assert "100,000 agents" in err
     assert "Traceback" not in err
 
 
@@ -152,7 +172,8 @@ def test_the_real_program_exits_2_without_a_traceback() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "backplan", *shlex.split(EXAMPLE), "--shrinkage", "1.2"],
         capture_output=True, text=True, check=False)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
     assert "--shrinkage" in result.stderr
 
 

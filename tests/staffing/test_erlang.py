@@ -98,7 +98,8 @@ def test_more_agents_never_serve_worse(agents: int, traffic: float) -> None:
     assert more.service_level >= fewer.service_level
     assert more.wait_probability <= fewer.wait_probability
     assert more.asa_seconds <= fewer.asa_seconds
-    assert 0.0 <= more.service_level <= 1.0 and 0.0 <= more.wait_probability <= 1.0
+    assert 0.0 <= more.service_level <= 1.0
+    assert 0.0 <= more.wait_probability <= 1.0
 
 
 # --- Erlang A ---------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import queue_inputs
 
 from backplan.staffing import StaffingError, interval_staffing, required_staffing
+from strategies import queue_inputs
 
 np = pytest.importorskip("numpy")
 
@@ -35,10 +35,11 @@ def test_a_year_of_days_matches_one_interval_at_a_time() -> None:
     aht = rng.uniform(150, 420, size=(20, 1)).round()  # one AHT per day: a glide path
     kwargs = {"interval_seconds": 900.0, **TARGET, "shrinkage": 0.3, "max_occupancy": 0.85}
     result = interval_staffing(volume, aht_seconds=aht, **kwargs)
-    assert result.shape == (20, 24) and result.model == "erlang-c"
+    assert result.shape == (20, 24)
+    assert result.model == "erlang-c"
     assert result.agents.dtype == np.int64
     assert (result.agents[3] == 0).all()
-    assert_same_as_one_at_a_time(result, {k: v for k, v in kwargs.items()})
+    assert_same_as_one_at_a_time(result, dict(kwargs.items()))
 
 
 @given(st.lists(queue_inputs(patience=None), min_size=1, max_size=1),
@@ -57,7 +58,8 @@ def test_erlang_a_intervals_match_one_at_a_time() -> None:
     volume = np.array([[0.0, 35.5, 100.0], [100.0, 80.0, 240.0]])
     kwargs = {"interval_seconds": 1800.0, **TARGET, "patience_seconds": 90.0}
     result = interval_staffing(volume, aht_seconds=180.0, **kwargs)
-    assert result.model == "erlang-a" and (result.abandon_probability[volume > 0] > 0).all()
+    assert result.model == "erlang-a"
+    assert (result.abandon_probability[volume > 0] > 0).all()
     assert_same_as_one_at_a_time(result, kwargs)
 
 
@@ -78,7 +80,8 @@ def test_results_are_read_only() -> None:
 
 def test_an_empty_array_gives_empty_results() -> None:
     result = interval_staffing(np.zeros((0, 96)), interval_seconds=900, aht_seconds=300, **TARGET)
-    assert result.shape == (0, 96) and result.agents.size == 0
+    assert result.shape == (0, 96)
+    assert result.agents.size == 0
 
 
 @pytest.mark.parametrize(("volume", "aht", "field", "where"), [

@@ -8,10 +8,8 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from helpers import assert_staffing_is_fewest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from strategies import queue_inputs
 
 import backplan
 from backplan.staffing import (
@@ -23,6 +21,8 @@ from backplan.staffing import (
     rostered_agents,
 )
 from backplan.staffing.erlang import erlang_a_performance
+from helpers import assert_staffing_is_fewest
+from strategies import queue_inputs
 
 EXAMPLE: dict[str, Any] = {
     "interval_seconds": 1800, "aht_seconds": 180, "target_service_level": 0.8,
@@ -39,7 +39,8 @@ def test_the_published_example_is_reproduced() -> None:
     assert round(s.occupancy, 3) == 0.714
     assert round(s.wait_probability, 4) == 0.1741
     assert s.rostered == 20  # 14 / 0.7 is 20.000000000000004 in floating point
-    assert s.abandon_probability == 0.0 and s.model == "erlang-c"
+    assert s.abandon_probability == 0.0
+    assert s.model == "erlang-c"
     assert_staffing_is_fewest(s)
 
 
@@ -56,7 +57,9 @@ def test_the_result_prints_and_serialises() -> None:
                    "7.84 s", "0.714", "0.1741", "max occupancy 0.85", "shrinkage 30%"):
         assert figure in text
     data = json.loads(s.to_json())
-    assert data["model"] == "erlang-c" and data["agents"] == 14 and data["patience_seconds"] is None
+    assert data["model"] == "erlang-c"
+    assert data["agents"] == 14
+    assert data["patience_seconds"] is None
 
 
 @pytest.mark.parametrize(("agents", "shrinkage", "rostered"), [
@@ -151,7 +154,8 @@ def test_bad_input_is_a_staffing_error_naming_the_argument(
 def test_impatient_callers_need_fewer_agents_than_erlang_c_says() -> None:
     c = required_staffing(100, **EXAMPLE)
     a = required_staffing(100, **EXAMPLE, patience_seconds=90)
-    assert a.model == "erlang-a" and a.agents < c.agents
+    assert a.model == "erlang-a"
+    assert a.agents < c.agents
     assert a.abandon_probability > 0.01
     assert_staffing_is_fewest(a)
 
@@ -214,7 +218,8 @@ def test_more_volume_or_longer_handling_never_needs_fewer_agents(
     longer = required_staffing(**{**kwargs, "aht_seconds": kwargs["aht_seconds"] * factor})
     assert more_volume.agents >= base.agents
     assert longer.agents >= base.agents
-    assert more_volume.rostered >= base.rostered and longer.rostered >= base.rostered
+    assert more_volume.rostered >= base.rostered
+    assert longer.rostered >= base.rostered
 
 
 @given(queue_inputs(patience=None), st.floats(0.0, 0.2))

@@ -21,7 +21,6 @@ import pytest
 
 from backplan.staffing import queue_performance, required_staffing
 
-
 MEASURES = ("service_level", "asa_seconds", "wait_probability", "abandon_probability", "occupancy")
 
 

@@ -148,8 +148,11 @@ def interval_staffing(
         interval_seconds: length of every interval.
         aht_seconds: average handle time: one number, or an array that broadcasts against
             ``volume`` (one AHT per day as a column, to follow an AHT glide path).
-        target_service_level, target_answer_seconds, shrinkage, max_occupancy,
-            patience_seconds: as for :func:`~backplan.staffing.required_staffing`.
+        target_service_level: share to answer within ``target_answer_seconds`` (0.8).
+        target_answer_seconds: the time of the target (20).
+        shrinkage: share of paid time off the queue.
+        max_occupancy: the highest occupancy allowed, or None.
+        patience_seconds: mean patience (Erlang A), or None (Erlang C).
 
     Returns:
         The frozen :class:`IntervalStaffing`, whose arrays have the broadcast shape.
