@@ -10,9 +10,9 @@ while timing, as in ``timeit``), all in one process:
 
 * ``interval_staffing``: :func:`backplan.interval_staffing` on 365 x 96 quarter-hours of
   Erlang C (80/20, AHT 300 s, shrinkage 0.3, maximum occupancy 0.85). ``distinct`` volumes:
-  every interval its own forecast (a daily curve x a weekday factor x noise, rounded to 0.1
-  contact), the worst case; ``weekly pattern``: the same week repeated, as a plan's ``queue:``
-  pattern gives (each distinct interval computed once).
+  every open interval its own fractional forecast (a daily curve x a weekday factor x noise),
+  the worst case; ``weekly pattern``: the same week repeated, as a plan's ``queue:`` pattern
+  gives (each distinct interval computed once).
 * ``per-interval loop``: the baseline, :func:`backplan.required_staffing` called for each of the
   35,040 intervals in a Python loop (the library's own one-interval search); ``ratio`` is
   baseline / ``interval_staffing``.
@@ -54,7 +54,8 @@ AHT = 300.0
 
 def year_of_volumes(*, seed: int = 18, weekly: bool = False) -> Any:
     """365 x 96 forecast contacts per quarter-hour: open 7:00-21:00, a morning and an afternoon
-    peak of about 120 contacts, quieter weekends, and +-15 % noise (seeded)."""
+    peak of about 120 contacts, quieter weekends, and +-15 % noise (seeded; not rounded, so every
+    open interval differs from every other, as fractional forecasts do)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -64,7 +65,7 @@ def year_of_volumes(*, seed: int = 18, weekly: bool = False) -> Any:
     weekday = np.array([1.15, 1.05, 1.0, 1.0, 0.95, 0.55, 0.35])
     days = 7 if weekly else 365
     noise = rng.uniform(0.85, 1.15, size=(days, 96))
-    volumes = (weekday[np.arange(days) % 7, None] * curve * noise).round(1)
+    volumes = weekday[np.arange(days) % 7, None] * curve * noise
     return np.resize(volumes, (365, 96)) if weekly else volumes
 
 
@@ -143,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     erlang_a_seconds, erlang_a = once(lambda: staff(distinct[:days], patience_seconds=120.0))
 
     intervals = distinct.size
-    print(f"intervals: 365 days x 96 = {intervals:,}; busiest interval "
-          f"{distinct.max():.1f} contacts = {distinct.max() * AHT / 900:.1f} Erlangs, "
+    open_intervals = int((distinct > 0).sum())
+    print(f"intervals: 365 days x 96 = {intervals:,} ({open_intervals:,} open, all different; "
+          f"the weekly pattern has {int(np.unique(weekly).size):,} different volumes); busiest "
+          f"interval {distinct.max():.1f} contacts = {distinct.max() * AHT / 900:.1f} Erlangs, "
           f"{int(result.agents.max())} agents; x20: {int(staff(large).agents.max())} agents")
     print(f"{'what':<36} {'median':>10} {'per interval':>14} {'x loop':>8}")
     for what, seconds in rows:

@@ -134,10 +134,12 @@ def _share(name: str, *, zero: bool, one: bool, hint: str) -> Callable[[str], fl
     def parse(text: str) -> float:
         percent = text.strip().endswith("%")
         number = text.strip().removesuffix("%").strip()
-        value = float(number) / (100 if percent else 1) if re.fullmatch(_NUMBER, number, re.IGNORECASE) else None
-        above_low = value is not None and (value >= 0.0 if zero else value > 0.0)
-        below_high = value is not None and (value <= 1.0 if one else value < 1.0)
-        if value is None or not (above_low and below_high):
+        value = math.nan
+        if re.fullmatch(_NUMBER, number, re.IGNORECASE):
+            value = float(number) / (100 if percent else 1)
+        above_low = value >= 0.0 if zero else value > 0.0
+        below_high = value <= 1.0 if one else value < 1.0
+        if not (above_low and below_high):  # NaN fails both
             low = "from 0" if zero else "above 0"
             high = "and at most 1" if one else "up to (not including) 1"
             raise argparse.ArgumentTypeError(
