@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from backplan.models import WEEKDAYS, Plan
 from backplan.scheduling import Schedule
+from backplan.staffing import QueuePerformance, Staffing
 
 WINDOW_START = dt.date(2023, 1, 1)
 WINDOW_END = dt.date(2031, 1, 1)
@@ -136,3 +137,31 @@ def assert_schedule_follows_rules(plan: Plan, schedule: Schedule) -> None:
             assert milestone.date == max(a.finish for a in members)
         else:
             assert days.index[milestone.date] == latest[milestone.id]
+
+
+def assert_staffing_is_fewest(staffing: Staffing) -> None:
+    """``agents`` meets the target (and the occupancy cap) and one agent fewer does not;
+    ``rostered`` is the fewest whole agents whose share on the queue covers ``agents``, in exact
+    decimal arithmetic (the shrinkage as written)."""
+    from fractions import Fraction
+
+    from backplan.staffing import queue_performance
+
+    def perform(agents: int) -> QueuePerformance:
+        return queue_performance(
+            agents, volume=staffing.volume, interval_seconds=staffing.interval_seconds,
+            aht_seconds=staffing.aht_seconds, target_answer_seconds=staffing.target_answer_seconds,
+            patience_seconds=staffing.patience_seconds)
+
+    def meets(p: QueuePerformance) -> bool:
+        cap = staffing.max_occupancy
+        return p.service_level >= staffing.target_service_level and (cap is None or p.occupancy <= cap)
+
+    found = perform(staffing.agents)
+    assert meets(found), staffing
+    assert found.service_level == staffing.service_level
+    if staffing.agents > 0:
+        assert not meets(perform(staffing.agents - 1)), staffing
+    on_queue = 1 - Fraction(repr(staffing.shrinkage))
+    assert staffing.rostered * on_queue >= staffing.agents
+    assert staffing.rostered == 0 or (staffing.rostered - 1) * on_queue < staffing.agents

@@ -156,3 +156,24 @@ def people_plan_dicts(draw: st.DrawFn, *, unlimited: bool = False) -> dict[str, 
                     p["hours_per_day"], draw(st.sampled_from([0.5, 1, 1.5])))} for p in who
             ]
     return plan
+
+
+@st.composite
+def queue_inputs(draw: st.DrawFn, *, patience: bool | None = False) -> dict[str, Any]:
+    """Keyword arguments of :func:`backplan.required_staffing` for one interval: a contact
+    centre from a handful of contacts to a few hundred agents (``patience=None``: with or without
+    Erlang A's patience; ``True``: always).
+    """
+    kwargs: dict[str, Any] = {
+        "volume": draw(st.floats(0.0, 2_000.0, allow_nan=False).map(lambda v: round(v, 1))),
+        "interval_seconds": draw(st.sampled_from([900.0, 1800.0, 3600.0])),
+        "aht_seconds": draw(st.floats(30.0, 900.0).map(lambda v: round(v, 1))),
+        "target_service_level": draw(st.sampled_from([0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99])),
+        "target_answer_seconds": draw(st.sampled_from([0.0, 10.0, 15.0, 20.0, 30.0, 60.0])),
+        "shrinkage": draw(st.sampled_from([0.0, 0.15, 0.3, 0.35, 0.5, 0.8, 0.9])),
+        "max_occupancy": draw(st.sampled_from([None, None, 0.8, 0.85, 0.9, 1.0])),
+    }
+    with_patience = draw(st.booleans()) if patience is None else patience
+    if with_patience:
+        kwargs["patience_seconds"] = draw(st.floats(5.0, 1_200.0).map(lambda v: round(v, 1)))
+    return kwargs

@@ -14,14 +14,14 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 import backplan
-from backplan.cli import _export, _fix, _load, _priorities, _risk, _schedule, _track
+from backplan.cli import _export, _fix, _load, _priorities, _risk, _schedule, _staffing, _track
 from backplan.cli._common import EXIT_BAD_INPUT, EXIT_OK, report
 from backplan.errors import BackplanError
 
 __all__ = ["main", "run"]
 
 #: Modules whose ``register(commands)`` adds a command, in ``--help`` order.
-COMMANDS = (_schedule, _fix, _track, _risk, _export, _priorities, _load)
+COMMANDS = (_schedule, _fix, _track, _risk, _export, _priorities, _load, _staffing)
 
 
 def build_parser() -> argparse.ArgumentParser:
