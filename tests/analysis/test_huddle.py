@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import backplan
 from backplan import huddle_brief, load_plan
 from backplan.cli import main
 
@@ -184,3 +185,30 @@ def test_cli_huddle(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out)["focus"] == "qa-resolution"
     assert main(["huddle", str(PLAN), "--date", "2026-12-21", "--checkins", "nope.csv"]) == 2
     assert "nope.csv" in capsys.readouterr().err
+
+
+def test_a_milestone_is_late_in_the_words_of_the_flags() -> None:
+    plan = backplan.loads_plan("""
+goal: {id: g, due: 2027-01-29}
+milestones: [{id: m, due: 2027-01-22}]
+actions:
+  - {id: a, duration: 3, milestone: m}
+  - {id: b, duration: 14, after: [m]}
+""")
+    today = dt.date(2027, 1, 11)
+    brief = backplan.huddle_brief(plan, date=today)
+    (milestone,) = brief.milestones_at_risk
+    # reached by its own due (no milestone-late flag), but the chain through it is late
+    assert milestone.state == "late chain"
+    flags = backplan.schedule_plan(plan, today=today).flags
+    assert "milestone-late" not in {f.code for f in flags}
+    text = brief.to_markdown()
+    assert "**milestone on a late chain** m" in text
+    assert "by its due 2027-01-22, but the work through it is 2 working days short" in text
+    late = backplan.huddle_brief(backplan.loads_plan("""
+goal: {id: g, due: 2027-01-29}
+milestones: [{id: m, due: 2027-01-12}]
+actions:
+  - {id: a, duration: 3, milestone: m}
+"""), date=today)
+    assert [m.state for m in late.milestones_at_risk] == ["late"]

@@ -152,7 +152,13 @@ class LateAction:
 
 @dataclass(frozen=True, slots=True)
 class MilestoneAtRisk:
-    """A milestone with little or negative slack (``state``: ``late`` or ``at risk``)."""
+    """A milestone with little or negative slack.
+
+    ``state`` says the same thing as the schedule's flags: ``late`` when it cannot be reached by
+    its own due (the ``milestone-late`` flag), ``late chain`` when it can, but the work through
+    it is late for a deadline after it (negative slack: the late chain's flag), ``at risk`` when
+    its slack is small.
+    """
 
     milestone: str
     title: str
@@ -160,7 +166,7 @@ class MilestoneAtRisk:
     date: dt.date
     earliest_date: dt.date
     slack: int
-    state: Literal["late", "at risk"]
+    state: Literal["late", "late chain", "at risk"]
 
     def to_dict(self) -> dict[str, Any]:
         """The milestone as JSON-ready data."""
@@ -284,12 +290,7 @@ class HuddleBrief:
                if a.status == "in_progress"
                else f"(had to start by {a.latest_start.isoformat()})")
             for a in self.late
-        ] + [
-            f"- **milestone {m.state}** {m.milestone}: {m.title or m.milestone}: "
-            f"due {iso(m.due) or '-'}, reached at the earliest {m.earliest_date.isoformat()} "
-            f"(slack {m.slack})"
-            for m in self.milestones_at_risk
-        ]
+        ] + [_milestone_line(m) for m in self.milestones_at_risk]
         out += lines or ["Nothing late, no milestone at risk."]
         out += ["", f"## Coming up (to {_day(self.horizon_end)})", ""]
         out += [
@@ -309,6 +310,19 @@ class HuddleBrief:
 
     def _repr_html_(self) -> str:
         return f"<pre>{html.escape(self.to_markdown())}</pre>"
+
+
+def _milestone_line(m: MilestoneAtRisk) -> str:
+    label = "on a late chain" if m.state == "late chain" else m.state
+    head = f"- **milestone {label}** {m.milestone}: {m.title or m.milestone}: "
+    reached = f"reached at the earliest {m.earliest_date.isoformat()}"
+    if m.state == "late":
+        return f"{head}due {iso(m.due)}, {reached} (slack {m.slack})"
+    if m.state == "late chain":
+        own = f"by its due {iso(m.due)}" if m.due is not None else "in time for itself"
+        return (f"{head}{reached}, {own}, but the work through it is "
+                f"{-m.slack} working day{'s' if m.slack != -1 else ''} short for what follows")
+    return f"{head}due {iso(m.due) or '-'}, {reached} (slack {m.slack})"
 
 
 def _who(owners: tuple[str, ...]) -> str:
@@ -422,7 +436,8 @@ def huddle_brief(
     )
     at_risk = tuple(
         MilestoneAtRisk(m.id, m.title, m.due, m.date, m.earliest_date, m.slack,
-                        "late" if m.slack < 0 else "at risk")
+                        "late" if m.due is not None and m.earliest_date > m.due
+                        else "late chain" if m.slack < 0 else "at risk")
         for m in sorted(schedule.milestones, key=lambda m: (m.slack, m.date, m.id))
         if m.slack <= AT_RISK_SLACK_DAYS
         and not _all_done(plan, m.id)
