@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from backplan import (
     PlanFileError,
+    PlanValidationError,
     WorkingCalendar,
     compare_schedules,
     glide_paths,
@@ -274,3 +275,23 @@ def test_slip_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     data = json.loads(capsys.readouterr().out)
     assert data["actions"][0]["finish_slip_days"] == 2
     assert main(["slip", str(plan_file), str(tmp_path / "nope.json")]) == 2
+
+
+def test_remaining_measured_on_a_day_does_not_go_stale() -> None:
+    # 6 working days left, measured on Monday 11 January: the work still ends on Monday 18,
+    # whichever day the plan is scheduled from (nobody touched it).
+    plan = load_plan({"goal": {"id": "g", "due": "2027-02-26"}, "actions": [
+        {"id": "a", "duration": 10, "status": "in_progress", "actual_start": "2027-01-04",
+         "remaining": 6, "remaining_as_of": "2027-01-11"}]})
+    for day in (11, 12, 15):
+        assert schedule_plan(plan, today=D(2027, 1, day)).action("a").earliest_finish == D(
+            2027, 1, 18)
+    # without the date, the remainder counts from each run's today
+    stale = load_plan({"goal": {"id": "g", "due": "2027-02-26"}, "actions": [
+        {"id": "a", "duration": 10, "status": "in_progress", "actual_start": "2027-01-04",
+         "remaining": 6}]})
+    assert schedule_plan(stale, today=D(2027, 1, 15)).action("a").earliest_finish == D(
+        2027, 1, 22)
+    with pytest.raises(PlanValidationError, match="remaining_as_of"):
+        load_plan({"goal": {"id": "g", "due": "2027-02-26"}, "actions": [
+            {"id": "a", "duration": 10, "remaining_as_of": "2027-01-11"}]})

@@ -123,6 +123,9 @@ class Action(BaseModel):
     actual_start: PlanDate | None = None
     actual_finish: PlanDate | None = None
     remaining: Duration | None = None
+    #: The day ``remaining`` was measured (``backplan start --remaining`` writes it): the working
+    #: days since then count as done, so the remainder does not go stale.
+    remaining_as_of: PlanDate | None = None
 
     @model_validator(mode="wrap")
     @classmethod
@@ -189,6 +192,13 @@ class Action(BaseModel):
     @model_validator(mode="after")
     def _progress_is_consistent(self) -> Action:
         check_progress(self.status, self.actual_start, self.actual_finish, self.remaining)
+        if self.remaining_as_of is not None and self.remaining is None:
+            raise custom_error(
+                "contradiction",
+                "remaining_as_of {day} says when 'remaining' was measured, but there is no "
+                "'remaining'; add it or remove 'remaining_as_of'",
+                **{"field": "remaining_as_of", "day": self.remaining_as_of.isoformat()},
+            )
         return self
 
     @model_validator(mode="after")

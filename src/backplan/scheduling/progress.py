@@ -10,9 +10,10 @@ An action's ``status`` says where it stands (see :class:`~backplan.Action`):
   critical and does not count toward ``min_slack`` or ``feasible``.
 * ``in_progress``: it started on ``actual_start`` (shown as its start in both schedules) and
   needs ``remaining`` working days from today (default: its planned days less the working days
-  from ``actual_start`` to today, at least 1). It no longer waits for its predecessors; its
-  latest finish comes from its successors and caps as usual, and its slack is the working days
-  the remaining work may still wait.
+  from ``actual_start`` to today, at least 1; with ``remaining_as_of``, the day ``remaining``
+  was measured, the working days since then are taken off it, at least 1 left). It no longer
+  waits for its predecessors; its latest finish comes from its successors and caps as usual,
+  and its slack is the working days the remaining work may still wait.
 * ``not_started``: planned as usual, from today.
 
 A milestone all of whose predecessors are done (or are milestones reached that way) is reached
@@ -140,6 +141,9 @@ def progress_network(
             if remaining is None:
                 worked = max(0, today_number - calendar.number(action.actual_start))
                 remaining = max(1, duration[i] - worked)
+            elif action.remaining_as_of is not None:  # days worked since it was measured
+                worked = max(0, today_number - calendar.number(action.remaining_as_of))
+                remaining = max(1, remaining - worked)
             in_progress.add(i)
             pred_groups[i], duration[i], not_before[i] = (), remaining, today_number
             continue
