@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -162,7 +163,7 @@ def test_pert_table_matches_the_closed_form_beta() -> None:
 
 
 def test_pert_cdf_agrees_with_numerical_integration_when_skewed() -> None:
-    from backplan.analysis.risk import _beta_cdf
+    from backplan.analysis._risk_runs import beta_cdf
 
     a, b = 1 + 4 * 2 / 13, 1 + 4 * 11 / 13  # optimistic 3, likely 5, pessimistic 16
     steps = 200_000
@@ -171,7 +172,7 @@ def test_pert_cdf_agrees_with_numerical_integration_when_skewed() -> None:
         h = x / steps  # midpoint rule
         integral = sum(((k + 0.5) * h) ** (a - 1) * (1 - (k + 0.5) * h) ** (b - 1)
                        for k in range(steps)) * h * norm
-        assert _beta_cdf([x], [a], [b])[0] == pytest.approx(integral, abs=1e-8)
+        assert beta_cdf([x], [a], [b])[0] == pytest.approx(integral, abs=1e-8)
 
 
 def test_an_estimate_without_spread_is_its_value() -> None:
@@ -406,7 +407,8 @@ def test_a_plan_without_actions() -> None:
     ({"confidence": 1.0}, ValueError), ({"confidence": 0}, ValueError),
     ({"threshold": 1.5}, ValueError), ({"threshold": True}, TypeError),
     ({"distribution": "normal"}, ValueError), ({"today": dt.datetime(2027, 1, 4)}, TypeError),
-    ({"scheduler": "greedy"}, ValueError),
+    ({"scheduler": "greedy"}, ValueError), ({"ignore_capacity": 1}, TypeError),
+    ({"scheduler": "levelled", "ignore_capacity": True}, ValueError),
 ])
 def test_bad_arguments(kwargs: dict[str, Any], error: type[Exception]) -> None:
     arguments: dict[str, Any] = {"today": TODAY, **kwargs}
@@ -503,8 +505,6 @@ def test_levelled_runs_without_people_are_the_network_runs() -> None:
 
 
 def test_levelled_runs_keep_a_shared_person_to_her_hours() -> None:
-    from backplan.scheduling.levelling import schedule_levelled
-
     plan = load_plan({"goal": {"id": "g", "due": "2027-02-26"},
                       "people": [{"id": "sam", "hours_per_day": 8}],
                       "actions": [
@@ -512,21 +512,264 @@ def test_levelled_runs_keep_a_shared_person_to_her_hours() -> None:
                            "estimate": {"optimistic": 3, "likely": 5, "pessimistic": 9}},
                           {"id": "b", "assignees": ["sam"],
                            "estimate": {"optimistic": 3, "likely": 5, "pessimistic": 9}}]})
-    network = simulate_schedule(plan, today=TODAY, samples=200, seed=2)
-    levelled = simulate_schedule(plan, today=TODAY, samples=200, seed=2, scheduler="levelled")
+    network = simulate_schedule(plan, today=TODAY, samples=200, seed=2, scheduler="network")
+    levelled = simulate_schedule(plan, today=TODAY, samples=200, seed=2)  # auto: people booked
+    assert (network.scheduler, network.capacity) == ("network", "ignored")
+    assert (levelled.scheduler, levelled.capacity) == ("levelled", "levelled")
     spans_network, spans_levelled = cdf_by_span(network), cdf_by_span(levelled)
     assert max(spans_network) <= 9  # in parallel: the longer of the two
     assert min(spans_levelled) >= 6  # one after the other: at least 3 + 3
     assert [a.criticality for a in levelled.actions] == [1.0, 1.0]
-    planned = schedule_levelled(plan, today=TODAY, iterations=1).earliest_completion
-    assert levelled.deterministic_completion == planned == CAL.shift(TODAY, 9)
+    assert levelled.deterministic_completion == schedule_plan(
+        plan, today=TODAY).earliest_completion == CAL.shift(TODAY, 9)
+    assert network.deterministic_completion == schedule_plan(
+        plan, today=TODAY, ignore_capacity=True).earliest_completion == CAL.shift(TODAY, 4)
 
 
-def test_levelled_runs_cannot_lengthen_effort() -> None:
+def test_levelled_runs_lengthen_effort_by_the_hours_of_the_days_a_risk_adds() -> None:
     plan = load_plan({"goal": {"id": "g", "due": "2027-02-26"},
                       "people": [{"id": "sam", "hours_per_day": 8}],
                       "actions": [{"id": "a", "effort": {"hours": 16}, "assignees": ["sam"]}],
                       "risks": [{"id": "r", "probability": 0.5, "impact": 2, "actions": ["a"]}]})
-    assert simulate_schedule(plan, today=TODAY, samples=50).p95 == CAL.shift(TODAY, 3)
-    with pytest.raises(ValueError, match="sized by effort"):
-        simulate_schedule(plan, today=TODAY, samples=50, scheduler="levelled")
+    network = simulate_schedule(plan, today=TODAY, samples=50, scheduler="network")
+    levelled = simulate_schedule(plan, today=TODAY, samples=50)
+    assert levelled.scheduler == "levelled"
+    assert levelled.p95 == network.p95 == CAL.shift(TODAY, 3)  # 16 h + 2 days of 8 h
+    assert levelled.completion_cdf == network.completion_cdf
+
+
+# ---------------------------------------------------- one plan, one answer (issue 13)
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+CAPACITY_TODAY = dt.date(2026, 11, 23)
+
+
+def people_plan(**extra: Any) -> Plan:
+    """Two actions that each need all of sam's hours: levelled, they cannot run side by side."""
+    return load_plan({"goal": {"id": "g", "due": "2027-01-15"},
+                      "people": [{"id": "sam", "hours_per_day": 8}],
+                      "actions": [{"id": "a", "duration": 5, "assignees": ["sam"]},
+                                  {"id": "b", "duration": 5, "assignees": ["sam"]}], **extra})
+
+
+def test_auto_levels_a_plan_that_books_people_as_schedule_plan_does() -> None:
+    plan = people_plan(risks=[{"id": "r", "probability": 0.5, "impact": 1, "actions": ["a"]}])
+    levelled = simulate_schedule(plan, today=TODAY, samples=200)
+    assert (levelled.scheduler, levelled.capacity) == ("levelled", "levelled")
+    schedule = schedule_plan(plan, today=TODAY)
+    assert levelled.deterministic_completion == schedule.earliest_completion == dt.date(2027, 1, 15)
+    assert levelled.deterministic_feasible is schedule.feasible is True
+    assert levelled.p50 == dt.date(2027, 1, 15)  # one after the other, 10 days
+    ignored = simulate_schedule(plan, today=TODAY, samples=200, ignore_capacity=True)
+    assert (ignored.scheduler, ignored.capacity) == ("network", "ignored")
+    assert ignored.deterministic_completion == schedule_plan(
+        plan, today=TODAY, ignore_capacity=True).earliest_completion == dt.date(2027, 1, 8)
+    assert simulate_schedule(plan, today=TODAY, samples=200, scheduler="network").to_dict() == (
+        ignored.to_dict())
+    assert levelled.to_dict()["capacity"] == "levelled"
+
+
+def test_the_capacity_example_gives_the_schedules_answer() -> None:
+    plan = load_plan(EXAMPLES / "capacity.yaml")
+    schedule = schedule_plan(plan, today=CAPACITY_TODAY)
+    sim = simulate_schedule(plan, today=CAPACITY_TODAY)
+    assert (sim.scheduler, sim.uncertain, sim.samples) == ("levelled", False, 1)
+    assert sim.deterministic_completion == schedule.earliest_completion
+    assert (sim.deterministic_feasible, sim.deterministic_min_slack) == (
+        schedule.feasible, schedule.min_slack) == (False, -2)
+    assert (sim.probability, sim.probability_all_deadlines) == (1.0, 0.0)
+    text = str(sim)
+    assert "NOT feasible: not every deadline is met: 2 working days short" in text
+    assert "milestone gaps-known: misses its due 2027-01-08" in text
+    assert [f.code for f in sim.flags] == ["deadline-missed"]
+
+
+def test_levelled_runs_level_each_distinct_draw_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backplan.analysis import _risk_levelled
+    from backplan.scheduling import levelling
+
+    calls: list[int | None] = []
+
+    def counting(plan: Plan, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("iterations"))
+        return real(plan, **kwargs)
+
+    real = levelling.level
+    monkeypatch.setattr(levelling, "level", counting)
+    monkeypatch.setattr(_risk_levelled, "level", counting)
+    plan = people_plan(risks=[{"id": "r", "probability": 0.5, "impact": 1, "actions": ["a"]},
+                              {"id": "s", "probability": 0.3, "impact": 2, "actions": ["b"]},
+                              {"id": "t", "probability": 0.1, "impact": 3}])
+    sim = simulate_schedule(plan, today=TODAY, samples=3000, seed=3)
+    assert sim.samples == 3000
+    # The plan's own schedule, then one levelling per other distinct draw of r and s (t names
+    # no action: it moves the dates, not the schedule), each with the default search.
+    assert calls == [None, *[levelling.default_iterations(2)] * 3]
+    assert sim.matrix.risks[0].occurred == pytest.approx(0.5, abs=0.03)
+
+
+def test_levelled_runs_are_the_distinct_schedules_counted() -> None:
+    plan = people_plan(risks=[{"id": "r", "probability": 0.5, "impact": 1, "actions": ["a"]}])
+    sim = simulate_schedule(plan, today=TODAY, samples=1000, seed=5)
+    share = sim.matrix.risks[0].occurred
+    assert share is not None
+    # 10 working days of sam's work, 11 when r happens: done 2027-01-15 or 2027-01-18.
+    assert sim.completion_cdf == ((dt.date(2027, 1, 15), 1 - share), (dt.date(2027, 1, 18), 1.0))
+    assert sim.probability == sim.probability_all_deadlines == 1 - share
+
+
+@pytest.mark.parametrize("risks", [
+    [],
+    [{"id": "never", "probability": 0.0, "impact": 5}],
+    [{"id": "on-wont", "probability": 0.5, "impact": 5, "actions": ["w"]}],
+])
+def test_a_plan_with_nothing_uncertain_is_scheduled_once_and_says_so(
+    risks: list[dict[str, Any]]
+) -> None:
+    plan = plan_with([
+        {"id": "a", "duration": 14, "milestone": "m",
+         "estimate": {"optimistic": 14, "likely": 14, "pessimistic": 14}},
+        {"id": "b", "duration": 3, "after": ["m"]},
+        {"id": "w", "duration": 3, "priority": "wont"},
+    ], due="2027-01-29", milestones=[{"id": "m", "due": "2027-01-20"}], risks=risks)
+    sim = simulate_schedule(plan, today=TODAY, samples=10_000)
+    schedule = schedule_plan(plan, today=TODAY)
+    assert (sim.uncertain, sim.samples) == (False, 1)
+    assert (sim.probability, sim.probability_all_deadlines) == (1.0, 0.0)
+    assert sim.deterministic_completion == schedule.earliest_completion == sim.p50
+    assert (sim.deterministic_feasible, sim.deterministic_min_slack) == (False, -1)
+    text = str(sim)
+    first = text.splitlines()[0]
+    assert "nothing in this plan is uncertain: no three-point estimates with a spread and no " \
+           "risks" in first
+    assert "runs" not in first
+    assert "chance" not in text
+    assert "NOT feasible: not every deadline is met: 1 working day short" in text
+    assert "earliest completion 2027-01-26: 3 working days to spare" in text
+    assert "milestone m: misses its due 2027-01-20 (reached 2027-01-21)" in text
+    (flag,) = sim.flags
+    assert (flag.code, flag.severity) == ("deadline-missed", "error")
+    assert "milestone m (due 2027-01-20)" in flag.message
+    data = json.loads(sim.to_json())
+    assert (data["uncertain"], data["samples"], data["deterministic_feasible"],
+            data["deterministic_min_slack"], data["probability_all_deadlines"]) == (
+        False, 1, False, -1, 0.0)
+    assert "nothing in this plan is uncertain" in sim._repr_html_()
+
+
+def test_a_certain_risk_is_counted_and_named() -> None:
+    plan = plan_with([{"id": "a", "duration": 5}], due="2027-01-12",
+                     risks=[{"id": "audit", "probability": 1.0, "impact": 2}])
+    sim = simulate_schedule(plan, today=TODAY)
+    assert (sim.uncertain, sim.samples, sim.probability) == (False, 1, 1.0)
+    assert sim.p50 == CAL.shift(TODAY, 6)
+    assert sim.deterministic_completion == CAL.shift(TODAY, 4)  # the plan as written
+    text = str(sim)
+    assert "the risks certain to happen are counted: audit" in text
+    assert "feasible: every deadline is met" in text
+    late = plan.model_copy(update={"goal": plan.goal.model_copy(
+        update={"due": dt.date(2027, 1, 8)})})
+    missed = simulate_schedule(late, today=TODAY)
+    assert (missed.probability_all_deadlines, missed.deterministic_feasible) == (0.0, True)
+    assert "once the risks certain to happen are counted" in missed.flags[0].message
+    assert "working days short" not in str(missed)  # the schedule's slack leaves out the risk
+
+
+def test_every_deadline_counts_milestone_dues_and_not_after() -> None:
+    plan = plan_with([
+        {"id": "a", "estimate": {"optimistic": 2, "likely": 4, "pessimistic": 10},
+         "milestone": "m"},
+        {"id": "b", "duration": 1, "after": ["m"]},
+        {"id": "c", "estimate": {"optimistic": 1, "likely": 2, "pessimistic": 6},
+         "not_after": "2027-01-06"},
+    ], due="2027-03-31", milestones=[{"id": "m", "due": "2027-01-07"}])
+    sim = simulate_schedule(plan, today=TODAY, samples=4000, seed=6)
+    assert sim.probability == 1.0
+    assert sim.other_deadlines == 2
+    m_met = sim.milestones[0].probability
+    c = sim.action("c")
+    assert (c.not_after, sim.action("a").not_after) == (dt.date(2027, 1, 6), None)
+    assert m_met is not None
+    assert c.not_after_probability is not None
+    c_within_3 = sum(p for d, p in duration_distribution(
+        Estimate(optimistic=1, likely=2, pessimistic=6)) if d <= 3)
+    assert c.not_after_probability == pytest.approx(c_within_3, abs=0.03)
+    # a and c are drawn independently: every deadline is met when both are
+    assert sim.probability_all_deadlines == pytest.approx(m_met * c.not_after_probability,
+                                                          abs=0.03)
+    assert sim.probability_all_deadlines < min(m_met, c.not_after_probability)
+    first = str(sim).splitlines()[0]
+    assert (f"100% chance of meeting the due date, {_pct(sim.probability_all_deadlines)} "
+            "chance of meeting every deadline") in first
+    assert f"action c: {_pct(c.not_after_probability)} chance of finishing by its not_after " \
+           "2027-01-06" in str(sim)
+    data = sim.to_dict()
+    assert data["probability_all_deadlines"] == sim.probability_all_deadlines
+    assert data["actions"][2]["not_after_probability"] == c.not_after_probability
+    assert "of meeting every deadline" in sim._repr_html_()
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def test_low_confidence_deadlines_when_only_the_deadlines_are_at_risk() -> None:
+    plan = plan_with([
+        {"id": "a", "estimate": {"optimistic": 2, "likely": 6, "pessimistic": 10},
+         "milestone": "m"},
+    ], due="2027-03-31", milestones=[{"id": "m", "due": "2027-01-08"}])
+    sim = simulate_schedule(plan, today=TODAY, samples=2000, seed=2)
+    assert sim.probability == 1.0
+    assert sim.probability_all_deadlines < 0.5
+    (flag,) = sim.flags
+    assert (flag.code, flag.severity, flag.subject) == ("low-confidence-deadlines", "warning", "g")
+    assert "milestone m (due 2027-01-08)" in flag.message
+    (fix,) = flag.fixes
+    assert (fix.kind, fix.subject, fix.date) == ("move-due", "m", sim.milestones[0].p80)
+    assert simulate_schedule(plan, today=TODAY, samples=2000, seed=2, threshold=0.0).flags == ()
+
+
+def test_a_plan_wide_risk_delays_a_milestone_due_with_the_goal_alike() -> None:
+    plan = plan_with([
+        {"id": "a", "estimate": {"optimistic": 3, "likely": 5, "pessimistic": 9},
+         "milestone": "m"},
+        {"id": "prep", "duration": 1, "not_after": "2027-01-06"},
+    ], due="2027-01-13", milestones=[{"id": "m", "due": "2027-01-13"}],
+        risks=[{"id": "peak", "probability": 0.3, "impact": 2}])
+    sim = simulate_schedule(plan, today=TODAY, samples=3000, seed=4)
+    m = sim.milestones[0]
+    assert m.probability == sim.probability < 1.0
+    assert (m.p50, m.p80, m.p95) == (sim.p50, sim.p80, sim.p95)
+    peak = sim.matrix.risks[0]
+    assert peak.occurred is not None
+    # prep finishes on 2027-01-04; two days later it still meets its not_after, three would not
+    assert sim.action("prep").not_after_probability == 1.0
+    assert sim.action("a").criticality == 1.0
+
+
+def test_a_plan_wide_risk_can_make_an_action_miss_its_not_after() -> None:
+    plan = plan_with([
+        {"id": "a", "estimate": {"optimistic": 1, "likely": 2, "pessimistic": 3},
+         "not_after": "2027-01-08"},
+    ], due="2027-03-31", risks=[{"id": "peak", "probability": 0.4, "impact": 5}])
+    sim = simulate_schedule(plan, today=TODAY, samples=3000, seed=8)
+    peak = sim.matrix.risks[0]
+    assert peak.occurred is not None
+    assert sim.probability == 1.0
+    # a finishes by 2027-01-06 at the latest; five days later it misses 2027-01-08
+    assert sim.action("a").not_after_probability == pytest.approx(1 - peak.occurred)
+    assert sim.probability_all_deadlines == pytest.approx(1 - peak.occurred)
+
+
+def test_milestones_reached_by_done_work_are_not_delayed() -> None:
+    plan = plan_with([
+        {"id": "a", "duration": 2, "status": "done", "actual_finish": "2027-01-05",
+         "milestone": "m"},
+        {"id": "b", "estimate": {"optimistic": 1, "likely": 2, "pessimistic": 4}, "after": ["m"]},
+    ], due="2027-01-29", milestones=[{"id": "m", "due": "2027-01-05"}],
+        risks=[{"id": "peak", "probability": 0.5, "impact": 3}])
+    sim = simulate_schedule(plan, today=dt.date(2027, 1, 11), samples=500, seed=1)
+    m = sim.milestones[0]
+    assert (m.p50, m.p95, m.probability) == (dt.date(2027, 1, 5), dt.date(2027, 1, 5), 1.0)
+    assert sim.probability_all_deadlines == 1.0

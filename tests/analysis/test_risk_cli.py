@@ -119,3 +119,85 @@ def test_levelled_scheduler_option(plan_file: str, capsys: pytest.CaptureFixture
                        "--scheduler", "levelled", "--format", "json")
     assert code == 0
     assert json.loads(out)["scheduler"] == "levelled"
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+CAPACITY = str(EXAMPLES / "capacity.yaml")
+
+
+def test_risk_levels_a_plan_that_books_people_unless_told_not_to(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("risk", CAPACITY, "--today", "2026-11-23", "--format", "json")
+    code, out, _ = run(capsys, *args)
+    data = json.loads(out)
+    assert code == 0
+    assert (data["scheduler"], data["capacity"], data["uncertain"], data["samples"]) == (
+        "levelled", "levelled", False, 1)
+    assert (data["deterministic_completion"], data["deterministic_feasible"],
+            data["probability"], data["probability_all_deadlines"]) == (
+        "2027-03-03", False, 1.0, 0.0)
+    code, out, _ = run(capsys, *args, "--ignore-capacity")
+    data = json.loads(out)
+    assert (data["scheduler"], data["capacity"], data["deterministic_feasible"],
+            data["probability_all_deadlines"]) == ("network", "ignored", True, 1.0)
+    assert run(capsys, *args, "--scheduler", "network")[1] == out
+
+
+def test_levelled_and_ignore_capacity_together_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "risk", CAPACITY, "--scheduler", "levelled",
+                         "--ignore-capacity")
+    assert (code, out) == (2, "")
+    assert "--ignore-capacity" in err
+    assert "Traceback" not in err
+
+
+def test_a_plan_with_nothing_uncertain_gives_the_schedules_answer(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "risk", CAPACITY, "--today", "2026-11-23", "--strict")
+    assert code == 1  # the plan misses a deadline, as `backplan schedule --strict` says
+    assert "nothing in this plan is uncertain" in out
+    assert "runs" not in out
+    assert "100%" not in out
+    assert "NOT feasible: not every deadline is met: 2 working days short" in out
+    assert "earliest completion 2027-03-03: 18 working days to spare" in out
+    assert "[deadline-missed]" in out
+    assert main(["schedule", CAPACITY, "--today", "2026-11-23", "--strict"]) == 1
+    capsys.readouterr()
+    code, out, _ = run(capsys, "risk", CAPACITY, "--today", "2026-11-23", "--strict",
+                       "--ignore-capacity")
+    assert code == 0
+    assert "feasible: every deadline is met" in out
+
+
+def help_examples() -> list[str]:
+    import argparse
+
+    from backplan.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    epilog = subparsers.choices["risk"].epilog or ""
+    return [line.strip() for line in epilog.splitlines() if line.strip().startswith("backplan ")]
+
+
+@pytest.mark.parametrize("line", help_examples())
+def test_every_help_example_runs_as_written(
+    line: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import shlex
+
+    (tmp_path / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "examples").symlink_to(EXAMPLES)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *shlex.split(line, comments=True)[1:])
+    assert code in ((0, 1) if "--strict" in line else (0,)), err  # 1: flagged, with --strict
+    assert out.strip()
+
+
+def test_help_lists_the_capacity_examples() -> None:
+    lines = help_examples()
+    assert any("--ignore-capacity" in line for line in lines)
+    assert len(lines) >= 5

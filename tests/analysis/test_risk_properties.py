@@ -6,14 +6,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backplan import dump_plan, loads_plan, schedule_plan
+from backplan import ScheduleRangeError, dump_plan, loads_plan, schedule_plan
 from backplan.analysis.risk import simulate_schedule
 from backplan.models import Plan
 from helpers import Days, rule_edges
-from strategies import plan_dicts, todays
+from strategies import people_plan_dicts, plan_dicts, todays
 
 pytest.importorskip("numpy")
 
@@ -145,6 +145,8 @@ def test_dates_are_ordered_working_days_and_shares_are_shares(
     assert all(0.0 <= a.criticality <= 1.0 for a in sim.actions)
     assert max(a.criticality for a in sim.actions) > 0
     assert set(sim.drivers) <= {a.id for a in sim.actions if a.driver_score > 0}
+    # A run that meets every deadline meets the goal's (no work is done yet in these plans).
+    assert sim.probability_all_deadlines <= sim.probability
 
 
 @given(data=risky_plans(spread=True))
@@ -155,3 +157,71 @@ def test_plans_with_estimates_and_risks_round_trip(data: dict[str, Any]) -> None
         assert again == plan
         assert [("duration" in a.model_fields_set) for a in again.actions] == [
             ("duration" in a.model_fields_set) for a in plan.actions]
+
+
+@st.composite
+def certain_plans(draw: st.DrawFn, *, people: bool) -> dict[str, Any]:
+    """A generated plan (with people booked, or not) in which nothing is uncertain: estimates
+    without a spread and risks that never happen."""
+    data = draw(people_plan_dicts() if people else plan_dicts())
+    for action in data["actions"]:
+        if "duration" in action and draw(st.booleans()):
+            d = action["duration"]
+            action["estimate"] = {"optimistic": d, "likely": d, "pessimistic": d}
+    ids = [a["id"] for a in data["actions"]]
+    data["risks"] = [
+        {"id": f"risk{k}", "probability": 0.0, "impact": draw(st.integers(1, 5)),
+         "actions": draw(st.lists(st.sampled_from(ids), unique=True, max_size=2))}
+        for k in range(draw(st.integers(0, 2)))
+    ]
+    return data
+
+
+def check_every_deadline_is_feasibility(plan: Plan, today: dt.date, *, ignore: bool) -> None:
+    try:
+        schedule = schedule_plan(plan, today=today, ignore_capacity=ignore)
+    except ScheduleRangeError:  # an action its assignees can never book: risk says the same
+        with pytest.raises(ScheduleRangeError):
+            simulate_schedule(plan, today=today, ignore_capacity=ignore)
+        return
+    sim = simulate_schedule(plan, today=today, ignore_capacity=ignore)
+    assert (sim.uncertain, sim.samples, sim.capacity) == (False, 1, schedule.capacity)
+    assert sim.probability_all_deadlines == (1.0 if schedule.feasible else 0.0)
+    assert sim.deterministic_completion == schedule.earliest_completion
+    if schedule.actions:
+        assert (sim.deterministic_feasible, sim.deterministic_min_slack) == (
+            schedule.feasible, schedule.min_slack)
+        assert sim.p50 == sim.p95 == schedule.earliest_completion
+    assert [f.code for f in sim.flags] == ([] if schedule.feasible else ["deadline-missed"])
+
+
+@given(data=certain_plans(people=False), today=todays)
+def test_without_uncertainty_every_deadline_is_met_iff_the_schedule_is_feasible(
+    data: dict[str, Any], today: dt.date
+) -> None:
+    check_every_deadline_is_feasibility(Plan.model_validate(data), today, ignore=False)
+
+
+@settings(max_examples=40)
+@given(data=certain_plans(people=True), today=todays, ignore=st.booleans())
+def test_without_uncertainty_every_deadline_is_met_iff_the_schedule_is_feasible_with_people(
+    data: dict[str, Any], today: dt.date, ignore: bool
+) -> None:
+    check_every_deadline_is_feasibility(Plan.model_validate(data), today, ignore=ignore)
+
+
+@settings(max_examples=30)
+@given(data=risky_plans(spread=True), today=todays, seed=st.integers(0, 2**32))
+def test_the_vectorised_runs_count_deadlines_as_the_schedules_of_the_runs_do(
+    data: dict[str, Any], today: dt.date, seed: int
+) -> None:
+    """Without people a levelled run is the precedence schedule of the run's plan: the
+    deadlines its Schedule says are met must be those the vectorised runs count."""
+    plan = Plan.model_validate(data)
+    network = simulate_schedule(plan, today=today, samples=40, seed=seed, scheduler="network")
+    levelled = simulate_schedule(plan, today=today, samples=40, seed=seed, scheduler="levelled")
+    assert levelled.probability_all_deadlines == network.probability_all_deadlines
+    assert levelled.completion_cdf == network.completion_cdf
+    assert levelled.milestones == network.milestones
+    assert [(a.not_after, a.not_after_probability) for a in levelled.actions] == [
+        (a.not_after, a.not_after_probability) for a in network.actions]

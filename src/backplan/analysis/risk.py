@@ -1,11 +1,11 @@
 """Schedule risk: Monte Carlo over three-point estimates and the risk register.
 
-:func:`simulate_schedule` runs the forward pass of the compiled
-:class:`~backplan.scheduling.network.Network` many times from ``today``, each run with durations
+:func:`simulate_schedule` schedules the plan many times from ``today``, each run with durations
 drawn from the actions' estimates and with each risk of the register happening or not, and
-answers "can we make the due date?" with a probability, dates at chosen confidences, the
-actions and risks that drive the answer, and the buffer needed. :func:`risk_matrix` places the
-register on a probability x impact grid without simulating.
+answers "can we make the due date?" with a probability, the chance of meeting every deadline,
+dates at chosen confidences, the actions and risks that drive the answer, and the buffer
+needed. :func:`risk_matrix` places the register on a probability x impact grid without
+simulating.
 
 How a run is drawn (see ``docs/risk.md``):
 
@@ -17,11 +17,14 @@ How a run is drawn (see ``docs/risk.md``):
   estimates have no spread reproduces the deterministic schedule exactly;
 * an action without an estimate (or one already started or done) keeps the network's duration;
 * each risk happens with its ``probability`` (rounded to 1/2^32), independently of everything
-  else, and then adds ``impact`` working days to each action it names, or to the completion.
+  else, and then adds ``impact`` working days to each action it names; a risk that names no
+  action delays every date still to come (the completion, each milestone not yet reached and
+  each action's finish, against its deadlines) by ``impact`` working days.
 
-Runs are vectorised with numpy: one array of samples per node, nodes in topological order.
-With ``scheduler="levelled"`` each run is instead scheduled by the capacity-levelled scheduler
-(see :mod:`backplan.analysis._risk_levelled`), from the same draws.
+Which scheduler runs is chosen as :func:`backplan.schedule_plan` chooses it: a plan that books
+people is levelled (:mod:`backplan.analysis._risk_levelled`, one levelled schedule per distinct
+run), any other plan runs through the precedence network, vectorised with numpy
+(:mod:`backplan.analysis._risk_runs`). A plan in which nothing is uncertain is scheduled once.
 """
 
 from __future__ import annotations
@@ -35,16 +38,25 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from backplan._find import find
+from backplan.analysis._risk_runs import (
+    GRID,
+    Model,
+    Tally,
+    empty_tally,
+    grid_tables,
+    prepare_model,
+    run_network,
+)
 from backplan.analysis._text import flag_line, flags_html, iso, table_html
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import require
 from backplan.graph import validate_plan
 from backplan.models import Plan
 from backplan.models.risk import Distribution, Estimate, Risk
-from backplan.scheduling.network import MILESTONE_RELEASE, Network, compile_network
-from backplan.scheduling.passes import forward_pass
+from backplan.scheduling.network import compile_network
+from backplan.scheduling.pipeline import capacity_mode, make_scheduler
 from backplan.scheduling.progress import has_progress, progress_network
-from backplan.scheduling.result import Fix, Flag
+from backplan.scheduling.result import CapacityMode, Fix, Flag, Schedule
 
 __all__ = [
     "IMPACT_BANDS",
@@ -70,13 +82,11 @@ IMPACT_BANDS: tuple[tuple[str, int | None], ...] = (
     ("negligible", 1), ("minor", 3), ("moderate", 5), ("major", 10), ("severe", None),
 )
 
-_GRID_BITS = 16
-_GRID = 1 << _GRID_BITS  # uniforms for durations are drawn on this grid
-_RISK_GRID = 1 << 32  # and for risks on this one
-_CHUNK = 10_000  # samples per batch (fewer when the plan is large, to bound memory)
-_CELLS_PER_CHUNK = 40_000_000  # nodes x samples held at once (about 200 MB with 16-bit days)
 _TOP = 5  # drivers named
 _NAMED_GAIN = 0.005  # a risk is a driver when removing it raises the probability this much
+#: What a plan must hold for two runs to differ (said when nothing does).
+_NOTHING_UNCERTAIN = ("nothing in this plan is uncertain: no three-point estimates with a spread "
+                     "and no risks")
 
 
 def _pct(value: float) -> str:
@@ -104,6 +114,9 @@ class ActionRisk:
         driver_score: ``criticality * sd_duration_days``: the working days of spread it brings
             to the completion date; the actions with the largest scores are the drivers.
         distribution: how its duration was drawn (``pert``, ``triangular``) or None when fixed.
+        not_after: its ``not_after`` when it has one before the goal's due and is not done.
+        not_after_probability: the share of runs in which it finishes by ``not_after`` (None
+            without one).
     """
 
     id: str
@@ -113,6 +126,8 @@ class ActionRisk:
     sd_duration_days: float
     driver_score: float
     distribution: Distribution | None
+    not_after: dt.date | None = None
+    not_after_probability: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The action's figures as JSON-ready data."""
@@ -120,7 +135,8 @@ class ActionRisk:
             "id": self.id, "title": self.title, "criticality": self.criticality,
             "mean_duration_days": self.mean_duration_days,
             "sd_duration_days": self.sd_duration_days, "driver_score": self.driver_score,
-            "distribution": self.distribution,
+            "distribution": self.distribution, "not_after": iso(self.not_after),
+            "not_after_probability": self.not_after_probability,
         }
 
 
@@ -252,7 +268,8 @@ class ScheduleBuffer:
 
 @dataclass(frozen=True, slots=True)
 class MilestoneRisk:
-    """When a milestone is reached across the runs, and the chance of meeting its due."""
+    """When a milestone is reached across the runs (risks to the whole plan included, unless
+    it is already reached), and the chance of meeting its due."""
 
     id: str
     due: dt.date | None
@@ -276,7 +293,8 @@ class Simulation:
     Attributes:
         probability: share of runs that complete by the goal's due date.
         deterministic_completion: the earliest completion with the planned durations and no
-            risks (as :func:`backplan.schedule_plan` computes it).
+            risks, as :func:`backplan.schedule_plan` computes it (capacity-aware or not, as
+            the runs).
         p50, p80, p95: completion dates reached in 50, 80 and 95 % of the runs.
         completion_cdf: each completion date seen and the share of runs complete by it.
         actions: per scheduled action, in plan order: criticality, spread, driver score.
@@ -285,8 +303,26 @@ class Simulation:
         buffer: the buffer for ``confidence``.
         matrix: the probability x impact matrix, with simulated figures per risk.
         milestones: per milestone, the dates reached and the chance of meeting its due.
-        flags: ``low-confidence`` when ``probability < threshold``.
-        scheduler: ``network`` (precedence only) or ``levelled``.
+        flags: ``low-confidence`` when ``probability < threshold``; ``low-confidence-deadlines``
+            when only the chance of meeting every deadline is below it; ``deadline-missed``
+            when nothing is uncertain and the plan misses a deadline.
+        samples: the runs made: as asked, or 1 when nothing is uncertain (every run would be
+            the same).
+        scheduler: ``network`` (precedence only) or ``levelled`` (people's hours counted).
+        capacity: as :attr:`backplan.Schedule.capacity`: ``levelled``, ``ignored`` (the plan
+            books people, their hours were not counted) or ``none`` (it books nobody).
+        uncertain: whether anything varies between runs: an estimate with a spread on work not
+            yet started, or a risk with a probability strictly between 0 and 1 that delays
+            something. When False the plan was scheduled once and the answer is certain.
+        probability_all_deadlines: share of runs that meet every deadline: the goal's due,
+            each milestone's due and each ``not_after``, exactly the deadlines that decide
+            :attr:`backplan.Schedule.feasible` (1.0 or 0.0 when nothing is uncertain).
+        other_deadlines: how many deadlines the plan sets besides the goal's due (milestone
+            dues, ``not_after`` dates of work not done).
+        deterministic_feasible: :attr:`backplan.Schedule.feasible` of the plan as written (no
+            risks), None without actions.
+        deterministic_min_slack: its :attr:`backplan.Schedule.min_slack` (negative: that many
+            working days short of meeting every deadline).
     """
 
     goal: str
@@ -312,6 +348,12 @@ class Simulation:
     matrix: RiskMatrix
     milestones: tuple[MilestoneRisk, ...]
     flags: tuple[Flag, ...]
+    capacity: CapacityMode = "none"
+    uncertain: bool = True
+    probability_all_deadlines: float = 1.0
+    other_deadlines: int = 0
+    deterministic_feasible: bool | None = None
+    deterministic_min_slack: int | None = None
 
     def action(self, action_id: str) -> ActionRisk:
         """The figures of the action with this id (KeyError naming it when there is none)."""
@@ -334,9 +376,14 @@ class Simulation:
             "goal": self.goal, "goal_title": self.goal_title, "due": iso(self.due),
             "today": iso(self.today), "samples": self.samples, "seed": self.seed,
             "distribution": self.distribution, "scheduler": self.scheduler,
+            "capacity": self.capacity, "uncertain": self.uncertain,
             "confidence": self.confidence, "threshold": self.threshold,
             "probability": self.probability,
+            "probability_all_deadlines": self.probability_all_deadlines,
+            "other_deadlines": self.other_deadlines,
             "deterministic_completion": iso(self.deterministic_completion),
+            "deterministic_feasible": self.deterministic_feasible,
+            "deterministic_min_slack": self.deterministic_min_slack,
             "p50": iso(self.p50), "p80": iso(self.p80), "p95": iso(self.p95),
             "buffer": None if self.buffer is None else self.buffer.to_dict(),
             "drivers": list(self.drivers), "risk_drivers": list(self.risk_drivers),
@@ -355,17 +402,65 @@ class Simulation:
         by_id = {a.id: a for a in self.actions}
         return [by_id[i] for i in self.drivers]
 
+    def _how(self) -> str:
+        """How the runs were scheduled, for the headline."""
+        if self.scheduler == "levelled":
+            return "levelled to people's hours" if self.capacity == "levelled" else "levelled"
+        if self.capacity == "ignored":
+            return "network, people's hours ignored"
+        return "network"
+
+    def _certain_risks(self) -> list[str]:
+        """Ids of the risks that happened in the one run of a plan with nothing uncertain."""
+        return [r.id for r in self.matrix.risks if r.occurred == 1.0]
+
+    def _headline(self) -> str:
+        """The answer in one line: the chances, or the deterministic answer."""
+        goal = f"Goal {self.goal!r} due {self.due.isoformat()} from {self.today.isoformat()}: "
+        if not self.uncertain:
+            certain = self._certain_risks()
+            counted = f"; the risks certain to happen are counted: {', '.join(certain)}" if (
+                certain) else ""
+            return (f"{goal}{_NOTHING_UNCERTAIN}; scheduled once, not simulated "
+                    f"({self._how()}){counted}")
+        every = (f", {_pct(self.probability_all_deadlines)} chance of meeting every deadline"
+                 if self.other_deadlines else "")
+        return (f"{goal}{_pct(self.probability)} chance of meeting the due date{every} "
+                f"({self.samples:,} runs, seed {self.seed}, {self.distribution}, {self._how()})")
+
+    def _answer_lines(self) -> list[str]:
+        """What the plan's one schedule says when nothing is uncertain."""
+        lines = []
+        feasible = self.probability_all_deadlines == 1.0
+        short = ""
+        if not self._certain_risks() and (self.deterministic_min_slack or 0) < 0:
+            short = f": {_days(-(self.deterministic_min_slack or 0))} short"
+        lines.append("  feasible: every deadline is met" if feasible else
+                     f"  NOT feasible: not every deadline is met{short}")
+        if self.p50 is not None and self.buffer is not None:
+            margin = self.buffer.margin_days
+            where = (f"{_days(margin)} to spare before the goal's due date" if margin >= 0 else
+                     f"{_days(-margin)} after the goal's due date")
+            lines.append(f"  earliest completion {self.p50.isoformat()}: {where}")
+        return lines
+
     def __str__(self) -> str:
-        lines = [
-            f"Goal {self.goal!r} due {self.due.isoformat()} from {self.today.isoformat()}: "
-            f"{_pct(self.probability)} chance of meeting the due date "
-            f"({self.samples:,} runs, seed {self.seed}, {self.distribution}, {self.scheduler})",
-            f"  completion: deterministic {iso(self.deterministic_completion) or '-'}, "
-            f"P50 {iso(self.p50) or '-'}, P80 {iso(self.p80) or '-'}, "
-            f"P95 {iso(self.p95) or '-'}",
-        ]
-        if self.buffer is not None:
-            lines.append(f"  buffer: {self.buffer}")
+        lines = [self._headline()]
+        if not self.uncertain:
+            lines += self._answer_lines()
+        else:
+            determined = ""
+            if self.deterministic_feasible is not None:
+                slack = self.deterministic_min_slack or 0
+                determined = (" (feasible)" if self.deterministic_feasible else
+                              f" (NOT feasible: {_days(-slack)} short)" if slack < 0 else
+                              " (NOT feasible)")
+            lines.append(
+                f"  completion: deterministic {iso(self.deterministic_completion) or '-'}"
+                f"{determined}, P50 {iso(self.p50) or '-'}, P80 {iso(self.p80) or '-'}, "
+                f"P95 {iso(self.p95) or '-'}")
+            if self.buffer is not None:
+                lines.append(f"  buffer: {self.buffer}")
         rows = self._driver_rows()
         if rows:
             lines.append("  drivers (criticality x spread):")
@@ -382,9 +477,25 @@ class Simulation:
                 f"{_pct(r.probability_without or 0.0)} chance"
             )
         for m in self.milestones:
-            if m.probability is not None and m.due is not None:
+            if m.probability is None or m.due is None:
+                continue
+            if self.uncertain:
                 lines.append(f"  milestone {m.id}: {_pct(m.probability)} chance of meeting its "
                              f"due {m.due.isoformat()} (P80 {m.p80.isoformat()})")
+            else:
+                verdict = "meets" if m.probability == 1.0 else "misses"
+                lines.append(f"  milestone {m.id}: {verdict} its due {m.due.isoformat()} "
+                             f"(reached {m.p50.isoformat()})")
+        for a in self.actions:
+            if a.not_after is None or a.not_after_probability is None:
+                continue
+            if self.uncertain:
+                lines.append(f"  action {a.id}: {_pct(a.not_after_probability)} chance of "
+                             f"finishing by its not_after {a.not_after.isoformat()}")
+            else:
+                verdict = "finishes" if a.not_after_probability == 1.0 else "does not finish"
+                lines.append(f"  action {a.id}: {verdict} by its not_after "
+                             f"{a.not_after.isoformat()}")
         if self.matrix.risks:
             lines.append("  risk matrix:")
             lines.extend("    " + line for line in str(self.matrix).splitlines())
@@ -395,7 +506,8 @@ class Simulation:
 
     def __repr__(self) -> str:
         return (f"<Simulation {self.goal!r} due={self.due.isoformat()} "
-                f"probability={self.probability:.3f} samples={self.samples}>")
+                f"probability={self.probability:.3f} "
+                f"all_deadlines={self.probability_all_deadlines:.3f} samples={self.samples}>")
 
     def _repr_html_(self) -> str:
         esc = html.escape
@@ -404,11 +516,21 @@ class Simulation:
              f"{a.sd_duration_days:.1f}"]
             for a in self._driver_rows()
         ]
+        if self.uncertain:
+            every = (f", <b>{_pct(self.probability_all_deadlines)}</b> of meeting every deadline"
+                     if self.other_deadlines else "")
+            summary = (
+                f"<p>Goal <b>{esc(self.goal)}</b> due {self.due}: "
+                f"<b>{_pct(self.probability)}</b> chance of meeting the due date{every} "
+                f"({self.samples:,} runs). "
+                f"P50 {iso(self.p50)}, P80 {iso(self.p80)}, P95 {iso(self.p95)}.</p>"
+                + (f"<p>{esc(str(self.buffer))}</p>" if self.buffer else ""))
+        else:
+            answer = "".join(f"<br>{esc(line.strip())}" for line in self._answer_lines())
+            summary = (f"<p>Goal <b>{esc(self.goal)}</b> due {self.due}: "
+                       f"{esc(_NOTHING_UNCERTAIN)}.{answer}</p>")
         return (
-            f"<div><p>Goal <b>{esc(self.goal)}</b> due {self.due}: "
-            f"<b>{_pct(self.probability)}</b> chance ({self.samples:,} runs). "
-            f"P50 {iso(self.p50)}, P80 {iso(self.p80)}, P95 {iso(self.p95)}.</p>"
-            + (f"<p>{esc(str(self.buffer))}</p>" if self.buffer else "")
+            "<div>" + summary
             + (table_html(rows, right=(1, 2, 3)) if len(rows) > 1 else "")
             + flags_html(self.flags)
             + "</div>"
@@ -417,91 +539,6 @@ class Simulation:
 
 # --------------------------------------------------------------------------------------------
 # Distributions
-
-
-def _beta_cdf(x: Sequence[float], a: Sequence[float], b: Sequence[float]) -> list[float]:
-    """Regularized incomplete beta ``I_x(a, b)`` for ``0 < x < 1`` and ``a, b >= 1``, many at once.
-
-    The continued fraction of Numerical Recipes (modified Lentz), on whichever side of the mean
-    it converges fast, vectorised with numpy; accurate to about 1e-15.
-    """
-    np = require("numpy", extra="risk", feature="risk simulation")
-    x_, a_, b_ = (np.asarray(v, dtype=float) for v in (x, a, b))
-    if not x_.size:
-        return []
-    log_beta = np.array([math.lgamma(p + q) - math.lgamma(p) - math.lgamma(q)
-                         for p, q in zip(a_.tolist(), b_.tolist(), strict=True)])
-    front = np.exp(log_beta + a_ * np.log(x_) + b_ * np.log1p(-x_))
-    swap = x_ >= (a_ + 1.0) / (a_ + b_ + 2.0)
-    p_, q_, y = np.where(swap, b_, a_), np.where(swap, a_, b_), np.where(swap, 1.0 - x_, x_)
-    tiny = 1e-300
-
-    def guard(v: Any) -> Any:
-        return np.where(np.abs(v) < tiny, tiny, v)
-
-    c = np.ones_like(y)
-    d = 1.0 / guard(1.0 - (p_ + q_) * y / (p_ + 1.0))
-    h = d.copy()
-    for m in range(1, 300):
-        m2 = 2 * m
-        step = np.ones_like(y)
-        for aa in (m * (q_ - m) * y / ((p_ - 1.0 + m2) * (p_ + m2)),
-                   -(p_ + m) * (p_ + q_ + m) * y / ((p_ + m2) * (p_ + 1.0 + m2))):
-            d = 1.0 / guard(1.0 + aa * d)
-            c = guard(1.0 + aa / c)
-            step = d * c
-            h = h * step
-        if float(np.max(np.abs(step - 1.0))) < 1e-15:
-            break
-    value = front * h / p_
-    return np.where(swap, 1.0 - value, value).tolist()  # type: ignore[no-any-return]
-
-
-def _triangular_cdf(estimate: Estimate, x: float) -> float:
-    low, mode, high = estimate.optimistic, estimate.likely, estimate.pessimistic
-    if x <= low:
-        return 0.0
-    if x >= high:
-        return 1.0
-    if x <= mode:
-        return (x - low) ** 2 / ((high - low) * (mode - low))
-    return 1.0 - (high - x) ** 2 / ((high - low) * (high - mode))
-
-
-def _grid_tables(
-    wanted: Sequence[tuple[Estimate, Distribution]],
-) -> list[tuple[list[int], list[int]]]:
-    """For each estimate: the values ``optimistic..pessimistic`` and how many of the 65,536 grid
-    points draw each, that is ``round(F(k + 1/2) * 65,536)`` differenced."""
-    cdfs: list[list[float]] = []
-    pert_points: list[float] = []
-    alphas: list[float] = []
-    betas: list[float] = []
-    for estimate, kind in wanted:
-        low, mode, high = estimate.optimistic, estimate.likely, estimate.pessimistic
-        points = [k + 0.5 for k in range(low, high)]
-        if kind == "triangular" or low == high:
-            cdfs.append([_triangular_cdf(estimate, x) for x in points])
-            continue
-        span = high - low
-        pert_points += [(x - low) / span for x in points]
-        alphas += [1.0 + 4.0 * (mode - low) / span] * len(points)
-        betas += [1.0 + 4.0 * (high - mode) / span] * len(points)
-        cdfs.append([])
-    pert = iter(_beta_cdf(pert_points, alphas, betas))
-    tables = []
-    for (estimate, kind), cdf in zip(wanted, cdfs, strict=True):
-        low, high = estimate.optimistic, estimate.pessimistic
-        if kind != "triangular" and low != high:
-            cdf = [next(pert) for _ in range(high - low)]
-        thresholds = [min(_GRID, max(0, round(f * _GRID))) for f in cdf] + [_GRID]
-        counts, before = [], 0
-        for t in thresholds:
-            t = max(t, before)
-            counts.append(t - before)
-            before = t
-        tables.append((list(range(low, high + 1)), counts))
-    return tables
 
 
 def duration_distribution(
@@ -520,8 +557,8 @@ def duration_distribution(
         >>> [(days, round(p, 4)) for days, p in table]
         [(2, 0.125), (3, 0.75), (4, 0.125)]
     """
-    ((values, counts),) = _grid_tables([(estimate, estimate.distribution or distribution)])
-    return tuple((v, c / _GRID) for v, c in zip(values, counts, strict=True))
+    ((values, counts),) = grid_tables([(estimate, estimate.distribution or distribution)])
+    return tuple((v, c / GRID) for v, c in zip(values, counts, strict=True))
 
 
 # --------------------------------------------------------------------------------------------
@@ -585,321 +622,6 @@ def risk_matrix(plan: Plan) -> RiskMatrix:
 # Simulation
 
 
-_COUNT_LIMIT = 12  # thresholds compared one by one up to this many; a lookup table beyond
-
-
-@dataclass(frozen=True, slots=True)
-class _Sampler:
-    """How to draw ``duration - 1`` from a 16-bit uniform ``u``: ``low`` plus the number of
-    ``thresholds`` at or below ``u`` (or, for wide estimates, ``table[u]``, the same values)."""
-
-    low: int
-    thresholds: tuple[int, ...]
-    table: Any
-
-
-def _sampler(np: Any, values: list[int], counts: list[int]) -> _Sampler:
-    low = values[0] - 1
-    edges, before = [], 0
-    for c in counts[:-1]:
-        before += c
-        edges.append(before)  # u >= edge means a longer duration than this value
-    always = sum(1 for e in edges if e <= 0)
-    thresholds = tuple(e for e in edges if 0 < e < _GRID)
-    low += always
-    if not thresholds:
-        return _Sampler(low, (), None)
-    if len(thresholds) <= _COUNT_LIMIT:
-        return _Sampler(low, thresholds, None)
-    table = np.repeat(np.asarray(values, dtype=np.int32) - 1, counts)
-    return _Sampler(low, thresholds, table.astype(np.int16 if values[-1] <= 32_000 else np.int32))
-
-
-@dataclass(slots=True)
-class _Model:
-    """Everything the vectorised passes need, prepared once per simulation."""
-
-    network: Network
-    n: int
-    # per node: earliest start relative to today (from not_before), >= 0; -1 for a milestone
-    # (one that waits for nothing is reached the day before today, as in forward_pass)
-    base: list[int]
-    fixed: list[int]  # per node: duration - 1 when not sampled
-    samplers: list[_Sampler | None]  # per node: how its duration is drawn, or None (fixed)
-    extras: list[list[tuple[int, int]]]  # per node: (risk index, impact) added when it happens
-    plan_extras: list[tuple[int, int]]  # (risk index, impact) added to the completion
-    action_nodes: list[int]  # nodes of the scheduled actions, in plan order
-    moments: list[tuple[float, float]]  # per action (plan order): mean, variance of duration
-    sampled: list[Distribution | None]  # per action (plan order)
-    probabilities: list[float]  # per risk, on the grid it is drawn on
-    ends: list[int]  # action nodes from which no other action follows
-    is_end: list[bool]
-    always_tight: list[bool]  # one predecessor, no not_before: the start is always tight
-
-
-def _prepare(
-    plan: Plan, network: Network, origin: int, distribution: Distribution
-) -> _Model:
-    np = require("numpy", extra="risk", feature="risk simulation")
-    n = len(network.ids)
-    base = [0 if is_action else MILESTONE_RELEASE for is_action in network.is_action]
-    for i, bound in enumerate(network.not_before):
-        if bound is not None and bound > origin:
-            base[i] = bound - origin
-    fixed = [d - 1 for d in network.duration]
-    samplers: list[_Sampler | None] = [None] * n
-    index = network.index
-    scheduled = [a for a in plan.actions if a.priority != "wont"]
-    # Which actions vary: an estimate with spread on work not yet started (the network then
-    # holds the planned duration); one table per distinct estimate, computed together.
-    kinds: list[Distribution | None] = []
-    wanted: dict[tuple[int, int, int, Distribution], Estimate] = {}
-    for action in scheduled:
-        node = index[action.id]
-        estimate = action.estimate
-        planned = action.status == "not_started" and network.duration[node] == action.duration
-        if estimate is None or not planned:
-            kinds.append(None)
-            continue
-        if estimate.optimistic == estimate.pessimistic:
-            fixed[node] = estimate.optimistic - 1
-            kinds.append(None)
-            continue
-        kind = estimate.distribution or distribution
-        kinds.append(kind)
-        wanted.setdefault((estimate.optimistic, estimate.likely, estimate.pessimistic, kind),
-                          estimate)
-    cache: dict[tuple[int, int, int, Distribution], tuple[_Sampler, float, float]] = {}
-    for key, (values, counts) in zip(
-        wanted, _grid_tables([(e, key[3]) for key, e in wanted.items()]), strict=True
-    ):
-        mean = sum(v * c for v, c in zip(values, counts, strict=True)) / _GRID
-        var = sum(c * (v - mean) ** 2 for v, c in zip(values, counts, strict=True)) / _GRID
-        cache[key] = (_sampler(np, values, counts), mean, var)
-    moments: list[tuple[float, float]] = []
-    for action, drawn in zip(scheduled, kinds, strict=True):
-        node = index[action.id]
-        if drawn is None:
-            moments.append((float(fixed[node] + 1), 0.0))
-            continue
-        estimate = action.estimate
-        assert estimate is not None
-        samplers[node], mean, var = cache[
-            (estimate.optimistic, estimate.likely, estimate.pessimistic, drawn)]
-        moments.append((mean, var))
-    sampled = kinds
-
-    extras: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    plan_extras: list[tuple[int, int]] = []
-    position = {a.id: k for k, a in enumerate(scheduled)}
-    for r, risk in enumerate(plan.risks):
-        if not risk.actions:
-            plan_extras.append((r, risk.impact))
-            continue
-        p = _quantised(risk.probability)
-        for action_id in risk.actions:
-            k = position.get(action_id)
-            if k is None or scheduled[k].status == "done":
-                continue  # a wont (unscheduled) or finished action is not delayed
-            extras[index[action_id]].append((r, risk.impact))
-            mean, var = moments[k]
-            moments[k] = (mean + p * risk.impact, var + p * (1 - p) * risk.impact ** 2)
-    # An action followed (directly or through milestones) by another action never finishes last.
-    action_nodes = [index[a.id] for a in scheduled]
-    is_action = network.is_action
-    leads_to_action = [False] * n
-    for i in range(n - 1, -1, -1):
-        if is_action[i] or leads_to_action[i]:
-            for _, nodes in network.pred_groups[i]:
-                for p in nodes:
-                    leads_to_action[p] = True
-    is_end = [is_action[i] and not leads_to_action[i] for i in range(n)]
-    return _Model(
-        network=network, n=n, base=base, fixed=fixed, samplers=samplers, extras=extras,
-        plan_extras=plan_extras, action_nodes=action_nodes, moments=moments, sampled=sampled,
-        probabilities=[_quantised(risk.probability) for risk in plan.risks],
-        ends=[i for i in action_nodes if is_end[i]], is_end=is_end,
-        always_tight=[
-            len(groups) == 1 and len(groups[0][1]) == 1 and base[i] <= 0
-            for i, groups in enumerate(network.pred_groups)
-        ],
-    )
-
-
-def _quantised(probability: float) -> float:
-    return round(probability * _RISK_GRID) / _RISK_GRID
-
-
-@dataclass(slots=True)
-class _Tally:
-    """Counts accumulated over the batches."""
-
-    completion: dict[int, int]
-    critical: list[int]  # per node
-    milestone: list[dict[int, int]]  # per milestone (plan order)
-    risk_occurred: list[int]
-    risk_met_without: list[int]  # runs without the risk that met the due date
-    risk_without: list[int]
-
-
-def _histogram(np: Any, values: Any, into: dict[int, int]) -> None:
-    low = int(values.min())
-    counts = np.bincount(values - low)
-    for offset in np.flatnonzero(counts).tolist():
-        into[low + offset] = into.get(low + offset, 0) + int(counts[offset])
-
-
-def _draw_risks(np: Any, model: _Model, bits: Any, size: int) -> list[Any]:
-    """Whether each risk happens in each of ``size`` runs.
-
-    A batch draws the risks first, one block of 32-bit uniforms each, then one block of 16-bit
-    uniforms per sampled node in node order: the draws of one risk or node do not depend on the
-    others, nor on the due date.
-    """
-    happened = []
-    for probability in model.probabilities:
-        threshold = round(probability * _RISK_GRID)
-        draws = bits.random_raw((size + 1) // 2).view(np.uint32)[:size]
-        happened.append(np.ones(size, dtype=bool) if threshold >= _RISK_GRID
-                        else draws < threshold)
-    return happened
-
-
-def _run_batch(
-    np: Any, model: _Model, bits: Any, size: int, due: int, tally: _Tally,
-    start: Any, finish: Any, critical: Any,
-) -> None:
-    """Draw ``size`` runs, pass forward, trace the critical paths back, and count."""
-    network = model.network
-    groups_of = network.pred_groups
-    dtype = start.dtype
-    happened = _draw_risks(np, model, bits, size)
-    added: dict[tuple[int, int], Any] = {}
-
-    def extra(risk_index: int, impact: int) -> Any:
-        key = (risk_index, impact)
-        if key not in added:
-            added[key] = happened[risk_index].astype(dtype) * dtype.type(impact)
-        return added[key]
-
-    completion = np.zeros(size, dtype=dtype)
-    spare = np.empty(size, dtype=dtype)
-    hits = np.empty(size, dtype=bool)
-    count = np.empty(size, dtype=bool)
-    hits_u8, count_u8 = hits.view(np.uint8), count.view(np.uint8)
-    words = (size + 3) // 4
-    base, fixed, samplers, extras, is_end = (
-        model.base, model.fixed, model.samplers, model.extras, model.is_end)
-    add, maximum, greater_equal = np.add, np.maximum, np.greater_equal
-    for i in range(model.n):
-        row = start[i]
-        first = True
-        for offset, nodes in groups_of[i]:
-            target = row if first else spare
-            if len(nodes) == 1:
-                add(finish[nodes[0]], offset, out=target)
-            else:
-                maximum(finish[nodes[0]], finish[nodes[1]], out=target)
-                for p in nodes[2:]:
-                    maximum(target, finish[p], out=target)
-                if offset:
-                    add(target, offset, out=target)
-            if not first:
-                maximum(row, spare, out=row)
-            first = False
-        if first:
-            row.fill(base[i])
-        elif base[i] > 0:
-            maximum(row, base[i], out=row)
-        out = finish[i]
-        sampler = samplers[i]
-        if sampler is None:
-            add(row, fixed[i], out=out)
-        else:
-            # duration - 1 = sampler.low + #{t in thresholds : t <= u}, u uniform on the grid
-            draws = bits.random_raw(words).view(np.uint16)[:size]
-            if sampler.table is not None:
-                add(row, sampler.table.take(draws), out=out)
-            else:
-                thresholds = sampler.thresholds
-                greater_equal(draws, thresholds[0], out=count)
-                for t in thresholds[1:]:
-                    greater_equal(draws, t, out=hits)
-                    add(count_u8, hits_u8, out=count_u8)
-                add(row, count_u8, out=out, dtype=dtype)
-                if sampler.low:
-                    add(out, sampler.low, out=out)
-        for risk_index, impact in extras[i]:
-            add(out, extra(risk_index, impact), out=out)
-        if is_end[i]:
-            maximum(completion, out, out=completion)
-
-    # Criticality: per run, the actions finishing last, then back through tight predecessors.
-    # Only an action from which no other action follows can finish last (``is_end``).
-    marked: set[int] = set()
-    for i in model.ends:
-        np.equal(finish[i], completion, out=critical[i])
-        marked.add(i)
-    equal, logical_and, logical_or, subtract = (
-        np.equal, np.logical_and, np.logical_or, np.subtract)
-    for i in range(model.n - 1, -1, -1):
-        groups = groups_of[i]
-        if not groups or i not in marked:
-            continue
-        row = critical[i]
-        if not row.any():
-            continue
-        if model.always_tight[i]:  # one predecessor and nothing else bounds the start
-            p = groups[0][1][0]
-            if p in marked:
-                logical_or(critical[p], row, out=critical[p])
-            else:
-                critical[p] = row
-                marked.add(p)
-            continue
-        for offset, nodes in groups:
-            subtract(start[i], offset, out=spare)
-            for p in nodes:
-                if p in marked:
-                    equal(finish[p], spare, out=hits)
-                    logical_and(hits, row, out=hits)
-                    logical_or(critical[p], hits, out=critical[p])
-                else:
-                    equal(finish[p], spare, out=critical[p])
-                    logical_and(critical[p], row, out=critical[p])
-                    marked.add(p)
-    for i in model.action_nodes:
-        if i in marked:
-            tally.critical[i] += int(np.count_nonzero(critical[i]))
-
-    for risk_index, impact in model.plan_extras:
-        add(completion, extra(risk_index, impact), out=completion)
-    _histogram(np, completion, tally.completion)
-    for k, node in enumerate(network.milestones):
-        _histogram(np, finish[node], tally.milestone[k])
-    if happened:
-        limits = np.iinfo(dtype)
-        met = completion <= min(max(due, int(limits.min)), int(limits.max))
-        for risk_index, occurred in enumerate(happened):
-            count_occurred = int(np.count_nonzero(occurred))
-            tally.risk_occurred[risk_index] += count_occurred
-            tally.risk_without[risk_index] += size - count_occurred
-            tally.risk_met_without[risk_index] += int(np.count_nonzero(met & ~occurred))
-
-
-def _longest(network: Network, model: _Model, origin: int) -> int:
-    """An upper bound on any finish (days from today): the longest durations, every risk."""
-    longest = [
-        (fixed if sampler is None else sampler.low + len(sampler.thresholds)) + 1
-        + sum(impact for _, impact in extra)
-        for fixed, sampler, extra in zip(model.fixed, model.samplers, model.extras, strict=True)
-    ]
-    # Every start is at most the latest not_before (or today): start them all there.
-    _, finish = forward_pass(network, origin + max(model.base, default=0), longest)
-    return max(finish, default=origin) - origin + sum(
-        impact for _, impact in model.plan_extras)
-
-
 def _quantile(histogram: dict[int, int], total: int, q: float) -> int:
     """The smallest value reached in at least a share ``q`` of the runs."""
     need = max(1, math.ceil(q * total - 1e-9))
@@ -930,7 +652,8 @@ def simulate_schedule(
     distribution: Distribution = "pert",
     confidence: float = 0.8,
     threshold: float = 0.5,
-    scheduler: Literal["network", "levelled"] = "network",
+    scheduler: Literal["auto", "network", "levelled"] = "auto",
+    ignore_capacity: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Simulation:
     """Simulate the plan from ``today`` many times and say how likely the due date is.
@@ -939,17 +662,20 @@ def simulate_schedule(
         plan: the plan; it is validated first. Actions with an ``estimate`` vary, and so do
             the risks of ``plan.risks``; everything else is as in :func:`backplan.schedule_plan`.
         today: the day work starts from (library code never reads the clock).
-        samples: how many runs (at least 1).
+        samples: how many runs (at least 1). A plan in which nothing is uncertain is
+            scheduled once instead (``Simulation.uncertain`` is then False).
         seed: the seed of the random generator: the same seed gives the same result.
         distribution: ``pert`` or ``triangular``, for estimates that do not name their own.
         confidence: the confidence the :class:`ScheduleBuffer` is computed for (0 < confidence < 1).
-        threshold: below this probability of meeting the due date, a ``low-confidence``
+        threshold: below this probability of meeting the due date (or every deadline), a
             flag is raised (0..1).
-        scheduler: ``network`` runs the precedence network, vectorised; ``levelled`` runs
-            :func:`~backplan.scheduling.levelling.schedule_levelled` (one decode, no search)
-            once per run, so that people's hours hold in every run: about a thousand times
-            slower (see ``docs/risk.md``).
-        progress: called as ``progress(done, samples)`` after each batch of runs.
+        scheduler: ``auto`` schedules the runs as :func:`backplan.schedule_plan` does: levelled
+            for people's hours when the plan books people (unless ``ignore_capacity``), else by
+            precedence. ``network`` runs the precedence network, vectorised; ``levelled``
+            levels every distinct run (see ``docs/risk.md`` for what it costs).
+        ignore_capacity: schedule by precedence alone even when the plan books people (as
+            ``schedule_plan(..., ignore_capacity=True)``); not with ``scheduler="levelled"``.
+        progress: called as ``progress(done, total)`` as runs are counted.
 
     Returns:
         A frozen :class:`Simulation`.
@@ -957,6 +683,9 @@ def simulate_schedule(
     Raises:
         PlanValidationError: the plan's references are broken.
         MissingExtraError: numpy is not installed (``pip install "backplan[risk]"``).
+        ValueError: a bad argument (``scheduler="levelled"`` with ``ignore_capacity``, ...).
+        ScheduleRangeError: as :func:`backplan.schedule_plan` (an action its assignees can
+            never book).
 
     Example:
         >>> import datetime as dt
@@ -976,6 +705,8 @@ def simulate_schedule(
         at 80% confidence commit to 2027-02-10 (a buffer of 5 working days); 0 working days to spare before the due date
         >>> sim.drivers, sim.action("coach").criticality
         (('coach', 'survey'), 1.0)
+        >>> sim.uncertain, sim.scheduler, sim.probability_all_deadlines  # no other deadline
+        (True, 'network', 0.842)
     """
     if isinstance(today, dt.datetime) or not isinstance(today, dt.date):
         raise TypeError(f"today must be a datetime.date, got {today!r}")
@@ -985,63 +716,77 @@ def simulate_schedule(
         raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
     if distribution not in ("pert", "triangular"):
         raise ValueError(f"distribution must be 'pert' or 'triangular', got {distribution!r}")
-    if scheduler not in ("network", "levelled"):
-        raise ValueError(f"scheduler must be 'network' or 'levelled', got {scheduler!r}")
+    if scheduler not in ("auto", "network", "levelled"):
+        raise ValueError(
+            f"scheduler must be 'auto', 'network' or 'levelled', got {scheduler!r}")
+    if not isinstance(ignore_capacity, bool):
+        raise TypeError(f"ignore_capacity must be True or False, got {ignore_capacity!r}")
+    if scheduler == "levelled" and ignore_capacity:
+        raise ValueError("scheduler='levelled' counts people's hours and ignore_capacity=True "
+                         "asks not to: choose one")
     confidence = _check_share("confidence", confidence, closed=False)
     threshold = _check_share("threshold", threshold, closed=True)
     np = require("numpy", extra="risk", feature="risk simulation")
 
     validate_plan(plan)
+    capacity = capacity_mode(plan, ignore_capacity=ignore_capacity or scheduler == "network")
+    runs = scheduler if scheduler != "auto" else (
+        "levelled" if capacity == "levelled" else "network")
+    # The plan as written, as schedule_plan schedules it (its fixes are not read here).
+    planned = make_scheduler(today=today, ignore_capacity=capacity != "levelled")(plan)
     calendar = plan_calendar(plan, today=today)
     network = compile_network(plan, calendar)
-    today_number = calendar.number(today)
-    origin = today_number  # day offsets in the runs count from here
+    origin = calendar.number(today)  # day offsets in the runs count from here
+    fixed_nodes: frozenset[int] = frozenset()
     if has_progress(plan):  # done work sits on its actual dates, possibly before today
         replanned = progress_network(plan, network, calendar, today)
-        network, origin = replanned.network, replanned.start
+        network, origin, fixed_nodes = replanned.network, replanned.start, frozenset(
+            replanned.fixed)
     due = calendar.number_on_or_before(plan.goal.due) - origin
-    model = _prepare(plan, network, origin, distribution)
-    n_risks = len(plan.risks)
-
-    tally = _Tally({}, [0] * model.n, [{} for _ in network.milestones], [0] * n_risks,
-                   [0] * n_risks, [0] * n_risks)
+    model = prepare_model(plan, network, origin, distribution, due=due, fixed_nodes=fixed_nodes)
+    made = samples if model.uncertain else 1  # without uncertainty every run is the same
+    tally = empty_tally(model, len(plan.risks))
     bits = np.random.default_rng(seed).bit_generator
-    chunk = max(256, min(_CHUNK, _CELLS_PER_CHUNK // max(1, model.n)))
-    if scheduler == "levelled":
+    if runs == "levelled":
         from backplan.analysis._risk_levelled import run_levelled
 
-        planned = run_levelled(np, plan, model, bits, samples, chunk, due, origin, tally,
-                               calendar=calendar, today=today, seed=seed, progress=progress)
-        return _assemble(plan, network, calendar, model, tally, today, origin, due, samples,
-                         seed, distribution, confidence, threshold, scheduler, planned)
-    first = min(chunk, samples)
-    # Day offsets from today fit in 16 bits unless every draw at its longest could pass 32,767.
-    dtype = np.int16 if _longest(network, model, origin) < 32_000 else np.int32
-    start = np.empty((model.n, first), dtype=dtype)
-    finish = np.empty((model.n, first), dtype=dtype)
-    critical = np.empty((model.n, first), dtype=bool)
-    done = 0
-    while done < samples:
-        size = min(chunk, samples - done)
-        _run_batch(np, model, bits, size, due, tally,
-                   start[:, :size], finish[:, :size], critical[:, :size])
-        done += size
-        if progress is not None:
-            progress(done, samples)
-    return _assemble(plan, network, calendar, model, tally, today, origin, due, samples,
-                     seed, distribution, confidence, threshold, scheduler, None)
+        run_levelled(np, plan, model, bits, made, tally, origin=origin, calendar=calendar,
+                     today=today, planned=planned, progress=progress)
+    else:
+        run_network(np, model, bits, made, tally, origin=origin, progress=progress)
+    return _assemble(plan, calendar, model, tally, planned, _Settings(
+        today=today, origin=origin, samples=made, seed=seed, distribution=distribution,
+        confidence=confidence, threshold=threshold, scheduler=runs, capacity=capacity))
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """How a simulation was run."""
+
+    today: dt.date
+    origin: int
+    samples: int
+    seed: int
+    distribution: Distribution
+    confidence: float
+    threshold: float
+    scheduler: str
+    capacity: CapacityMode
 
 
 def _assemble(
-    plan: Plan, network: Network, calendar: WorkingCalendar, model: _Model, tally: _Tally,
-    today: dt.date, origin: int, due: int, samples: int, seed: int,
-    distribution: Distribution, confidence: float, threshold: float, scheduler: str,
-    planned: int | None,
+    plan: Plan, calendar: WorkingCalendar, model: Model, tally: Tally, planned: Schedule,
+    how: _Settings,
 ) -> Simulation:
+    origin, samples, due = how.origin, how.samples, model.due
+
     def day(offset: int) -> dt.date:
         return calendar.day(origin + offset)
 
-    today_offset = calendar.number(today) - origin
+    today_offset = calendar.number(how.today) - origin
+    network = model.network
+    not_after = {network.ids[node]: (cap, tally.not_after_met[j] / samples)
+                 for j, (node, cap) in enumerate(model.not_after)}
 
     scheduled = [a for a in plan.actions if a.priority != "wont"]
     actions = []
@@ -1050,33 +795,31 @@ def _assemble(
         sd = math.sqrt(variance)
         # Done work is on its actual dates: never critical (as in the deterministic schedule).
         share = 0.0 if action.status == "done" else tally.critical[model.action_nodes[k]] / samples
+        cap, kept = not_after.get(action.id, (None, None))
         actions.append(ActionRisk(action.id, action.title, share, mean, sd, share * sd,
-                                  model.sampled[k]))
+                                  model.sampled[k], None if cap is None else day(cap), kept))
     ranked = sorted((a for a in actions if a.driver_score > 0),
                     key=lambda a: (-a.driver_score, -a.criticality))
     drivers = tuple(a.id for a in ranked[:_TOP])
 
     histogram = tally.completion if scheduled else {}
     probability = 1.0
-    deterministic: dt.date | None = None
+    deterministic = planned.earliest_completion if scheduled else None
     quantiles: list[dt.date | None] = [None, None, None]
     cdf: list[tuple[dt.date, float]] = []
     buffer: ScheduleBuffer | None = None
-    if histogram:
+    if histogram and deterministic is not None:
         probability = sum(c for v, c in histogram.items() if v <= due) / samples
-        if planned is None:  # the deterministic completion, as schedule_plan has it
-            _, earliest_finish = forward_pass(network, origin)
-            planned = max(earliest_finish[i] for i in model.action_nodes) - origin
-        deterministic = day(planned)
+        planned_offset = calendar.number_on_or_before(deterministic) - origin
         quantiles = [day(_quantile(histogram, samples, q)) for q in (0.5, 0.8, 0.95)]
         running = 0
         for value in sorted(histogram):
             running += histogram[value]
             cdf.append((day(value), running / samples))
-        committed = _quantile(histogram, samples, confidence)
+        committed = _quantile(histogram, samples, how.confidence)
         margin = due - committed
-        buffer = ScheduleBuffer(confidence, day(committed), committed - planned, margin,
-                        max(0, -margin), day(today_offset + margin))
+        buffer = ScheduleBuffer(how.confidence, day(committed), committed - planned_offset,
+                                margin, max(0, -margin), day(today_offset + margin))
 
     exposures = []
     for r, risk in enumerate(plan.risks):
@@ -1106,22 +849,93 @@ def _assemble(
             milestone.id, m_due, met,
             *(day(_quantile(counts, samples, q)) for q in (0.5, 0.8, 0.95)),
         ))
+    all_met = tally.all_met / samples
 
     flags: list[Flag] = []
-    if histogram and probability < threshold:
+    if not model.uncertain:
+        if all_met < 1.0:
+            certain = any(e.occurred == 1.0 for e in exposures)
+            flags.append(_deadline_missed(plan, milestones, actions, certain))
+    elif histogram and probability < how.threshold:
         flags.append(_low_confidence(
             plan, calendar, origin, today_offset, histogram, samples, due, probability,
-            confidence,
-            threshold, ranked[:_TOP], [by_id[i] for i in risk_drivers],
+            how.confidence, how.threshold, ranked[:_TOP], [by_id[i] for i in risk_drivers],
         ))
+    elif all_met < how.threshold:
+        flags.append(_low_confidence_deadlines(
+            plan, calendar, origin, tally, samples, probability, all_met, how, milestones,
+            actions))
     return Simulation(
-        goal=plan.goal.id, goal_title=plan.goal.title, due=plan.goal.due, today=today,
-        samples=samples, seed=seed, distribution=distribution, confidence=confidence,
-        threshold=threshold, scheduler=scheduler, probability=probability,
-        deterministic_completion=deterministic, p50=quantiles[0], p80=quantiles[1],
-        p95=quantiles[2], completion_cdf=tuple(cdf),
+        goal=plan.goal.id, goal_title=plan.goal.title, due=plan.goal.due, today=how.today,
+        samples=samples, seed=how.seed, distribution=how.distribution,
+        confidence=how.confidence, threshold=how.threshold, scheduler=how.scheduler,
+        probability=probability, deterministic_completion=deterministic, p50=quantiles[0],
+        p80=quantiles[1], p95=quantiles[2], completion_cdf=tuple(cdf),
         actions=tuple(actions), drivers=drivers, risk_drivers=risk_drivers, buffer=buffer,
         matrix=_matrix(exposures), milestones=tuple(milestones), flags=tuple(flags),
+        capacity=how.capacity, uncertain=model.uncertain, probability_all_deadlines=all_met,
+        other_deadlines=sum(1 for m in plan.milestones if m.due is not None) + len(not_after),
+        deterministic_feasible=planned.feasible if scheduled else None,
+        deterministic_min_slack=planned.min_slack,
+    )
+
+
+def _missed(milestones: Sequence[MilestoneRisk], actions: Sequence[ActionRisk],
+            threshold: float) -> list[tuple[float, str]]:
+    """The milestone dues and not_after dates met in fewer than ``threshold`` of the runs,
+    least often met first, each named."""
+    missed = [(m.probability, f"milestone {m.id} (due {m.due.isoformat()})")
+              for m in milestones
+              if m.probability is not None and m.due is not None and m.probability < threshold]
+    missed += [(a.not_after_probability, f"{a.id}'s not_after {a.not_after.isoformat()}")
+               for a in actions
+               if a.not_after_probability is not None and a.not_after is not None
+               and a.not_after_probability < threshold]
+    return sorted(missed, key=lambda pair: pair[0])
+
+
+def _deadline_missed(
+    plan: Plan, milestones: Sequence[MilestoneRisk], actions: Sequence[ActionRisk],
+    certain: bool,
+) -> Flag:
+    """The ``deadline-missed`` flag of a plan in which nothing is uncertain."""
+    named = [name for _, name in _missed(milestones, actions, 1.0)]
+    what = f": {', '.join(named)}" if named else ""
+    counted = " once the risks certain to happen are counted" if certain else ""
+    return Flag(
+        "deadline-missed", "error", plan.goal.id,
+        f"nothing in this plan is uncertain and it misses a deadline{counted}{what}; "
+        "`backplan schedule` lists the problems and their fixes",
+    )
+
+
+def _low_confidence_deadlines(
+    plan: Plan, calendar: WorkingCalendar, origin: int, tally: Tally, samples: int,
+    probability: float, all_met: float, how: _Settings, milestones: Sequence[MilestoneRisk],
+    actions: Sequence[ActionRisk],
+) -> Flag:
+    """The ``low-confidence-deadlines`` flag: the goal is likely, every deadline is not."""
+    missed = _missed(milestones, actions, how.threshold)
+    named = ", ".join(f"{name} {_pct(share)}" for share, name in missed)
+    level = max(how.confidence, how.threshold)
+    fixes = []
+    for k, milestone in enumerate(plan.milestones):
+        m = milestones[k]
+        if m.probability is None or milestone.due is None or m.probability >= how.threshold:
+            continue
+        target = _quantile(tally.milestone[k], samples, level)
+        limit = calendar.number_on_or_before(milestone.due) - origin
+        moved = calendar.day(origin + target)
+        fixes.append(Fix(
+            "move-due", milestone.id,
+            f"move milestone {milestone.id}'s due to {moved.isoformat()} ({_pct(level)} of runs "
+            f"reach it by then; buys {_days(target - limit)})", target - limit, moved))
+    return Flag(
+        "low-confidence-deadlines", "warning", plan.goal.id,
+        f"{_pct(all_met)} chance of meeting every deadline, below the "
+        f"{_pct(how.threshold)} threshold, though {_pct(probability)} of runs finish by the "
+        f"goal's due date" + (f"; least often met: {named}" if named else ""),
+        None, (), (), tuple(fixes),
     )
 
 

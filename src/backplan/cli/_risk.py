@@ -9,8 +9,10 @@ from typing import TextIO
 
 import backplan
 from backplan.cli._common import (
+    EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
     EXIT_OK,
+    add_capacity_option,
     add_command,
     add_format_option,
     add_plan_argument,
@@ -33,6 +35,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="simulate the plan many times: the chance of meeting the due date, P50/P80/P95 "
              "dates, the actions and risks that drive it, and the buffer to commit to",
         examples="  backplan risk examples/fcr.yaml --today 2026-11-23\n"
+                 "  backplan risk examples/capacity.yaml --today 2026-11-23   # levelled\n"
+                 "  backplan risk examples/capacity.yaml --today 2026-11-23 --ignore-capacity\n"
                  "  backplan risk plan.yaml --samples 100000 --seed 7 --format json\n"
                  "  backplan risk plan.yaml --confidence 90% --threshold 0.7 --strict",
     )
@@ -49,12 +53,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                            "(default: 0.5)")
     risk.add_argument("--distribution", choices=("pert", "triangular"), default="pert",
                       help="spread of estimates that do not name one (default: pert)")
-    risk.add_argument("--scheduler", choices=("network", "levelled"), default="network",
-                      help="levelled: level people's hours in every run (much slower; "
-                           "default: network)")
+    risk.add_argument("--scheduler", choices=("auto", "network", "levelled"), default="auto",
+                      help="auto: as every command schedules, levelled to people's hours when "
+                           "the plan books people, else by precedence; network: precedence only "
+                           "(fast, vectorised); levelled: level every distinct run "
+                           "(default: auto)")
+    add_capacity_option(risk)
     add_format_option(risk, ("table", "json"), default="table")
     risk.add_argument("--strict", action="store_true",
-                      help="exit 1 when the chance is below the threshold")
+                      help="exit 1 when the chance of meeting the due date or every deadline "
+                           "is below the threshold, or when nothing is uncertain and the plan "
+                           "misses a deadline")
     risk.set_defaults(run=run_risk)
 
 
@@ -83,14 +92,19 @@ class _ProgressBar:
 
 
 def run_risk(args: argparse.Namespace) -> int:
-    """Simulate the plan and print the result; exit 1 with ``--strict`` below the threshold."""
+    """Simulate the plan and print the result; exit 1 with ``--strict`` on any flag."""
+    if args.scheduler == "levelled" and args.ignore_capacity:
+        print("backplan risk: --scheduler levelled counts people's hours and --ignore-capacity "
+              "asks not to: give one of them", file=sys.stderr)
+        return EXIT_BAD_INPUT
     plan = backplan.load_plan(args.plan)
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         simulation = backplan.simulate_schedule(
             plan, today=resolve_today(args.today), samples=args.samples, seed=args.seed,
             distribution=args.distribution, confidence=args.confidence,
-            threshold=args.threshold, scheduler=args.scheduler, progress=bar,
+            threshold=args.threshold, scheduler=args.scheduler,
+            ignore_capacity=args.ignore_capacity, progress=bar,
         )
     finally:
         if bar is not None:
