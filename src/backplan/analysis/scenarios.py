@@ -242,7 +242,8 @@ def _outcome(
     if simulate:
         from backplan.analysis.risk import simulate_schedule
 
-        simulation = simulate_schedule(plan, today=today, samples=samples, seed=seed)
+        simulation = simulate_schedule(plan, today=today, samples=samples, seed=seed,
+                                       ignore_capacity=ignore_capacity)
         p80, probability = simulation.p80, simulation.probability
     return ScenarioOutcome(
         name=AS_PLANNED if scenario is None else scenario.name,

@@ -151,7 +151,9 @@ def _tracking_table(report: Any) -> str:
     )
 
 
-def _risk_section(plan: Plan, today: dt.date, samples: int, seed: int) -> tuple[str, list[Flag]]:
+def _risk_section(
+    plan: Plan, today: dt.date, samples: int, seed: int, ignore_capacity: bool
+) -> tuple[str, list[Flag]]:
     has_estimates = any(a.estimate is not None for a in plan.actions)
     if not has_estimates and not plan.risks:
         return ("<p>No three-point estimates or risks in the plan, so no simulation; add "
@@ -160,11 +162,17 @@ def _risk_section(plan: Plan, today: dt.date, samples: int, seed: int) -> tuple[
     try:
         from backplan.analysis.risk import simulate_schedule
 
-        sim = simulate_schedule(plan, today=today, samples=samples, seed=seed)
+        sim = simulate_schedule(plan, today=today, samples=samples, seed=seed,
+                                ignore_capacity=ignore_capacity)
     except MissingExtraError as error:
         return f"<p>Risk simulation skipped: {_esc(str(error))}</p>", []
+    if not sim.uncertain:  # its answer is the schedule's: say so, do not show a chance
+        answer = "".join(f"<li>{_esc(line.strip())}</li>" for line in str(sim).splitlines()[1:]
+                         if not line.lstrip().startswith(("error:", "warning:")))
+        return (f"<p>{_esc(str(sim).splitlines()[0])}</p><ul>{answer}</ul>", [])
     cards = "".join([
         _card(f"{sim.probability:.0%}", f"chance of meeting {sim.due}"),
+        _card(f"{sim.probability_all_deadlines:.0%}", "chance of meeting every deadline"),
         _card(str(sim.p50 or "-"), "P50 completion"),
         _card(str(sim.p80 or "-"), "P80 completion"),
         _card(str(sim.p95 or "-"), "P95 completion"),
@@ -241,7 +249,7 @@ def report_html(
         if any(kr.checkins for kr in tracking.key_results):
             parts.append(_tracking_table(tracking))
         flags += [f for f in tracking.flags if f not in flags]
-    risk, risk_flags = _risk_section(plan, today, samples, seed)
+    risk, risk_flags = _risk_section(plan, today, samples, seed, ignore_capacity)
     flags += risk_flags
     parts += [
         "<h2 id='flags'>Flags and fixes</h2>", _flags(flags),
