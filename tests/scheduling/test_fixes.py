@@ -198,7 +198,7 @@ def test_fix_command_lists_and_the_strict_schedule_agrees(
 
 
 def test_the_capacity_example_gets_one_answer_from_every_command(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
 ) -> None:
     plan = "examples/capacity.yaml"
     today = ["--today", "2026-11-23"]
@@ -211,9 +211,19 @@ def test_the_capacity_example_gets_one_answer_from_every_command(
                     ["descope", plan, *today, "--format", "json"]):
         assert main(command) == 0
         answers[command[0]] = json.loads(capsys.readouterr().out)["feasible"]
+    assert main(["risk", plan, *today, "--format", "json"]) == 0
+    risk = json.loads(capsys.readouterr().out)
+    answers["risk"] = risk["deterministic_feasible"]
+    assert (risk["capacity"], risk["probability_all_deadlines"]) == ("levelled", 0.0)
     assert main(["lint", plan, *today, "--format", "json"]) == 0
     lint = json.loads(capsys.readouterr().out)
     answers["lint"] = not any(f["code"] == "achievable-infeasible" for f in lint["findings"])
+    assert main(["huddle", plan, "--date", "2026-11-23", "--format", "json"]) == 0
+    answers["huddle"] = json.loads(capsys.readouterr().out)["feasible"]
+    report = tmp_path / "report.html"
+    assert main(["report", plan, *today, "-o", str(report)]) == 0
+    capsys.readouterr()
+    answers["report"] = "not feasible as planned" not in report.read_text(encoding="utf-8")
     assert set(answers.values()) == {False}, answers
     # load and schedule print the same levelled dates
     assert main(["schedule", plan, *today, "--format", "json"]) == 0
