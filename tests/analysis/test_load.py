@@ -73,8 +73,8 @@ def test_load_to_dict_is_json_ready(plan: backplan.Plan) -> None:
     qa = data["people"][0]
     assert (qa["id"], qa["name"], qa["hours_per_day"], qa["booked_hours"]) == ("qa", "Priya", 2.0,
                                                                                7.0)
-    assert qa["weeks"][0] == {"week": "2027-W03", "start": "2027-01-18", "available_hours": 10.0,
-                              "booked_hours": 7.0, "utilisation": 0.7}
+    assert qa["weeks"][0] == {"week": "2027-W03", "start": "2027-01-18", "working_days": 5,
+                              "available_hours": 10.0, "booked_hours": 7.0, "utilisation": 0.7}
     assert qa["days"][0] == {"date": "2027-01-18", "available_hours": 2.0, "booked_hours": 0.0,
                              "over_hours": 0.0}
     assert "2027-W04" in str(load)

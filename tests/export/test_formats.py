@@ -97,7 +97,7 @@ def test_mermaid_by_hand() -> None:
     _, schedule = small()
     assert to_mermaid(schedule).splitlines() == [
         "gantt",
-        "    title Goal - with odd chars",
+        "    title Goal#58; with#59; odd #35; chars",
         "    dateFormat YYYY-MM-DD",
         "    axisFormat %d %b",
         "    todayMarker off",

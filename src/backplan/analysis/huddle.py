@@ -9,7 +9,10 @@
   baseline to target); none without check-ins.
 * **Today** and **this week**: actions the plan starts or has due (as-late-as-possible dates,
   scheduled from ``date``) today, and on the remaining days of the calendar week (to Sunday),
-  with their owners; done actions are left out.
+  with their owners; an action recorded as started on ``date`` is listed today as
+  ``started``; done actions are left out.
+* **Day off**: when ``date`` itself has no project work (a holiday, a blackout, a calendar
+  rule or a non-working weekday) the brief says so first, and it lists who is off today.
 * **Late**: actions with negative slack from ``date`` (they can no longer finish in time),
   and **milestones at risk**: slack below zero (``late``) or at most
   :data:`AT_RISK_SLACK_DAYS` working days (``at risk``).
@@ -48,7 +51,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from backplan.analysis._text import iso
+from backplan.analysis.words import SECONDS, counted, metric_value
 from backplan.calendars import plan_calendar
+from backplan.calendars.days_off import DayOff, day_off
 from backplan.calendars.rules import country_holidays, rule_days
 from backplan.models import Action, Plan
 from backplan.scheduling import Schedule, schedule_plan
@@ -73,10 +78,6 @@ _WEEKDAY = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 def _day(day: dt.date) -> str:
     return f"{_WEEKDAY[day.weekday()][:3]} {day.isoformat()}"
-
-
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.4g}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +110,13 @@ class HuddleKeyResult:
         }
 
 
-DayKind = Literal["start", "due", "start-and-due"]
+DayKind = Literal["start", "due", "start-and-due", "started"]
 
 
 @dataclass(frozen=True, slots=True)
 class DayItem:
     """An action starting (``kind="start"``), due (``"due"``) or both (a one-day action) on
-    ``date``."""
+    ``date``, or recorded as started that day (``"started"``: in progress since ``date``)."""
 
     date: dt.date
     kind: DayKind
@@ -232,6 +233,10 @@ class HuddleBrief:
     milestones_at_risk: tuple[MilestoneAtRisk, ...]
     coming: tuple[CalendarEvent, ...]
     wins: tuple[Win, ...]
+    #: Why ``date`` has no project work for anyone (None on a working day).
+    day_off: DayOff | None = None
+    #: The people who are off on ``date`` while others work (leave, part-time days).
+    off_today: tuple[DayOff, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The brief as JSON-ready data (the CLI's ``--format json``)."""
@@ -239,6 +244,8 @@ class HuddleBrief:
             "goal": self.goal, "goal_title": self.goal_title, "date": iso(self.date),
             "since": iso(self.since), "week_end": iso(self.week_end),
             "horizon_end": iso(self.horizon_end), "feasible": self.feasible,
+            "day_off": None if self.day_off is None else self.day_off.to_dict(),
+            "off_today": [off.to_dict() for off in self.off_today],
             "focus": self.focus,
             "key_results": [kr.to_dict() for kr in self.key_results],
             "today": [item.to_dict() for item in self.today],
@@ -258,12 +265,19 @@ class HuddleBrief:
         title = f" ({self.goal_title})" if self.goal_title else ""
         out = [f"# Daily huddle: {self.goal}{title}, {_WEEKDAY[self.date.weekday()]} "
                f"{self.date.isoformat()}", ""]
+        if self.day_off is not None:
+            out += [f"**Today, {self.day_off}.**", ""]
+        if self.off_today:
+            out += ["Off today: " + "; ".join(
+                f"{off.name}" + (f" ({off.reason})" if off.reason else "")
+                for off in self.off_today) + ".", ""]
         if not self.feasible:
             out += ["**The plan cannot be met as it stands**: see the late actions below.", ""]
         focus = next((kr for kr in self.key_results if kr.key_result == self.focus), None)
         if focus is not None:
-            out += [f"**Focus today: {focus.name}** ({focus.key_result}): {_num(focus.value)} "
-                    f"against {_num(focus.expected)} expected, "
+            out += [f"**Focus today: {focus.name}** ({focus.key_result}): "
+                    f"{metric_value(focus.value, focus.unit)} against "
+                    f"{metric_value(focus.expected, focus.unit)} expected, "
                     f"{(focus.status or 'no status').replace('_', ' ')}.", ""]
         out += ["## Key results (yesterday)", ""]
         if self.key_results:
@@ -272,8 +286,9 @@ class HuddleBrief:
             for kr in self.key_results:
                 sample = f" (n={kr.n})" if kr.n is not None else ""
                 out.append(
-                    f"| {kr.name} ({kr.key_result}) | {_num(kr.value)}{sample} | "
-                    f"{iso(kr.value_date) or '-'} | {_num(kr.expected)} | {_num(kr.target)} | "
+                    f"| {kr.name} ({kr.key_result}) | {metric_value(kr.value, kr.unit)}{sample} | "
+                    f"{iso(kr.value_date) or '-'} | {metric_value(kr.expected, kr.unit)} | "
+                    f"{metric_value(kr.target, kr.unit)} | "
                     f"{(kr.status or 'no check-in').replace('_', ' ')} |"
                 )
         else:
@@ -285,7 +300,7 @@ class HuddleBrief:
         out += ["", "## Late and at risk", ""]
         lines = [
             f"- **late** {a.action}: {a.title or a.action}{_who(a.owners)}: "
-            f"{a.short_days} working day{'s' if a.short_days != 1 else ''} short "
+            f"{counted(a.short_days, 'working day')} short "
             + (f"(in progress; had to finish by {a.latest_finish.isoformat()})"
                if a.status == "in_progress"
                else f"(had to start by {a.latest_start.isoformat()})")
@@ -334,7 +349,8 @@ def _items(items: tuple[DayItem, ...], *, with_day: bool) -> list[str]:
     for item in items:
         day = f"{_day(item.date)}: " if with_day else ""
         mark = " (critical)" if item.critical else ""
-        verb = {"start": "starts", "due": "due", "start-and-due": "starts and due"}[item.kind]
+        verb = {"start": "starts", "due": "due", "start-and-due": "starts and due",
+                "started": "started"}[item.kind]
         lines.append(f"- {day}**{verb}** {item.action}: {item.title or item.action}"
                      f"{_who(item.owners)}{mark}")
     return lines
@@ -416,6 +432,8 @@ def huddle_brief(
             ("start", scheduled.start), ("due", scheduled.finish))
         if action.status == "in_progress":
             ends = ends[1:]
+            if action.actual_start == date:
+                ends = (("started", date), *ends)
         elif scheduled.start == scheduled.finish:
             ends = (("start-and-due", scheduled.start),)
         for kind, day in ends:
@@ -426,7 +444,8 @@ def huddle_brief(
             elif date < day <= week_end:
                 week_items.append(item)
     week_items.sort(key=lambda item: (item.date, item.kind == "start", item.action))
-    today_items.sort(key=lambda item: (item.kind == "start", not item.critical, item.action))
+    today_items.sort(key=lambda item: (item.kind in ("start", "started"), not item.critical,
+                                       item.action))
 
     late = tuple(
         LateAction(a.id, a.title, _owners(by_id[a.id], names), -a.slack, by_id[a.id].status,
@@ -450,6 +469,10 @@ def huddle_brief(
         key_results=tuple(key_results), focus=focus,
         today=tuple(today_items), this_week=tuple(week_items), late=late,
         milestones_at_risk=at_risk, coming=_coming(plan, date, horizon_end), wins=tuple(wins),
+        day_off=day_off(plan, date),
+        off_today=tuple(off for p in plan.people
+                        if (off := day_off(plan, date, person=p.id)) is not None
+                        and off.person is not None),
     )
 
 
@@ -490,10 +513,12 @@ def _key_results(
                 change = latest.value - previous.value
                 if sign * change > 0:
                     unit = "points" if metric.unit == "%" else metric.unit
+                    by = (metric_value(change, metric.unit, signed=True)
+                          + ("" if metric.unit == SECONDS else f" {unit}"))
                     wins.append(Win(
                         "metric-improved", kr.id, latest.date,
-                        f"{metric.name} improved: {previous.value:g} -> {latest.value:g} "
-                        f"({change:+g} {unit})",
+                        f"{metric.name} improved: {metric_value(previous.value, metric.unit)} "
+                        f"-> {metric_value(latest.value, metric.unit)} ({by})",
                     ))
     return lines, wins
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from backplan._find import find
 from backplan.analysis._text import table_html
+from backplan.analysis.words import counted
 from backplan.calendars import PersonCalendar, plan_calendar
 from backplan.calendars.people import rate_seconds
 from backplan.models import Plan
@@ -64,12 +65,18 @@ class DayLoad:
 
 @dataclass(frozen=True, slots=True)
 class WeekLoad:
-    """One person's hours in one ISO week (``2027-W03``), starting on Monday ``start``."""
+    """One person's hours in one ISO week (``2027-W03``), starting on Monday ``start``.
+
+    Every week of the span is listed, also one without a working day of the plan
+    (``working_days`` 0: a holiday week or a blackout), so that the weeks read as a timeline.
+    """
 
     week: str
     start: dt.date
     available_hours: float
     booked_hours: float
+    #: The plan's working days of this week inside the span.
+    working_days: int = 0
 
     @property
     def utilisation(self) -> float | None:
@@ -80,6 +87,7 @@ class WeekLoad:
         """The week as JSON-ready data."""
         use = self.utilisation
         return {"week": self.week, "start": self.start.isoformat(),
+                "working_days": self.working_days,
                 "available_hours": round(self.available_hours, 4),
                 "booked_hours": round(self.booked_hours, 4),
                 "utilisation": None if use is None else round(use, 4)}
@@ -134,6 +142,10 @@ class Load:
         levelled: whether the bookings come from the levelled scheduler.
         feasible: whether the schedule is feasible.
         people: one :class:`PersonLoad` per person, in plan order.
+        bookings: the hours behind the load: one per person, action and working day.
+
+    ``to_dataframe(load)`` gives one row per person and week, ``table="days"`` one per person
+    and working day, ``table="bookings"`` one per person, day and action.
     """
 
     goal: str
@@ -143,6 +155,7 @@ class Load:
     levelled: bool
     feasible: bool
     people: tuple[PersonLoad, ...]
+    bookings: tuple[Booking, ...] = ()
 
     def person(self, person_id: str) -> PersonLoad:
         """The load of the person with this id (KeyError naming it when there is none)."""
@@ -173,12 +186,14 @@ class Load:
                 use = week.utilisation
                 shown = "-" if use is None else f"{use:.0%}"
                 mark = " !" if use is not None and use > 1 + _EPSILON else ""
+                if not week.working_days:
+                    mark = "  no working day"
                 lines.append(f"  {load.person:<16} {week.week:<9} {week.start.isoformat():<10} "
                              f"{week.available_hours:>9.1f} {week.booked_hours:>8.1f} "
                              f"{shown:>5}{mark}")
             over = load.over_days
             if over:
-                lines.append(f"  {load.person}: over capacity on {len(over)} day(s): "
+                lines.append(f"  {load.person}: over capacity on {counted(len(over), 'day')}: "
                              + ", ".join(d.isoformat() for d in over[:6])
                              + (", ..." if len(over) > 6 else ""))
         return "\n".join(lines)
@@ -230,21 +245,27 @@ def person_load(plan: Plan, schedule: Schedule) -> Load:
             for day, seconds in zip(working, hours, strict=True)
         )
         people.append(PersonLoad(person.id, person.name, person.hours_per_day, days,
-                                 _weeks(days)))
+                                 _weeks(days, first, last)))
     return Load(plan.goal.id, schedule.today, first, last, levelled, schedule.feasible,
-                tuple(people))
+                tuple(people), tuple(sorted(bookings, key=lambda b: (b.person, b.day, b.action))))
 
 
-def _weeks(days: Iterable[DayLoad]) -> tuple[WeekLoad, ...]:
-    weeks: dict[tuple[int, int], list[DayLoad]] = {}
+def _weeks(days: Iterable[DayLoad], first: dt.date, last: dt.date) -> tuple[WeekLoad, ...]:
+    """Every ISO week from ``first``'s to ``last``'s, with the working days that fall in it."""
+    weeks: dict[dt.date, list[DayLoad]] = {}
+    monday = first - dt.timedelta(days=first.weekday())
+    while monday <= last:
+        weeks[monday] = []
+        monday += dt.timedelta(days=7)
     for load in days:
-        year, week, _ = load.day.isocalendar()
-        weeks.setdefault((year, week), []).append(load)
-    return tuple(
-        WeekLoad(f"{year}-W{week:02d}", dt.date.fromisocalendar(year, week, 1),
-                 sum(d.available_hours for d in members), sum(d.booked_hours for d in members))
-        for (year, week), members in weeks.items()
-    )
+        weeks[load.day - dt.timedelta(days=load.day.weekday())].append(load)
+    out = []
+    for monday, members in weeks.items():
+        year, week, _ = monday.isocalendar()
+        out.append(WeekLoad(f"{year}-W{week:02d}", monday,
+                            sum(d.available_hours for d in members),
+                            sum(d.booked_hours for d in members), len(members)))
+    return tuple(out)
 
 
 def _bookings_as_scheduled(plan: Plan, schedule: Schedule) -> list[Booking]:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backplan.analysis.findings import Finding
+from backplan.analysis.words import counted
 from backplan.calendars import plan_calendar
 from backplan.models import Action, Plan
 from backplan.scheduling import Schedule, schedule_plan
@@ -105,9 +106,10 @@ class MoscowSummary:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def __str__(self) -> str:
-        lines = [f"MoSCoW for {self.goal!r}: {self.planned_days} working days of effort planned, "
-                 f"{self.fits_days} fit before {self.due.isoformat()}"]
-        lines.extend(f"  {s.priority:<6} {s.actions:>3} actions {s.effort_days:>5} days "
+        lines = [f"MoSCoW for {self.goal!r}: {counted(self.planned_days, 'working day')} of "
+                 f"effort planned, {self.fits_days} fit before {self.due.isoformat()}"]
+        lines.extend(f"  {s.priority:<6} {s.actions:>3} {'action ' if s.actions == 1 else 'actions'}"
+                     f" {s.effort_days:>5} {'day ' if s.effort_days == 1 else 'days'} "
                      f"{s.share:>6.0%}" for s in self.shares)
         lines.extend(f"  {finding}" for finding in self.findings)
         return "\n".join(lines)

@@ -56,7 +56,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from backplan.analysis.words import counted
 from backplan.calendars import available_hours, plan_calendar
+from backplan.calendars.days_off import DayOff, day_off
 from backplan.errors import BackplanError, require
 from backplan.models import Action, Plan
 from backplan.models.rhythm import (
@@ -155,7 +157,11 @@ class TimeBoxItem:
 
 @dataclass(frozen=True, slots=True)
 class TimeBox:
-    """A person's day as pomodoros: the slots, the due actions, and what does not fit."""
+    """A person's day as pomodoros: the slots, the due actions, and what does not fit.
+
+    ``day_off`` says why the day has no project time (leave, a holiday, a non-working day...)
+    when it has none; it is None on a working day.
+    """
 
     person: str
     name: str
@@ -166,6 +172,7 @@ class TimeBox:
     slots: tuple[TimeBoxSlot, ...]
     items: tuple[TimeBoxItem, ...]
     unsized: tuple[str, ...]
+    day_off: DayOff | None = None
 
     @property
     def used_minutes(self) -> int:
@@ -199,6 +206,7 @@ class TimeBox:
             "slots": [slot.to_dict() for slot in self.slots],
             "items": [item.to_dict() for item in self.items],
             "split": list(self.split), "unsized": list(self.unsized),
+            "day_off": None if self.day_off is None else self.day_off.to_dict(),
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -207,8 +215,19 @@ class TimeBox:
 
     def __str__(self) -> str:
         who = self.name or self.person
-        lines = [f"{who} on {self.date.isoformat()}: {self.pomodoros} pomodoros in "
-                 f"{self.used_minutes} of {self.available_minutes} available minutes"]
+        off = self.day_off
+        if off is not None and not self.slots:
+            why = f" ({off.reason})" if off.reason else ""
+            lines = [f"{who} on {self.date.isoformat()}: {off.summary}{why}, so no project "
+                     "time and no pomodoros"]
+            waiting = [item.action for item in self.items]
+            if waiting:
+                lines.append(f"  due work waits for the next working day: {', '.join(waiting)}")
+            return "\n".join(lines)
+        lines = [f"{who} on {self.date.isoformat()}: {counted(self.pomodoros, 'pomodoro')} in "
+                 f"{self.used_minutes} of {counted(self.available_minutes, 'available minute')}"]
+        if off is not None:
+            lines.append(f"  note: {off}")
         for slot in self.slots:
             what = (f"#{slot.number} {slot.action}: {slot.title or slot.action}"
                     if slot.kind == "pomodoro" else slot.kind.replace("-", " "))
@@ -219,7 +238,8 @@ class TimeBox:
                              f"{'s' if item.not_fitting != 1 else ''} of {item.action}")
         for item in self.items:
             if item.split:
-                lines.append(f"  split {item.action}: estimated at {item.estimate} pomodoros "
+                lines.append(f"  split {item.action}: estimated at "
+                             f"{counted(item.estimate, 'pomodoro')} "
                              f"(more than {SPLIT_ABOVE_POMODOROS})")
         if self.unsized:
             lines.append(f"  no effort in pomodoros, not laid out: {', '.join(self.unsized)}")
@@ -235,7 +255,7 @@ class TimeBox:
             f"<td>{html.escape(s.action or '')}</td></tr>" for s in self.slots
         )
         return (f"<div><p>{html.escape(self.name or self.person)} on {self.date}: "
-                f"{self.pomodoros} pomodoros, {self.not_fitting} not fitting</p>"
+                f"{counted(self.pomodoros, 'pomodoro')}, {self.not_fitting} not fitting</p>"
                 f"<table><tbody>{rows}</tbody></table></div>")
 
     def to_ical(self) -> bytes:
@@ -408,8 +428,9 @@ def time_box(
         )
         for a, estimate, done, n in wanted
     )
+    off = day_off(plan, date, person=person)
     return TimeBox(person, name, date, origin, minutes, long_break_minutes, slots, items,
-                   tuple(unsized))
+                   tuple(unsized), off)
 
 
 def _lay_out(
@@ -528,7 +549,8 @@ class EstimationAccuracy:
         for title, rows in (("person", self.by_person), ("kind", self.by_kind)):
             lines.append(f"by {title}:")
             lines.extend(
-                f"  {r.group:<20} {r.actions:>3} actions  {r.actual:>4} / {r.estimated:<4} "
+                f"  {r.group:<20} {r.actions:>3} {'action ' if r.actions == 1 else 'actions'}  "
+                f"{r.actual:>4} / {r.estimated:<4} "
                 f"pomodoros  ratio {r.ratio:.2f}  mean error {r.mean_abs_error:.0%}"
                 for r in rows
             )

@@ -142,7 +142,8 @@ class ScheduleComparison:
         rows = self._rows()
         widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
         completion = ("-" if self.completion_slip_days is None
-                      else f"{self.completion_slip_days:+d} working days")
+                      else f"{self.completion_slip_days:+d} working "
+                      f"{'day' if abs(self.completion_slip_days) == 1 else 'days'}")
         lines = [
             f"Goal {self.goal!r}: baseline of {self.baseline_today.isoformat()} against "
             f"{self.current_today.isoformat()}; earliest completion "

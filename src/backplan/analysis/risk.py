@@ -48,6 +48,7 @@ from backplan.analysis._risk_runs import (
     run_network,
 )
 from backplan.analysis._text import flag_line, flags_html, iso, table_html
+from backplan.analysis.words import counted
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import require
 from backplan.graph import validate_plan
@@ -419,14 +420,15 @@ class Simulation:
         goal = f"Goal {self.goal!r} due {self.due.isoformat()} from {self.today.isoformat()}: "
         if not self.uncertain:
             certain = self._certain_risks()
-            counted = f"; the risks certain to happen are counted: {', '.join(certain)}" if (
+            note = f"; the risks certain to happen are counted: {', '.join(certain)}" if (
                 certain) else ""
             return (f"{goal}{_NOTHING_UNCERTAIN}; scheduled once, not simulated "
-                    f"({self._how()}){counted}")
+                    f"({self._how()}){note}")
         every = (f", {_pct(self.probability_all_deadlines)} chance of meeting every deadline"
                  if self.other_deadlines else "")
         return (f"{goal}{_pct(self.probability)} chance of meeting the due date{every} "
-                f"({self.samples:,} runs, seed {self.seed}, {self.distribution}, {self._how()})")
+                f"({counted(self.samples, 'run')}, seed {self.seed}, {self.distribution}, "
+                f"{self._how()})")
 
     def _answer_lines(self) -> list[str]:
         """What the plan's one schedule says when nothing is uncertain."""
@@ -522,7 +524,7 @@ class Simulation:
             summary = (
                 f"<p>Goal <b>{esc(self.goal)}</b> due {self.due}: "
                 f"<b>{_pct(self.probability)}</b> chance of meeting the due date{every} "
-                f"({self.samples:,} runs). "
+                f"({counted(self.samples, 'run')}). "
                 f"P50 {iso(self.p50)}, P80 {iso(self.p80)}, P95 {iso(self.p95)}.</p>"
                 + (f"<p>{esc(str(self.buffer))}</p>" if self.buffer else ""))
         else:

@@ -42,6 +42,7 @@ from typing import Any
 from backplan._find import find
 from backplan.analysis._effects import KeyResultEffect, key_result_effects
 from backplan.analysis._text import iso, table_html
+from backplan.analysis.words import metric_value
 from backplan.models import Plan
 from backplan.models.changes import apply_changes
 from backplan.models.scenario import Scenario, ScenarioSet
@@ -108,6 +109,8 @@ class ScenarioComparison:
     outcomes: tuple[ScenarioOutcome, ...]
     key_results: tuple[str, ...]
     simulated: bool
+    #: The unit of each of ``key_results`` (gaps in seconds show as ``m:ss``).
+    units: tuple[str, ...] = ()
 
     def outcome(self, name: str) -> ScenarioOutcome:
         """The outcome of the scenario with this name (``"as planned"``: the plan as written)."""
@@ -138,7 +141,9 @@ class ScenarioComparison:
             if self.simulated:
                 row += [iso(o.p80) or "-",
                         "-" if o.probability is None else f"{o.probability:.0%}"]
-            row += [_number(o.gap(kr)) for kr in self.key_results]
+            units = self.units or ("",) * len(self.key_results)
+            row += [metric_value(o.gap(kr), unit)
+                    for kr, unit in zip(self.key_results, units, strict=True)]
             rows.append(row)
         return rows
 
@@ -159,10 +164,6 @@ class ScenarioComparison:
 
     def _repr_html_(self) -> str:
         return table_html(self.rows())
-
-
-def _number(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
 
 
 def apply_scenario(plan: Plan, scenario: Scenario) -> Plan:
@@ -228,8 +229,10 @@ def compare_scenarios(
     outcomes += [_outcome(apply_scenario(plan, s), s, today, simulate, samples, seed,
                           ignore_capacity) for s in listed]
     named = {e.key_result for o in outcomes for e in o.effects}
-    key_results = tuple(kr.id for kr in plan.goal.key_results if kr.id in named)
-    return ScenarioComparison(plan.goal.id, today, tuple(outcomes), key_results, simulate)
+    listed_krs = [kr for kr in plan.goal.key_results if kr.id in named]
+    return ScenarioComparison(plan.goal.id, today, tuple(outcomes),
+                              tuple(kr.id for kr in listed_krs), simulate,
+                              tuple(kr.definition().unit for kr in listed_krs))
 
 
 def _outcome(

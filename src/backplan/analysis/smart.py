@@ -42,6 +42,7 @@ from backplan.analysis._effects import key_result_effects
 from backplan.analysis._text import table_html
 from backplan.analysis.benchmarks import BENCHMARKS
 from backplan.analysis.findings import SEVERITY_ORDER, Finding
+from backplan.analysis.words import counted
 from backplan.models import KeyResult, Plan
 from backplan.scheduling import schedule_plan
 
@@ -214,7 +215,8 @@ def _achievable(plan: Plan, today: dt.date, ignore_capacity: bool) -> list[Findi
     schedule = schedule_plan(plan, today=today, ignore_capacity=ignore_capacity)
     if not schedule.feasible:
         worst = schedule.errors[0] if schedule.errors else None
-        short = f"{-(schedule.min_slack or 0)} working days short" if schedule.min_slack else ""
+        short = (f"{counted(-schedule.min_slack, 'working day')} short"
+                 if schedule.min_slack else "")
         fix = (str(worst.fixes[0]) if worst is not None and worst.fixes
                else "shorten the late chain or move the due date")
         findings.append(Finding(

@@ -74,6 +74,7 @@ from backplan.analysis.glide import (
     glide_paths,
     key_result_curves,
 )
+from backplan.analysis.words import SECONDS, metric_value
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import CheckInError, Problem, require
 from backplan.models import Plan
@@ -746,14 +747,16 @@ class TrackingReport:
             if latest is not None:
                 when = latest.date.isoformat() + (f" (n={latest.n})" if latest.n else "")
             cast = "-"
+            unit = tracked.unit
             if forecast is not None:
-                cast = f"{forecast.value:.4g}"
+                cast = metric_value(forecast.value, unit)
                 if forecast.low is not None and forecast.high is not None:
-                    cast += f" ({forecast.low:.4g}-{forecast.high:.4g})"
+                    cast += (f" ({metric_value(forecast.low, unit)} to "
+                             f"{metric_value(forecast.high, unit)})")
             rows.append([
                 tracked.key_result, when,
-                f"{latest.value:g}" if latest else "-",
-                f"{(latest.expected if latest else tracked.expected_today):.4g}",
+                metric_value(latest.value, unit) if latest else "-",
+                metric_value(latest.expected if latest else tracked.expected_today, unit),
                 f"{tracked.progress_pct:.0f}%" if tracked.progress_pct is not None else "-",
                 f"{tracked.score:.2f}" if tracked.score is not None else "-",
                 (tracked.status or "no data").replace("_", " "),
@@ -1039,19 +1042,27 @@ def _off_trajectory_flag(
     favourable = forecast.high if direction == "increase" else forecast.low
     confident = favourable is not None and not better_or_equal(
         favourable, key_result.target, direction)
+    clock = metric.unit == SECONDS  # AHT and the like read as m:ss
+
+    def shown(value: float) -> str:
+        return metric_value(value, metric.unit) if clock else f"{value:.4g}"
+
     interval = ""
     if forecast.low is not None and forecast.high is not None:
-        interval = (f" ({forecast.confidence:.0%} interval {forecast.low:.4g}-"
-                    f"{forecast.high:.4g})")
+        interval = (f" ({forecast.confidence:.0%} interval {shown(forecast.low)}-"
+                    f"{shown(forecast.high)})")
     reached = (f"at this rate the target is reached on {forecast.target_date.isoformat()}"
                if forecast.target_date is not None else
                "at this rate the target is not reached")
-    message = (f"forecast {forecast.value:.4g}{interval} on {forecast.due.isoformat()} misses the "
-               f"target {key_result.target:g} by {miss:.3g}{unit}; {reached}")
+    by = f"{metric_value(miss, metric.unit)}" if clock else f"{miss:.3g}{unit}"
+    target = shown(key_result.target) if clock else f"{key_result.target:g}"
+    message = (f"forecast {shown(forecast.value)}{interval} on {forecast.due.isoformat()} misses "
+               f"the target {target} by {by}; {reached}")
     sign = 1.0 if direction == "increase" else -1.0
+    worth = (metric_value(sign * miss, metric.unit, signed=True) if clock
+             else f"{sign * miss:+.3g}")
     fixes = [Fix("add-impact", kr,
-                 f"add actions, or bring planned ones forward, worth {sign * miss:+.3g} on {kr}",
-                 0)]
+                 f"add actions, or bring planned ones forward, worth {worth} on {kr}", 0)]
     if forecast.target_date is not None:
         days = calendar.count(plan.goal.due, forecast.target_date)
         fixes.append(Fix("move-due", plan.goal.id,

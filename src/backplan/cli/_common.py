@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -126,7 +127,10 @@ def resolve_today(value: dt.date | None) -> dt.date:
 
 
 def use_color() -> bool:
-    """Colour only on a terminal."""
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org:
+    any value but the empty one) or the terminal is ``TERM=dumb``."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
     return sys.stdout.isatty()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -19,64 +20,12 @@ from backplan.cli._common import (
     whole_number,
 )
 from backplan.errors import BackplanError
+from backplan.io.starter import starter_plan
 
 __all__ = ["STARTER_PLAN", "register"]
 
-#: What ``backplan init`` writes: a commented plan that validates and schedules as it is.
-STARTER_PLAN = """\
-# A backplan plan: start from the goal's due date and work back.
-# Check it:     backplan validate plan.yaml
-# Schedule it:  backplan schedule plan.yaml --today 2027-01-04
-# Docs: every field is described in docs/plan-files.md; editors can validate this file with
-# the JSON Schema that `backplan schema -o plan.schema.json` writes.
-
-goal:
-  id: fcr-80                      # ids: any text without leading/trailing spaces, unique
-  title: Raise first call resolution from 71% to 80%
-  due: 2027-03-31                 # the target date the plan works back from (YYYY-MM-DD)
-  owner: Head of Customer Care
-  key_results:
-    - id: fcr-rate
-      metric: fcr                 # from the catalogue: fcr, aht, csat, nps, ces, asa, ...
-      baseline: 71
-      target: 80
-      baseline_date: 2026-12-31
-
-calendar:
-  workdays: [mon, tue, wed, thu, fri]
-  holidays: [2027-01-01]          # non-working dates on top of weekends
-
-milestones:
-  - id: causes-known
-    title: Top repeat-contact causes known
-    due: 2027-02-05               # optional: the milestone's own deadline
-  - id: fixes-live
-    title: Knowledge-base fixes live and agents coached
-    after: [causes-known]         # reached after causes-known; its actions start after it
-
-actions:
-  # duration: working days; after: ids that must finish first; lag: working days to wait
-  - id: export-contacts
-    title: Export 90 days of contacts from the CRM
-    duration: 3
-    milestone: causes-known
-  - id: tag-repeats
-    title: Tag repeat contacts and find the top 5 causes
-    duration: 8
-    after: [export-contacts]
-    milestone: causes-known
-  - id: kb-rewrite
-    title: Rewrite the 20 most-used knowledge-base articles
-    duration: 10
-    milestone: fixes-live
-  - id: coaching
-    title: Coach every team on the new articles
-    duration: 5
-    after: [kb-rewrite]
-    lag: 2                        # wait two working days after kb-rewrite finishes
-    milestone: fixes-live
-    priority: must                # must, should, could or wont (wont: kept, not scheduled)
-"""
+#: What ``backplan init`` writes, as written on 2027-01-04 (``init`` dates it from ``--today``).
+STARTER_PLAN = starter_plan(today=dt.date(2027, 1, 4))
 
 
 class OutputExistsError(BackplanError, FileExistsError):
@@ -178,12 +127,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     schema.set_defaults(run=run_schema)
 
     init = add_command(
-        commands, "init", help="write a commented starter plan that validates",
-        examples="  backplan init                 # writes plan.yaml\n"
-                 "  backplan init q2-csat.yaml --force",
+        commands, "init",
+        help="write a commented starter plan, dated from today, that validates and lints clean",
+        examples="  backplan init                 # writes plan.yaml, dated from today\n"
+                 "  backplan init q2-fcr.yaml --today 2027-04-01 --force",
     )
     init.add_argument("path", nargs="?", default="plan.yaml",
                       help="file to write (default: plan.yaml)")
+    add_today_option(init, "date the plan from this day (YYYY-MM-DD): the baseline, the "
+                           "milestone and the goal's due date count from it; default: the "
+                           "current date")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     add_format_option(init, ("text", "json"), default="text",
                       help="how to report what was written (default: text)")
@@ -196,7 +149,8 @@ def run_gantt(args: argparse.Namespace) -> int:
     series = (backplan.key_result_series(plan, schedule, checkins=args.checkins)
               if args.key_results or args.checkins else [])
     try:
-        path = backplan.write_gantt(schedule, args.output, key_results=series, label=args.label)
+        path = backplan.write_gantt(schedule, args.output, key_results=series, label=args.label,
+                                    plan=plan)
     except ValueError as error:
         raise OutputFormatError(str(error)) from None
     return _written(args, path, rows=len(schedule.actions) + len(schedule.milestones))
@@ -259,5 +213,6 @@ def run_init(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if path.exists() and not args.force:
         raise OutputExistsError(f"{path} exists; pass --force to overwrite it")
-    path.write_text(STARTER_PLAN, encoding="utf-8")
+    path.write_text(starter_plan(today=resolve_today(args.today), path=path.name),
+                    encoding="utf-8")
     return _written(args, path)

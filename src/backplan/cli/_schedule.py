@@ -7,6 +7,7 @@ import json
 import sys
 
 import backplan
+from backplan.analysis.words import counted
 from backplan.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
@@ -84,5 +85,10 @@ def run_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"valid": True, "problems": []}, indent=2))
     else:
-        print(f"{args.plan}: valid ({plan})")
+        counts = [counted(len(plan.actions), "action"), counted(len(plan.milestones), "milestone"),
+                  counted(len(plan.goal.key_results), "key result")]
+        counts += [counted(len(plan.people), "person", "people")] if plan.people else []
+        counts += [counted(len(plan.risks), "risk")] if plan.risks else []
+        print(f"{args.plan}: valid (goal {plan.goal.id!r} due {plan.goal.due.isoformat()}: "
+              f"{', '.join(counts)})")
     return EXIT_OK

@@ -29,14 +29,18 @@ from typing import Any, Literal
 from backplan.errors import require
 from backplan.scheduling import Flag, MilestoneDate, Schedule, ScheduledAction
 
-__all__ = ["ACTION_COLUMNS", "FLAG_COLUMNS", "MILESTONE_COLUMNS", "to_dataframe"]
+__all__ = [
+    "ACTION_COLUMNS", "BOOKING_COLUMNS", "DAY_COLUMNS", "FLAG_COLUMNS", "MILESTONE_COLUMNS",
+    "WEEK_COLUMNS", "to_dataframe",
+]
 
-Table = Literal["actions", "milestones", "flags"]
+Table = Literal["actions", "milestones", "flags", "bookings", "weeks", "days"]
 
-#: Columns of the actions frame (index: ``id``). ``late`` is ``slack < 0``.
+#: Columns of the actions frame (index: ``id``). ``late`` is ``slack < 0``; ``assignees`` is the
+#: list of the ids of the people booked on the action (empty when none).
 ACTION_COLUMNS = (
     "title", "start", "finish", "earliest_start", "earliest_finish", "slack", "late", "critical",
-    "duration_days", "milestone", "priority", "owner",
+    "duration_days", "milestone", "priority", "owner", "assignees",
 )
 #: Columns of the milestones frame (index: ``id``).
 MILESTONE_COLUMNS = ("title", "date", "earliest_date", "due", "slack", "late")
@@ -44,6 +48,14 @@ MILESTONE_COLUMNS = ("title", "date", "earliest_date", "due", "slack", "late")
 FLAG_COLUMNS = (
     "code", "severity", "message", "shortfall_days", "chain", "affected", "fixes",
 )
+#: Columns of a load's weekly frame (index: ``person``, ``week``), the default for a ``Load``.
+WEEK_COLUMNS = ("name", "start", "working_days", "available_hours", "booked_hours",
+                "utilisation")
+#: Columns of a load's daily frame (index: ``person``, ``date``): one row per working day.
+DAY_COLUMNS = ("name", "available_hours", "booked_hours", "over_hours")
+#: Columns of a bookings frame (index: ``person``, ``date``, ``action``): the hours each person
+#: is booked on each action on each working day.
+BOOKING_COLUMNS = ("hours",)
 
 _DATE_COLUMNS = {
     "actions": ("start", "finish", "earliest_start", "earliest_finish"),
@@ -63,6 +75,7 @@ def _action_row(action: ScheduledAction) -> dict[str, Any]:
         "slack": action.slack, "late": action.slack < 0, "critical": action.critical,
         "duration_days": action.duration_days, "milestone": action.milestone,
         "priority": action.priority, "owner": action.owner,
+        "assignees": list(action.assignees),
     }
 
 
@@ -122,6 +135,40 @@ def _tracking_rows(tracking: Any) -> list[dict[str, Any]]:
              "expected": c.expected, "expected_earliest": c.expected_earliest, "gap": c.gap,
              "progress_pct": c.progress_pct, "score": c.score, "status": c.status}
             for c in tracking.checkins]
+
+
+def _bookings(bookings: Iterable[Any]) -> Any:
+    """One row per person, day and action: the hours booked (summed when listed twice)."""
+    hours: dict[tuple[str, dt.date, str], float] = {}
+    for b in bookings:
+        key = (b.person, b.day, b.action)
+        hours[key] = hours.get(key, 0.0) + b.hours
+    rows = [{"person": p, "date": d, "action": a, "hours": h}
+            for (p, d, a), h in sorted(hours.items())]
+    frame = _frame(rows, index="person", columns=("date", "action", "hours"), dates=("date",))
+    return frame.set_index(["date", "action"], append=True)
+
+
+def _load(load: Any, table: str | None) -> Any:
+    """A person load as weeks (default), working days or bookings."""
+    part = table or "weeks"
+    if part == "bookings":
+        return _bookings(load.bookings)
+    if part == "days":
+        rows = [{"person": p.person, "date": d.day, "name": p.name,
+                 "available_hours": d.available_hours, "booked_hours": d.booked_hours,
+                 "over_hours": d.over_hours} for p in load.people for d in p.days]
+        frame = _frame(rows, index="person", columns=("date", *DAY_COLUMNS), dates=("date",))
+        return frame.set_index("date", append=True)
+    if part != "weeks":
+        raise ValueError(f"for a load, table must be 'weeks', 'days' or 'bookings', got {part!r}")
+    rows = [{"person": p.person, "week": w.week, "name": p.name, "start": w.start,
+             "working_days": w.working_days, "available_hours": w.available_hours,
+             "booked_hours": w.booked_hours, "utilisation": w.utilisation}
+            for p in load.people for w in p.weeks]
+    frame = _frame(rows, index="person", columns=("week", *WEEK_COLUMNS), dates=("start",))
+    frame["utilisation"] = frame["utilisation"].astype("float64")
+    return frame.set_index("week", append=True)
 
 
 def _analysis(obj: Any) -> Any:
@@ -187,14 +234,18 @@ def to_dataframe(obj: Any, *, table: Table | None = None) -> Any:
             paths (``GlidePaths``/``GlidePath``: one row per key result and date, ``latest``
             and ``earliest`` values), tracking (``TrackingReport``/``KeyResultTracking``: one
             row per key result and check-in date), a risk ``Simulation`` (one row per action:
-            criticality, spread, driver score), or another result with dataclass fields.
-        table: for a schedule, which part: ``"actions"`` (default), ``"milestones"`` or
-            ``"flags"``. The frame has its columns even when there are no rows.
+            criticality, spread, driver score), a person ``Load`` (one row per person and week,
+            or the part named by ``table``), or another result with dataclass fields.
+        table: for a schedule, which part: ``"actions"`` (default), ``"milestones"``,
+            ``"flags"`` or, for a levelled schedule, ``"bookings"``; for a ``Load``:
+            ``"weeks"`` (default), ``"days"`` or ``"bookings"``. The frame has its columns even
+            when there are no rows.
 
     Returns:
         A ``pandas.DataFrame``. Dates are ``datetime64`` (missing dates are ``NaT``); actions and
         milestones are indexed by ``id``, flags by ``subject`` (the id each flag is about), glide
-        paths and tracking by ``(key_result, date)``.
+        paths and tracking by ``(key_result, date)``, a load's weeks by ``(person, week)``, its
+        days by ``(person, date)`` and bookings by ``(person, date, action)``.
 
     Raises:
         MissingExtraError: pandas is not installed.
@@ -212,12 +263,22 @@ def to_dataframe(obj: Any, *, table: Table | None = None) -> Any:
     """
     if isinstance(obj, Schedule):
         part = table or "actions"
+        if part == "bookings":
+            bookings = getattr(obj, "bookings", None)
+            if bookings is None:
+                raise ValueError(
+                    "only a levelled schedule has bookings: use schedule_levelled(), or "
+                    "to_dataframe(person_load(plan, schedule), table='bookings')")
+            return _bookings(bookings)
         items = {"actions": obj.actions, "milestones": obj.milestones, "flags": obj.flags}
         if part not in items:
-            raise ValueError(f"table must be 'actions', 'milestones' or 'flags', got {part!r}")
+            raise ValueError(f"table must be 'actions', 'milestones', 'flags' or 'bookings', "
+                             f"got {part!r}")
         return _table_of(items[part], part)
+    if type(obj).__name__ == "Load" and type(obj).__module__ == "backplan.analysis.load":
+        return _load(obj, table)
     if table is not None:
-        raise ValueError("table= applies to a Schedule only")
+        raise ValueError("table= applies to a Schedule or a Load only")
     if isinstance(obj, Sequence) and not isinstance(obj, str | bytes):
         kinds = {ScheduledAction: "actions", MilestoneDate: "milestones", Flag: "flags"}
         for cls, name in kinds.items():

@@ -2,11 +2,14 @@
 
 Both draw the same picture. Actions are bars on their as-late-as-possible dates (the dates the
 plan must keep), grouped under their milestone (milestones in date order; a diamond marks the
-day each is reached, red when late, with a tick at its due date). Critical actions are red; late
+day each is reached, red when late, with a tick at its due date); actions that deliver no
+milestone come last, under an "Other actions" heading. Critical actions are red; late
 actions (negative slack) are hatched, with a dashed outline where they can run at the earliest
 and the shortfall written beside them; the slack of the others shows as a thin grey bar from the
-earliest start. Vertical lines mark today and the goal's due date. An optional panel under the
-chart shows each key result's expected path, target and check-ins on the same time axis.
+earliest start. Given the ``plan``, done actions are green on their actual dates and marked
+"done", so finished work never reads as work still to do. Vertical lines mark today and the
+goal's due date. An optional panel under the chart shows each key result's expected path,
+target and check-ins on the same time axis.
 
 matplotlib comes with ``pip install "backplan[plot]"`` and plotly with
 ``pip install "backplan[plotly]"``; neither is imported until a chart is drawn.
@@ -35,6 +38,7 @@ from typing import Any, Literal
 
 from backplan.errors import require
 from backplan.export._series import KeyResultSeries
+from backplan.models import Plan
 from backplan.scheduling import MilestoneDate, Schedule, ScheduledAction
 
 __all__ = [
@@ -44,32 +48,52 @@ __all__ = [
 
 Label = Literal["title", "id"]
 
-_BLUE, _RED, _DARK_RED, _GREY, _GREEN, _INK = (
-    "#4C78A8", "#D62728", "#8B0000", "#B8B8B8", "#2CA02C", "#222222",
+_BLUE, _RED, _DARK_RED, _GREY, _GREEN, _INK, _DONE = (
+    "#4C78A8", "#D62728", "#8B0000", "#B8B8B8", "#2CA02C", "#222222", "#8CBF88",
 )
 _ONE_DAY = dt.timedelta(days=1)
 _MAX_LABEL = 48
+#: The heading of the actions that deliver no milestone.
+OTHER_ACTIONS = "Other actions"
 
 
 @dataclass(frozen=True, slots=True)
 class GanttRow:
-    """One row of the chart, top to bottom: a milestone heading its group, or an action."""
+    """One row of the chart, top to bottom: a milestone heading its group, the heading of the
+    actions without a milestone (``kind="section"``), or an action.
 
-    kind: Literal["milestone", "action"]
+    ``status`` is the action's progress (``not_started``, ``in_progress`` or ``done``) when the
+    rows were made with the plan; ``not_started`` otherwise.
+    """
+
+    kind: Literal["milestone", "section", "action"]
     id: str
     label: str
     group: int
     action: ScheduledAction | None = None
     milestone: MilestoneDate | None = None
+    status: str = "not_started"
+
+    @property
+    def done(self) -> bool:
+        """Whether the row is an action that is done."""
+        return self.status == "done"
 
 
 def _short(text: str, width: int = _MAX_LABEL) -> str:
     return textwrap.shorten(text, width=width, placeholder="…") if len(text) > width else text
 
 
-def gantt_rows(schedule: Schedule, *, label: Label = "title") -> list[GanttRow]:
+def gantt_rows(
+    schedule: Schedule, *, label: Label = "title", plan: Plan | None = None,
+) -> list[GanttRow]:
     """The rows of the chart in order: each milestone (by date) then its actions (by start),
-    then actions without a milestone under "Other actions".
+    then, when the plan has milestones, an "Other actions" heading and the actions without one.
+
+    Args:
+        schedule: the result of :func:`backplan.schedule_plan`.
+        label: row labels from titles (default; the id when a title is empty) or ids.
+        plan: the plan, to mark each action's progress (``status``); optional.
 
     Example:
         >>> import datetime as dt
@@ -79,10 +103,11 @@ def gantt_rows(schedule: Schedule, *, label: Label = "title") -> list[GanttRow]:
         ...                   "actions": [{"id": "a", "duration": 2, "milestone": "m"},
         ...                               {"id": "b", "duration": 1}]})
         >>> [(r.kind, r.label) for r in gantt_rows(schedule_plan(plan, today=dt.date(2027, 1, 18)))]
-        [('milestone', 'Ready'), ('action', 'a'), ('action', 'b')]
+        [('milestone', 'Ready'), ('action', 'a'), ('section', 'Other actions'), ('action', 'b')]
     """
     if label not in ("title", "id"):
         raise ValueError(f"label must be 'title' or 'id', got {label!r}")
+    status = {} if plan is None else {a.id: a.status for a in plan.actions}
 
     def name(item: ScheduledAction | MilestoneDate) -> str:
         return _short(item.title if label == "title" and item.title else item.id)
@@ -90,16 +115,21 @@ def gantt_rows(schedule: Schedule, *, label: Label = "title") -> list[GanttRow]:
     members: dict[str | None, list[ScheduledAction]] = {}
     for action in sorted(schedule.actions, key=lambda a: (a.start, a.finish, a.id)):
         members.setdefault(action.milestone, []).append(action)
+    def row(a: ScheduledAction, group: int) -> GanttRow:
+        return GanttRow("action", a.id, name(a), group, action=a,
+                        status=status.get(a.id, "not_started"))
+
     rows: list[GanttRow] = []
     for group, milestone in enumerate(sorted(schedule.milestones, key=lambda m: (m.date, m.id))):
         rows.append(GanttRow("milestone", milestone.id, name(milestone), group,
                              milestone=milestone))
-        rows += [GanttRow("action", a.id, name(a), group, action=a)
-                 for a in members.pop(milestone.id, [])]
+        rows += [row(a, group) for a in members.pop(milestone.id, [])]
     rest = sorted((a for group in members.values() for a in group),
                   key=lambda a: (a.start, a.finish, a.id))
     group = len(schedule.milestones)
-    rows += [GanttRow("action", a.id, name(a), group, action=a) for a in rest]
+    if rest and schedule.milestones:
+        rows.append(GanttRow("section", "", OTHER_ACTIONS, group))
+    rows += [row(a, group) for a in rest]
     return rows
 
 
@@ -121,6 +151,7 @@ def _days(count: int) -> str:
 def gantt_figure(
     schedule: Schedule, *, key_results: Sequence[KeyResultSeries] = (),
     label: Label = "title", width: float = 13.0, title: str | None = None,
+    plan: Plan | None = None,
 ) -> Any:
     """A matplotlib Figure of the schedule (and, optionally, a key-result panel).
 
@@ -131,6 +162,7 @@ def gantt_figure(
         label: row labels from titles (default; the id when a title is empty) or ids.
         width: figure width in inches; the height follows from the number of rows.
         title: the chart title; default: the goal's title, due date and state.
+        plan: the plan, to draw done actions apart (green, marked "done"); optional.
 
     Returns:
         A ``matplotlib.figure.Figure`` (not attached to pyplot; save it with ``savefig``).
@@ -144,7 +176,7 @@ def gantt_figure(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Rectangle
 
-    rows = gantt_rows(schedule, label=label)
+    rows = gantt_rows(schedule, label=label, plan=plan)
     n_rows = max(len(rows), 1)
     chart_height = 0.8 + 0.27 * n_rows
     panel_height = 1.7 * len(key_results)
@@ -165,7 +197,14 @@ def gantt_figure(
 
     bar_height = 0.62
     for index, row in enumerate(rows):
-        if row.action is not None:
+        if row.action is not None and row.done:
+            a = row.action
+            ax.barh(index, (a.finish - a.start).days + 1, left=x(a.start), height=bar_height,
+                    color=_DONE, edgecolor=_INK, linewidth=0.4, zorder=3)
+            ax.annotate("done", (x(a.finish + _ONE_DAY), index), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=7.5, color=_INK,
+                        zorder=5)
+        elif row.action is not None:
             a = row.action
             late = a.slack < 0
             colour = _RED if a.critical else _BLUE
@@ -207,9 +246,11 @@ def gantt_figure(
     ax.set_yticks(range(len(rows)), [row.label for row in rows])
     for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
         tick.set_fontsize(8)
-        if row.kind == "milestone":
+        if row.kind != "action":
             tick.set_fontweight("bold")
-    any_late = any(a.slack < 0 for a in schedule.actions)
+        if row.kind == "section":
+            tick.set_fontstyle("italic")
+    any_late = any(r.action.slack < 0 for r in rows if r.action is not None and not r.done)
     span_days = (last - first).days  # room on the right for "N d late" and the due label
     pad = dt.timedelta(days=max(7, span_days // 12 if any_late else span_days // 25))
     ax.set_xlim(x(first - 2 * _ONE_DAY), x(last + pad))
@@ -244,6 +285,8 @@ def gantt_figure(
             Patch(fill=False, edgecolor=_DARK_RED, linestyle="--",
                   label="earliest possible (late)"),
         ]
+    if any(row.done for row in rows):
+        handles.insert(2, Patch(facecolor=_DONE, edgecolor=_INK, linewidth=0.4, label="done"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06 * 12 / n_rows - 0.02)
               if not key_results else (0.5, -0.02), ncols=5, fontsize=7.5, frameon=False)
 
@@ -314,13 +357,15 @@ def _draw_series(ax: Any, series: KeyResultSeries, schedule: Schedule, x: Any) -
 
 def gantt_plotly(
     schedule: Schedule, *, key_results: Sequence[KeyResultSeries] = (), label: Label = "title",
+    plan: Plan | None = None,
 ) -> Any:
-    """An interactive plotly Figure of the schedule: hover a bar for its dates and slack.
+    """An interactive plotly Figure of the schedule: hover a bar for its dates, slack and who.
 
     Args:
         schedule: the result of :func:`backplan.schedule_plan`.
         key_results: series to draw under the chart, one small plot each.
         label: row labels from titles (default) or ids.
+        plan: the plan, to draw done actions apart (green, marked "done"); optional.
 
     Returns:
         A ``plotly.graph_objects.Figure``; ``write_gantt`` saves it as one HTML file.
@@ -332,7 +377,7 @@ def gantt_plotly(
     make_subplots: Any = require("plotly.subplots", extra="plotly",
                                  feature="interactive Gantt charts").make_subplots
 
-    rows = gantt_rows(schedule, label=label)
+    rows = gantt_rows(schedule, label=label, plan=plan)
     n_panels = len(key_results)
     chart_px = 120 + 24 * max(len(rows), 1)
     figure = make_subplots(
@@ -341,8 +386,13 @@ def gantt_plotly(
         subplot_titles=[""] + [f"{s.id}: {s.baseline:g} → {s.target:g} {s.unit}"
                                for s in key_results],
     )
-    y_labels = [f"{'◆ ' if r.kind == 'milestone' else ''}{r.label}" for r in rows]
+    y_labels = [f"◆ {r.label}" if r.kind == "milestone" else
+                f"<b><i>{r.label}</i></b>" if r.kind == "section" else r.label for r in rows]
     ms_per_day = 86_400_000
+
+    def who(a: ScheduledAction) -> str:
+        people = ", ".join(a.assignees)
+        return " · ".join(part for part in (a.owner or "", people) if part)
 
     def bars(selected: list[tuple[int, ScheduledAction]], name: str, colour: str,
              pattern: str = "") -> None:
@@ -355,7 +405,7 @@ def gantt_plotly(
             x=[((a.finish - a.start).days + 1) * ms_per_day for _, a in selected],
             marker={"color": colour, "pattern": {"shape": pattern}},
             customdata=[[a.id, a.start.isoformat(), a.finish.isoformat(),
-                         a.earliest_start.isoformat(), a.slack, a.owner or ""]
+                         a.earliest_start.isoformat(), a.slack, who(a)]
                         for _, a in selected],
             hovertemplate="<b>%{customdata[0]}</b><br>start by %{customdata[1]}, "
                           "finish by %{customdata[2]}<br>earliest start %{customdata[3]}<br>"
@@ -363,7 +413,20 @@ def gantt_plotly(
                           "<extra></extra>",
         ), row=1, col=1)
 
-    indexed = [(i, r.action) for i, r in enumerate(rows) if r.action is not None]
+    indexed = [(i, r.action) for i, r in enumerate(rows) if r.action is not None and not r.done]
+    done = [(i, r.action) for i, r in enumerate(rows) if r.action is not None and r.done]
+    if done:
+        figure.add_trace(go.Bar(
+            orientation="h", name="done", y=[y_labels[i] for i, _ in done],
+            base=[a.start.isoformat() for _, a in done],
+            x=[((a.finish - a.start).days + 1) * ms_per_day for _, a in done],
+            marker={"color": _DONE, "line": {"color": _INK, "width": 0.5}},
+            text=["done"] * len(done), textposition="outside", cliponaxis=False,
+            customdata=[[a.id, a.start.isoformat(), a.finish.isoformat(), who(a)]
+                        for _, a in done],
+            hovertemplate="<b>%{customdata[0]}</b> (done)<br>%{customdata[1]} to "
+                          "%{customdata[2]}<br>%{customdata[3]}<extra></extra>",
+        ), row=1, col=1)
     slack = [(i, a) for i, a in indexed if a.slack > 0]
     if slack:
         figure.add_trace(go.Bar(
@@ -383,7 +446,7 @@ def gantt_plotly(
             x=[((a.earliest_finish - a.earliest_start).days + 1) * ms_per_day for _, a in late],
             marker={"color": "rgba(0,0,0,0)", "line": {"color": _DARK_RED, "width": 1.5}},
             text=[f"{-a.slack} d late" for _, a in late], textposition="outside",
-            hoverinfo="skip",
+            cliponaxis=False, hoverinfo="skip",
         ), row=1, col=1)
     milestones = [(i, r.milestone) for i, r in enumerate(rows) if r.milestone is not None]
     if milestones:
@@ -396,6 +459,15 @@ def gantt_plotly(
                         for _, m in milestones],
             hovertemplate="<b>%{customdata[0]}</b><br>reached %{customdata[1]}<br>"
                           "due %{customdata[2]}<br>slack %{customdata[3]}<extra></extra>",
+        ), row=1, col=1)
+    dues = [(i, m) for i, m in milestones if m.due is not None]
+    if dues:
+        figure.add_trace(go.Scatter(
+            mode="markers", name="milestone due", y=[y_labels[i] for i, _ in dues],
+            x=[(m.due + _ONE_DAY).isoformat() for _, m in dues if m.due is not None],
+            marker={"symbol": "line-ns", "size": 16, "line": {"color": _RED, "width": 2.5}},
+            customdata=[[m.id, m.due.isoformat() if m.due else "-"] for _, m in dues],
+            hovertemplate="<b>%{customdata[0]}</b> due %{customdata[1]}<extra></extra>",
         ), row=1, col=1)
     for when, text, colour, dash in (
         (schedule.today, f"today {schedule.today:%d %b}", _GREEN, "dash"),
@@ -425,14 +497,18 @@ def gantt_plotly(
     state = "feasible" if schedule.feasible else "NOT feasible"
     figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=y_labels,
                         row=1, col=1)
+    # Room on the right for the last "N d late" or "done" label and the due-date label.
+    span_days = (last - first).days
+    labelled = late or done
+    pad = dt.timedelta(days=max(7, span_days // 10 if labelled else span_days // 25))
     figure.update_xaxes(type="date", range=[(first - 2 * _ONE_DAY).isoformat(),
-                                            (last + 4 * _ONE_DAY).isoformat()])
+                                            (last + pad).isoformat()])
     figure.update_layout(
         barmode="overlay", height=chart_px + 200 * n_panels + 80, template="plotly_white",
         title={"text": f"{schedule.goal_title or schedule.goal}<br><sup>due {schedule.due} · "
                        f"planned {schedule.today} · {state}</sup>"},
         legend={"orientation": "h", "y": -0.08 if not n_panels else -0.03},
-        margin={"l": 10, "r": 30, "t": 90, "b": 40},
+        margin={"l": 10, "r": 60, "t": 90, "b": 40},
     )
     return figure
 
@@ -440,9 +516,11 @@ def gantt_plotly(
 def write_gantt(
     schedule: Schedule, path: str | os.PathLike[str], *,
     key_results: Sequence[KeyResultSeries] = (), label: Label = "title",
+    plan: Plan | None = None,
 ) -> Path:
     """Save a Gantt chart; the suffix picks the kind: ``.png``, ``.svg``, ``.pdf`` (matplotlib)
-    or ``.html`` (plotly, one self-contained file that works offline).
+    or ``.html`` (plotly, one self-contained file that works offline). ``plan`` marks done
+    actions (see :func:`gantt_figure`).
 
     Returns:
         The path written.
@@ -454,7 +532,7 @@ def write_gantt(
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix == ".html":
-        text = gantt_plotly(schedule, key_results=key_results, label=label).to_html(
+        text = gantt_plotly(schedule, key_results=key_results, label=label, plan=plan).to_html(
             include_plotlyjs=True, full_html=True, config={"displaylogo": False},
         )
         target.write_text(text, encoding="utf-8")
@@ -464,17 +542,19 @@ def write_gantt(
                          "use .png, .svg, .pdf or .html")
     fmt: Literal["png", "svg", "pdf"] = "png" if suffix == ".png" else (
         "svg" if suffix == ".svg" else "pdf")
-    target.write_bytes(render_gantt(schedule, fmt, key_results=key_results, label=label))
+    target.write_bytes(render_gantt(schedule, fmt, key_results=key_results, label=label,
+                                    plan=plan))
     return target
 
 
 def render_gantt(
     schedule: Schedule, fmt: Literal["png", "svg", "pdf"], *,
     key_results: Sequence[KeyResultSeries] = (), label: Label = "title", dpi: int = 130,
+    plan: Plan | None = None,
 ) -> bytes:
     """The static chart as bytes in ``fmt``; the same schedule gives the same bytes."""
-    return figure_bytes(gantt_figure(schedule, key_results=key_results, label=label), fmt,
-                        dpi=dpi)
+    return figure_bytes(gantt_figure(schedule, key_results=key_results, label=label, plan=plan),
+                        fmt, dpi=dpi)
 
 
 def figure_bytes(figure: Any, fmt: Literal["png", "svg", "pdf"], *, dpi: int = 130) -> bytes:

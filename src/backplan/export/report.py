@@ -5,7 +5,9 @@ glide path with its check-ins (and, with check-ins, status, progress and forecas
 with its fixes; the risk summary when actions carry three-point estimates or the plan has risks;
 and the dated actions. Charts are inline SVG drawn by matplotlib (``pip install
 "backplan[plot]"``); there is no script, no web font and no link to fetch, so the file looks the
-same in any browser, online or not.
+same in any browser, online or not. Dates never break across lines (``time`` elements and date
+cells do not wrap), and the actions table says who does each action: its owner and the people
+booked on it.
 
 Example:
     >>> import datetime as dt
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import backplan
+from backplan.analysis.words import SECONDS, counted, metric_value
 from backplan.errors import MissingExtraError
 from backplan.export._series import key_result_series
 from backplan.export.gantt import figure_bytes, gantt_figure, key_result_figure
@@ -40,6 +43,12 @@ if TYPE_CHECKING:
 __all__ = ["report_html", "write_report"]
 
 _esc = html.escape
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _text(value: object) -> str:
+    """Escaped text whose ISO dates are ``<time>`` elements, which never break across lines."""
+    return _ISO_DATE.sub(lambda m: f'<time datetime="{m[0]}">{m[0]}</time>', _esc(str(value)))
 
 _CSS = """
 :root { --ink: #222; --muted: #666; --red: #b3261e; --green: #1e7b34; --amber: #a15c00;
@@ -65,6 +74,7 @@ table { border-collapse: collapse; width: 100%; font-size: .9em; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--soft); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.date, td.nowrap, time, .card b { white-space: nowrap; }
 tr.late td { color: var(--red); }
 ul.flags { list-style: none; padding: 0; }
 ul.flags > li { border-left: 4px solid var(--red); background: #fdf3f2; padding: 8px 12px; margin: 8px 0; }
@@ -94,10 +104,10 @@ def _card(value: str, label: str) -> str:
 def _flags(flags: Iterable[Flag]) -> str:
     items = []
     for flag in flags:
-        fixes = "".join(f"<li>{_esc(fix.description)}</li>" for fix in flag.fixes)
+        fixes = "".join(f"<li>{_text(fix.description)}</li>" for fix in flag.fixes)
         items.append(
             f'<li class="{_esc(flag.severity)}"><b>{_esc(flag.severity.upper())}</b> '
-            f"<code>{_esc(flag.code)}</code> <b>{_esc(flag.subject)}</b>: {_esc(flag.message)}"
+            f"<code>{_esc(flag.code)}</code> <b>{_esc(flag.subject)}</b>: {_text(flag.message)}"
             + (f"<ul>{fixes}</ul>" if fixes else "") + "</li>"
         )
     if not items:
@@ -105,20 +115,22 @@ def _flags(flags: Iterable[Flag]) -> str:
     return f'<ul class="flags">{"".join(items)}</ul>'
 
 
-def _actions_table(schedule: Schedule) -> str:
+def _actions_table(schedule: Schedule, names: dict[str, str]) -> str:
     rows = []
     for a in sorted(schedule.actions, key=lambda a: (a.start, a.finish, a.id)):
+        people = ", ".join(names.get(p) or p for p in a.assignees)
         rows.append(
             f'<tr class="{"late" if a.slack < 0 else ""}"><td><code>{_esc(a.id)}</code></td>'
-            f"<td>{_esc(a.title)}</td><td>{a.start}</td><td>{a.finish}</td>"
-            f"<td>{a.earliest_start}</td><td class='num'>{a.slack}</td>"
+            f"<td>{_esc(a.title)}</td><td class='date'>{a.start}</td>"
+            f"<td class='date'>{a.finish}</td><td class='date'>{a.earliest_start}</td>"
+            f"<td class='num'>{a.slack}</td>"
             f"<td>{'yes' if a.critical else ''}</td><td>{_esc(a.milestone or '')}</td>"
-            f"<td>{_esc(a.owner or '')}</td></tr>"
+            f"<td>{_esc(a.owner or '')}</td><td>{_esc(people)}</td></tr>"
         )
     return (
         "<table><thead><tr><th>id</th><th>title</th><th>start by</th><th>finish by</th>"
         "<th>earliest start</th><th>slack</th><th>critical</th><th>milestone</th>"
-        f"<th>owner</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<th>owner</th><th>assignees</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 
@@ -126,23 +138,29 @@ def _tracking_table(report: Any) -> str:
     rows = []
     for kr in report.key_results:
         forecast = kr.forecast
+
+        def value(number: float, unit: str = kr.unit) -> str:
+            return metric_value(number, unit)
+
         if forecast is None:
             outlook = "-"
         else:
-            band = (f" ({forecast.low:.4g} to {forecast.high:.4g})"
+            band = (f" ({value(forecast.low)} to {value(forecast.high)})"
                     if forecast.low is not None and forecast.high is not None else "")
-            outlook = f"{forecast.value:.4g}{band} on {forecast.due}"
-        latest = "-" if kr.latest is None else f"{kr.latest.value:g} on {kr.latest.date}"
+            outlook = f"{value(forecast.value)}{band} on {forecast.due}"
+        latest = "-" if kr.latest is None else f"{value(kr.latest.value)} on {kr.latest.date}"
         status = (kr.status or "no check-in").replace("_", " ")
         tone = {"on track": "ok", "at risk": "warn", "off track": "bad"}.get(status, "")
         badge = f'<span class="badge {tone}">{_esc(status)}</span>' if tone else _esc(status)
+        unit = "" if kr.unit == SECONDS else f" {_esc(kr.unit)}"
         rows.append(
-            f"<tr><td><code>{_esc(kr.key_result)}</code></td><td>{kr.baseline:g} → "
-            f"{kr.target:g} {_esc(kr.unit)}</td><td>{_esc(latest)}</td>"
-            f"<td class='num'>{kr.expected_today:.4g}</td>"
+            f"<tr><td><code>{_esc(kr.key_result)}</code></td><td class='nowrap'>"
+            f"{value(kr.baseline)} → {value(kr.target)}{unit}</td>"
+            f"<td class='nowrap'>{_esc(latest)}</td>"
+            f"<td class='num'>{value(kr.expected_today)}</td>"
             f"<td>{badge}</td>"
             f"<td class='num'>{'-' if kr.progress_pct is None else f'{kr.progress_pct:.0f} %'}</td>"
-            f"<td>{_esc(outlook)}</td></tr>"
+            f"<td class='nowrap'>{_esc(outlook)}</td></tr>"
         )
     return (
         "<table><thead><tr><th>key result</th><th>baseline → target</th><th>latest check-in</th>"
@@ -179,17 +197,17 @@ def _risk_section(
     ])
     titles = {a.id: a.title for a in sim.actions}
     drivers = "".join(
-        f"<li><code>{_esc(d)}</code> {_esc(titles.get(d, ''))}: critical in "
+        f"<li><code>{_esc(d)}</code> {_text(titles.get(d, ''))}: critical in "
         f"{sim.action(d).criticality:.0%} of runs, ±{sim.action(d).sd_duration_days:.1f} "
         "working days</li>" for d in sim.drivers[:5]
     )
     buffer = ""
     if sim.buffer is not None:
-        buffer = f"<p>{_esc(str(sim.buffer))}</p>"
+        buffer = f"<p>{_text(sim.buffer)}</p>"
     return (
         f'<div class="cards">{cards}</div>{buffer}'
         + (f"<p>What drives the risk most:</p><ul>{drivers}</ul>" if drivers else "")
-        + f"<p class='sub'>{sim.samples} simulated runs, seed {sim.seed}, "
+        + f"<p class='sub'>{counted(sim.samples, 'simulated run')}, seed {sim.seed}, "
           f"{_esc(sim.distribution)} durations.</p>",
         list(sim.flags),
     )
@@ -233,10 +251,11 @@ def report_html(
         f"<h1>{_esc(title)}</h1>",
         f"<p class='sub'>Goal <code>{_esc(plan.goal.id)}</code>"
         + (f", owner {_esc(plan.goal.owner)}" if plan.goal.owner else "")
-        + f" · report for {today.isoformat()} · {state}</p>",
+        + f" · report for {_text(today.isoformat())} · {state}</p>",
         f'<div class="cards">{"".join(cards)}</div>',
         "<h2 id='timeline'>Timeline</h2>",
-        f"<figure id='gantt'>{_svg(gantt_figure(schedule), 'Gantt chart of ' + title)}</figure>",
+        f"<figure id='gantt'>"
+        f"{_svg(gantt_figure(schedule, plan=plan), 'Gantt chart of ' + title)}</figure>",
     ]
     flags: list[Flag] = list(schedule.flags)
     if series:
@@ -254,9 +273,10 @@ def report_html(
     parts += [
         "<h2 id='flags'>Flags and fixes</h2>", _flags(flags),
         "<h2 id='risk'>Risk</h2>", risk,
-        "<h2 id='actions'>Actions</h2>", _actions_table(schedule),
+        "<h2 id='actions'>Actions</h2>",
+        _actions_table(schedule, {p.id: p.name for p in plan.people if p.name}),
         f"<footer>Made by backplan {backplan.__version__} from plan "
-        f"<code>{_esc(plan.goal.id)}</code> on {today.isoformat()}. Dates are working-day "
+        f"<code>{_esc(plan.goal.id)}</code> on {_text(today.isoformat())}. Dates are working-day "
         "dates: <i>start by</i> / <i>finish by</i> are the latest dates that still meet the "
         "due date.</footer>",
     ]

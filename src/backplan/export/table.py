@@ -1,5 +1,8 @@
 """A schedule as a plain-text table for terminals: actions in date order, then flags and fixes.
 
+Who does the work shows in two last columns when the plan says it: ``owner`` (as written) and
+``assignees`` (the ids of the people booked on the action).
+
 Example:
     >>> import datetime as dt
     >>> from backplan import load_plan, schedule_plan
@@ -24,6 +27,8 @@ __all__ = ["format_table"]
 
 _RED, _YELLOW, _BOLD, _RESET = "\033[31m", "\033[33m", "\033[1m", "\033[0m"
 _TITLE_WIDTH = 48
+_OWNER_WIDTH = 28
+_ASSIGNEES_WIDTH = 32
 
 
 def _clip(text: str, width: int) -> str:
@@ -37,6 +42,9 @@ def format_table(schedule: Schedule, *, color: bool = False) -> str:
     Args:
         schedule: the result of :func:`backplan.schedule_plan`.
         color: mark late actions and flags with ANSI colours (for terminals only).
+
+    Returns:
+        The table; ``owner`` and ``assignees`` columns are added when some action has one.
     """
     state = "feasible" if schedule.feasible else "NOT feasible"
     completion = schedule.earliest_completion.isoformat() if schedule.earliest_completion else "-"
@@ -45,11 +53,17 @@ def format_table(schedule: Schedule, *, color: bool = False) -> str:
         f"{state}, earliest completion {completion}",
         "",
     ]
-    header = ("id", "title", "start", "finish", "earliest", "slack", "critical")
+    actions = sorted(schedule.actions, key=lambda a: (a.start, a.finish, a.id))
+    owners = any(a.owner for a in actions)
+    assignees = any(a.assignees for a in actions)
+    header = ("id", "title", "start", "finish", "earliest", "slack", "critical",
+              *(("owner",) if owners else ()), *(("assignees",) if assignees else ()))
     rows = [
-        (a.id, _clip(a.title, _TITLE_WIDTH), a.start.isoformat(), a.finish.isoformat(), a.earliest_start.isoformat(),
-         str(a.slack), "*" if a.critical else "")
-        for a in sorted(schedule.actions, key=lambda a: (a.start, a.finish, a.id))
+        (a.id, _clip(a.title, _TITLE_WIDTH), a.start.isoformat(), a.finish.isoformat(),
+         a.earliest_start.isoformat(), str(a.slack), "*" if a.critical else "",
+         *((_clip(a.owner or "", _OWNER_WIDTH),) if owners else ()),
+         *((_clip(", ".join(a.assignees), _ASSIGNEES_WIDTH),) if assignees else ()))
+        for a in actions
     ]
     widths = [max(len(row[k]) for row in [header, *rows]) for k in range(len(header))]
 

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,9 @@ from backplan.io._yaml import Loc, read_yaml
 from backplan.models.scenario import Scenario, ScenarioChange, ScenarioSet
 
 __all__ = ["load_scenarios"]
+
+#: What file problems are in, for the summary line ("1 problem in the scenario file").
+_FILE = "the scenario file"
 
 
 def load_scenarios(source: str | os.PathLike[str] | Mapping[str, Any]) -> ScenarioSet:
@@ -48,13 +52,18 @@ def load_scenarios(source: str | os.PathLike[str] | Mapping[str, Any]) -> Scenar
         data: Any = dict(source)
     else:
         file = os.fspath(source)
-        data, loc = read_yaml(_read_text(file), file=file)
+        try:
+            data, loc = read_yaml(_read_text(file), file=file)
+        except PlanFileError as error:  # a YAML problem: in the scenario file, not in a plan
+            problems = [dataclasses.replace(p, item="scenarios") if p.item == "plan" else p
+                        for p in error.problems]
+            raise PlanFileError(problems, source=file, subject=_FILE) from None
     if not isinstance(data, dict):
         raise PlanFileError([Problem(
             "not-a-mapping", "scenarios", "", f"expected a mapping with 'scenarios:', got "
             f"{type(data).__name__}", "start the file with 'scenarios:' and a list", file,
             loc.line if loc else None,
-        )], source=file)
+        )], source=file, subject=_FILE)
     try:
         return ScenarioSet.model_validate(data)
     except ValidationError as exc:
@@ -75,14 +84,14 @@ def _read_text(path: str) -> str:
         raise PlanFileError([Problem(
             "file-not-found", "scenarios", "", f"cannot read {path!r}: {exc.strerror or exc}",
             "check the path and the file name", path,
-        )], source=path) from None
+        )], source=path, subject=_FILE) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PlanFileError([Problem(
             "encoding", "scenarios", "", f"byte offset {exc.start} is not valid UTF-8",
             "save the file as UTF-8", path, raw.count(b"\n", 0, exc.start) + 1,
-        )], source=path) from None
+        )], source=path, subject=_FILE) from None
 
 
 def _problem(error: Any, data: Any, loc: Loc | None, file: str | None) -> Problem:
