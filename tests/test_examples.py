@@ -224,3 +224,96 @@ def test_critical_actions_have_the_least_slack(example: tuple[str, Plan, Schedul
     }
     assert schedule.critical_path
     assert all(schedule.action(i).critical for i in schedule.critical_path)
+
+
+# --- the feature examples: risk, tracking, who does what ------------------------------------
+
+
+def test_every_example_runs_on_the_core_install_except_the_country_holidays() -> None:
+    """Only capacity.yaml needs an extra to schedule (country holidays); the others list theirs."""
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        from backplan.io import load_plan
+
+        plan = load_plan(path)
+        assert (plan.calendar.country is not None) == (path.stem == "capacity"), path.stem
+        assert all(a.owner or a.assignees for a in plan.actions), f"{path.stem}: who does it?"
+
+
+def test_risk_example_fits_as_planned_but_is_a_coin_toss_once_simulated() -> None:
+    pytest.importorskip("numpy")
+    from backplan.analysis.risk import simulate_schedule
+
+    plan = load_example("risk")
+    assert sum(a.estimate is not None for a in plan.actions) >= 10
+    assert len(plan.risks) >= 4
+    assert any(r.actions for r in plan.risks)
+    assert any(not r.actions for r in plan.risks), "a risk on the whole plan too"
+    schedule = schedule_plan(plan, today=TODAY)
+    assert schedule.feasible
+    assert schedule.min_slack is not None
+    assert 3 <= schedule.min_slack <= 10
+    simulation = simulate_schedule(plan, today=TODAY, samples=4000, seed=0)
+    assert 0.4 <= simulation.probability <= 0.7  # interesting: neither safe nor hopeless
+    assert simulation.p50 is not None
+    assert simulation.p80 is not None
+    assert simulation.p80 > plan.goal.due  # committing at 80 % needs more time than planned
+    assert simulation.buffer is not None
+    assert simulation.buffer.start_earlier_days > 0
+    assert set(simulation.drivers) & {"recruit", "induction", "nesting"}
+    assert simulation.risk_drivers
+
+
+def test_risk_scenarios_change_the_chance() -> None:
+    pytest.importorskip("numpy")
+    from backplan import compare_scenarios, load_scenarios
+
+    comparison = compare_scenarios(load_example("risk"),
+                                   load_scenarios(EXAMPLES / "data" / "risk-scenarios.yaml"),
+                                   today=TODAY, samples=1000, seed=0)
+    assert comparison.simulated
+    planned = comparison.outcome("as planned")
+    assert planned.probability is not None
+    others = [o for o in comparison.outcomes if o is not planned]
+    assert len(others) >= 3
+    assert all(o.probability is not None and o.probability > planned.probability for o in others)
+
+
+TRACKING_DAY = dt.date(2027, 1, 20)
+CHECKINS = EXAMPLES / "data" / "tracking-checkins.csv"
+
+
+def test_tracking_example_is_in_flight_with_effects_and_check_ins() -> None:
+    from backplan.analysis.tracking import track_progress
+
+    plan = load_example("tracking")
+    statuses = {a.status for a in plan.actions}
+    assert statuses == {"done", "in_progress", "not_started"}
+    assert sum(bool(a.impact) for a in plan.actions) >= 6
+    assert any(m.expect for m in plan.milestones)
+    assert plan.people
+    assert any(a.assignees for a in plan.actions)
+    started_today = [a.id for a in plan.actions if a.actual_start == dt.date(2027, 1, 18)]
+    assert started_today == ["desktop-tools"]
+    report = track_progress(plan, CHECKINS, today=TRACKING_DAY)
+    status = {kr.key_result: kr.status for kr in report.key_results}
+    assert status == {"aht": "at_risk", "csat": "on_track"}
+    assert all(len(kr.checkins) >= 5 for kr in report.key_results)
+    assert any(f.code == "off-trajectory" for f in report.flags)
+
+
+def test_tracking_baseline_is_the_schedule_agreed_before_the_work_started() -> None:
+    import json
+
+    from backplan.analysis.progress import compare_schedules
+    from backplan.calendars import plan_calendar
+
+    plan = load_example("tracking")
+    baseline = json.loads((EXAMPLES / "data" / "tracking-baseline.json").read_text())
+    assert baseline["today"] == "2026-11-30"
+    assert {a["id"] for a in baseline["actions"]} == {
+        a.id for a in plan.actions if a.priority != "wont"}
+    current = schedule_plan(plan, today=TRACKING_DAY)
+    slip = compare_schedules(EXAMPLES / "data" / "tracking-baseline.json", current,
+                             calendar=plan_calendar(plan, today=TRACKING_DAY))
+    assert slip.completion_slip_days is not None
+    assert slip.completion_slip_days > 0

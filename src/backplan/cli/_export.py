@@ -61,8 +61,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     gantt = add_command(
         commands, "gantt", help="draw the schedule as a Gantt chart (PNG, SVG, PDF or HTML)",
         examples="  backplan gantt examples/fcr.yaml -o fcr.png --today 2026-11-23\n"
-                 "  backplan gantt examples/aht.yaml -o aht.html   # interactive (plotly)\n"
-                 "  backplan gantt plan.yaml -o plan.svg --key-results --checkins checkins.csv",
+                 "  backplan gantt examples/aht.yaml -o aht.html --today 2026-11-23"
+                 "   # interactive (plotly)\n"
+                 "  backplan gantt examples/tracking.yaml -o tracking.svg --today 2027-01-20 "
+                 "--checkins examples/data/tracking-checkins.csv",
     )
     _common(gantt, output="the chart; .png, .svg, .pdf (matplotlib) or .html (plotly)")
     gantt.add_argument("--key-results", action="store_true",
@@ -77,7 +79,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ics = add_command(
         commands, "ics", help="write actions and milestones as an iCalendar file",
         examples="  backplan ics examples/fcr.yaml -o fcr.ics\n"
-                 "  backplan ics plan.yaml -o plan.ics --dates earliest",
+                 "  backplan ics examples/risk.yaml -o risk.ics --today 2026-11-23 --dates earliest",
     )
     _common(ics, output="the .ics file (import it again after re-planning: events update)")
     ics.add_argument("--dates", choices=("latest", "earliest"), default="latest",
@@ -86,9 +88,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     export = add_command(
         commands, "export", help="write the schedule in another tool's format",
-        examples="  backplan export examples/fcr.yaml --format mspdi -o fcr.xml   # MS Project\n"
-                 "  backplan export plan.yaml --format mermaid -o plan.mmd\n"
-                 "  backplan export plan.yaml --format ics -o plan.ics",
+        examples="  backplan export examples/fcr.yaml --format mspdi -o fcr.xml"
+                 "   # MS Project, ProjectLibre\n"
+                 "  backplan export examples/capacity.yaml --format mspdi -o capacity.xml "
+                 "--today 2026-11-23   # people: resources, assignments\n"
+                 "  backplan export examples/risk.yaml --format mermaid -o risk.mmd "
+                 "--today 2026-11-23\n"
+                 "  backplan export examples/tracking.yaml --format csv -o tracking.csv "
+                 "--today 2027-01-20",
     )
     add_plan_argument(export)
     add_capacity_option(export)
@@ -102,8 +109,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     report = add_command(
         commands, "report", help="write the team's dashboard as one self-contained HTML file",
         examples="  backplan report examples/fcr.yaml -o report.html\n"
-                 "  backplan report plan.yaml --checkins checkins.csv -o report.html "
-                 "--today 2027-01-15",
+                 "  backplan report examples/tracking.yaml --checkins "
+                 "examples/data/tracking-checkins.csv -o tracking.html --today 2027-01-20\n"
+                 "  backplan report examples/risk.yaml -o risk.html --today 2026-11-23"
+                 "   # with the risk summary",
     )
     _common(report, output="the .html file (opens offline; charts inline)")
     report.add_argument("--checkins", metavar="CSV", default=None,
@@ -130,7 +139,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         commands, "init",
         help="write a commented starter plan, dated from today, that validates and lints clean",
         examples="  backplan init                 # writes plan.yaml, dated from today\n"
-                 "  backplan init q2-fcr.yaml --today 2027-04-01 --force",
+                 "  backplan init q2-fcr.yaml --today 2027-04-01 --force\n"
+                 "  backplan init q3-fcr.yaml --force && backplan lint q3-fcr.yaml"
+                 "   # a fresh plan passes the SMART check",
     )
     init.add_argument("path", nargs="?", default="plan.yaml",
                       help="file to write (default: plan.yaml)")

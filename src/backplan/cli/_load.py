@@ -27,8 +27,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         commands, "load",
         help="level the plan to people's hours and show each person's load per week and day",
         examples="  backplan load examples/capacity.yaml --today 2026-11-23\n"
-                 "  backplan load plan.yaml --format json      # days, weeks and flags for tools\n"
-                 "  backplan load plan.yaml --seed 3           # another seed for the search",
+                 "  backplan load examples/capacity.yaml --today 2026-11-23 --format json"
+                 "   # days, weeks and flags for tools\n"
+                 "  backplan load examples/capacity.yaml --today 2026-11-23 --seed 3"
+                 "   # another seed for the search",
     )
     add_plan_argument(load, "plan file (YAML or JSON) with people")
     add_today_option(load)

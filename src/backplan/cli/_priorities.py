@@ -49,8 +49,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="propose the smallest sets of could-haves (then should-haves) to drop, or a later "
              "due date, to make an infeasible plan feasible",
         examples="  backplan descope examples/aht.yaml --today 2026-11-23\n"
-                 "  backplan descope plan.yaml --format json\n"
-                 "  backplan descope plan.yaml --max-drop 2   # proposals drop at most 2 actions",
+                 "  backplan descope examples/aht.yaml --today 2026-11-23 --format json\n"
+                 "  backplan descope examples/aht.yaml --today 2026-11-23 --max-drop 2"
+                 "   # proposals drop at most 2 actions",
     )
     add_plan_argument(descope)
     add_capacity_option(descope)
@@ -65,14 +66,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     compare = add_command(
         commands, "compare",
         help="apply named what-if scenarios to copies of a plan and compare them side by side",
-        examples="  backplan compare examples/fcr.yaml scenarios.yaml --today 2026-12-14\n"
-                 "  backplan compare plan.yaml scenarios.yaml --format json --seed 7\n"
-                 "scenarios.yaml:\n"
+        examples="  backplan compare examples/risk.yaml examples/data/risk-scenarios.yaml "
+                 "--today 2026-11-23\n"
+                 "  backplan compare examples/risk.yaml examples/data/risk-scenarios.yaml "
+                 "--today 2026-11-23 --format json --seed 7\n"
+                 "a scenario file (as examples/data/risk-scenarios.yaml):\n"
                  "  scenarios:\n"
-                 "    - name: no-tips\n"
-                 "      changes: [{drop: huddle-tips}]\n"
-                 "    - name: faster-rewrite\n"
-                 "      changes: [{action: kb-rewrite, duration: 8}, {due: 2027-04-09}]",
+                 "    - name: agency-hiring\n"
+                 "      changes: [{action: recruit, duration: 15}]\n"
+                 "    - name: lean-and-later\n"
+                 "      changes: [{drop: ivr-deflection}, {due: 2027-05-14}]",
     )
     add_plan_argument(compare)
     add_capacity_option(compare)
@@ -90,8 +93,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="check the goal and its key results: Specific, Measurable, Achievable, Relevant, "
              "Time-bound",
         examples="  backplan lint examples/fcr.yaml --today 2026-11-23\n"
-                 "  backplan lint plan.yaml --format json\n"
-                 "  backplan lint plan.yaml --strict   # exit 1 when a finding is an error",
+                 "  backplan lint examples/risk.yaml --today 2026-11-23 --format json\n"
+                 "  backplan lint examples/aht.yaml --today 2026-11-23 --strict"
+                 "   # exit 1: a finding is an error",
     )
     add_plan_argument(lint)
     add_capacity_option(lint)
@@ -105,9 +109,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         commands, "huddle",
         help="the daily huddle brief: key results against their glide paths, the focus metric, "
              "today's and this week's actions, what is late, what is coming, and wins",
-        examples="  backplan huddle examples/fcr.yaml --date 2027-01-18 --checkins checkins.csv\n"
-                 "  backplan huddle plan.yaml --date 2027-01-18 --format json\n"
-                 "  backplan huddle plan.yaml > huddle.md   # Markdown, for today",
+        examples="  backplan huddle examples/tracking.yaml --date 2027-01-18 "
+                 "--checkins examples/data/tracking-checkins.csv\n"
+                 "  backplan huddle examples/tracking.yaml --date 2027-01-18 --format json\n"
+                 "  backplan huddle examples/tracking.yaml > huddle.md   # Markdown, for today",
     )
     add_plan_argument(huddle)
     add_capacity_option(huddle)
@@ -123,9 +128,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     today = add_command(
         commands, "today",
         help="lay a person's due work into their project time as 25-minute pomodoros",
-        examples="  backplan today plan.yaml --person qa-analyst --date 2027-01-18\n"
-                 "  backplan today plan.yaml --person qa-analyst --format ics -o today.ics\n"
-                 "  backplan today plan.yaml --person 'Jo Hart' --minutes 90 --start 13:30",
+        examples="  backplan today examples/capacity.yaml --person qa-analyst --date 2026-12-08\n"
+                 "  backplan today examples/capacity.yaml --person qa-analyst --date 2027-01-18"
+                 "   # on leave: says so\n"
+                 "  backplan today examples/tracking.yaml --person sam --date 2027-01-18 "
+                 "--format ics -o today.ics\n"
+                 "  backplan today examples/tracking.yaml --person 'Jo Hart' --minutes 90 "
+                 "--start 13:30 --date 2027-01-18",
     )
     add_plan_argument(today)
     add_capacity_option(today)

@@ -34,11 +34,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         commands, "risk",
         help="simulate the plan many times: the chance of meeting the due date, P50/P80/P95 "
              "dates, the actions and risks that drive it, and the buffer to commit to",
-        examples="  backplan risk examples/fcr.yaml --today 2026-11-23\n"
+        examples="  backplan risk examples/risk.yaml --today 2026-11-23\n"
                  "  backplan risk examples/capacity.yaml --today 2026-11-23   # levelled\n"
                  "  backplan risk examples/capacity.yaml --today 2026-11-23 --ignore-capacity\n"
-                 "  backplan risk plan.yaml --samples 100000 --seed 7 --format json\n"
-                 "  backplan risk plan.yaml --confidence 90% --threshold 0.7 --strict",
+                 "  backplan risk examples/risk.yaml --today 2026-11-23 --samples 100000 --seed 7 "
+                 "--format json\n"
+                 "  backplan risk examples/risk.yaml --today 2026-11-23 --confidence 90% "
+                 "--threshold 0.7 --strict   # exit 1: below a 70% chance",
     )
     add_plan_argument(risk)
     risk.add_argument("--samples", type=whole_number(1, unit="runs"), default=10_000,

@@ -32,7 +32,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="schedule a plan backward from its due date and flag what cannot be met",
         examples="  backplan schedule examples/fcr.yaml\n"
                  "  backplan schedule examples/aht.yaml --today 2026-11-23 --format json\n"
-                 "  backplan schedule plan.yaml --strict   # exit 1 when the timeline cannot be met",
+                 "  backplan schedule examples/aht.yaml --today 2026-11-23 --strict"
+                 "   # exit 1: the timeline cannot be met\n"
+                 "  backplan schedule examples/capacity.yaml --today 2026-11-23 --format csv"
+                 "   # owner, assignees",
     )
     add_plan_argument(schedule)
     add_today_option(schedule)
@@ -47,7 +50,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     validate = add_command(
         commands, "validate", help="check a plan file and list every problem",
         examples="  backplan validate examples/fcr.yaml\n"
-                 "  backplan validate plan.yaml --format json",
+                 "  backplan validate examples/tracking.yaml --format json",
     )
     add_plan_argument(validate)
     add_format_option(validate, ("text", "json"), default="text")

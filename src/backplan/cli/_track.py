@@ -28,11 +28,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     track = add_command(
         commands, "track",
         help="compare check-ins with each key result's glide path: status, score, forecast",
-        examples="  backplan track examples/fcr.yaml checkins.csv --today 2027-01-20\n"
-                 "  backplan track plan.yaml checkins.csv --format json\n"
-                 "  backplan track plan.yaml            # check-ins written in the plan file\n"
+        examples="  backplan track examples/tracking.yaml examples/data/tracking-checkins.csv "
+                 "--today 2027-01-20\n"
+                 "  backplan track examples/tracking.yaml examples/data/tracking-checkins.csv "
+                 "--today 2027-01-20 --format json\n"
+                 "  backplan track examples/tracking.yaml --today 2027-01-20"
+                 "   # only the check-ins written in the plan file\n"
                  "CSV columns: key_result,date,value[,n]  (key_result may be left out when the\n"
-                 "plan has one key result; n is the sample size of survey-based rates)",
+                 "plan has one key result; n is the sample size of survey-based rates; values\n"
+                 "in seconds may be written m:ss)",
     )
     add_plan_argument(track)
     add_capacity_option(track)
@@ -51,9 +55,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     checkin = add_command(
         commands, "checkin",
         help="record a key result's observed value in the plan file (comments kept)",
-        examples="  backplan checkin plan.yaml fcr-rate 73.5 --date 2027-01-15\n"
-                 "  backplan checkin plan.yaml csat 84 --date 2027-01-15 --n 120\n"
-                 "  backplan checkin plan.yaml aht 6:45 --date 2027-01-15",
+        examples="  backplan checkin examples/tracking.yaml csat 78.9 --date 2027-01-25 --n 290\n"
+                 "  backplan checkin examples/tracking.yaml aht 9:12 --date 2027-01-25"
+                 "   # m:ss for seconds",
     )
     add_plan_argument(checkin, "plan file (YAML or JSON), edited in place")
     checkin.add_argument("key_result", metavar="KR", help="the key result's id")
@@ -67,8 +71,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     start = add_command(
         commands, "start", help="mark an action in progress in the plan file",
-        examples="  backplan start plan.yaml kb-rewrite --date 2027-01-11\n"
-                 "  backplan start plan.yaml kb-rewrite --date 2027-01-11 --remaining 8",
+        examples="  backplan start examples/tracking.yaml coaching-wave-1 --date 2027-01-25\n"
+                 "  backplan start examples/tracking.yaml coaching-wave-1 --date 2027-01-25 "
+                 "--remaining 4",
     )
     add_plan_argument(start, "plan file (YAML or JSON), edited in place")
     start.add_argument("action", help="the action's id")
@@ -81,8 +86,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     done = add_command(
         commands, "done", help="mark an action done in the plan file (comments kept)",
-        examples="  backplan done plan.yaml export-contacts --date 2026-12-04\n"
-                 "  backplan done plan.yaml kb-audit --date 2027-01-08 --start 2027-01-04",
+        examples="  backplan done examples/tracking.yaml guide-rewrite --date 2027-01-22\n"
+                 "  backplan done examples/tracking.yaml survey-timing --date 2027-01-22 "
+                 "--start 2027-01-20",
     )
     add_plan_argument(done, "plan file (YAML or JSON), edited in place")
     done.add_argument("action", help="the action's id")
@@ -96,9 +102,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     slip = add_command(
         commands, "slip",
         help="compare the current schedule with a saved baseline: slip per action and milestone",
-        examples="  backplan schedule plan.yaml --format json > baseline.json   # when agreed\n"
-                 "  backplan slip plan.yaml baseline.json --today 2027-01-20\n"
-                 "  backplan slip plan.yaml baseline.json --format json",
+        examples="  backplan schedule examples/tracking.yaml --format json > baseline.json"
+                 "   # save it when the plan is agreed\n"
+                 "  backplan slip examples/tracking.yaml examples/data/tracking-baseline.json "
+                 "--today 2027-01-20\n"
+                 "  backplan slip examples/tracking.yaml examples/data/tracking-baseline.json "
+                 "--today 2027-01-20 --format json",
     )
     add_plan_argument(slip, "plan file (YAML or JSON), with its progress")
     add_capacity_option(slip)

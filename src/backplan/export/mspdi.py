@@ -16,7 +16,16 @@ the constraint Project knows for it:
   lags added up, as in backplan).
 
 Every task also carries backplan's start and finish, early dates and slack, so the file shows
-the same dates before any recalculation. Written with :mod:`xml.etree.ElementTree`.
+the same dates before any recalculation.
+
+The plan's people are work *Resources*: their name, their backplan id as the resource code, and
+``hours_per_day`` as maximum units of the 8-hour day (2 hours: 25 %). Each has a resource
+calendar based on the project's, with their part-time weekdays as non-working days and their
+``time_off`` ranges (and the days their personal ``rules`` take off, over the project's span)
+as exceptions. Each assignee of an action is an *Assignment* with its work in hours: an
+``effort`` shared in proportion to the assignees' hours per day, or for a fixed ``duration``
+the assignee's hours per day on every day of it; its units are that work spread evenly over
+the task. Written with :mod:`xml.etree.ElementTree`.
 
 Example:
     >>> import datetime as dt
@@ -30,6 +39,19 @@ Example:
     >>> [(t.findtext("p:Name", namespaces=ns), t.findtext("p:Start", namespaces=ns))
     ...  for t in root.iterfind("p:Tasks/p:Task", ns)]
     [('g', '2027-01-26T08:00:00'), ('a', '2027-01-26T08:00:00'), ('b', '2027-01-29T08:00:00')]
+
+    People and who does what:
+
+    >>> plan = load_plan({"goal": {"id": "g", "due": "2027-01-29"},
+    ...                   "people": [{"id": "qa", "name": "Priya Shah", "hours_per_day": 2}],
+    ...                   "actions": [{"id": "a", "effort": {"hours": 6}, "assignees": ["qa"]}]})
+    >>> root = ET.fromstring(to_mspdi(plan, schedule_plan(plan, today=dt.date(2027, 1, 18))))
+    >>> [(r.findtext("p:Name", namespaces=ns), r.findtext("p:MaxUnits", namespaces=ns))
+    ...  for r in root.iterfind("p:Resources/p:Resource", ns)]
+    [('Priya Shah', '0.25')]
+    >>> [(a.findtext("p:TaskUID", namespaces=ns), a.findtext("p:Work", namespaces=ns))
+    ...  for a in root.iterfind("p:Assignments/p:Assignment", ns)]
+    [('1', 'PT6H0M0S')]
 """
 
 from __future__ import annotations
@@ -39,8 +61,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
 from backplan.calendars import WorkingCalendar
-from backplan.models import WEEKDAYS, Plan
-from backplan.scheduling import Schedule
+from backplan.calendars.people import rate_seconds
+from backplan.calendars.rules import rule_days
+from backplan.models import WEEKDAYS, Person, Plan
+from backplan.scheduling import Schedule, ScheduledAction
 from backplan.scheduling.network import compile_network
 
 __all__ = ["MSPDI_NAMESPACE", "to_mspdi"]
@@ -80,6 +104,100 @@ def _hours(days: int) -> str:
     return f"PT{days * _MINUTES_PER_DAY // 60}H0M0S"
 
 
+def _work(seconds: float) -> str:
+    """Work as an XML duration in hours, minutes and seconds (``PT7H30M0S``)."""
+    whole = round(seconds)
+    return f"PT{whole // 3600}H{whole % 3600 // 60}M{whole % 60}S"
+
+
+def _units(value: float) -> str:
+    """Units (1 = the full 8-hour day) without float noise: ``0.25``, ``0.1875``."""
+    return f"{round(value, 6):g}"
+
+
+def _exception(exceptions: ET.Element, first: dt.date, last: dt.date, name: str) -> None:
+    """A non-working exception from ``first`` to ``last`` (whole days)."""
+    exception = _sub(exceptions, "Exception")
+    _fields(exception, [("EnteredByOccurrences", 0)])
+    period = _sub(exception, "TimePeriod")
+    _fields(period, [("FromDate", f"{first.isoformat()}T00:00:00"),
+                     ("ToDate", f"{last.isoformat()}T23:59:00")])
+    _fields(exception, [("Occurrences", 1), ("Name", name[:512]), ("Type", 1),
+                        ("DayWorking", 0)])
+
+
+def _person_calendar(
+    calendars: ET.Element, person: Person, uid: int, plan: Plan, first: dt.date, last: dt.date,
+) -> None:
+    """A resource calendar on the project's: part-time weekdays off, time off as exceptions."""
+    calendar = _sub(calendars, "Calendar")
+    _fields(calendar, [("UID", uid), ("Name", (person.name or person.id)[:512]),
+                       ("IsBaseCalendar", 0), ("BaseCalendarUID", 1)])
+    if person.workdays is not None:
+        off = [d for d in plan.calendar.workdays if d not in person.workdays]
+        if off:
+            weekdays = _sub(calendar, "WeekDays")
+            for name in off:  # DayType: 1 = Sunday ... 7 = Saturday
+                _fields(_sub(weekdays, "WeekDay"),
+                        [("DayType", (WEEKDAYS.index(name) + 1) % 7 + 1), ("DayWorking", 0)])
+    spans = [(span.start, span.last, span.reason or "Time off") for span in person.time_off]
+    for rule in person.rules:
+        spans += [(day, day, f"Day off ({rule})") for day in rule_days(rule, first, last)]
+    if spans:
+        exceptions = _sub(calendar, "Exceptions")
+        for start, end, label in sorted(spans):
+            _exception(exceptions, start, end, label)
+
+
+def _assignment_work(
+    plan: Plan, action: ScheduledAction, people: dict[str, Person],
+) -> list[tuple[str, float]]:
+    """``(person id, seconds of work)`` for each assignee of a scheduled action."""
+    source = next(a for a in plan.actions if a.id == action.id)
+    rates = rate_seconds(source, people)
+    if source.effort is not None and source.duration is None:
+        total = sum(rate for _, rate in rates) or 1
+        return [(pid, source.effort.seconds * rate / total) for pid, rate in rates]
+    return [(pid, rate * action.duration_days) for pid, rate in rates]
+
+
+def _resources(
+    root: ET.Element, plan: Plan, schedule: Schedule, task_uid: dict[str, int],
+    resource_uid: dict[str, int],
+) -> None:
+    """The ``Resources`` (the plan's people) and ``Assignments`` (who works on which task)."""
+    people = {p.id: p for p in plan.people}
+    work: list[tuple[ScheduledAction, str, float]] = [
+        (a, pid, seconds) for a in sorted(schedule.actions, key=lambda a: task_uid[a.id])
+        if a.assignees for pid, seconds in _assignment_work(plan, a, people)
+    ]
+    booked = {pid: sum(s for _, who, s in work if who == pid) for pid in people}
+    resources = _sub(root, "Resources")
+    for person in plan.people:
+        resource = _sub(resources, "Resource")
+        uid = resource_uid[person.id]
+        _fields(resource, [
+            ("UID", uid), ("ID", uid), ("Name", (person.name or person.id)[:512]), ("Type", 1),
+            ("IsNull", 0), ("Code", person.id[:512]),
+            ("MaxUnits", _units(person.hours_per_day * 3600 / (_MINUTES_PER_DAY * 60))),
+            ("CanLevel", 1), ("AccrueAt", 3), ("Work", _work(booked[person.id])),
+            ("RegularWork", _work(booked[person.id])), ("ActualWork", _work(0)),
+            ("RemainingWork", _work(booked[person.id])), ("CalendarUID", uid + 1),
+            ("Notes", f"backplan person id: {person.id}; {person.hours_per_day:g} project "
+                      "hours a day"),
+        ])
+    assignments = _sub(root, "Assignments")
+    for number, (action, pid, seconds) in enumerate(work, start=1):
+        span_seconds = max(1, action.duration_days) * _MINUTES_PER_DAY * 60
+        _fields(_sub(assignments, "Assignment"), [
+            ("UID", number), ("TaskUID", task_uid[action.id]), ("ResourceUID", resource_uid[pid]),
+            ("PercentWorkComplete", 0), ("ActualWork", _work(0)),
+            ("Finish", _evening(action.finish)), ("RegularWork", _work(seconds)),
+            ("RemainingWork", _work(seconds)), ("Start", _morning(action.start)),
+            ("Units", _units(seconds / span_seconds)), ("Work", _work(seconds)),
+        ])
+
+
 def _not_started(days: int) -> list[tuple[str, object]]:
     """Progress fields of a task not yet started (readers that reschedule need them)."""
     return [("PercentComplete", 0), ("ActualDuration", _hours(0)),
@@ -87,6 +205,7 @@ def _not_started(days: int) -> list[tuple[str, object]]:
 
 
 def _calendar(parent: ET.Element, plan: Plan, first: dt.date, last: dt.date) -> None:
+    """The project calendar (UID 1), then one resource calendar per person (UID 2, 3, ...)."""
     calendars = _sub(parent, "Calendars")
     calendar = _sub(calendars, "Calendar")
     _fields(calendar, [("UID", 1), ("Name", "backplan"), ("IsBaseCalendar", 1),
@@ -112,20 +231,16 @@ def _calendar(parent: ET.Element, plan: Plan, first: dt.date, last: dt.date) -> 
     if holidays:
         exceptions = _sub(calendar, "Exceptions")
         for holiday in holidays:
-            exception = _sub(exceptions, "Exception")
-            _fields(exception, [("EnteredByOccurrences", 0)])
-            period = _sub(exception, "TimePeriod")
-            _fields(period, [("FromDate", f"{holiday.isoformat()}T00:00:00"),
-                             ("ToDate", f"{holiday.isoformat()}T23:59:00")])
-            _fields(exception, [("Occurrences", 1), ("Name", "Holiday"), ("Type", 1),
-                                ("DayWorking", 0)])
+            _exception(exceptions, holiday, holiday, "Holiday")
+    for k, person in enumerate(plan.people, start=2):
+        _person_calendar(calendars, person, k, plan, first, last)
 
 
 def to_mspdi(plan: Plan, schedule: Schedule) -> str:
     """The plan and its schedule as MSPDI XML text (UTF-8 declared, LF line ends).
 
     Args:
-        plan: the plan that was scheduled (its calendar and links go into the file).
+        plan: the plan that was scheduled (its calendar, links and people go into the file).
         schedule: ``schedule_plan(plan, today=...)``; its dates go into the file.
 
     Returns:
@@ -257,6 +372,9 @@ def to_mspdi(plan: Plan, schedule: Schedule) -> str:
                            ("CrossProject", 0), ("LinkLag", lag * _TENTHS_PER_DAY),
                            ("LagFormat", 7)])
 
+    if plan.people:
+        _resources(root, plan, schedule, uid,
+                   {person.id: k for k, person in enumerate(plan.people, start=1)})
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body + "\n"
