@@ -62,6 +62,7 @@ from typing import Any, Literal
 
 from backplan._find import find
 from backplan.analysis._text import flag_line, flags_html, iso, table_html
+from backplan.analysis.words import SECONDS, metric_value
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.models import Plan
 from backplan.models.goal import KeyResult
@@ -209,18 +210,26 @@ class GlidePath:
         }
 
     def __str__(self) -> str:
-        unit = f" {self.unit}" if self.unit else ""
-        how = (f"from impacts {_signed(self.planned_change)} of {_signed(self.needed_change)}"
+        unit = "" if not self.unit or self.unit == SECONDS else f" {self.unit}"
+
+        def shown(value: float, *, signed: bool = False) -> str:
+            if self.unit == SECONDS:  # AHT and the like read as m:ss
+                return metric_value(value, self.unit, signed=signed)
+            return _signed(value) if signed else f"{value:g}"
+
+        how = (f"from impacts {shown(self.planned_change, signed=True)} of "
+               f"{shown(self.needed_change, signed=True)}"
                if self.planned_change is not None else "linear")
         end = self.latest[-1] if self.latest else self.baseline
         lines = [
-            f"{self.key_result} ({self.metric}): {self.baseline:g} -> {self.target:g}{unit} "
-            f"from {self.start.isoformat()} to {self.due.isoformat()}, {how}; "
-            f"planned {end:g} on the due date"
+            f"{self.key_result} ({self.metric}): {shown(self.baseline)} -> "
+            f"{shown(self.target)}{unit} from {self.start.isoformat()} to "
+            f"{self.due.isoformat()}, {how}; planned {shown(end)} on the due date"
         ]
         lines.extend(
-            f"  {t.milestone} {t.date.isoformat()}: expect {t.expect:g}, plan {t.latest:g}, "
-            f"earliest {t.earliest:g}" + ("" if t.reachable else f" ({t.shortfall:g} short)")
+            f"  {t.milestone} {t.date.isoformat()}: expect {shown(t.expect)}, plan "
+            f"{shown(t.latest)}, earliest {shown(t.earliest)}"
+            + ("" if t.reachable else f" ({shown(t.shortfall)} short)")
             for t in self.interim
         )
         return "\n".join(lines)
@@ -273,9 +282,10 @@ class GlidePaths:
         rows = [["key result", "metric", "baseline", "target", "source", "plan on due",
                  "earliest on due"]]
         rows += [
-            [p.key_result, p.metric, f"{p.baseline:g}", f"{p.target:g}", p.source,
-             f"{(p.latest[-1] if p.latest else p.baseline):g}",
-             f"{(p.earliest[-1] if p.earliest else p.baseline):g}"]
+            [p.key_result, p.metric, metric_value(p.baseline, p.unit),
+             metric_value(p.target, p.unit), p.source,
+             metric_value(p.latest[-1] if p.latest else p.baseline, p.unit),
+             metric_value(p.earliest[-1] if p.earliest else p.baseline, p.unit)]
             for p in self.paths
         ]
         return (

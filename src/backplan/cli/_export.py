@@ -188,7 +188,7 @@ def run_export(args: argparse.Namespace) -> int:
     else:
         text = {
             "mspdi": lambda: backplan.to_mspdi(plan, schedule),
-            "mermaid": lambda: backplan.to_mermaid(schedule) + "\n",
+            "mermaid": lambda: backplan.to_mermaid(schedule, plan=plan) + "\n",
             "csv": lambda: backplan.to_csv(schedule),
             "json": lambda: schedule.to_json() + "\n",
         }[args.format]()

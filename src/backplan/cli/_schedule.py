@@ -67,7 +67,7 @@ def run_schedule(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         sys.stdout.write(backplan.to_csv(schedule))
     elif args.format == "mermaid":
-        print(backplan.to_mermaid(schedule))
+        print(backplan.to_mermaid(schedule, plan=plan))
     elif args.format == "mspdi":
         sys.stdout.write(backplan.to_mspdi(plan, schedule))
     else:

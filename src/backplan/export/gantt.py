@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from backplan.analysis.words import SECONDS, clock, metric_value
 from backplan.errors import require
 from backplan.export._series import KeyResultSeries
 from backplan.models import Plan
@@ -333,21 +334,48 @@ def _date_axis(ax: Any, mdates: Any, first: dt.date, last: dt.date) -> None:
     ax.tick_params(axis="x", labelsize=8)
 
 
+def _unit_label(series: KeyResultSeries) -> str:
+    """The unit in brackets for titles and axes: ``(%)``, ``(m:ss)`` for seconds."""
+    if not series.unit:
+        return ""
+    return " (m:ss)" if series.unit == SECONDS else f" ({series.unit})"
+
+
+def _series_title(series: KeyResultSeries) -> str:
+    """``aht: 9:30 → 8:30 (m:ss)``: the key result, its baseline and target, as people read them."""
+    return (f"{series.id}: {metric_value(series.baseline, series.unit)} → "
+            f"{metric_value(series.target, series.unit)}{_unit_label(series)}")
+
+
+def _clock_ticks(values: Sequence[float]) -> tuple[list[float], list[str]]:
+    """Round-number ticks in seconds over ``values``, labelled ``m:ss``."""
+    low, high = min(values), max(values)
+    span = max(high - low, 1.0)
+    step = next(s for s in (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
+                if span / s <= 6)
+    first = step * (low // step)
+    ticks = [first + k * step for k in range(int((high - first) // step) + 2)]
+    return ticks, [clock(t) for t in ticks]
+
+
 def _draw_series(ax: Any, series: KeyResultSeries, schedule: Schedule, x: Any) -> None:
     days = [x(d) for d, _ in series.path]
     values = [v for _, v in series.path]
     ax.plot(days, values, color=_BLUE, lw=1.6, drawstyle="steps-post" if series.steps else "default",
             label=f"expected ({series.source})")
-    ax.axhline(series.target, color=_RED, lw=0.9, ls=":", label=f"target {series.target:g}")
+    ax.axhline(series.target, color=_RED, lw=0.9, ls=":",
+               label=f"target {metric_value(series.target, series.unit)}")
     if series.checkins:
         ax.plot([x(d) for d, _ in series.checkins], [v for _, v in series.checkins],
                 marker="o", ms=4, lw=0.8, color=_INK, label="check-ins")
     ax.axvline(x(schedule.today), color=_GREEN, lw=1.2, ls="--")
     ax.axvline(x(schedule.due + _ONE_DAY), color=_RED, lw=1.2)
-    unit = f" ({series.unit})" if series.unit else ""
-    ax.set_ylabel(f"{_short(series.name, 24)}{unit}", fontsize=8)
-    ax.set_title(f"{series.id}: {series.baseline:g} → {series.target:g}{unit}", fontsize=9,
-                 loc="left")
+    ax.set_ylabel(f"{_short(series.name, 24)}{_unit_label(series)}", fontsize=8)
+    ax.set_title(_series_title(series), fontsize=9, loc="left")
+    if series.unit == SECONDS:  # AHT and the like read as m:ss on the axis too
+        from matplotlib.ticker import FuncFormatter
+
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: clock(value)))
     ax.tick_params(axis="y", labelsize=8)
     ax.grid(color="#EEEEEE", lw=0.6)
     ax.legend(fontsize=7.5, loc="best", frameon=False)
@@ -383,8 +411,7 @@ def gantt_plotly(
     figure = make_subplots(
         rows=1 + n_panels, cols=1, shared_xaxes=True, vertical_spacing=0.04 if n_panels else 0,
         row_heights=[chart_px] + [180] * n_panels,
-        subplot_titles=[""] + [f"{s.id}: {s.baseline:g} → {s.target:g} {s.unit}"
-                               for s in key_results],
+        subplot_titles=[""] + [_series_title(s) for s in key_results],
     )
     y_labels = [f"◆ {r.label}" if r.kind == "milestone" else
                 f"<b><i>{r.label}</i></b>" if r.kind == "section" else r.label for r in rows]
@@ -493,6 +520,10 @@ def gantt_plotly(
                 y=[v for _, v in series.checkins], mode="lines+markers",
                 name=f"{series.id} check-ins", line={"color": _INK, "width": 1},
             ), row=k, col=1)
+        if series.unit == SECONDS:
+            shown = [v for _, v in (*series.path, *series.checkins)] + [series.target]
+            ticks, texts = _clock_ticks(shown)
+            figure.update_yaxes(tickvals=ticks, ticktext=texts, row=k, col=1)
     first, last = _span(schedule, key_results)
     state = "feasible" if schedule.feasible else "NOT feasible"
     figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=y_labels,

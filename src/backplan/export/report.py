@@ -74,7 +74,7 @@ table { border-collapse: collapse; width: 100%; font-size: .9em; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--soft); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.date, td.nowrap, time, .card b { white-space: nowrap; }
+td.date, td.nowrap, time, .card b, td:first-child code { white-space: nowrap; }
 tr.late td { color: var(--red); }
 ul.flags { list-style: none; padding: 0; }
 ul.flags > li { border-left: 4px solid var(--red); background: #fdf3f2; padding: 8px 12px; margin: 8px 0; }
