@@ -29,7 +29,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
              "with it, best first; --apply N writes fix N into the plan file",
         examples="  backplan fix examples/aht.yaml --today 2026-11-23\n"
                  "  backplan fix examples/capacity.yaml --today 2026-11-23 --format json\n"
-                 "  backplan fix plan.yaml --today 2026-11-23 --apply 1   # edits plan.yaml",
+                 "  cp examples/aht.yaml my-aht.yaml && backplan fix my-aht.yaml "
+                 "--today 2026-11-23 --apply 1   # edits my-aht.yaml",
     )
     add_plan_argument(fix)
     add_today_option(fix)
