@@ -119,7 +119,7 @@ def test_actions_without_a_milestone_sit_under_a_labelled_heading() -> None:
 def test_done_actions_are_drawn_apart_when_the_plan_is_given() -> None:
     from matplotlib.colors import to_hex
 
-    from backplan.export.gantt import _DONE
+    from backplan.export.gantt import DONE_COLOUR
 
     plan, schedule = _example("tracking")
     done = {a.id for a in plan.actions if a.status == "done"}
@@ -127,12 +127,12 @@ def test_done_actions_are_drawn_apart_when_the_plan_is_given() -> None:
     assert {row.id for row in rows if row.done} == done
     figure = gantt_figure(schedule, plan=plan)
     chart = figure.axes[0]
-    green = [p for p in chart.patches if to_hex(p.get_facecolor()) == _DONE.lower()]
+    green = [p for p in chart.patches if to_hex(p.get_facecolor()) == DONE_COLOUR.lower()]
     assert len(green) == len(done)
     assert [t.get_text() for t in chart.texts].count("done") == len(done)
     assert "done" in [t.get_text() for t in chart.get_legend().get_texts()]
     without = gantt_figure(schedule).axes[0]  # no plan: nothing is known to be done
-    assert not [p for p in without.patches if to_hex(p.get_facecolor()) == _DONE.lower()]
+    assert not [p for p in without.patches if to_hex(p.get_facecolor()) == DONE_COLOUR.lower()]
 
 
 def test_the_plotly_chart_marks_milestone_dues_and_done_actions() -> None:

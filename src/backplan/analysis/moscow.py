@@ -183,8 +183,8 @@ def moscow_summary(
     if must.effort_days > MUST_SHARE_LIMIT * fits:
         findings.append(Finding(
             "moscow-must-share", "warning", plan.goal.id, "",
-            f"Must-haves take {must.effort_days} of the {counted(fits, 'working day')} of effort that fit "
-            f"before the due date ({must.share:.0%}); DSDM advises at most "
+            f"Must-haves take {must.effort_days} of the {counted(fits, 'working day')} of "
+            f"effort that fit before the due date ({must.share:.0%}); DSDM advises at most "
             f"{MUST_SHARE_LIMIT:.0%}",
             "make some must-haves should- or could-haves, add time, or move the due date",
         ))

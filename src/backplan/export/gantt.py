@@ -40,18 +40,21 @@ from backplan.analysis.words import SECONDS, clock, metric_value
 from backplan.errors import require
 from backplan.export._series import KeyResultSeries
 from backplan.models import Plan
+from backplan.models.tracking import ActionStatus
 from backplan.scheduling import MilestoneDate, Schedule, ScheduledAction
 
 __all__ = [
-    "GanttRow", "gantt_figure", "gantt_plotly", "gantt_rows", "key_result_figure", "render_gantt",
-    "write_gantt",
+    "DONE_COLOUR", "OTHER_ACTIONS", "GanttRow", "gantt_figure", "gantt_plotly", "gantt_rows",
+    "key_result_figure", "render_gantt", "write_gantt",
 ]
 
 Label = Literal["title", "id"]
 
-_BLUE, _RED, _DARK_RED, _GREY, _GREEN, _INK, _DONE = (
-    "#4C78A8", "#D62728", "#8B0000", "#B8B8B8", "#2CA02C", "#222222", "#8CBF88",
+_BLUE, _RED, _DARK_RED, _GREY, _GREEN, _INK = (
+    "#4C78A8", "#D62728", "#8B0000", "#B8B8B8", "#2CA02C", "#222222",
 )
+#: The fill of done actions' bars (with the plan given), in both charts.
+DONE_COLOUR = "#8CBF88"
 _ONE_DAY = dt.timedelta(days=1)
 _MAX_LABEL = 48
 #: The heading of the actions that deliver no milestone.
@@ -73,7 +76,7 @@ class GanttRow:
     group: int
     action: ScheduledAction | None = None
     milestone: MilestoneDate | None = None
-    status: str = "not_started"
+    status: ActionStatus = "not_started"
 
     @property
     def done(self) -> bool:
@@ -108,7 +111,8 @@ def gantt_rows(
     """
     if label not in ("title", "id"):
         raise ValueError(f"label must be 'title' or 'id', got {label!r}")
-    status = {} if plan is None else {a.id: a.status for a in plan.actions}
+    status: dict[str, ActionStatus] = {} if plan is None else {
+        a.id: a.status for a in plan.actions}
 
     def name(item: ScheduledAction | MilestoneDate) -> str:
         return _short(item.title if label == "title" and item.title else item.id)
@@ -201,7 +205,7 @@ def gantt_figure(
         if row.action is not None and row.done:
             a = row.action
             ax.barh(index, (a.finish - a.start).days + 1, left=x(a.start), height=bar_height,
-                    color=_DONE, edgecolor=_INK, linewidth=0.4, zorder=3)
+                    color=DONE_COLOUR, edgecolor=_INK, linewidth=0.4, zorder=3)
             ax.annotate("done", (x(a.finish + _ONE_DAY), index), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize=7.5, color=_INK,
                         zorder=5)
@@ -287,7 +291,7 @@ def gantt_figure(
                   label="earliest possible (late)"),
         ]
     if any(row.done for row in rows):
-        handles.insert(2, Patch(facecolor=_DONE, edgecolor=_INK, linewidth=0.4, label="done"))
+        handles.insert(2, Patch(facecolor=DONE_COLOUR, edgecolor=_INK, linewidth=0.4, label="done"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06 * 12 / n_rows - 0.02)
               if not key_results else (0.5, -0.02), ncols=5, fontsize=7.5, frameon=False)
 
@@ -342,7 +346,7 @@ def _unit_label(series: KeyResultSeries) -> str:
 
 
 def _series_title(series: KeyResultSeries) -> str:
-    """``aht: 9:30 → 8:30 (m:ss)``: the key result, its baseline and target, as people read them."""
+    """``aht: 9:30 → 8:30 (m:ss)``: the key result, baseline and target, as people read them."""
     return (f"{series.id}: {metric_value(series.baseline, series.unit)} → "
             f"{metric_value(series.target, series.unit)}{_unit_label(series)}")
 
@@ -447,7 +451,7 @@ def gantt_plotly(
             orientation="h", name="done", y=[y_labels[i] for i, _ in done],
             base=[a.start.isoformat() for _, a in done],
             x=[((a.finish - a.start).days + 1) * ms_per_day for _, a in done],
-            marker={"color": _DONE, "line": {"color": _INK, "width": 0.5}},
+            marker={"color": DONE_COLOUR, "line": {"color": _INK, "width": 0.5}},
             text=["done"] * len(done), textposition="outside", cliponaxis=False,
             customdata=[[a.id, a.start.isoformat(), a.finish.isoformat(), who(a)]
                         for _, a in done],

@@ -62,15 +62,18 @@ actions:
     title: Export 90 days of contacts from the CRM
     duration: 3
     milestone: causes-known
+    owner: Performance analyst    # who does it: shown in every table, chart and export
   - id: tag-repeats
     title: Tag repeat contacts and find the top 5 causes
     duration: 8
     after: [export-contacts]
     milestone: causes-known
+    owner: Performance analyst
   - id: kb-rewrite
     title: Rewrite the 20 most-used knowledge-base articles
     duration: 10
     milestone: fixes-live
+    owner: Knowledge manager
     impact: {{fcr-rate: 1.5}}         # FCR points gained once it is done
   - id: coaching
     title: Coach every team on the new articles
@@ -79,6 +82,7 @@ actions:
     lag: 2                        # wait two working days after kb-rewrite finishes
     milestone: fixes-live
     priority: must                # must, should, could or wont (wont: kept, not scheduled)
+    owner: Team leaders
     impact: {{fcr-rate: 1.5}}
 """
 
