@@ -62,12 +62,12 @@ from typing import Any, Literal
 
 from backplan._find import find
 from backplan.analysis._text import flag_line, flags_html, iso, table_html
-from backplan.analysis.words import SECONDS, metric_value
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.models import Plan
 from backplan.models.goal import KeyResult
 from backplan.models.metrics import Direction
 from backplan.scheduling import Fix, Flag, Schedule
+from backplan.words import SECONDS, metric_value
 
 __all__ = ["ActionEffect", "GlidePath", "GlidePaths", "InterimTarget", "glide_paths"]
 

@@ -51,12 +51,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from backplan.analysis._text import iso
-from backplan.analysis.words import SECONDS, counted, metric_value
 from backplan.calendars import plan_calendar
 from backplan.calendars.days_off import DayOff, day_off
 from backplan.calendars.rules import country_holidays, rule_days
 from backplan.models import Action, Plan
 from backplan.scheduling import Schedule, schedule_plan
+from backplan.words import SECONDS, counted, metric_value
 
 __all__ = [
     "AT_RISK_SLACK_DAYS",

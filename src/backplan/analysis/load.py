@@ -31,12 +31,12 @@ from typing import Any
 
 from backplan._find import find
 from backplan.analysis._text import table_html
-from backplan.analysis.words import counted
 from backplan.calendars import PersonCalendar, plan_calendar
 from backplan.calendars.people import rate_seconds
 from backplan.models import Plan
 from backplan.scheduling import Schedule
 from backplan.scheduling.levelling import Booking, LevelledSchedule
+from backplan.words import counted
 
 __all__ = ["DayLoad", "Load", "PersonLoad", "WeekLoad", "person_load"]
 

@@ -40,10 +40,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from backplan.analysis.findings import Finding
-from backplan.analysis.words import counted
 from backplan.calendars import plan_calendar
 from backplan.models import Action, Plan
 from backplan.scheduling import Schedule, schedule_plan
+from backplan.words import counted
 
 __all__ = ["MUST_SHARE_LIMIT", "MoscowSummary", "PriorityShare", "moscow_summary"]
 

@@ -56,7 +56,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from backplan.analysis.words import counted
 from backplan.calendars import available_hours, plan_calendar
 from backplan.calendars.days_off import DayOff, day_off
 from backplan.errors import BackplanError, require
@@ -69,6 +68,7 @@ from backplan.models.rhythm import (
     SPLIT_ABOVE_POMODOROS,
 )
 from backplan.scheduling import Schedule, schedule_plan
+from backplan.words import counted
 
 __all__ = [
     "AccuracyRow",

@@ -48,7 +48,6 @@ from backplan.analysis._risk_runs import (
     run_network,
 )
 from backplan.analysis._text import flag_line, flags_html, iso, table_html
-from backplan.analysis.words import counted
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import require
 from backplan.graph import validate_plan
@@ -58,6 +57,7 @@ from backplan.scheduling.network import compile_network
 from backplan.scheduling.pipeline import capacity_mode, make_scheduler
 from backplan.scheduling.progress import has_progress, progress_network
 from backplan.scheduling.result import CapacityMode, Fix, Flag, Schedule
+from backplan.words import counted
 
 __all__ = [
     "IMPACT_BANDS",

@@ -42,11 +42,11 @@ from typing import Any
 from backplan._find import find
 from backplan.analysis._effects import KeyResultEffect, key_result_effects
 from backplan.analysis._text import iso, table_html
-from backplan.analysis.words import metric_value
 from backplan.models import Plan
 from backplan.models.changes import apply_changes
 from backplan.models.scenario import Scenario, ScenarioSet
 from backplan.scheduling import make_scheduler
+from backplan.words import metric_value
 
 __all__ = ["ScenarioComparison", "ScenarioOutcome", "apply_scenario", "compare_scenarios"]
 

@@ -42,9 +42,9 @@ from backplan.analysis._effects import key_result_effects
 from backplan.analysis._text import table_html
 from backplan.analysis.benchmarks import BENCHMARKS
 from backplan.analysis.findings import SEVERITY_ORDER, Finding
-from backplan.analysis.words import counted
 from backplan.models import KeyResult, Plan
 from backplan.scheduling import schedule_plan
+from backplan.words import counted
 
 __all__ = ["SMART_CODES", "LintReport", "lint_plan"]
 

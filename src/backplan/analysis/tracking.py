@@ -74,7 +74,6 @@ from backplan.analysis.glide import (
     glide_paths,
     key_result_curves,
 )
-from backplan.analysis.words import SECONDS, metric_value
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import CheckInError, Problem, require
 from backplan.models import Plan
@@ -82,6 +81,7 @@ from backplan.models.goal import KeyResult
 from backplan.models.metrics import Direction, Metric
 from backplan.models.tracking import CheckIn
 from backplan.scheduling import Fix, Flag, Schedule, schedule_plan
+from backplan.words import SECONDS, metric_value
 
 __all__ = [
     "CheckInStatus",

@@ -7,7 +7,6 @@ import json
 import sys
 
 import backplan
-from backplan.analysis.words import counted
 from backplan.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
@@ -21,6 +20,7 @@ from backplan.cli._common import (
     use_color,
 )
 from backplan.errors import PlanError
+from backplan.words import counted
 
 __all__ = ["register"]
 

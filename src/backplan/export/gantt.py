@@ -36,12 +36,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from backplan.analysis.words import SECONDS, clock, metric_value
 from backplan.errors import require
 from backplan.export._series import KeyResultSeries
 from backplan.models import Plan
 from backplan.models.tracking import ActionStatus
 from backplan.scheduling import MilestoneDate, Schedule, ScheduledAction
+from backplan.words import SECONDS, clock, metric_value
 
 __all__ = [
     "DONE_COLOUR", "OTHER_ACTIONS", "GanttRow", "gantt_figure", "gantt_plotly", "gantt_rows",

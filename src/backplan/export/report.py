@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import backplan
-from backplan.analysis.words import SECONDS, counted, metric_value
 from backplan.errors import MissingExtraError
 from backplan.export._series import key_result_series
 from backplan.export.gantt import figure_bytes, gantt_figure, key_result_figure
 from backplan.models import Plan
 from backplan.scheduling import Flag, Schedule, schedule_plan
+from backplan.words import SECONDS, counted, metric_value
 
 if TYPE_CHECKING:
     from backplan.analysis.tracking import CheckInSource

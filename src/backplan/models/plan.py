@@ -12,6 +12,7 @@ from backplan.models.goal import Goal
 from backplan.models.people import Person
 from backplan.models.risk import Risk
 from backplan.models.work import Action, Milestone
+from backplan.words import counted
 
 __all__ = ["Plan"]
 
@@ -45,8 +46,9 @@ class Plan(BaseModel):
     def __str__(self) -> str:
         return (
             f"Plan {self.goal.id!r} due {self.goal.due.isoformat()}: "
-            f"{len(self.actions)} actions, {len(self.milestones)} milestones, "
-            f"{len(self.goal.key_results)} key results"
+            f"{counted(len(self.actions), 'action')}, "
+            f"{counted(len(self.milestones), 'milestone')}, "
+            f"{counted(len(self.goal.key_results), 'key result')}"
         )
 
     def __repr__(self) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Literal, NamedTuple
 from backplan._find import find
 from backplan.errors import InfeasibleScheduleError
 from backplan.models.scenario import ScenarioChange
+from backplan.words import counted
 
 __all__ = [
     "CapacityMode", "Fix", "Flag", "MilestoneDate", "Schedule", "ScheduledAction", "Severity",
@@ -263,7 +264,8 @@ class Schedule:
         state = "feasible" if self.feasible else "NOT feasible"
         lines = [
             f"Goal {self.goal!r} due {self.due.isoformat()} from {self.today.isoformat()}: {state}",
-            f"  {len(self.actions)} actions scheduled, {len(self.unscheduled)} unscheduled, "
+            f"  {counted(len(self.actions), 'action')} scheduled, "
+            f"{len(self.unscheduled)} unscheduled, "
             f"earliest completion {_iso(self.earliest_completion) or '-'}, "
             f"minimum slack {self.min_slack if self.min_slack is not None else '-'}",
         ]
