@@ -32,10 +32,10 @@ from typing import Any
 from backplan._find import find
 from backplan.analysis._text import table_html
 from backplan.calendars import PersonCalendar, plan_calendar
-from backplan.calendars.people import rate_seconds
 from backplan.models import Plan
 from backplan.scheduling import Schedule
-from backplan.scheduling.levelling import Booking, LevelledSchedule
+from backplan.scheduling.bookings import bookings_as_scheduled
+from backplan.scheduling.levelling import LevelledSchedule
 
 __all__ = ["DayLoad", "Load", "PersonLoad", "WeekLoad", "person_load"]
 
@@ -211,7 +211,7 @@ def person_load(plan: Plan, schedule: Schedule) -> Load:
     """
     levelled = isinstance(schedule, LevelledSchedule)
     bookings = list(schedule.bookings) if isinstance(schedule, LevelledSchedule) else (
-        _bookings_as_scheduled(plan, schedule))
+        bookings_as_scheduled(plan, schedule))
     calendar = plan_calendar(plan, today=schedule.today)
     days_booked = [b.day for b in bookings]
     first = min([schedule.today, *days_booked])
@@ -245,29 +245,3 @@ def _weeks(days: Iterable[DayLoad]) -> tuple[WeekLoad, ...]:
                  sum(d.available_hours for d in members), sum(d.booked_hours for d in members))
         for (year, week), members in weeks.items()
     )
-
-
-def _bookings_as_scheduled(plan: Plan, schedule: Schedule) -> list[Booking]:
-    """Book people on a capacity-blind schedule's dates, as written."""
-    calendar = plan_calendar(plan, today=schedule.today)
-    people = {p.id: p for p in plan.people}
-    by_id = {a.id: a for a in plan.actions}
-    out: list[Booking] = []
-    for scheduled in schedule.actions:
-        action = by_id.get(scheduled.id)
-        if action is None or not action.assignees:
-            continue
-        rates = rate_seconds(action, people)
-        days = calendar.span(calendar.number(scheduled.start), calendar.number(scheduled.finish))
-        if action.duration is not None or action.effort is None:
-            out += [Booking(action.id, pid, day, rate / 3600) for day in days
-                    for pid, rate in rates]
-            continue
-        left = action.effort.seconds
-        for day in days:
-            for pid, rate in rates:
-                take = min(rate, left)
-                if take > 0:
-                    out.append(Booking(action.id, pid, day, take / 3600))
-                    left -= take
-    return out

@@ -231,8 +231,13 @@ def level(
     if progress is not None:
         fixed, effort_left = progress.fixed, _effort_left(plan, network, progress)
         network = progress.network
+    queue = None
+    if plan.queue is not None:  # its people's hours are what the queue spares
+        from backplan.scheduling.pipeline import queue_capacity
+
+        queue = queue_capacity(plan, today=today)
     problem = LevellingProblem(plan, network, calendar, today, fixed=fixed,
-                               effort_left=effort_left)
+                               effort_left=effort_left, queue=queue)
     budget = default_iterations(len(network.ids)) if iterations is None else iterations
     if budget < 1:
         raise ValueError(f"iterations must be at least 1, got {iterations}")
