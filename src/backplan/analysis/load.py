@@ -36,6 +36,7 @@ from backplan.models import Plan
 from backplan.scheduling import Schedule
 from backplan.scheduling.bookings import bookings_as_scheduled
 from backplan.scheduling.levelling import LevelledSchedule
+from backplan.scheduling.pipeline import queue_capacity
 
 __all__ = ["DayLoad", "Load", "PersonLoad", "WeekLoad", "person_load"]
 
@@ -223,8 +224,10 @@ def person_load(plan: Plan, schedule: Schedule) -> Load:
     last_number = calendar.number_on_or_before(last)
     working = calendar.span(first_number, last_number) if last_number >= first_number else []
     people = []
+    queue = queue_capacity(plan, today=schedule.today)  # its people have what it spares
     for person in plan.people:
-        hours = PersonCalendar(person, calendar).seconds_by_number(first_number, last_number)
+        hours = PersonCalendar(person, calendar, queue=queue).seconds_by_number(
+            first_number, last_number)
         days = tuple(
             DayLoad(day, seconds / 3600, booked.get((person.id, day), 0.0))
             for day, seconds in zip(working, hours, strict=True)
