@@ -150,7 +150,8 @@ class QueueCapacity:
             which must then be a number of seconds).
     """
 
-    __slots__ = ("_aht", "_base", "_calendar", "_days", "people", "queue")
+    __slots__ = ("_aht", "_base", "_calendar", "_dated", "_days", "_plain", "_shared", "people",
+                 "queue")
 
     def __init__(self, plan: Plan, calendar: WorkingCalendar, *, aht: AhtByDay | None = None) -> None:
         if plan.queue is None:
@@ -168,6 +169,11 @@ class QueueCapacity:
             aht = _constant(constant)
         self._aht = aht
         self._days: dict[dt.date, QueueDay] = {}
+        self._shared: dict[dt.date, dict[str, int]] = {}
+        # A day's contacts and roster before the changes, by weekday or (when dated) date.
+        self._dated = {key for values in (self.queue.volume, self.queue.rostered)
+                       if isinstance(values, dict) for key in values if key[0].isdigit()}
+        self._plain: dict[str | int, tuple[tuple[float, ...], tuple[float, ...]]] = {}
 
     def __repr__(self) -> str:
         return f"<QueueCapacity people={list(self.people)} days={len(self._days)}>"
@@ -186,42 +192,48 @@ class QueueCapacity:
 
     def seconds_on(self, person: str, days: Sequence[dt.date]) -> list[int]:
         """Project seconds ``person`` gets from the queue on each of ``days``."""
-        found = self.days(days)
-        return [dict(day.shares).get(person, 0) for day in found]
+        missing = [d for d in days if d not in self._days]
+        if missing:
+            self._compute(sorted(set(missing)))
+        shared = self._shared
+        return [shared[d].get(person, 0) for d in days]
 
     # -- computing ---------------------------------------------------------------------------
     def _compute(self, days: list[dt.date]) -> None:
         queue, calendar = self.queue, self._calendar
+        interval = queue.interval_seconds
         rows: list[tuple[dt.date, float, tuple[float, ...], tuple[float, ...]]] = []
         for day in days:
             contacts, roster, aht = self._inputs(day) if calendar.is_working_day(day) else (
                 (), (), 0.0)
             if not contacts:
-                self._days[day] = QueueDay(day, aht, (), (), (), (), queue.interval_seconds, 0,
-                                           ())
+                self._days[day] = QueueDay(day, aht, (), (), (), (), interval, 0, ())
+                self._shared[day] = {}
                 continue
             rows.append((day, aht, contacts, roster))
         if not rows:
             return
         staffed = self._staff(rows)
         present = self._present([day for day, *_ in rows])
-        interval = queue.interval_seconds
-        for (day, aht, contacts, roster), (agents, required) in zip(rows, staffed, strict=True):
-            spare = math.floor(sum(max(0.0, have - need) for have, need in zip(
-                roster, required, strict=True)) * interval + 1e-6)
+        for (day, aht, contacts, roster), (agents, required, spare) in zip(
+                rows, staffed, strict=True):
             here = present[day]
-            given = shares(spare, [cap for _, cap in here])
-            self._days[day] = QueueDay(
-                day, aht, contacts, roster, agents, required, interval, spare,
-                tuple((person, seconds) for (person, _), seconds in zip(here, given, strict=True)))
+            given = tuple(zip([person for person, _ in here],
+                              shares(spare, [cap for _, cap in here]), strict=True))
+            self._days[day] = QueueDay(day, aht, contacts, roster, agents, required, interval,
+                                       spare, given)
+            self._shared[day] = dict(given)
 
     def _inputs(self, day: dt.date) -> tuple[tuple[float, ...], tuple[float, ...], float]:
         """The day's contacts and roster per interval and its AHT, after the changes."""
         queue = self.queue
-        contacts = queue.volume_on(day)
+        key = day.isoformat() if day.isoformat() in self._dated else day.weekday()
+        found = self._plain.get(key)
+        if found is None:
+            found = self._plain[key] = (queue.volume_on(day), queue.rostered_on(day))
+        contacts, roster = found
         if not contacts:
             return (), (), 0.0
-        roster = queue.rostered_on(day)
         aht = float(self._aht(day))
         for change in queue.adjust:
             if not change.covers(day):
@@ -245,27 +257,21 @@ class QueueCapacity:
 
     def _staff(
         self, rows: list[tuple[dt.date, float, tuple[float, ...], tuple[float, ...]]]
-    ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-        """Agents on the queue and required rostered agents per interval, for every row at once."""
-        np = require("numpy", extra="fast", feature="a plan's queue")
+    ) -> list[tuple[tuple[int, ...], tuple[int, ...], int]]:
+        """Per row: agents on the queue and required rostered agents per interval, and the
+        spare seconds; each distinct (contacts, AHT, roster) computed once, and never twice for
+        the same queue settings."""
         queue = self.queue
-        width = max(len(contacts) for _, _, contacts, _ in rows)
-        volume = np.zeros((len(rows), width))
-        for r, (_, _, contacts, _) in enumerate(rows):
-            volume[r, :len(contacts)] = contacts
-        aht = np.array([[aht] for _, aht, _, _ in rows], dtype=np.float64)
-        try:
-            staffed = interval_staffing(
-                volume, interval_seconds=queue.interval_seconds, aht_seconds=aht,
-                target_service_level=queue.target.service_level,
-                target_answer_seconds=queue.target.answer_seconds, shrinkage=queue.shrinkage,
-                max_occupancy=queue.max_occupancy, patience_seconds=queue.patience)
-        except StaffingError as error:
-            raise PlanValidationError([Problem(
-                "invalid-value", "queue", "volume", str(error), error.hint)]) from None
-        agents, required = staffed.agents.tolist(), staffed.rostered.tolist()
-        return [(tuple(agents[r][:len(contacts)]), tuple(required[r][:len(contacts)]))
-                for r, (_, _, contacts, _) in enumerate(rows)]
+        settings = (queue.interval_seconds, queue.target.service_level,
+                    queue.target.answer_seconds, queue.shrinkage, queue.max_occupancy,
+                    queue.patience)
+        keys = [(settings, contacts, aht, roster) for _, aht, contacts, roster in rows]
+        new = list(dict.fromkeys(k for k in keys if k not in _STAFFED))
+        if new:
+            if len(_STAFFED) + len(new) > _STAFFED_MOST:
+                _STAFFED.clear()
+            _STAFFED.update(zip(new, _staff_rows(queue, [k[1:] for k in new]), strict=True))
+        return [_STAFFED[k] for k in keys]
 
     def _present(self, days: list[dt.date]) -> dict[dt.date, list[tuple[str, int]]]:
         """Per day, the queue's people working that day with their caps (seconds)."""
@@ -275,6 +281,43 @@ class QueueCapacity:
                 if cap > 0:
                     out[day].append((person, cap))
         return out
+
+
+#: A day's staffing by (queue settings, contacts, AHT, roster), shared by every QueueCapacity
+#: (fixes and scenarios schedule many variants of one queue): agents on the queue and required
+#: rostered agents per interval, and the spare seconds.
+_STAFFED: dict[tuple[Any, ...], tuple[tuple[int, ...], tuple[int, ...], int]] = {}
+_STAFFED_MOST = 20_000
+
+
+def _staff_rows(
+    queue: Queue, rows: Sequence[tuple[tuple[float, ...], float, tuple[float, ...]]]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], int]]:
+    """The staffing of each ``(contacts per interval, AHT, roster per interval)`` row, in one
+    call of :func:`~backplan.staffing.interval_staffing`: agents on the queue, required rostered
+    agents, and the spare seconds (rostered beyond required, per interval, never below 0)."""
+    np = require("numpy", extra="fast", feature="a plan's queue")
+    width = max(len(contacts) for contacts, _, _ in rows)
+    volume = np.zeros((len(rows), width))
+    roster = np.zeros((len(rows), width))
+    for r, (contacts, _, rostered) in enumerate(rows):
+        volume[r, :len(contacts)] = contacts
+        roster[r, :len(rostered)] = rostered
+    aht = np.array([[aht] for _, aht, _ in rows], dtype=np.float64)
+    try:
+        staffed = interval_staffing(
+            volume, interval_seconds=queue.interval_seconds, aht_seconds=aht,
+            target_service_level=queue.target.service_level,
+            target_answer_seconds=queue.target.answer_seconds, shrinkage=queue.shrinkage,
+            max_occupancy=queue.max_occupancy, patience_seconds=queue.patience)
+    except StaffingError as error:
+        raise PlanValidationError([Problem(
+            "invalid-value", "queue", "volume", str(error), error.hint)]) from None
+    spare = np.floor(np.clip(roster - staffed.rostered, 0.0, None).sum(axis=1)
+                     * queue.interval_seconds + 1e-6).astype(np.int64).tolist()
+    agents, required = staffed.agents.tolist(), staffed.rostered.tolist()
+    return [(tuple(agents[r][:len(contacts)]), tuple(required[r][:len(contacts)]), spare[r])
+            for r, (contacts, _, _) in enumerate(rows)]
 
 
 def _constant(seconds: float) -> AhtByDay:

@@ -486,6 +486,9 @@ def describe_changes(
             hours = "hour" if change.add_hours == 1 else "hours"
             text = (f"give {change.person} {change.add_hours:g} more project {hours} a day "
                     f"({base:g} -> {base + change.add_hours:g})")
+            if plan.queue is not None and change.person in plan.queue.people:
+                text = (f"let {change.person} take up to {base + change.add_hours:g} project "
+                        f"hours a day of what the queue spares (was {base:g})")
         elif kind == "drop":
             text = "descope " + ", ".join(change.drop or ()) + " (priority wont)"
         elif kind == "add_agents":

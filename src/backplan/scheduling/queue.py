@@ -61,7 +61,7 @@ from backplan.models.goal import KeyResult
 from backplan.models.metrics import catalogue_metric
 from backplan.models.queue import MAX_AGENTS_ADDED, clock_text
 from backplan.models.scenario import ScenarioChange
-from backplan.scheduling.curves import has_impact, key_result_curves
+from backplan.scheduling.curves import KeyResultCurve, has_impact, key_result_curves
 from backplan.scheduling.result import Fix, Flag, Schedule
 from backplan.staffing import queue_performance
 
@@ -101,7 +101,9 @@ def aht_by_day(plan: Plan, schedule: Schedule, calendar: WorkingCalendar) -> Aht
     dates (the baseline, lowered by each action's ``impact`` from when it finishes, over its
     ``ramp``); None when the queue's AHT is a number (or the plan has no queue).
 
-    A key result no action has an impact on stays at its baseline: only planned work frees hours.
+    A key result no action has an impact on stays at its baseline: only planned work frees
+    hours. Work not done that the schedule puts before today (an infeasible plan) counts from
+    today: it cannot have lowered the AHT yet.
 
     Example:
         >>> import datetime as dt
@@ -128,7 +130,16 @@ def aht_by_day(plan: Plan, schedule: Schedule, calendar: WorkingCalendar) -> Aht
     if not has_impact(plan, key_result):
         baseline = key_result.baseline
         return lambda day: baseline
-    curve, _ = key_result_curves(plan, schedule, key_result, calendar)
+    latest, _ = key_result_curves(plan, schedule, key_result, calendar)
+    today = calendar.number(schedule.today)
+    # Not done and planned before today: it shows from today (after the baseline's day).
+    soonest = today if today > latest.start else latest.start + 1
+    scheduled = {a.id for a in schedule.actions}
+    done = [a.status == "done" for a in plan.actions if wanted in a.impact and a.id in scheduled]
+    effects = tuple(
+        (change, finish if finished or finish >= today else soonest, ramp)
+        for finished, (change, finish, ramp) in zip(done, latest.effects, strict=True))
+    curve = KeyResultCurve(latest.baseline, latest.start, effects, ())
 
     def aht(day: dt.date) -> float:
         return curve.value(calendar.number_on_or_before(day))
@@ -179,7 +190,7 @@ def _at_risk(plan: Plan, schedule: Schedule, capacity: QueueCapacity) -> QueueFl
         return None
     rows: list[tuple[QueueDay, int, int]] = []  # day, seconds booked, agents short
     actions: set[str] = set()
-    for day in capacity.days(sorted(booked)):
+    for day in capacity.days(sorted(d for d in booked if d >= schedule.today)):
         seconds, names = booked[day.day]
         excess = seconds - day.spare_seconds
         if not day.open or excess <= _TOLERANCE_SECONDS:
