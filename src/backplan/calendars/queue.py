@@ -190,6 +190,22 @@ class QueueCapacity:
             self._compute(missing)
         return [self._days[d] for d in wanted]
 
+    def between(self, first: dt.date, last: dt.date) -> list[QueueDay]:
+        """The queue on each working day from ``first`` to ``last`` (both included).
+
+        Example:
+            >>> from backplan.models import Plan
+            >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-01-29"},
+            ...     "queue": {"volume": [100], "aht": 180, "target": "80/20", "rostered": 15}})
+            >>> week = QueueCapacity(plan, WorkingCalendar()).between(dt.date(2027, 1, 4),
+            ...                                                      dt.date(2027, 1, 10))
+            >>> [day.spare_hours for day in week]
+            [0.5, 0.5, 0.5, 0.5, 0.5]
+        """
+        calendar = self._calendar
+        low, high = calendar.number(first), calendar.number_on_or_before(last)
+        return self.days(calendar.span(low, high)) if high >= low else []
+
     def seconds_on(self, person: str, days: Sequence[dt.date]) -> list[int]:
         """Project seconds ``person`` gets from the queue on each of ``days``."""
         missing = [d for d in days if d not in self._days]
