@@ -13,8 +13,8 @@ An interval short of agents is the roster's problem; it takes nothing from the s
 the others. The day's spare time is shared among the queue's people who work that day: evenly,
 each capped by their own ``hours_per_day`` (the most project hours they take from the queue in a
 day); what a capped person cannot take goes to the others, and what nobody can take stays on
-the queue. Shares are whole seconds, rounded down, so they never add up to more than the spare
-time.
+the queue. Shares are whole seconds (the odd seconds of an uneven split go to the last), and
+never add up to more than the spare time.
 
 The AHT of a day is the queue's ``aht`` (or what the caller passes: the pipeline follows an AHT
 key result's glide path, see :func:`backplan.scheduling.pipeline.queue_capacity`), then the
@@ -122,7 +122,7 @@ class QueueDay:
 
 def shares(total: int, caps: Sequence[int]) -> list[int]:
     """``total`` seconds shared evenly among people capped at ``caps`` seconds each: what a
-    capped person cannot take goes to the others; each share is rounded down.
+    capped person cannot take goes to the others; whole seconds, at most ``total`` in all.
 
     Example:
         >>> shares(36000, [7200, 28800, 28800])
@@ -199,8 +199,8 @@ class QueueCapacity:
             ...     "queue": {"volume": [100], "aht": 180, "target": "80/20", "rostered": 15}})
             >>> week = QueueCapacity(plan, WorkingCalendar()).between(dt.date(2027, 1, 4),
             ...                                                      dt.date(2027, 1, 10))
-            >>> [day.spare_hours for day in week]
-            [0.5, 0.5, 0.5, 0.5, 0.5]
+            >>> tuple(day.spare_hours for day in week)
+            (0.5, 0.5, 0.5, 0.5, 0.5)
         """
         calendar = self._calendar
         low, high = calendar.number(first), calendar.number_on_or_before(last)

@@ -275,8 +275,8 @@ def _no_room_message(problem: LevellingProblem, node: int) -> str:
         + (" on enough consecutive working days; size it by 'effort' instead of 'duration', "
            "or book fewer hours_per_day" if action is not None and action.duration is not None
            else "; check their workdays, time_off and rules")
-        + (f" ({', '.join(agents)} get only what the queue spares: roster more agents, or "
-           "lower the volume or the AHT)" if agents else "")
+        + (f" ({', '.join(agents)} {'gets' if len(agents) == 1 else 'get'} only what the queue "
+           "spares: roster more agents, or lower the volume or the AHT)" if agents else "")
     )
 
 

@@ -157,8 +157,8 @@ def queue_capacity(plan: Plan, *, today: dt.date) -> QueueCapacity | None:
         ... actions: [{id: coach, duration: 3, impact: {aht: -20}}]
         ... ''')
         >>> capacity = queue_capacity(plan, today=dt.date(2027, 1, 4))
-        >>> [capacity.day(dt.date(2027, 1, d)).spare_hours for d in (14, 15)]
-        [2.0, 4.0]
+        >>> tuple(capacity.day(dt.date(2027, 1, d)).spare_hours for d in (14, 15))
+        (2.0, 4.0)
 
     The coaching finishes on 2027-01-15 at the latest: from then on the AHT is 180 s and the
     queue spares more hours.
