@@ -11,7 +11,7 @@ NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 
 
 def test_there_is_a_notebook_per_example_plan() -> None:
-    assert {p.stem for p in NOTEBOOKS} == {"fcr", "aht", "csat"}
+    assert {p.stem for p in NOTEBOOKS} == {"fcr", "aht", "csat", "aht-queue"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
