@@ -260,7 +260,7 @@ def test_queue_example_freed_hours_fund_the_later_waves(
     late = capacity.between(dt.date(2027, 4, 5), plan.goal.due)
     assert {d.aht_seconds for d in early} == {420.0}
     assert max(d.aht_seconds for d in late) < 390
-    champions = [p for p in plan.queue.people]
+    champions = list(plan.queue.people)
     given_early = sum(s for d in early for p, s in d.shares if p in champions) / len(early)
     given_late = sum(s for d in late for p, s in d.shares if p in champions) / len(late)
     assert given_late > 1.5 * given_early
