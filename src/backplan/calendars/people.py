@@ -177,7 +177,9 @@ def available_hours(
     """Hours of project time a person has on each date from ``first`` to ``last``.
 
     ``today`` fixes the window over which the plan's recurring rules are expanded (see
-    :func:`~backplan.calendars.plan_calendar`). Every date is listed, with 0.0 on days off.
+    :func:`~backplan.calendars.plan_calendar`). Every date is listed, with 0.0 on days off. For
+    one of the queue's people these are their ``hours_per_day`` (the most they may take); what
+    the queue gives them each day is :func:`backplan.queue_capacity`'s.
 
     Raises:
         KeyError: no person has this id.
