@@ -329,3 +329,23 @@ def test_scenario_changes_land_in_the_queue_as_written() -> None:
     assert [str(c) for c in changed.queue.adjust] == [
         "volume +20% from 2027-03-01 to 2027-03-31", "AHT 6:30 from 2027-03-01"]
     assert load_plan(backplan.dump_plan(changed)) == changed
+
+
+def test_agents_are_added_over_runs_of_working_days() -> None:
+    # Friday and Monday are next to each other in working days: one change over the weekend;
+    # Monday and Wednesday are not: Tuesday is not at risk and gets no agents.
+    def fix_changes(actions: list[dict[str, Any]], due: str) -> list[dict[str, Any]]:
+        plan = plan_with(actions, queue={"rostered": 22}, due=due)
+        schedule = schedule_plan(plan, today=MONDAY, ignore_capacity=True)
+        [flag] = [f for f in schedule.flags if f.code == "queue-at-risk"]
+        [fix] = [f for f in flag.fixes if f.kind == "add-agents"]
+        return [c.to_dict() for c in fix.changes]
+
+    over = [{"person": "ana", "hours_per_day": 5}, {"person": "ben", "hours_per_day": 5}]
+    assert fix_changes([{"id": "w", "duration": 2, "assignees": over}], "2027-01-11") == [
+        {"add_agents": 1, "from": "2027-01-08", "to": "2027-01-11"}]
+    assert fix_changes([{"id": "w", "duration": 1, "assignees": over},
+                        {"id": "v", "duration": 1, "assignees": over, "not_after": "2027-01-11"}],
+                       "2027-01-13") == [
+        {"add_agents": 1, "from": "2027-01-11", "to": "2027-01-11"},
+        {"add_agents": 1, "from": "2027-01-13", "to": "2027-01-13"}]

@@ -155,7 +155,7 @@ def queue_flags(plan: Plan, schedule: Schedule) -> list[Flag]:
     calendar = plan_calendar(plan, today=schedule.today)
     capacity = QueueCapacity(plan, calendar, aht=aht_by_day(plan, schedule, calendar))
     flags: list[Flag] = []
-    risk = _at_risk(plan, schedule, capacity)
+    risk = _at_risk(plan, schedule, capacity, calendar)
     if risk is not None:
         flags.append(risk)
     for key_result in plan.goal.key_results:
@@ -184,7 +184,8 @@ def _booked(plan: Plan, schedule: Schedule) -> dict[dt.date, tuple[int, set[str]
     return out
 
 
-def _at_risk(plan: Plan, schedule: Schedule, capacity: QueueCapacity) -> QueueFlag | None:
+def _at_risk(plan: Plan, schedule: Schedule, capacity: QueueCapacity,
+             calendar: WorkingCalendar) -> QueueFlag | None:
     booked = _booked(plan, schedule)
     if not booked:
         return None
@@ -220,7 +221,7 @@ def _at_risk(plan: Plan, schedule: Schedule, capacity: QueueCapacity) -> QueueFl
     chain = tuple(a.id for a in plan.actions if a.id in actions)
     return QueueFlag(
         "queue-at-risk", "warning", "queue", message, None, chain, (),
-        _risk_fixes(plan, rows, chain),
+        _risk_fixes(plan, rows, chain, calendar),
         days=tuple(d.day for d, _, _ in rows),
         booked_hours=tuple(round(s / 3600, 4) for _, s, _ in rows),
         spare_hours=tuple(round(d.spare_hours, 4) for d, _, _ in rows),
@@ -229,11 +230,11 @@ def _at_risk(plan: Plan, schedule: Schedule, capacity: QueueCapacity) -> QueueFl
 
 
 def _risk_fixes(plan: Plan, rows: Sequence[tuple[QueueDay, int, int]],
-                chain: tuple[str, ...]) -> tuple[Fix, ...]:
-    """Roster the agents short on those days (one change per run of days with the same need),
-    or descope the optional work booked then."""
+                chain: tuple[str, ...], calendar: WorkingCalendar) -> tuple[Fix, ...]:
+    """Roster the agents short on those days (one change per run of working days with the same
+    need), or descope the optional work booked then."""
     changes: list[ScenarioChange] = []
-    for first, last, agents in _runs([(d.day, k) for d, _, k in rows]):
+    for first, last, agents in _runs([(d.day, k) for d, _, k in rows], calendar):
         changes.append(agents_change(min(agents, MAX_AGENTS_ADDED), first, last))
     fixes = [Fix("add-agents", "queue", "roster the agents the queue is short", 0,
                  changes=tuple(changes))]
@@ -256,11 +257,12 @@ def agents_change(agents: int, first: dt.date, last: dt.date) -> ScenarioChange:
         {"add_agents": agents, "from": first, "to": last})
 
 
-def _runs(days: Sequence[tuple[dt.date, int]]) -> list[tuple[dt.date, dt.date, int]]:
-    """Consecutive days (at most a weekend apart) needing the same number of agents."""
+def _runs(days: Sequence[tuple[dt.date, int]],
+          calendar: WorkingCalendar) -> list[tuple[dt.date, dt.date, int]]:
+    """Runs of consecutive working days needing the same number of agents."""
     runs: list[tuple[dt.date, dt.date, int]] = []
     for day, agents in days:
-        if runs and runs[-1][2] == agents and (day - runs[-1][1]).days <= 3:
+        if runs and runs[-1][2] == agents and calendar.count(runs[-1][1], day) == 1:
             runs[-1] = (runs[-1][0], day, agents)
         else:
             runs.append((day, day, agents))
