@@ -349,3 +349,10 @@ def test_agents_are_added_over_runs_of_working_days() -> None:
                        "2027-01-13") == [
         {"add_agents": 1, "from": "2027-01-11", "to": "2027-01-11"},
         {"add_agents": 1, "from": "2027-01-13", "to": "2027-01-13"}]
+
+
+def test_time_boxes_use_the_share_of_a_queue_person() -> None:
+    plan = plan_with([{"id": "wiki", "effort": 40, "assignees": ["ana", "ben"]}],
+                     queue={"rostered": 22})  # 8 spare hours a day: 4 each
+    box = backplan.time_box(plan, person="ana", date=MONDAY)
+    assert box.available_minutes == 240
