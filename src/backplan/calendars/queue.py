@@ -35,6 +35,8 @@ Example:
     >>> day = capacity.day(dt.date(2027, 1, 4))
     >>> day.required_agents, day.spare_hours, dict(day.shares)
     ((20, 20), 4.0, {'ana': 7200, 'ben': 7200})
+    >>> day
+    <QueueDay 2027-01-04 AHT 180 s, 2 intervals, spare 4 h: ana 2 h, ben 2 h>
 
 100 contacts in half an hour at 3 minutes need 14 agents on the queue, 20 rostered after 30%
 shrinkage; 24 rostered leave 4 agents for half an hour twice: 4 hours, 2 each.
@@ -108,6 +110,14 @@ class QueueDay:
         (none of the plan's doing: the roster is below what the queue needs)."""
         return sum(max(0.0, need - have) for need, have in zip(
             self.required_agents, self.rostered, strict=True)) * self.interval_seconds / 3600
+
+    def __repr__(self) -> str:
+        if not self.open:
+            return f"<QueueDay {self.day.isoformat()} closed>"
+        shares = ", ".join(f"{person} {seconds / 3600:g} h" for person, seconds in self.shares)
+        return (f"<QueueDay {self.day.isoformat()} AHT {self.aht_seconds:g} s, "
+                f"{len(self.contacts)} intervals, spare {self.spare_hours:g} h"
+                + (f": {shares}>" if shares else ">"))
 
     def to_dict(self) -> dict[str, Any]:
         """The day as JSON-ready data."""
