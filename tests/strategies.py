@@ -177,3 +177,25 @@ def queue_inputs(draw: st.DrawFn, *, patience: bool | None = False) -> dict[str,
     if with_patience:
         kwargs["patience_seconds"] = draw(st.floats(5.0, 1_200.0).map(lambda v: round(v, 1)))
     return kwargs
+
+
+@st.composite
+def queue_sections(draw: st.DrawFn, *, people: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A plan's ``queue:`` mapping: a few intervals a day by weekday, a fixed AHT, a target,
+    shrinkage and a roster per interval (often short of what the queue needs, often beyond),
+    with ``people`` as its people."""
+    intervals = draw(st.integers(1, 6))
+    volumes = st.lists(st.floats(0.0, 150.0, allow_nan=False).map(lambda v: round(v, 1)),
+                       min_size=intervals, max_size=intervals)
+    rosters = st.lists(st.integers(0, 40), min_size=intervals, max_size=intervals)
+    days = draw(st.lists(st.sampled_from(WEEKDAYS[:5]), min_size=1, max_size=5, unique=True))
+    return {
+        "interval": draw(st.sampled_from(["15m", "30m", "1h"])),
+        "volume": {day: draw(volumes) for day in days},
+        "aht": draw(st.floats(60.0, 600.0).map(lambda v: round(v, 1))),
+        "target": draw(st.sampled_from(["80/20", "90/30", "70/60", "95/10"])),
+        "shrinkage": draw(st.sampled_from([0.0, 0.2, 0.3, 0.35])),
+        "max_occupancy": draw(st.sampled_from([None, 0.85, 0.9])),
+        "rostered": {day: draw(rosters) for day in days},
+        "people": list(people),
+    }

@@ -317,3 +317,59 @@ def test_tracking_baseline_is_the_schedule_agreed_before_the_work_started() -> N
                              calendar=plan_calendar(plan, today=TRACKING_DAY))
     assert slip.completion_slip_days is not None
     assert slip.completion_slip_days > 0
+
+
+# --- the AHT goal paid for by the queue (examples/aht-queue.yaml) ----------------------
+
+
+@pytest.fixture(scope="module")
+def queue_example() -> tuple[Plan, Schedule]:
+    plan = load_example("aht-queue")
+    return plan, schedule_plan(plan, today=TODAY)
+
+
+def test_queue_example_is_feasible_and_levelled(queue_example: tuple[Plan, Schedule]) -> None:
+    plan, schedule = queue_example
+    assert plan.queue is not None
+    assert plan.queue.aht_key_result == "aht-billing"
+    assert schedule.capacity == "levelled"
+    assert schedule.feasible
+    assert not schedule.flags
+    assert schedule.min_slack is not None
+    assert 2 <= schedule.min_slack <= 10
+
+
+def test_queue_example_freed_hours_fund_the_later_waves(
+        queue_example: tuple[Plan, Schedule]) -> None:
+    from backplan import queue_capacity
+
+    plan, schedule = queue_example
+    waves = [schedule.action(f"coaching-wave-{k}") for k in (1, 2, 3)]
+    # Each wave is the same 200 hours; the first is paid at 7:00, the others as AHT falls.
+    assert waves[0].duration_days > waves[1].duration_days >= waves[2].duration_days
+    capacity = queue_capacity(plan, today=TODAY)
+    assert capacity is not None
+    early = capacity.between(TODAY, dt.date(2026, 12, 18))
+    late = capacity.between(dt.date(2027, 4, 5), plan.goal.due)
+    assert {d.aht_seconds for d in early} == {420.0}
+    assert max(d.aht_seconds for d in late) < 390
+    champions = list(plan.queue.people)
+    given_early = sum(s for d in early for p, s in d.shares if p in champions) / len(early)
+    given_late = sum(s for d in late for p, s in d.shares if p in champions) / len(late)
+    assert given_late > 1.5 * given_early
+
+
+def test_queue_example_busy_march_what_if(capsys: pytest.CaptureFixture[str]) -> None:
+    from backplan.cli import main
+
+    scenarios = EXAMPLES / "data" / "aht-queue-scenarios.yaml"
+    assert main(["compare", str(EXAMPLES / "aht-queue.yaml"), str(scenarios), "--today",
+                 TODAY.isoformat(), "--format", "json"]) == 0
+    import json
+
+    rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)["scenarios"]}
+    assert rows["as planned"]["feasible"]
+    assert not rows["busy-march"]["feasible"]
+    assert rows["busy-march"]["spare_hours"] < rows["as planned"]["spare_hours"]
+    assert rows["aht-stalls"]["spare_hours"] < rows["as planned"]["spare_hours"]
+    assert rows["more-agents"]["min_slack"] > rows["as planned"]["min_slack"]

@@ -94,6 +94,8 @@ _EXPORTS: dict[str, str] = {
     "status_of": "backplan.analysis.tracking",
     "track_progress": "backplan.analysis.tracking",
     "wilson_interval": "backplan.analysis.tracking",
+    "QueueCapacity": "backplan.calendars",
+    "QueueDay": "backplan.calendars",
     "WorkingCalendar": "backplan.calendars",
     "available_hours": "backplan.calendars",
     "plan_calendar": "backplan.calendars",
@@ -146,6 +148,8 @@ _EXPORTS: dict[str, str] = {
     "Milestone": "backplan.models",
     "Person": "backplan.models",
     "Plan": "backplan.models",
+    "Queue": "backplan.models",
+    "QueueChange": "backplan.models",
     "Risk": "backplan.models",
     "apply_changes": "backplan.models.changes",
     "Scenario": "backplan.models.scenario",
@@ -161,8 +165,10 @@ _EXPORTS: dict[str, str] = {
     "Schedule": "backplan.scheduling",
     "ScheduledAction": "backplan.scheduling",
     "capacity_mode": "backplan.scheduling",
+    "queue_capacity": "backplan.scheduling",
     "schedule_levelled": "backplan.scheduling",
     "schedule_plan": "backplan.scheduling",
+    "QueueFlag": "backplan.scheduling.queue",
     "IntervalStaffing": "backplan.staffing",
     "QueuePerformance": "backplan.staffing",
     "Staffing": "backplan.staffing",
@@ -234,6 +240,11 @@ __all__ = [
     "PlanValidationError",
     "PriorityShare",
     "Problem",
+    "Queue",
+    "QueueCapacity",
+    "QueueChange",
+    "QueueDay",
+    "QueueFlag",
     "QueuePerformance",
     "Risk",
     "RiskExposure",
@@ -297,6 +308,7 @@ __all__ = [
     "plan_problems",
     "plan_schema",
     "progress_pct",
+    "queue_capacity",
     "queue_performance",
     "read_checkins",
     "record_checkin",
@@ -389,7 +401,13 @@ if TYPE_CHECKING:
         track_progress,
         wilson_interval,
     )
-    from backplan.calendars import WorkingCalendar, available_hours, plan_calendar
+    from backplan.calendars import (
+        QueueCapacity,
+        QueueDay,
+        WorkingCalendar,
+        available_hours,
+        plan_calendar,
+    )
     from backplan.errors import (
         PROBLEM_CODES,
         BackplanError,
@@ -437,6 +455,8 @@ if TYPE_CHECKING:
         Milestone,
         Person,
         Plan,
+        Queue,
+        QueueChange,
         Risk,
     )
     from backplan.models.changes import apply_changes
@@ -452,9 +472,11 @@ if TYPE_CHECKING:
         Schedule,
         ScheduledAction,
         capacity_mode,
+        queue_capacity,
         schedule_levelled,
         schedule_plan,
     )
+    from backplan.scheduling.queue import QueueFlag
     from backplan.staffing import (
         IntervalStaffing,
         QueuePerformance,

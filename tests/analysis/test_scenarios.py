@@ -212,7 +212,12 @@ def test_scenario_names_are_distinct() -> None:
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"action": "a"}, "exactly one of drop, duration, effort_hours, due, add_hours, not_before, not_after, lag, remove_after; found none"),
+    ({"action": "a"}, "exactly one of drop, duration, effort_hours, due, add_hours, not_before, not_after, lag, "
+                      "remove_after, volume, aht, add_agents; found none"),
+    ({"volume": "+20%", "action": "a"}, "action does not go with volume"),
+    ({"due": "2027-01-08", "from": "2027-01-04"}, "from/to go with volume, aht and add_agents"),
+    ({"volume": "20%"}, "expected a signed percentage such as"),
+    ({"aht": "6:30", "from": "2027-03-02", "to": "2027-03-01"}, "before it starts on 2027-03-02"),
     ({"duration": 3}, "duration needs action"),
     ({"drop": "a", "action": "b"}, "action does not go with drop"),
     ({"drop": []}, "drop names no action"),

@@ -12,7 +12,7 @@ NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 
 def test_there_is_a_notebook_per_example_plan() -> None:
     plans = {p.stem for p in EXAMPLES.glob("*.yaml")}
-    assert plans >= {"fcr", "aht", "csat", "capacity", "risk", "tracking"}
+    assert plans >= {"fcr", "aht", "csat", "capacity", "risk", "tracking", "aht-queue"}
     assert {p.stem for p in NOTEBOOKS} == plans
 
 

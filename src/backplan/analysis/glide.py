@@ -54,24 +54,33 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import itertools
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from backplan._find import find
 from backplan.analysis._text import flag_line, flags_html, iso, table_html
-from backplan.calendars import WorkingCalendar, plan_calendar
+from backplan.calendars import plan_calendar
 from backplan.models import Plan
 from backplan.models.goal import KeyResult
 from backplan.models.metrics import Direction
 from backplan.scheduling import Fix, Flag, Schedule
+from backplan.scheduling.curves import (
+    CurveVariant,
+    KeyResultCurve,
+    ScheduleContext,
+    has_impact,
+    key_result_curves,
+    ramp_fraction,
+)
 from backplan.words import SECONDS, metric_value
 
-__all__ = ["ActionEffect", "GlidePath", "GlidePaths", "InterimTarget", "glide_paths"]
+__all__ = [
+    "ActionEffect", "GlidePath", "GlidePaths", "InterimTarget", "KeyResultCurve", "glide_paths",
+    "key_result_curves", "ramp_fraction",
+]
 
-Variant = Literal["latest", "earliest"]
+Variant = CurveVariant
 PathSource = Literal["impact", "linear"]
 
 #: Differences below this (in metric units) count as equal (floating-point sums of effects).
@@ -298,58 +307,6 @@ class GlidePaths:
 # Computing paths
 
 
-def ramp_fraction(day: int, finish: int, ramp_days: int) -> float:
-    """Share of an effect showing on working day ``day`` for an action finishing on ``finish``.
-
-    Example:
-        >>> [ramp_fraction(d, 10, 4) for d in (9, 10, 11, 13, 20)]
-        [0.0, 0.25, 0.5, 1.0, 1.0]
-        >>> ramp_fraction(10, 10, 0)
-        1.0
-    """
-    if day < finish:
-        return 0.0
-    return min(1.0, (day - finish + 1) / max(ramp_days, 1))
-
-
-@dataclass(frozen=True, slots=True)
-class _Curve:
-    """A path as a function of working-day numbers (shared with tracking's forecasts)."""
-
-    baseline: float
-    start: int
-    effects: tuple[tuple[float, int, int], ...]  # (change, finish number, ramp days)
-    anchors: tuple[tuple[int, float], ...]  # linear paths: (number, value), strictly increasing
-
-    def value(self, day: int) -> float:
-        if self.anchors:
-            return _interpolate(self.anchors, day)
-        return self.baseline + self.contribution(day)
-
-    def contribution(self, day: int) -> float:
-        """What the effects add on ``day`` beyond what shows at the start."""
-        total = 0.0
-        for change, finish, ramp in self.effects:
-            shown = ramp_fraction(day, finish, ramp) - ramp_fraction(self.start, finish, ramp)
-            if shown:
-                total += change * shown
-        return total
-
-    def settles(self) -> int:
-        """The first working day from which the effects no longer change."""
-        return max((finish + max(ramp, 1) - 1 for _, finish, ramp in self.effects),
-                   default=self.start)
-
-
-def _interpolate(anchors: Sequence[tuple[int, float]], day: int) -> float:
-    if day <= anchors[0][0]:
-        return anchors[0][1]
-    for (x0, y0), (x1, y1) in itertools.pairwise(anchors):
-        if day <= x1:
-            return y0 + (y1 - y0) * (day - x0) / (x1 - x0)
-    return anchors[-1][1]
-
-
 def better_or_equal(value: float, than: float, direction: Direction) -> bool:
     """Whether ``value`` is at least as good as ``than`` for a metric moving in ``direction``.
 
@@ -365,82 +322,6 @@ def better_or_equal(value: float, than: float, direction: Direction) -> bool:
 def _gain(change: float, direction: Direction) -> float:
     """A change as improvement (positive when better)."""
     return change if direction == "increase" else -change
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    plan: Plan
-    schedule: Schedule
-    calendar: WorkingCalendar
-
-    def milestone_number(self, milestone_id: str, due: dt.date | None, variant: Variant) -> int:
-        if due is not None:
-            return self.calendar.number_on_or_before(due)
-        reached = self.schedule.milestone(milestone_id)
-        day = reached.date if variant == "latest" else reached.earliest_date
-        return self.calendar.number(day)
-
-
-def key_result_curves(
-    plan: Plan, schedule: Schedule, key_result: KeyResult, calendar: WorkingCalendar
-) -> tuple[_Curve, _Curve]:
-    """The latest and earliest curves of one key result, as functions of working-day numbers
-    (shared with tracking's forecasts; :func:`glide_paths` is the public way in).
-
-    Example:
-        >>> import datetime as dt
-        >>> from backplan import load_plan, schedule_plan
-        >>> plan = load_plan({"goal": {"id": "g", "due": "2027-01-15", "key_results": [
-        ...     {"id": "fcr", "metric": "fcr", "baseline": 71, "target": 73}]},
-        ...     "actions": [{"id": "a", "duration": 2, "impact": {"fcr": 2.0}}]})
-        >>> calendar = WorkingCalendar.from_model(plan.calendar)
-        >>> latest, earliest = key_result_curves(
-        ...     plan, schedule_plan(plan, today=dt.date(2027, 1, 4)), plan.goal.key_results[0],
-        ...     calendar)
-        >>> latest.value(calendar.number(dt.date(2027, 1, 15))), len(earliest.effects)
-        (73.0, 1)
-    """
-    context = _Context(plan, schedule, calendar)
-    start = calendar.number_on_or_before(key_result.baseline_date or schedule.today)
-    scheduled = {action.id: action for action in schedule.actions}
-    if not _has_impact(plan, key_result):
-        return (
-            _Curve(key_result.baseline, start, (), _anchors(context, key_result, start, "latest")),
-            _Curve(key_result.baseline, start, (),
-                   _anchors(context, key_result, start, "earliest")),
-        )
-    curves = []
-    for variant in ("latest", "earliest"):
-        effects = []
-        for action in plan.actions:
-            change = action.impact.get(key_result.id)
-            result = scheduled.get(action.id)
-            if change is None or result is None:
-                continue
-            finish = result.finish if variant == "latest" else result.earliest_finish
-            effects.append((change, calendar.number_on_or_before(finish), action.ramp))
-        curves.append(_Curve(key_result.baseline, start, tuple(effects), ()))
-    return curves[0], curves[1]
-
-
-def _anchors(
-    context: _Context, key_result: KeyResult, start: int, variant: Variant
-) -> tuple[tuple[int, float], ...]:
-    due = context.calendar.number_on_or_before(context.plan.goal.due)
-    inner: dict[int, float] = {}
-    for milestone in context.plan.milestones:
-        if key_result.id not in milestone.expect:
-            continue
-        try:
-            number = context.milestone_number(milestone.id, milestone.due, variant)
-        except KeyError:
-            continue
-        if start < number < due:
-            inner[number] = milestone.expect[key_result.id]
-    points = [(start, key_result.baseline), *sorted(inner.items())]
-    if due > start:
-        points.append((due, key_result.target))
-    return tuple(points)
 
 
 def glide_paths(plan: Plan, schedule: Schedule) -> GlidePaths:
@@ -466,7 +347,7 @@ def glide_paths(plan: Plan, schedule: Schedule) -> GlidePaths:
         ('linear', 390.0, 390.0)
     """
     calendar = plan_calendar(plan, today=schedule.today)
-    context = _Context(plan, schedule, calendar)
+    context = ScheduleContext(plan, schedule, calendar)
     paths, flags = [], []
     for key_result in plan.goal.key_results:
         path, found = _glide_path(context, key_result)
@@ -475,7 +356,7 @@ def glide_paths(plan: Plan, schedule: Schedule) -> GlidePaths:
     return GlidePaths(plan.goal.id, schedule.today, plan.goal.due, tuple(paths), tuple(flags))
 
 
-def _glide_path(context: _Context, key_result: KeyResult) -> tuple[GlidePath, list[Flag]]:
+def _glide_path(context: ScheduleContext, key_result: KeyResult) -> tuple[GlidePath, list[Flag]]:
     plan, schedule, calendar = context.plan, context.schedule, context.calendar
     metric = key_result.definition()
     direction = metric.direction
@@ -487,7 +368,7 @@ def _glide_path(context: _Context, key_result: KeyResult) -> tuple[GlidePath, li
     numbers = [calendar.number_on_or_before(day) for day in dates]
     latest_values = tuple(latest.value(n) for n in numbers)
     earliest_values = tuple(earliest.value(n) for n in numbers)
-    source: PathSource = "impact" if _has_impact(plan, key_result) else "linear"
+    source: PathSource = "impact" if has_impact(plan, key_result) else "linear"
 
     effects: list[ActionEffect] = []
     planned: float | None = None
@@ -539,10 +420,6 @@ def _glide_path(context: _Context, key_result: KeyResult) -> tuple[GlidePath, li
         shortfall if source == "impact" else 0.0, tuple(effects), tuple(interim),
     )
     return path, flags
-
-
-def _has_impact(plan: Plan, key_result: KeyResult) -> bool:
-    return any(key_result.id in action.impact for action in plan.actions)
 
 
 def _units(value: float, unit: str) -> str:

@@ -32,10 +32,11 @@ from typing import Any
 from backplan._find import find
 from backplan.analysis._text import table_html
 from backplan.calendars import PersonCalendar, plan_calendar
-from backplan.calendars.people import rate_seconds
 from backplan.models import Plan
 from backplan.scheduling import Schedule
+from backplan.scheduling.bookings import bookings_as_scheduled
 from backplan.scheduling.levelling import Booking, LevelledSchedule
+from backplan.scheduling.pipeline import queue_capacity
 from backplan.words import counted
 
 __all__ = ["DayLoad", "Load", "PersonLoad", "WeekLoad", "person_load"]
@@ -226,7 +227,7 @@ def person_load(plan: Plan, schedule: Schedule) -> Load:
     """
     levelled = isinstance(schedule, LevelledSchedule)
     bookings = list(schedule.bookings) if isinstance(schedule, LevelledSchedule) else (
-        _bookings_as_scheduled(plan, schedule))
+        bookings_as_scheduled(plan, schedule))
     calendar = plan_calendar(plan, today=schedule.today)
     days_booked = [b.day for b in bookings]
     first = min([schedule.today, *days_booked])
@@ -238,8 +239,10 @@ def person_load(plan: Plan, schedule: Schedule) -> Load:
     last_number = calendar.number_on_or_before(last)
     working = calendar.span(first_number, last_number) if last_number >= first_number else []
     people = []
+    queue = queue_capacity(plan, today=schedule.today)  # its people have what it spares
     for person in plan.people:
-        hours = PersonCalendar(person, calendar).seconds_by_number(first_number, last_number)
+        hours = PersonCalendar(person, calendar, queue=queue).seconds_by_number(
+            first_number, last_number)
         days = tuple(
             DayLoad(day, seconds / 3600, booked.get((person.id, day), 0.0))
             for day, seconds in zip(working, hours, strict=True)
@@ -267,28 +270,3 @@ def _weeks(days: Iterable[DayLoad], first: dt.date, last: dt.date) -> tuple[Week
                             sum(d.booked_hours for d in members), len(members)))
     return tuple(out)
 
-
-def _bookings_as_scheduled(plan: Plan, schedule: Schedule) -> list[Booking]:
-    """Book people on a capacity-blind schedule's dates, as written."""
-    calendar = plan_calendar(plan, today=schedule.today)
-    people = {p.id: p for p in plan.people}
-    by_id = {a.id: a for a in plan.actions}
-    out: list[Booking] = []
-    for scheduled in schedule.actions:
-        action = by_id.get(scheduled.id)
-        if action is None or not action.assignees:
-            continue
-        rates = rate_seconds(action, people)
-        days = calendar.span(calendar.number(scheduled.start), calendar.number(scheduled.finish))
-        if action.duration is not None or action.effort is None:
-            out += [Booking(action.id, pid, day, rate / 3600) for day in days
-                    for pid, rate in rates]
-            continue
-        left = action.effort.seconds
-        for day in days:
-            for pid, rate in rates:
-                take = min(rate, left)
-                if take > 0:
-                    out.append(Booking(action.id, pid, day, take / 3600))
-                    left -= take
-    return out

@@ -18,7 +18,8 @@
   pomodoros (none after the last one). A pomodoro is never split: the first one that does not fit
   in the available minutes, and every one after it, is listed as not fitting.
 * **Available time**: the person's ``hours_per_day`` on a day that is a working day of the plan's
-  calendar and of the person (``workdays``), outside their ``time_off``; or ``available_minutes``
+  calendar and of the person (``workdays``), outside their ``time_off`` (for one of the queue's
+  people, their share of what the queue spares that day); or ``available_minutes``
   when given (required when the person is not among the plan's ``people``).
 
 Activities estimated above seven pomodoros are flagged for splitting (Cirillo's rule of thumb:
@@ -68,6 +69,7 @@ from backplan.models.rhythm import (
     SPLIT_ABOVE_POMODOROS,
 )
 from backplan.scheduling import Schedule, schedule_plan
+from backplan.scheduling.pipeline import queue_capacity
 from backplan.words import counted
 
 __all__ = [
@@ -322,6 +324,9 @@ def _available(plan: Plan, person: str, date: dt.date) -> int | None:
     """The person's project minutes on ``date`` (None when the person is not modelled)."""
     if all(p.id != person for p in plan.people):
         return None
+    queue = queue_capacity(plan, today=date)
+    if queue is not None and person in queue.people:  # what the queue spares them that day
+        return round(dict(queue.day(date).shares).get(person, 0) / 60)
     hours = available_hours(plan, person, first=date, last=date, today=date)[date]
     return round(hours * 60)
 

@@ -5,8 +5,9 @@ itself never changes) and scheduled from the same ``today``. The comparison show
 as written and for each scenario: whether it is feasible, the earliest completion, the minimum
 slack, the P80 completion and the chance of meeting the due date where the plan has estimates or
 risks (Monte Carlo, :func:`backplan.simulate_schedule`, the same ``seed`` for every scenario),
-and each key result's gap: how much of the needed change the planned effects (``impact``) leave
-uncovered.
+each key result's gap: how much of the needed change the planned effects (``impact``) leave
+uncovered, and for a plan with a queue the project hours it spares from today to the due date
+(``volume``, ``aht`` and ``add_agents`` changes move them; see docs/staffing.md).
 
 Example:
     >>> import datetime as dt
@@ -42,10 +43,12 @@ from typing import Any
 from backplan._find import find
 from backplan.analysis._effects import KeyResultEffect, key_result_effects
 from backplan.analysis._text import iso, table_html
+from backplan.calendars import plan_calendar
 from backplan.models import Plan
 from backplan.models.changes import apply_changes
 from backplan.models.scenario import Scenario, ScenarioSet
 from backplan.scheduling import make_scheduler
+from backplan.scheduling.pipeline import queue_capacity
 from backplan.words import metric_value
 
 __all__ = ["ScenarioComparison", "ScenarioOutcome", "apply_scenario", "compare_scenarios"]
@@ -70,6 +73,8 @@ class ScenarioOutcome:
         p80: the P80 completion (None when the plan has no estimates or risks).
         probability: the chance of meeting the due date (None likewise).
         effects: per key result with planned effects, the needed and planned change and gap.
+        spare_hours: the project hours the plan's queue spares from today to the due date
+            (None without a queue).
     """
 
     name: str
@@ -83,6 +88,7 @@ class ScenarioOutcome:
     p80: dt.date | None
     probability: float | None
     effects: tuple[KeyResultEffect, ...]
+    spare_hours: float | None = None
 
     def gap(self, key_result: str) -> float | None:
         """The gap left on ``key_result`` (None when no action states an impact on it)."""
@@ -97,6 +103,7 @@ class ScenarioOutcome:
             "p80": iso(self.p80), "probability": self.probability,
             "key_result_gaps": {e.key_result: e.gap for e in self.effects},
             "effects": [e.to_dict() for e in self.effects],
+            "spare_hours": self.spare_hours,
         }
 
 
@@ -134,6 +141,9 @@ class ScenarioComparison:
         if self.simulated:
             header += ["P80", "chance"]
         header += [f"gap {kr}" for kr in self.key_results]
+        queue = any(o.spare_hours is not None for o in self.outcomes)
+        if queue:
+            header.append("spare h")
         rows = [header]
         for o in self.outcomes:
             row = [o.name, "yes" if o.feasible else "no", iso(o.earliest_completion) or "-",
@@ -144,6 +154,8 @@ class ScenarioComparison:
             units = self.units or ("",) * len(self.key_results)
             row += [metric_value(o.gap(kr), unit)
                     for kr, unit in zip(self.key_results, units, strict=True)]
+            if queue:
+                row.append("-" if o.spare_hours is None else f"{o.spare_hours:.1f}")
             rows.append(row)
         return rows
 
@@ -151,7 +163,7 @@ class ScenarioComparison:
         rows = self.rows()
         widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
         numeric = {k for k, name in enumerate(rows[0]) if name == "min slack"
-                   or name.startswith("gap ") or name == "chance"}
+                   or name.startswith("gap ") or name in ("chance", "spare h")}
         lines = []
         for row in rows:
             cells = [cell.rjust(widths[k]) if k in numeric and row is not rows[0]
@@ -256,4 +268,16 @@ def _outcome(
         due=plan.goal.due, feasible=schedule.feasible,
         earliest_completion=schedule.earliest_completion, min_slack=schedule.min_slack,
         p80=p80, probability=probability, effects=key_result_effects(plan),
+        spare_hours=_spare_hours(plan, today),
     )
+
+
+def _spare_hours(plan: Plan, today: dt.date) -> float | None:
+    """The project hours the plan's queue spares from ``today`` to the due date."""
+    capacity = queue_capacity(plan, today=today)
+    if capacity is None:
+        return None
+    calendar = plan_calendar(plan, today=today)
+    first, last = calendar.number(today), calendar.number_on_or_before(plan.goal.due)
+    days = calendar.span(first, last) if last >= first else []
+    return sum(day.spare_seconds for day in capacity.days(days)) / 3600

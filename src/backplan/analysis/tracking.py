@@ -69,10 +69,8 @@ from backplan.analysis.glide import (
     EPSILON,
     GlidePath,
     GlidePaths,
-    _Curve,
     better_or_equal,
     glide_paths,
-    key_result_curves,
 )
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import CheckInError, Problem, require
@@ -81,6 +79,7 @@ from backplan.models.goal import KeyResult
 from backplan.models.metrics import Direction, Metric
 from backplan.models.tracking import CheckIn
 from backplan.scheduling import Fix, Flag, Schedule, schedule_plan
+from backplan.scheduling.curves import KeyResultCurve, key_result_curves
 from backplan.words import SECONDS, metric_value
 
 __all__ = [
@@ -946,7 +945,7 @@ def _track_one(
 
 
 def _forecast(
-    key_result: KeyResult, glide: GlidePath, curve: _Curve, checkins: Sequence[CheckIn],
+    key_result: KeyResult, glide: GlidePath, curve: KeyResultCurve, checkins: Sequence[CheckIn],
     calendar: WorkingCalendar, direction: Direction, confidence: float,
 ) -> Forecast | None:
     if not checkins:
@@ -957,7 +956,7 @@ def _forecast(
         points.insert(0, (calendar.number_on_or_before(key_result.baseline_date),
                           key_result.baseline))
     with_effects = glide.source == "impact"
-    effects = _Curve(key_result.baseline, curve.start, curve.effects, ())
+    effects = KeyResultCurve(key_result.baseline, curve.start, curve.effects, ())
 
     def plan_part(day: int) -> float:
         return key_result.baseline + (effects.contribution(day) if with_effects else 0.0)

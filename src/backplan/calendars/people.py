@@ -23,11 +23,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from backplan.calendars.rules import plan_calendar, range_days, rule_days
 from backplan.calendars.working import WorkingCalendar
 from backplan.models import WEEKDAYS, Action, Person, Plan
 from backplan.models.people import hours_to_seconds
+
+if TYPE_CHECKING:
+    from backplan.calendars.queue import QueueCapacity
 
 __all__ = ["PersonCalendar", "available_hours", "nominal_duration_days", "rate_seconds"]
 
@@ -38,6 +42,9 @@ class PersonCalendar:
     Args:
         person: the person.
         calendar: the plan's working calendar (days off for everyone are already out of it).
+        queue: the plan's queue capacity: when the person is one of the queue's people, their
+            project time on a day is their share of what the queue spares
+            (:mod:`backplan.calendars.queue`), and ``hours_per_day`` only caps it.
 
     Example:
         >>> from backplan.models import Person
@@ -47,11 +54,14 @@ class PersonCalendar:
         (5400, 0)
     """
 
-    __slots__ = ("_calendar", "_expanded", "_off", "_rate", "_weekdays", "person")
+    __slots__ = ("_calendar", "_expanded", "_off", "_queue", "_rate", "_weekdays", "person")
 
-    def __init__(self, person: Person, calendar: WorkingCalendar) -> None:
+    def __init__(
+        self, person: Person, calendar: WorkingCalendar, *, queue: QueueCapacity | None = None
+    ) -> None:
         self.person = person
         self._calendar = calendar
+        self._queue = queue if queue is not None and person.id in queue.people else None
         self._rate = hours_to_seconds(person.hours_per_day)
         names = person.workdays
         self._weekdays = frozenset(
@@ -61,7 +71,8 @@ class PersonCalendar:
 
     @property
     def rate(self) -> int:
-        """Seconds of project time on a full working day (``hours_per_day``)."""
+        """Seconds of project time on a full working day (``hours_per_day``; for one of the
+        queue's people, the most they take from the queue in a day)."""
         return self._rate
 
     def expand_rules(self, first: dt.date, last: dt.date) -> None:
@@ -83,6 +94,8 @@ class PersonCalendar:
         if (day.weekday() not in self._weekdays or day in self._off
                 or not self._calendar.is_working_day(day)):
             return 0
+        if self._queue is not None:
+            return self._queue.seconds_on(self.person.id, [day])[0]
         return self._rate
 
     def seconds_by_number(self, first: int, last: int) -> list[int]:
@@ -95,6 +108,8 @@ class PersonCalendar:
         """Seconds of project time on each of ``days``, which must be plan working days in order."""
         if not days:
             return []
+        if self._queue is not None:  # the queue shares its spare time among who works that day
+            return self._queue.seconds_on(self.person.id, days)
         self.expand_rules(days[0], days[-1])
         weekdays, off, rate = self._weekdays, self._off, self._rate
         if not off and len(weekdays) == 7:
@@ -162,7 +177,9 @@ def available_hours(
     """Hours of project time a person has on each date from ``first`` to ``last``.
 
     ``today`` fixes the window over which the plan's recurring rules are expanded (see
-    :func:`~backplan.calendars.plan_calendar`). Every date is listed, with 0.0 on days off.
+    :func:`~backplan.calendars.plan_calendar`). Every date is listed, with 0.0 on days off. For
+    one of the queue's people these are their ``hours_per_day`` (the most they may take); what
+    the queue gives them each day is :func:`backplan.queue_capacity`'s.
 
     Raises:
         KeyError: no person has this id.

@@ -10,44 +10,13 @@ from collections.abc import Callable
 
 import backplan
 from backplan.cli._common import EXIT_OK, add_command, add_format_option
+from backplan.staffing.text import NUMBER as _NUMBER
+from backplan.staffing.text import duration_seconds, service_level_target, share_value
 
 __all__ = ["MAX_ROWS", "duration_seconds", "register", "target", "volumes"]
 
 #: The most volumes one range may give (a longer table is a typo in the range or the step).
 MAX_ROWS = 1_000
-
-_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0}
-_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)",
-                   re.IGNORECASE)
-_CLOCK = re.compile(r"(?:(\d+):)?(\d+):([0-5]\d(?:\.\d*)?)")
-_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"
-
-
-def duration_seconds(text: str) -> float:
-    """A duration in seconds: ``180``, ``180s``, ``3m``, ``1.5h``, ``2m30s``, ``3:00``, ``1:02:03``.
-
-    A bare number is seconds; ``m:ss`` and ``h:mm:ss`` are clock readings.
-
-    Example:
-        >>> duration_seconds("3:05"), duration_seconds("1h30m"), duration_seconds("900")
-        (185.0, 5400.0, 900.0)
-    """
-    cleaned = text.strip().replace("_", "")
-    if re.fullmatch(_NUMBER, cleaned, re.IGNORECASE):
-        return float(cleaned)
-    clock = _CLOCK.fullmatch(cleaned)
-    if clock is not None:
-        hours, minutes, seconds = clock.groups()
-        if hours is not None and int(minutes) >= 60:
-            raise ValueError(text)
-        return int(hours or 0) * 3600.0 + int(minutes) * 60.0 + float(seconds)
-    parts = list(_PART.finditer(cleaned))
-    if not parts or "".join(p.group(0) for p in parts) != cleaned.replace(" ", ""):
-        raise ValueError(text)
-    units = [p.group(2)[0].lower() for p in parts]
-    if len(set(units)) != len(units) or units != sorted(units, key="hms".index):
-        raise ValueError(text)
-    return sum(float(p.group(1)) * _UNITS[unit] for p, unit in zip(parts, units, strict=True))
 
 
 def _duration_type(
@@ -84,22 +53,10 @@ def target(text: str) -> tuple[float, float]:
         >>> target("80/20"), target("90%/15s")
         ((0.8, 20.0), (0.9, 15.0))
     """
-    share, _, within = text.partition("/")
-    share = share.strip().removesuffix("%").strip()
     try:
-        percent = float(share) if re.fullmatch(_NUMBER, share, re.IGNORECASE) else math.nan
-        seconds = duration_seconds(within) if within.strip() else math.nan
-    except ValueError:
-        seconds = math.nan
-    if math.isnan(percent) or math.isnan(seconds):
-        raise argparse.ArgumentTypeError(
-            f"expected a target as PERCENT/SECONDS such as 80/20 (80% answered within 20 s), "
-            f"got {text!r}")
-    if not 1.0 < percent < 100.0:
-        raise argparse.ArgumentTypeError(
-            f"expected the share answered in percent, above 1 and below 100, got {share} in "
-            f"{text!r} (80/20 is 80% within 20 s; no finite staffing answers 100% in time)")
-    return percent / 100.0, seconds
+        return service_level_target(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def volumes(text: str) -> float | list[float]:
@@ -132,11 +89,10 @@ def volumes(text: str) -> float | list[float]:
 
 def _share(name: str, *, zero: bool, one: bool, hint: str) -> Callable[[str], float]:
     def parse(text: str) -> float:
-        percent = text.strip().endswith("%")
-        number = text.strip().removesuffix("%").strip()
-        value = math.nan
-        if re.fullmatch(_NUMBER, number, re.IGNORECASE):
-            value = float(number) / (100 if percent else 1)
+        try:
+            value = share_value(text)
+        except ValueError:
+            value = math.nan
         above_low = value >= 0.0 if zero else value > 0.0
         below_high = value <= 1.0 if one else value < 1.0
         if not (above_low and below_high):  # NaN fails both

@@ -26,6 +26,7 @@ from backplan.errors import PlanValidationError, Problem
 from backplan.graph.key_results import key_result_problems, refers_to_key_results
 from backplan.graph.order import CycleError, topological_order
 from backplan.graph.people import people_problems
+from backplan.graph.queue import queue_problems
 from backplan.models import Plan
 
 __all__ = [
@@ -84,7 +85,8 @@ def section_problems(
     uses_impact: bool | None = None, uses_assignees: bool | None = None,
 ) -> list[Problem]:
     """Problems in the sections beyond the dependency graph: risks, key-result references
-    (``impact``, ``expect``) and people (``assignees``). Cheap when a section is unused.
+    (``impact``, ``expect``), people (``assignees``) and the queue (its people, the key result
+    its AHT follows). Cheap when a section is unused.
 
     ``uses_impact``/``uses_assignees``: whether any action has an ``impact``/``assignees``, if
     the caller already knows (each saves a pass over the actions).
@@ -102,6 +104,8 @@ def section_problems(
         uses_assignees = any(map(attrgetter("assignees"), plan.actions))
     if plan.people or uses_assignees:
         problems += people_problems(plan)
+    if plan.queue is not None:
+        problems += queue_problems(plan)
     return problems
 
 

@@ -442,7 +442,7 @@ class _Walker:
 
 
 #: Plan sections whose value is one item, and lists whose entries are items.
-SECTIONS = ("goal", "calendar")
+SECTIONS = ("goal", "calendar", "queue")
 ITEM_LISTS = ("milestones", "actions", "key_results", "risks", "people")
 
 
@@ -451,7 +451,7 @@ def describe(root: Loc, path: Sequence[str | int]) -> tuple[str, str, int | None
 
     An entry of ``milestones``, ``actions`` or ``key_results`` is named by its id, or, when it has
     no usable id, by its position (``actions[3]``) as a last resort. The goal is named by its id,
-    the calendar ``calendar``, anything else at the top ``plan``. List indexes below an item
+    the calendar ``calendar``, the queue ``queue``, anything else at the top ``plan``. List indexes below an item
     (``after[1]``) are left out of the field; the line still points at that entry.
 
     Example:

@@ -193,7 +193,7 @@ def dump_plan(
     chosen = format or (
         "json" if path is not None and os.fspath(path).lower().endswith(".json") else "yaml"
     )
-    data = plan.model_dump(mode="python", exclude_defaults=True)
+    data = plan.model_dump(mode="python", exclude_defaults=True, by_alias=True)
     if chosen == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
     else:

@@ -30,6 +30,7 @@ from backplan.errors import PROBLEM_CODES, PlanValidationError, Problem
 from backplan.models.goal import Goal
 from backplan.models.people import Person
 from backplan.models.plan import Plan
+from backplan.models.queue import QUEUE_CHANGE_KINDS, Queue
 from backplan.models.scenario import ScenarioChange
 from backplan.models.work import Action, Milestone
 
@@ -85,6 +86,7 @@ class _Editor:
         self.milestones: dict[int, dict[str, Any]] = {}
         self.people: dict[int, dict[str, Any]] = {}
         self.goal: dict[str, Any] | None = None
+        self.queue: dict[str, Any] | None = None
 
     @staticmethod
     def _data(edits: dict[int, dict[str, Any]], items: Sequence[BaseModel], i: int
@@ -121,6 +123,18 @@ class _Editor:
                 return [_unknown(source, f"{field}.milestone", "a milestone", change.milestone,
                                  list(self.milestone_index))]
             self._data(self.milestones, self.plan.milestones, i)["due"] = change.due
+            return []
+        if kind in QUEUE_CHANGE_KINDS:
+            if self.plan.queue is None:
+                return [Problem(
+                    "unknown-id", source, f"{field}.{kind}",
+                    f"a {kind} change needs the plan's queue, and the plan has none",
+                    "add a queue: section (see docs/staffing.md), or drop the change")]
+            if self.queue is None:
+                self.queue = self.plan.queue.model_dump(mode="python", exclude_defaults=True,
+                                                       by_alias=True)
+            entry = {k: v for k, v in change.to_dict().items() if k in (kind, "from", "to")}
+            self.queue["adjust"] = [*self.queue.get("adjust", ()), entry]
             return []
         if kind == "add_hours":
             assert change.person is not None
@@ -182,6 +196,8 @@ class _Editor:
         if self.goal is not None:
             goal = _validated(Goal, self.goal, self.plan.goal.id, source, problems)
             update["goal"] = goal
+        if self.queue is not None:
+            update["queue"] = _validated(Queue, self.queue, "queue", source, problems)
         for name, edits, model, items in (
             ("actions", self.actions, Action, self.plan.actions),
             ("milestones", self.milestones, Milestone, self.plan.milestones),

@@ -1,4 +1,4 @@
-"""The plan: one goal, its calendar, milestones and actions."""
+"""The plan: one goal, its calendar, milestones and actions (and the queue its people serve)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from backplan.models._types import INPUT_CONFIG
 from backplan.models.calendar import Calendar
 from backplan.models.goal import Goal
 from backplan.models.people import Person
+from backplan.models.queue import Queue
 from backplan.models.risk import Risk
 from backplan.models.work import Action, Milestone
 from backplan.words import counted
@@ -38,6 +39,9 @@ class Plan(BaseModel):
     calendar: Calendar = Field(default_factory=Calendar)
     #: The people who do the work, with their project hours (see docs/people-and-capacity.md).
     people: tuple[Person, ...] = ()
+    #: The contact queue some of the people come from (see docs/staffing.md): their project
+    #: hours are what the queue spares each day.
+    queue: Queue | None = None
     milestones: tuple[Milestone, ...] = ()
     actions: tuple[Action, ...] = ()
     #: The risk register (see docs/risk.md): events that may add working days.

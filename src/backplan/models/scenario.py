@@ -14,7 +14,11 @@ list of ``changes``. Each change does one thing (the same changes make up a fix,
   (plans that model people);
 * ``action: ID`` with ``not_before: DATE`` or ``not_after: DATE``: move the action's window;
 * ``action: ID`` with ``lag: N``: the action waits N working days after its predecessors;
-* ``action: ID`` with ``remove_after: ID``: the action no longer waits for that predecessor.
+* ``action: ID`` with ``remove_after: ID``: the action no longer waits for that predecessor;
+* ``volume: +20%`` (or ``-10%``), ``aht: "6:30"`` (or ``-5%``) and ``add_agents: N``, each with
+  an optional ``from: DATE`` and ``to: DATE`` (both included): a change to the plan's queue over
+  those days, appended to its ``adjust`` list (see docs/staffing.md): more or fewer contacts,
+  another handle time, more agents rostered.
 
 Example:
     >>> scenario = Scenario.model_validate({"name": "lean", "changes": [
@@ -30,16 +34,30 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from backplan.models._types import INPUT_CONFIG, Id, PlanDate
+from backplan.models.queue import (
+    QUEUE_CHANGE_KINDS,
+    AgentsAdded,
+    AhtChange,
+    VolumeChange,
+    check_range,
+    queue_change_text,
+)
 
 __all__ = ["ChangeKind", "Scenario", "ScenarioChange", "ScenarioSet"]
 
 ChangeKind = Literal[
     "drop", "duration", "effort_hours", "due", "add_hours", "not_before", "not_after", "lag",
-    "remove_after",
+    "remove_after", "volume", "aht", "add_agents",
 ]
 
 #: Each kind of change, and the field naming what it changes: required, except ``milestone``
@@ -47,7 +65,7 @@ ChangeKind = Literal[
 CHANGE_PARTNERS: dict[ChangeKind, str | None] = {
     "drop": None, "duration": "action", "effort_hours": "action", "due": "milestone",
     "add_hours": "person", "not_before": "action", "not_after": "action", "lag": "action",
-    "remove_after": "action",
+    "remove_after": "action", "volume": None, "aht": None, "add_agents": None,
 }
 _OPTIONAL_PARTNERS = frozenset({"due"})
 
@@ -63,11 +81,18 @@ def _one_or_many(value: Any) -> Any:
 class ScenarioChange(BaseModel):
     """One change of a scenario or a fix: exactly one of ``drop``, ``duration``,
     ``effort_hours``, ``due``, ``add_hours``, ``not_before``, ``not_after``, ``lag``,
-    ``remove_after``.
+    ``remove_after``, ``volume``, ``aht``, ``add_agents`` (the last three with an optional
+    ``from``/``to`` range of dates).
 
     Example:
         >>> ScenarioChange(action="kb-rewrite", duration=8).kind
         'duration'
+        >>> march = ScenarioChange.model_validate(
+        ...     {"volume": "+20%", "from": "2027-03-01", "to": "2027-03-31"})
+        >>> march.kind, str(march)
+        ('volume', 'volume +20% from 2027-03-01 to 2027-03-31')
+        >>> march.to_dict()
+        {'volume': '+20%', 'from': '2027-03-01', 'to': '2027-03-31'}
     """
 
     model_config = INPUT_CONFIG
@@ -84,6 +109,11 @@ class ScenarioChange(BaseModel):
     not_after: PlanDate | None = None
     lag: Annotated[int, Field(strict=True, ge=0, le=3650)] | None = None
     remove_after: Id | None = None
+    volume: VolumeChange | None = None
+    aht: AhtChange | None = None
+    add_agents: AgentsAdded | None = None
+    first: PlanDate | None = Field(default=None, alias="from")
+    last: PlanDate | None = Field(default=None, alias="to")
 
     @field_validator("drop")
     @classmethod
@@ -117,6 +147,11 @@ class ScenarioChange(BaseModel):
                     "contradiction", "{other} does not go with {kind}; remove it or split the change",
                     {"other": other, "kind": kind},
                 )
+        if kind not in QUEUE_CHANGE_KINDS and (self.first is not None or self.last is not None):
+            raise PydanticCustomError(
+                "contradiction", "from/to go with volume, aht and add_agents (a change to the "
+                "queue over some days), not with {kind}", {"kind": kind})
+        check_range(self.first, self.last)
         return self
 
     @property
@@ -131,7 +166,7 @@ class ScenarioChange(BaseModel):
             >>> ScenarioChange(due="2027-04-30", milestone="m").to_dict()
             {'due': '2027-04-30', 'milestone': 'm'}
         """
-        return self.model_dump(mode="json", exclude_none=True)
+        return self.model_dump(mode="json", exclude_none=True, by_alias=True)
 
     def __str__(self) -> str:
         kind = self.kind
@@ -151,6 +186,9 @@ class ScenarioChange(BaseModel):
             return f"{self.action} no longer waits for {self.remove_after}"
         if kind == "lag":
             return f"{self.action} waits {self.lag} working days after its predecessors"
+        if kind in QUEUE_CHANGE_KINDS:
+            return queue_change_text(self.volume, self.aht, self.add_agents, self.first,
+                                     self.last)
         day = self.not_before if kind == "not_before" else self.not_after
         assert day is not None
         return f"move {self.action}.{kind} to {day.isoformat()}"

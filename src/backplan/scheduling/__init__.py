@@ -9,7 +9,12 @@ from backplan._lazy import lazy_exports
 from backplan.scheduling.flags import PassResult, timeline_flags
 from backplan.scheduling.network import Network, compile_network
 from backplan.scheduling.passes import backward_pass, forward_pass
-from backplan.scheduling.pipeline import capacity_mode, make_scheduler, schedule_plan
+from backplan.scheduling.pipeline import (
+    capacity_mode,
+    make_scheduler,
+    queue_capacity,
+    schedule_plan,
+)
 from backplan.scheduling.result import (
     CapacityMode,
     Fix,
@@ -47,6 +52,7 @@ __all__ = [
     "critical_path",
     "forward_pass",
     "make_scheduler",
+    "queue_capacity",
     "rank_fixes",
     "run_passes",
     "schedule_levelled",

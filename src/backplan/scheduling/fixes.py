@@ -6,7 +6,8 @@ each into the :class:`~backplan.ScenarioChange` list that does it, applies the c
 of the plan, schedules that copy the same way (capacity-aware or not, through ``reschedule``) and
 keeps what it measured: ``feasible_after``, ``min_slack_after`` and the working days the fix
 buys (``days``: the change in minimum slack). The words say what was measured. A fix that does
-not help (no more slack, no fewer late actions, its flag not cleared) is not offered.
+not help (no more slack, no fewer late actions, its flag not cleared) is not offered; a warning's
+fix must clear its warning.
 
 How each fix kind becomes changes (one copy of each rule, used by every flag):
 
@@ -21,7 +22,10 @@ How each fix kind becomes changes (one copy of each rule, used by every flag):
 * ``add-hours``: the fewest extra project hours a day (in half hours) that make the plan
   feasible, or, when none does, that give the most slack;
 * ``descope``: ``drop`` the could- and should-haves the flag names;
-* ``remove-dependency``: ``remove_after``.
+* ``remove-dependency``: ``remove_after``;
+* ``add-agents`` (the queue's warnings, :mod:`backplan.scheduling.queue`): the ``add_agents``
+  changes the flag itself gives, on the days it names; a fix that carries its changes is
+  measured as it is.
 
 Fixes are ranked: those that make the plan feasible first, then fewer changes, then the least
 moved (working days, hours or actions), then the most slack after.
@@ -265,6 +269,8 @@ class _Verifier:
         return fewest_added_hours(self.plan, person_id, self.schedule_with)
 
     def candidates(self, flag: Flag, fix: Fix) -> list[ScenarioChange]:
+        if fix.changes:  # a flag that knows its changes (the queue's): measured as they are
+            return list(fix.changes)
         kind = fix.kind
         if kind in ("move-due", "move-not-after"):
             return self.deadlines()
@@ -295,8 +301,11 @@ class _Verifier:
         return dataclasses.replace(flag, fixes=rank_fixes(fixes.values()))
 
     def helps(self, flag: Flag, outcome: _Outcome) -> bool:
-        """Whether the fix makes the plan feasible, buys slack, or clears its own flag."""
+        """Whether the fix makes the plan feasible, buys slack, or clears its own flag (a
+        warning's fix must clear it: that is what its words say)."""
         before = self.schedule
+        if flag.severity != "error":
+            return cleared(flag, outcome.schedule)
         if outcome.feasible:
             return True
         if before.min_slack is not None and (outcome.min_slack or 0) > before.min_slack:
@@ -365,6 +374,8 @@ class _Verifier:
             elif kind == "lag":
                 assert change.action is not None
                 total += by_id[change.action].lag - (change.lag or 0)
+            elif kind == "add_agents":
+                total += change.add_agents or 0
             else:
                 total += len(change.drop or ()) or 1
         return total
@@ -475,8 +486,13 @@ def describe_changes(
             hours = "hour" if change.add_hours == 1 else "hours"
             text = (f"give {change.person} {change.add_hours:g} more project {hours} a day "
                     f"({base:g} -> {base + change.add_hours:g})")
+            if plan.queue is not None and change.person in plan.queue.people:
+                text = (f"let {change.person} take up to {base + change.add_hours:g} project "
+                        f"hours a day of what the queue spares (was {base:g})")
         elif kind == "drop":
             text = "descope " + ", ".join(change.drop or ()) + " (priority wont)"
+        elif kind == "add_agents":
+            text = "roster " + str(change).replace(" rostered", "", 1)
         else:
             text = str(change)
         parts.append(text)

@@ -231,8 +231,13 @@ def level(
     if progress is not None:
         fixed, effort_left = progress.fixed, _effort_left(plan, network, progress)
         network = progress.network
+    queue = None
+    if plan.queue is not None:  # its people's hours are what the queue spares
+        from backplan.scheduling.pipeline import queue_capacity
+
+        queue = queue_capacity(plan, today=today)
     problem = LevellingProblem(plan, network, calendar, today, fixed=fixed,
-                               effort_left=effort_left)
+                               effort_left=effort_left, queue=queue)
     budget = default_iterations(len(network.ids)) if iterations is None else iterations
     if budget < 1:
         raise ValueError(f"iterations must be at least 1, got {iterations}")
@@ -261,12 +266,17 @@ def _effort_left(plan: Plan, planned: Network, progress: ProgressNetwork) -> dic
 def _no_room_message(problem: LevellingProblem, node: int) -> str:
     action = problem.actions[node]
     who = ", ".join(a.person for a in action.assignees) if action is not None else ""
+    queue = problem.plan.queue
+    agents = [a.person for a in action.assignees if queue is not None
+              and a.person in queue.people] if action is not None else []
     return (
         f"action {problem.network.ids[node]!r} cannot be booked: within {REACH_DAYS} working "
         f"days its assignees ({who}) never have the hours it needs"
         + (" on enough consecutive working days; size it by 'effort' instead of 'duration', "
            "or book fewer hours_per_day" if action is not None and action.duration is not None
            else "; check their workdays, time_off and rules")
+        + (f" ({', '.join(agents)} {'gets' if len(agents) == 1 else 'get'} only what the queue "
+           "spares: roster more agents, or lower the volume or the AHT)" if agents else "")
     )
 
 

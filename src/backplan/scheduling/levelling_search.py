@@ -24,7 +24,7 @@ import random
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from backplan.calendars import PersonCalendar, WorkingCalendar
+from backplan.calendars import PersonCalendar, QueueCapacity, WorkingCalendar
 from backplan.calendars.people import rate_seconds
 from backplan.models import Plan
 from backplan.scheduling.network import Network
@@ -69,12 +69,14 @@ class LevellingProblem:
 
     ``fixed`` are nodes whose dates are settled (done work, milestones it reached): they book
     nobody and are never late. ``effort_left`` gives an effort-sized node the seconds of work
-    still to do (an action in progress) instead of its whole effort.
+    still to do (an action in progress) instead of its whole effort. ``queue``: the plan's
+    queue capacity, which gives its people their hours (see :mod:`backplan.calendars.queue`).
     """
 
     def __init__(self, plan: Plan, network: Network, calendar: WorkingCalendar,
                  today: dt.date, *, fixed: Collection[int] = (),
-                 effort_left: Mapping[int, int] | None = None) -> None:
+                 effort_left: Mapping[int, int] | None = None,
+                 queue: QueueCapacity | None = None) -> None:
         self.plan = plan
         self.network = network
         self.calendar = calendar
@@ -86,7 +88,7 @@ class LevellingProblem:
         people = {p.id: p for p in plan.people}
         self.person_ids = [p.id for p in plan.people]
         self.person_index = {pid: r for r, pid in enumerate(self.person_ids)}
-        self.person_calendars = [PersonCalendar(p, calendar) for p in plan.people]
+        self.person_calendars = [PersonCalendar(p, calendar, queue=queue) for p in plan.people]
         by_id = {a.id: a for a in plan.actions}
         self.actions = [by_id.get(node_id) for node_id in network.ids]
         self.nominal = list(network.duration)

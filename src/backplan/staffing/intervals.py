@@ -189,9 +189,12 @@ def interval_staffing(
             "volume", f"a traffic of {float(traffic.max()):,.0f} Erlangs needs more than "
             f"{MAX_AGENTS:,} agents on the queue in one interval",
             hint="check the units: contacts per interval, the interval length and AHT in seconds")
-    pairs, inverse = np.unique(np.stack([traffic.ravel(), ahts.ravel()], axis=1), axis=0,
-                               return_inverse=True)
-    unique_traffic, unique_aht = pairs[:, 0].copy(), pairs[:, 1].copy()
+    # Distinct (traffic, AHT) pairs: one complex number each (exactly the two floats), which
+    # sorts as a plain 1-D array, three times faster than the rows of a 2-D one.
+    pairs = np.empty(traffic.size, dtype=np.complex128)
+    pairs.real, pairs.imag = traffic.ravel(), ahts.ravel()
+    keys, inverse = np.unique(pairs, return_inverse=True)
+    unique_traffic, unique_aht = keys.real.copy(), keys.imag.copy()
     if patience is None:
         measures = _erlang_c(np, unique_traffic, unique_aht, level=level, answer=answer,
                              occupancy_cap=occupancy_cap)
