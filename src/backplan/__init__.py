@@ -103,6 +103,7 @@ _EXPORTS: dict[str, str] = {
     "BackplanError": "backplan.errors",
     "InfeasibleScheduleError": "backplan.errors",
     "MissingExtraError": "backplan.errors",
+    "PlanBusyError": "backplan.errors",
     "PlanError": "backplan.errors",
     "PlanFileError": "backplan.errors",
     "PlanValidationError": "backplan.errors",
@@ -131,9 +132,11 @@ _EXPORTS: dict[str, str] = {
     "load_plan": "backplan.io",
     "loads_plan": "backplan.io",
     "PlanEdit": "backplan.io.edit",
+    "apply_changes": "backplan.io.edit",
     "mark_done": "backplan.io.edit",
     "mark_started": "backplan.io.edit",
     "record_checkin": "backplan.io.edit",
+    "plan_file_lock": "backplan.io.writing",
     "load_scenarios": "backplan.io.scenario_files",
     "METRICS": "backplan.models",
     "Action": "backplan.models",
@@ -234,6 +237,7 @@ __all__ = [
     "Person",
     "PersonLoad",
     "Plan",
+    "PlanBusyError",
     "PlanEdit",
     "PlanError",
     "PlanFileError",
@@ -305,6 +309,7 @@ __all__ = [
     "okr_score",
     "person_load",
     "plan_calendar",
+    "plan_file_lock",
     "plan_problems",
     "plan_schema",
     "progress_pct",
@@ -414,6 +419,7 @@ if TYPE_CHECKING:
         CheckInError,
         InfeasibleScheduleError,
         MissingExtraError,
+        PlanBusyError,
         PlanError,
         PlanFileError,
         PlanValidationError,
@@ -439,8 +445,9 @@ if TYPE_CHECKING:
     )
     from backplan.graph import build_graph, plan_problems, validate_plan
     from backplan.io import dump_plan, load_plan, loads_plan
-    from backplan.io.edit import PlanEdit, mark_done, mark_started, record_checkin
+    from backplan.io.edit import PlanEdit, apply_changes, mark_done, mark_started, record_checkin
     from backplan.io.scenario_files import load_scenarios
+    from backplan.io.writing import plan_file_lock
     from backplan.models import (
         METRICS,
         Action,

@@ -9,6 +9,7 @@
     │   └── CheckInError                       check-ins cannot be read or do not fit the plan
     ├── InfeasibleScheduleError (also ValueError)   ``Schedule.raise_if_infeasible()``
     ├── ScheduleRangeError (also ValueError)   dates fall outside year 1..9999
+    ├── PlanBusyError                          another edit holds the plan file; try again
     └── MissingExtraError (also ImportError)   an optional extra is not installed
 
 Every :class:`Problem` carries a stable ``code`` (see :data:`PROBLEM_CODES`), the id of the
@@ -35,6 +36,7 @@ __all__ = [
     "CheckInError",
     "InfeasibleScheduleError",
     "MissingExtraError",
+    "PlanBusyError",
     "PlanError",
     "PlanFileError",
     "PlanValidationError",
@@ -167,6 +169,11 @@ class InfeasibleScheduleError(BackplanError, ValueError):
 
 class ScheduleRangeError(BackplanError, ValueError):
     """A schedule would need dates outside the years 1..9999 (durations far too long)."""
+
+
+class PlanBusyError(BackplanError):
+    """A plan file could not be edited now: another edit held its lock for the whole wait, or
+    the file changed while it was being edited. Nothing was written; trying again is safe."""
 
 
 class MissingExtraError(BackplanError, ImportError):

@@ -75,14 +75,15 @@ def test_checkins_keep_date_order_and_replace_the_same_date(tmp_path: Path) -> N
     changes = line_changes(before, path.read_bytes())
     assert changes == [("insert", [], [b"        - {date: 2026-11-30, value: 71.1}\n"])]
     before = path.read_bytes()
-    record_checkin(path, "fcr-rate", 71.9, date=D(2026, 12, 21))  # a correction: n dropped
+    edit = record_checkin(path, "fcr-rate", 71.9, date=D(2026, 12, 21))  # a correction: n kept
     assert line_changes(before, path.read_bytes()) == [(
         "replace", [b"        - {date: 2026-12-21, value: 72, n: 310}\n"],
-        [b"        - {date: 2026-12-21, value: 71.9}\n"],
+        [b"        - {date: 2026-12-21, value: 71.9, n: 310}\n"],
     )]
+    assert edit.description == "check-in 2026-12-21 = 71.9 (n=310), replacing 72"
     checkins = load_plan(path).goal.key_results[0].checkins
     assert [(c.date.day, c.value, c.n) for c in checkins] == [(30, 71.1, None), (7, 71.4, None),
-                                                              (21, 71.9, None)]
+                                                              (21, 71.9, 310)]
 
 
 def test_checkin_in_a_flow_mapping_and_a_clock_value(tmp_path: Path) -> None:
@@ -228,7 +229,8 @@ def test_a_failed_rename_leaves_the_original_intact(
     with pytest.raises(BackplanError, match="No space left on device; the file is unchanged"):
         mark_done(path, "kb-audit", date=D(2027, 1, 8))
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fcr.yaml"]  # no temporary left
+    # no temporary left; the lock file beside the plan may stay
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".fcr.yaml.lock", "fcr.yaml"]
 
 
 def test_an_interrupted_write_leaves_the_original_intact(
@@ -244,7 +246,7 @@ def test_an_interrupted_write_leaves_the_original_intact(
     with pytest.raises(KeyboardInterrupt):
         record_checkin(path, "fcr-rate", 72, date=D(2027, 1, 8))
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fcr.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".fcr.yaml.lock", "fcr.yaml"]
 
 
 def test_permissions_and_symbolic_links(tmp_path: Path) -> None:

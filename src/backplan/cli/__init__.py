@@ -2,7 +2,10 @@
 
 Each command lives in its own module here with ``register(commands)`` adding its subparser and
 setting ``run``. Exit codes: 0 success (feasible or not), 1 with ``--strict`` when the plan is
-infeasible, 2 bad input (the problems are printed, one per line, without a traceback).
+infeasible, 2 bad input (the problems are printed, one per line, without a traceback), 70 an
+internal error: an exception backplan did not expect is a bug; it is reported in one line that
+names the command and asks for a bug report (``BACKPLAN_DEBUG=1`` shows the traceback), 130
+interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from typing import NoReturn
 
 import backplan
 from backplan.cli import _export, _fix, _load, _priorities, _risk, _schedule, _staffing, _track
-from backplan.cli._common import EXIT_BAD_INPUT, EXIT_OK, report
+from backplan.cli._common import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, report
 from backplan.errors import BackplanError
 
 __all__ = ["main", "run"]
+
+#: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
 
 #: Modules whose ``register(commands)`` adds a command, in ``--help`` order.
 COMMANDS = (_schedule, _fix, _track, _risk, _export, _priorities, _load, _staffing)
@@ -48,7 +54,8 @@ def run() -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (never raises, except ``SystemExit`` from
+    ``--help``, ``--version`` and argument errors, which exit 0 or 2)."""
     args = build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
@@ -63,3 +70,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"backplan: {where}{error.strerror or error} (check the path, that its folder "
               "exists and that it may be written)", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"backplan {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a bug: one line for the user, the traceback on request
+        if os.environ.get("BACKPLAN_DEBUG"):
+            raise
+        print(internal_error_line(args.command, error), file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+
+
+def internal_error_line(command: str, error: BaseException) -> str:
+    """The one line printed for an exception backplan did not expect.
+
+    Example:
+        >>> print(internal_error_line("schedule", OverflowError("date value out of range")))
+        backplan schedule: internal error: OverflowError: date value out of range. This is a bug
+        in backplan: please report it with the command and the plan file (run it again with
+        BACKPLAN_DEBUG=1 for the details)
+    """
+    what = " ".join(str(error).split())
+    if len(what) > 200:
+        what = what[:197] + "..."
+    problem = f"{type(error).__name__}: {what}" if what else type(error).__name__
+    return (f"backplan {command}: internal error: {problem}. This is a bug in backplan: please "
+            "report it with the command and the plan file (run it again with BACKPLAN_DEBUG=1 "
+            "for the details)")

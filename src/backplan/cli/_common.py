@@ -9,16 +9,18 @@ import sys
 from collections.abc import Callable, Sequence
 
 from backplan.errors import BackplanError, PlanError
+from backplan.io.writing import DEFAULT_WAIT_SECONDS
 
 __all__ = [
-    "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_OK", "add_capacity_option", "add_command",
-    "add_format_option",
-    "add_plan_argument", "add_today_option", "iso_date", "report", "resolve_today", "share",
-    "use_color", "whole_number",
+    "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_INTERNAL_ERROR", "EXIT_OK", "add_capacity_option",
+    "add_command", "add_edit_options", "add_format_option", "add_plan_argument",
+    "add_today_option", "iso_date", "report", "resolve_today", "seconds", "share", "use_color",
+    "whole_number",
 ]
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
-
+#: An uncaught exception: a bug in backplan (``EX_SOFTWARE`` of sysexits.h).
+EXIT_INTERNAL_ERROR = 70
 
 
 def add_command(
@@ -75,12 +77,18 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
-def whole_number(minimum: int | None = None, *, unit: str = "") -> Callable[[str], int]:
-    """An argparse type for whole numbers at or above ``minimum`` (``10_000``/``10,000`` too).
+def whole_number(
+    minimum: int | None = None, maximum: int | None = None, *, unit: str = "", why: str = "",
+) -> Callable[[str], int]:
+    """An argparse type for whole numbers from ``minimum`` to ``maximum`` (``10_000``/``10,000``
+    too); ``why`` says what the maximum is.
 
     Example:
         >>> whole_number(1, unit="runs")("10_000")
         10000
+        >>> whole_number(0, 1440, unit="minutes", why="a day")("2000")
+        Traceback (most recent call last):
+        argparse.ArgumentTypeError: expected a whole number of minutes of at most 1440 (a day), got 2000
     """
     noun = f" of {unit}" if unit else ""
 
@@ -93,9 +101,44 @@ def whole_number(minimum: int | None = None, *, unit: str = "") -> Callable[[str
         if minimum is not None and value < minimum:
             raise argparse.ArgumentTypeError(
                 f"expected a whole number{noun} of at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            because = f" ({why})" if why else ""
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number{noun} of at most {maximum}{because}, got {value}")
         return value
 
     return parse
+
+
+def seconds(text: str) -> float:
+    """An argparse type for a wait in seconds: a number from 0 to 3600.
+
+    Example:
+        >>> seconds("2.5")
+        2.5
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"expected 0 to 3600 seconds, got {text}")
+    return value
+
+
+def add_edit_options(parser: argparse.ArgumentParser, *, strict: bool = True) -> None:
+    """Add the options of commands that edit the plan file: ``--wait``, ``--force`` and
+    (``strict``) ``--strict``."""
+    parser.add_argument(
+        "--wait", type=seconds, default=DEFAULT_WAIT_SECONDS, metavar="SECONDS",
+        help="while another edit holds the plan file, wait this long before giving up "
+             f"(default: {DEFAULT_WAIT_SECONDS:g})")
+    parser.add_argument("--force", action="store_true",
+                        help="edit the plan file even when it is read-only")
+    if strict:
+        parser.add_argument("--strict", action="store_true",
+                            help="refuse implausible dates (more than a year away from the "
+                                 "plan's dates and today) instead of warning")
 
 
 def share(*, closed: bool = True) -> Callable[[str], float]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import sys
 
 import backplan
 from backplan.calendars import plan_calendar
@@ -11,6 +13,7 @@ from backplan.cli._common import (
     EXIT_OK,
     add_capacity_option,
     add_command,
+    add_edit_options,
     add_format_option,
     add_plan_argument,
     add_today_option,
@@ -65,7 +68,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     checkin.add_argument("--date", type=iso_date, default=None,
                          help="date of the value (YYYY-MM-DD); default: the current date")
     checkin.add_argument("--n", type=whole_number(1), default=None,
-                         help="sample size (e.g. surveys) behind a rate")
+                         help="sample size (e.g. surveys) behind a rate; a correction of the "
+                              "same date keeps the recorded one when left out")
+    add_edit_options(checkin)
     add_format_option(checkin, ("text", "json"), default="text")
     checkin.set_defaults(run=run_checkin)
 
@@ -73,7 +78,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         commands, "start", help="mark an action in progress in the plan file",
         examples="  backplan start examples/tracking.yaml coaching-wave-1 --date 2027-01-25\n"
                  "  backplan start examples/tracking.yaml coaching-wave-1 --date 2027-01-25 "
-                 "--remaining 4",
+                 "--remaining 4\n"
+                 "  backplan start examples/tracking.yaml wrap-codes --date 2027-01-25 --reopen"
+                 "   # was done",
     )
     add_plan_argument(start, "plan file (YAML or JSON), edited in place")
     start.add_argument("action", help="the action's id")
@@ -81,6 +88,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                        help="the day it started (YYYY-MM-DD); default: the current date")
     start.add_argument("--remaining", type=whole_number(1), default=None,
                        help="working days of work left, from the day it is scheduled")
+    start.add_argument("--reopen", action="store_true",
+                       help="reopen an action that is done (its actual_finish is removed)")
+    start.add_argument("--correct", action="store_true",
+                       help="replace the start date an action in progress already has")
+    add_edit_options(start)
     add_format_option(start, ("text", "json"), default="text")
     start.set_defaults(run=run_start)
 
@@ -88,7 +100,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         commands, "done", help="mark an action done in the plan file (comments kept)",
         examples="  backplan done examples/tracking.yaml guide-rewrite --date 2027-01-22\n"
                  "  backplan done examples/tracking.yaml survey-timing --date 2027-01-22 "
-                 "--start 2027-01-20",
+                 "--start 2027-01-20\n"
+                 "  backplan done examples/tracking.yaml guide-rewrite --date 2027-01-25 --correct"
+                 "   # was 01-22",
     )
     add_plan_argument(done, "plan file (YAML or JSON), edited in place")
     done.add_argument("action", help="the action's id")
@@ -96,6 +110,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                       help="the day it finished (YYYY-MM-DD); default: the current date")
     done.add_argument("--start", type=iso_date, default=None,
                       help="the day it started, when not recorded yet")
+    done.add_argument("--correct", action="store_true",
+                      help="replace a recorded finish (or start) date with the one given")
+    add_edit_options(done)
     add_format_option(done, ("text", "json"), default="text")
     done.set_defaults(run=run_done)
 
@@ -133,6 +150,8 @@ def run_track(args: argparse.Namespace) -> int:
 
 
 def _print_edit(edit: backplan.PlanEdit, output: str) -> int:
+    for warning in edit.warnings:
+        print(f"backplan: warning: {edit.path}: {warning}", file=sys.stderr)
     print(json.dumps(edit.to_dict(), indent=2) if output == "json" else str(edit))
     return EXIT_OK
 
@@ -140,21 +159,25 @@ def _print_edit(edit: backplan.PlanEdit, output: str) -> int:
 def run_checkin(args: argparse.Namespace) -> int:
     """Record the check-in in the plan file."""
     edit = backplan.record_checkin(args.plan, args.key_result, args.value,
-                                   date=resolve_today(args.date), n=args.n)
+                                   date=resolve_today(args.date), n=args.n, today=dt.date.today(),
+        strict=args.strict, wait=args.wait, force=args.force)
     return _print_edit(edit, args.format)
 
 
 def run_start(args: argparse.Namespace) -> int:
     """Mark the action in progress in the plan file."""
     edit = backplan.mark_started(args.plan, args.action, date=resolve_today(args.date),
-                                 remaining=args.remaining)
+                                 remaining=args.remaining, reopen=args.reopen,
+                                 correct=args.correct, today=dt.date.today(),
+        strict=args.strict, wait=args.wait, force=args.force)
     return _print_edit(edit, args.format)
 
 
 def run_done(args: argparse.Namespace) -> int:
     """Mark the action done in the plan file."""
     edit = backplan.mark_done(args.plan, args.action, date=resolve_today(args.date),
-                              start=args.start)
+                              start=args.start, correct=args.correct, today=dt.date.today(),
+        strict=args.strict, wait=args.wait, force=args.force)
     return _print_edit(edit, args.format)
 
 

@@ -6,12 +6,21 @@ after the last entry of a ``{...}`` mapping), a new check-in goes among the key 
 ``checkins`` in date order. Every other byte, comments, blank lines, key order, quoting and line
 endings included, stays as it was. JSON plan files are edited the same way, with JSON syntax.
 
-Before anything is written, the edited text is loaded again and must give exactly the plan that
-the edit describes (the old plan with only that change); otherwise nothing is written. The new
-text goes to a temporary file in the same directory, is flushed to disk and then renamed over the
-plan (``os.replace``), so the plan file is at every moment either the old or the new version,
-even if the process is killed mid-write. The file keeps its permissions; a symbolic link is
-followed and the file it points to is replaced.
+Every edit holds the plan file's exclusive lock from reading the file to replacing it (see
+:mod:`backplan.io.writing`): edits of one file by several processes run one after the other, and
+an edit that cannot have the lock within ``wait`` seconds is refused with
+:class:`~backplan.PlanBusyError`, writing nothing. Before anything is written, the edited text
+is loaded again and must give exactly the plan that the edit describes (the old plan with only
+that change), and the file must still be the one that was read; otherwise nothing is written.
+The new text goes to a temporary file in the same directory, is flushed to disk and then renamed
+over the plan (``os.replace``), so the plan file is at every moment either the old or the new
+version, even if the process is killed mid-write. The file keeps its permissions; a symbolic link
+is followed and the file it points to is replaced. A read-only plan file is refused unless
+``force=True``.
+
+Recorded history is not rewritten by accident: starting a done action needs ``reopen=True``,
+and a new finish (or start) date for an action that has one needs ``correct=True``; the edit then
+says what it replaced (``old -> new``).
 
 Example:
     >>> import datetime as dt, pathlib, tempfile
@@ -46,44 +55,63 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
 import json
 import math
 import os
 import re
-import stat
-import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from backplan.errors import PROBLEM_CODES, BackplanError, PlanValidationError, Problem
-from backplan.graph import plan_problems
-from backplan.io.plan_files import load_plan, loads_plan
+from backplan.io.plan_files import load_plan
+from backplan.io.plan_text import PlanText, cannot_edit
+from backplan.io.writing import (
+    DEFAULT_WAIT_SECONDS,
+    plan_file_lock,
+    read_only_problem,
+    write_atomic,
+)
 from backplan.models import Action, KeyResult, Plan
+from backplan.models.scenario import ChangeKind, ScenarioChange
 
-__all__ = ["PlanEdit", "mark_done", "mark_started", "record_checkin"]
+__all__ = [
+    "DEFAULT_WAIT_SECONDS",
+    "PlanEdit",
+    "apply_changes",
+    "mark_done",
+    "mark_started",
+    "record_checkin",
+    "write_atomic",
+]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 _CLOCK = re.compile(r"(?:\d+:)?[0-5]?\d:[0-5]\d")
 
+#: A date this many days before the plan's first date or after its last one is implausible.
+PLAUSIBLE_MARGIN_DAYS = 366
+
 
 @dataclass(frozen=True, slots=True)
 class PlanEdit:
-    """What an edit changed: the file, a description, and the 1-based lines now holding it."""
+    """What an edit changed: the file, a description, and the 1-based lines now holding it.
+
+    ``lines`` is empty when the file already said so (nothing was written). ``warnings`` are
+    implausible values that were written all the same (``strict=True`` refuses them instead).
+    """
 
     path: str
     subject: str
     description: str
     lines: tuple[int, ...]
+    warnings: tuple[str, ...] = field(default=())
 
     def __str__(self) -> str:
         where = ""
@@ -95,7 +123,17 @@ class PlanEdit:
     def to_dict(self) -> dict[str, Any]:
         """The edit as JSON-ready data."""
         return {"path": self.path, "subject": self.subject, "description": self.description,
-                "lines": list(self.lines)}
+                "lines": list(self.lines), "warnings": list(self.warnings)}
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """What an edit will do, worked out on the file as read (under the lock)."""
+
+    expected: Plan
+    subject: str
+    description: str
+    warnings: tuple[Problem, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -109,8 +147,15 @@ def record_checkin(
     *,
     date: dt.date,
     n: int | None = None,
+    today: dt.date | None = None,
+    strict: bool = False,
+    wait: float = DEFAULT_WAIT_SECONDS,
+    force: bool = False,
 ) -> PlanEdit:
-    """Add a check-in to a key result in the plan file (or replace the one on the same date).
+    """Add a check-in to a key result in the plan file (or correct the one on the same date).
+
+    A correction keeps what it does not give: a check-in recorded with ``n`` keeps that ``n``
+    when corrected without one. The edit's description says what was replaced.
 
     Args:
         path: the plan file (YAML or JSON).
@@ -118,15 +163,22 @@ def record_checkin(
         value: the observed value; text such as ``"73.5"``, or ``"6:45"`` for metrics in seconds.
         date: the check-in's date.
         n: the sample size, for rates measured on a sample.
+        today: the current date, when known: a ``date`` more than a year away from the plan's
+            dates and today is implausible (a warning in the result, or refused with ``strict``).
+        strict: refuse implausible dates instead of warning.
+        wait: seconds to wait while another edit holds the file.
+        force: edit a read-only plan file all the same.
 
     Returns:
         A :class:`PlanEdit` naming the lines written.
 
     Raises:
-        PlanValidationError: the key result does not exist (with a did-you-mean), or the value
-            does not fit the metric (nothing is written).
+        PlanValidationError: the key result does not exist (with a did-you-mean), the value does
+            not fit the metric (out of bounds, or a fraction given for a percentage), or, with
+            ``strict``, the date is implausible (nothing is written).
         PlanFileError: the plan file cannot be read or parsed.
-        BackplanError: the file cannot be written (it is left unchanged).
+        PlanBusyError: another edit held the file for ``wait`` seconds (nothing is written).
+        BackplanError: the file is read-only, or cannot be written (it is left unchanged).
 
     Example:
         >>> import datetime as dt, pathlib, tempfile
@@ -136,51 +188,67 @@ def record_checkin(
         ...     "    - id: aht\\n      metric: aht\\n      baseline: '7:00'\\n      target: '6:00'\\n")
         >>> print(record_checkin(plan_file, "aht", "6:45", date=dt.date(2027, 1, 15), n=900))
         plan.yaml: aht: check-in 2027-01-15 = "6:45" (n=900) (lines 9-10)
+        >>> print(record_checkin(plan_file, "aht", "6:40", date=dt.date(2027, 1, 15)))
+        plan.yaml: aht: check-in 2027-01-15 = "6:40" (n=900), replacing 405 (line 10)
         >>> print(plan_file.read_text().split("target: '6:00'\\n")[1], end="")
               checkins:
-                - {date: 2027-01-15, value: "6:45", n: 900}
+                - {date: 2027-01-15, value: "6:40", n: 900}
     """
-    document = _Document.read(path)
-    plan = document.plan
-    kr = _find(plan.goal.key_results, key_result, "key result", "goal.key_results", document.path)
     number, value_text = _value_text(value)
-    new: dict[str, Any] = {"date": date, "value": number}
-    if n is not None:
-        new["n"] = n
-    checkins: list[Any] = [c.model_dump(exclude_defaults=True) for c in kr.checkins]
-    existing = next((k for k, c in enumerate(kr.checkins) if c.date == date), None)
-    if existing is not None:
-        checkins[existing] = new
-    else:
-        position = next((k for k, c in enumerate(kr.checkins) if c.date > date), len(checkins))
-        checkins.insert(position, new)
-    updated = _validated(KeyResult, {**kr.model_dump(exclude_defaults=True),
-                                     "checkins": checkins}, key_result, document.path)
-    expected = _replace_key_result(plan, updated)
 
-    node = document.key_result_node(key_result)
-    fields = [("date", document.scalar(date)), ("value", value_text)]
-    if n is not None:
-        fields.append(("n", document.scalar(n)))
-    item_text = document.flow_mapping(fields)
-    items = document.get(node, "checkins")
-    if items is None:
-        document.insert_key(node, "checkins", document.sequence_value(node, item_text))
-    elif not isinstance(items, SequenceNode):
-        raise _cannot_edit(document, key_result, "checkins is not a list")
-    elif existing is not None:
-        item = _item_on(document, items, date)
-        document.set_key(item, "value", value_text)
-        if n is not None:
-            document.set_key(item, "n", document.scalar(n))
+    def plan(document: PlanText) -> _Planned | None:
+        kr = _find(document.plan.goal.key_results, key_result, "key result",
+                   "goal.key_results", document.path)
+        existing = next((k for k, c in enumerate(kr.checkins) if c.date == date), None)
+        old = kr.checkins[existing] if existing is not None else None
+        sample = n if n is not None else (old.n if old is not None else None)
+        new: dict[str, Any] = {"date": date, "value": number}
+        if sample is not None:
+            new["n"] = sample
+        checkins: list[Any] = [c.model_dump(exclude_defaults=True) for c in kr.checkins]
+        if existing is not None:
+            checkins[existing] = new
         else:
-            document.delete_key(item, "n")
-    else:
-        later = next((k for k, c in enumerate(kr.checkins) if c.date > date), None)
-        document.insert_item(items, item_text, before=later)
-    sample = f" (n={n})" if n is not None else ""
-    return document.commit(expected, key_result,
-                           f"check-in {date.isoformat()} = {value_text}{sample}")
+            position = next((k for k, c in enumerate(kr.checkins) if c.date > date), len(checkins))
+            checkins.insert(position, new)
+        updated = _validated(KeyResult, {**kr.model_dump(exclude_defaults=True),
+                                         "checkins": checkins}, key_result, document.path)
+        if updated == kr:
+            return None
+        warnings = _implausible_dates(document, [(key_result, "checkins", "check-in", date)],
+                                      today=today)
+        expected = _replace_key_result(document.plan, updated)
+
+        node = document.key_result_node(key_result)
+        fields = [("date", document.scalar(date)), ("value", value_text)]
+        if sample is not None:
+            fields.append(("n", document.scalar(sample)))
+        item_text = document.flow_mapping(fields)
+        items = document.get(node, "checkins")
+        if items is None:
+            document.insert_key(node, "checkins", document.sequence_value(node, item_text))
+        elif not isinstance(items, SequenceNode):
+            raise cannot_edit(document, key_result, "checkins is not a list")
+        elif old is not None:
+            item = _item_on(document, items, date)
+            document.set_key(item, "value", value_text)
+            if n is not None:
+                document.set_key(item, "n", document.scalar(n))
+        else:
+            later = next((k for k, c in enumerate(kr.checkins) if c.date > date), None)
+            document.insert_item(items, item_text, before=later)
+        described = f"check-in {date.isoformat()} = {value_text}"
+        if sample is not None:
+            described += f" (n={sample})"
+        if old is not None:
+            was = f"{old.value:g}" + (f" (n={old.n})" if old.n is not None and old.n != sample
+                                      else "")
+            described += f", replacing {was}"
+        return _Planned(expected, key_result, described, warnings)
+
+    return _edit(path, plan, strict=strict, wait=wait, force=force,
+                 unchanged=lambda: (key_result, f"check-in {date.isoformat()} = {value_text} "
+                                                "already recorded"))
 
 
 def mark_done(
@@ -189,17 +257,30 @@ def mark_done(
     *,
     date: dt.date,
     start: dt.date | None = None,
+    correct: bool = False,
+    today: dt.date | None = None,
+    strict: bool = False,
+    wait: float = DEFAULT_WAIT_SECONDS,
+    force: bool = False,
 ) -> PlanEdit:
     """Mark an action done on ``date`` in the plan file: ``status: done``, ``actual_finish``.
 
     ``remaining`` is removed; ``actual_start`` is set when ``start`` is given (an action in
-    progress keeps its own).
+    progress keeps its own). An action already done on ``date`` is left as it is. Recorded
+    dates are history: a different finish date for a done action, or a different start date
+    than the one recorded, is refused unless ``correct=True``; the description then says what
+    was replaced (``old -> new``).
+
+    Args:
+        today, strict, wait, force: as for :func:`record_checkin`.
 
     Raises:
-        PlanValidationError: the action does not exist (with a did-you-mean), or ``date`` is
-            before its ``actual_start`` (nothing is written).
+        PlanValidationError: the action does not exist (with a did-you-mean), ``date`` is
+            before its ``actual_start``, the edit would replace a recorded date without
+            ``correct``, or (``strict``) a date is implausible. Nothing is written.
         PlanFileError: the plan file cannot be read or parsed.
-        BackplanError: the file cannot be written (it is left unchanged).
+        PlanBusyError: another edit held the file for ``wait`` seconds (nothing is written).
+        BackplanError: the file is read-only, or cannot be written (it is left unchanged).
 
     Example:
         >>> import datetime as dt, pathlib, tempfile
@@ -211,6 +292,8 @@ def mark_done(
         >>> print(plan_file.read_text(), end="")
         {"goal": {"id": "g", "due": "2027-03-31"},
          "actions": [{"id": "a", "duration": 2, "status": "done", "actual_finish": "2027-01-08"}]}
+        >>> print(mark_done(plan_file, "a", date=dt.date(2027, 1, 11), correct=True))
+        plan.json: a: status done, actual_finish 2027-01-11; replaced actual_finish 2027-01-08 -> 2027-01-11 (line 2)
     """
     changes: dict[str, Any] = {"status": "done", "actual_finish": date, "remaining": None}
     if start is not None:
@@ -218,7 +301,8 @@ def mark_done(
     described = f"status done, actual_finish {date.isoformat()}"
     if start is not None:
         described = f"status done, actual_start {start.isoformat()}, " + described.split(", ")[1]
-    return _set_progress(path, action, changes, described)
+    return _set_progress(path, action, changes, described, may_replace=correct,
+                         flag="correct", today=today, strict=strict, wait=wait, force=force)
 
 
 def mark_started(
@@ -227,8 +311,27 @@ def mark_started(
     *,
     date: dt.date,
     remaining: int | None = None,
+    reopen: bool = False,
+    correct: bool = False,
+    today: dt.date | None = None,
+    strict: bool = False,
+    wait: float = DEFAULT_WAIT_SECONDS,
+    force: bool = False,
 ) -> PlanEdit:
     """Mark an action in progress since ``date``, optionally with ``remaining`` working days.
+
+    A done action is reopened only with ``reopen=True`` (its ``actual_finish`` is removed); an
+    action in progress since another date gets the new start date only with ``correct=True``.
+    The description then says what was replaced (``old -> new``).
+
+    Args:
+        today, strict, wait, force: as for :func:`record_checkin`.
+
+    Raises:
+        PlanValidationError: the action does not exist, the edit would rewrite recorded
+            progress without ``reopen``/``correct``, or (``strict``) a date is implausible.
+        PlanBusyError: another edit held the file for ``wait`` seconds (nothing is written).
+        BackplanError: the file is read-only, or cannot be written (it is left unchanged).
 
     Example:
         >>> import datetime as dt, pathlib, tempfile
@@ -244,34 +347,300 @@ def mark_started(
     if remaining is not None:
         changes["remaining"] = remaining
         described += f", remaining {remaining}"
-    return _set_progress(path, action, changes, described)
+    return _set_progress(path, action, changes, described, may_replace=correct, flag="correct",
+                         may_reopen=reopen, today=today, strict=strict, wait=wait, force=force)
+
+
+def apply_changes(
+    path: str | os.PathLike[str],
+    changes: Sequence[ScenarioChange],
+    *,
+    wait: float = DEFAULT_WAIT_SECONDS,
+    force: bool = False,
+) -> PlanEdit:
+    """Write changes (as in what-if scenarios) into the plan file, all in one edit.
+
+    The plan the file then holds is exactly
+    :func:`~backplan.analysis.scenarios.apply_scenario` of the plan and ``changes``: ``drop``
+    sets ``priority: wont``; ``duration`` sets the action's ``duration`` and removes its
+    ``estimate`` or ``effort``; ``due`` moves the goal's (or a ``milestone``'s) due date;
+    ``add_hours`` raises the person's ``hours_per_day``. The file is edited as text under its
+    lock, keeping comments and layout (YAML or JSON), verified, and replaced atomically; when a
+    change cannot be made, nothing is written.
+
+    Args:
+        path: the plan file.
+        changes: the changes, applied in order.
+        wait: seconds to wait while another edit holds the file.
+        force: edit a read-only plan file all the same.
+
+    Returns:
+        A :class:`PlanEdit`: subject ``plan``, the changes described, the lines written.
+
+    Raises:
+        PlanValidationError: a change names an unknown id, or the changed plan breaks a rule
+            (nothing is written).
+        PlanBusyError: another edit held the file for ``wait`` seconds (nothing is written).
+        BackplanError: the file is read-only, or cannot be written (it is left unchanged).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> from backplan import ScenarioChange
+        >>> plan_file = pathlib.Path(tempfile.mkdtemp()) / "plan.yaml"
+        >>> _ = plan_file.write_text('''\\
+        ... goal: {id: g, due: 2027-03-31}   # the quarter
+        ... actions:
+        ...   - id: audit
+        ...     estimate: {optimistic: 3, likely: 5, pessimistic: 9}   # from last year
+        ...   - {id: tips, duration: 2}
+        ... ''')
+        >>> print(apply_changes(plan_file, [ScenarioChange(action="audit", duration=4),
+        ...                                 ScenarioChange(drop="tips"),
+        ...                                 ScenarioChange(due="2027-04-15")]))
+        plan.yaml: plan: audit takes 4 working days; drop tips; move the goal's due date to 2027-04-15 (lines 1-5)
+        >>> print(plan_file.read_text(), end="")
+        goal: {id: g, due: 2027-04-15}   # the quarter
+        actions:
+          - id: audit
+            duration: 4
+          - {id: tips, duration: 2, priority: wont}
+    """
+    from backplan.analysis.scenarios import apply_scenario
+    from backplan.models.scenario import Scenario
+
+    given = tuple(changes)
+
+    def plan(document: PlanText) -> _Planned | None:
+        if not given:
+            return None
+        try:
+            expected = apply_scenario(document.plan, Scenario(name="changes", changes=given))
+        except PlanValidationError as error:
+            raise PlanValidationError(
+                [Problem(p.code, p.item, p.field, p.message, p.hint, document.path)
+                 for p in error.problems],
+                source=document.path, subject="the changes") from None
+        if expected == document.plan:
+            return None
+        for change in given:
+            _CHANGE_WRITERS[change.kind](document, change, expected)
+        return _Planned(expected, "plan", "; ".join(str(change) for change in given))
+
+    return _edit(path, plan, strict=False, wait=wait, force=force,
+                 unchanged=lambda: ("plan", "no change: the plan already says so"))
+
+
+# --------------------------------------------------------------------------------------------
+# One edit: lock, read, plan the change, verify, write
+
+
+def _edit(
+    path: str | os.PathLike[str],
+    plan: Callable[[PlanText], _Planned | None],
+    *,
+    strict: bool,
+    wait: float,
+    force: bool,
+    unchanged: Callable[[], tuple[str, str]],
+) -> PlanEdit:
+    name = os.fspath(path)
+    if not os.path.isfile(name):
+        load_plan(Path(name))  # the missing file, or a folder, reported as loading reports it
+    if not force and (why := read_only_problem(name)) is not None:
+        raise BackplanError(why)
+    with plan_file_lock(name, wait=wait):
+        document = PlanText.read(name)
+        planned = plan(document)
+        if planned is None:
+            subject, described = unchanged()
+            return PlanEdit(name, subject, described, ())
+        if strict and planned.warnings:
+            raise PlanValidationError(planned.warnings, source=name)
+        warnings = tuple(f"{p.item}.{p.field}: {p.message} ({p.hint})" for p in planned.warnings)
+        lines = document.commit(planned.expected, planned.subject)
+        return PlanEdit(name, planned.subject, planned.description, lines, warnings)
 
 
 def _set_progress(
-    path: str | os.PathLike[str], action_id: str, changes: dict[str, Any], described: str
+    path: str | os.PathLike[str],
+    action_id: str,
+    changes: dict[str, Any],
+    described: str,
+    *,
+    may_replace: bool,
+    flag: str,
+    may_reopen: bool = False,
+    today: dt.date | None,
+    strict: bool,
+    wait: float,
+    force: bool,
 ) -> PlanEdit:
-    document = _Document.read(path)
-    plan = document.plan
-    action = _find(plan.actions, action_id, "action", "actions", document.path)
-    data = action.model_dump(exclude_defaults=True)
-    for name, value in changes.items():
-        if value is None:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    updated = _validated(Action, data, action_id, document.path)
-    expected = plan.model_copy(update={"actions": tuple(
-        updated if a.id == action_id else a for a in plan.actions)})
-    node = document.action_node(action_id)
-    for name in ("status", "actual_start", "actual_finish", "remaining"):
-        if name not in changes:
+    def plan(document: PlanText) -> _Planned | None:
+        action = _find(document.plan.actions, action_id, "action", "actions", document.path)
+        data = action.model_dump(exclude_defaults=True)
+        replaced = _history_replaced(action, changes)
+        refusal = _history_refusal(action, changes, replaced, may_replace=may_replace,
+                                   may_reopen=may_reopen, flag=flag)
+        if refusal is not None:
+            raise PlanValidationError([Problem("contradiction", action_id, refusal[0],
+                                               refusal[1], refusal[2], document.path)],
+                                      source=document.path)
+        for name, value in changes.items():
+            if value is None:
+                data.pop(name, None)
+            else:
+                data[name] = value
+        updated = _validated(Action, data, action_id, document.path)
+        if updated == action:
+            return None
+        dated = [(action_id, name, name.replace("_", " "), value)
+                 for name, value in changes.items() if isinstance(value, dt.date)]
+        warnings = _implausible_dates(document, dated, today=today)
+        expected = document.plan.model_copy(update={"actions": tuple(
+            updated if a.id == action_id else a for a in document.plan.actions)})
+        node = document.action_node(action_id)
+        for name in ("status", "actual_start", "actual_finish", "remaining"):
+            if name not in changes:
+                continue
+            value = changes[name]
+            if value is None:
+                document.delete_key(node, name)
+            else:
+                document.set_key(node, name, document.scalar(value))
+        text = described
+        if replaced:
+            text += "; replaced " + ", ".join(f"{name} {old} -> {new}"
+                                              for name, old, new in replaced)
+        return _Planned(expected, action_id, text, warnings)
+
+    return _edit(path, plan, strict=strict, wait=wait, force=force,
+                 unchanged=lambda: (action_id, described.replace("status ", "already ", 1)))
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "(none)"
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _history_replaced(action: Action, changes: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """``(field, old, new)`` for each recorded progress value the changes would replace."""
+    replaced: list[tuple[str, str, str]] = []
+    if action.status == "done" and changes.get("status") != "done":
+        replaced.append(("status", action.status, str(changes["status"])))
+    for name in ("actual_start", "actual_finish"):
+        old = getattr(action, name)
+        if old is not None and name in changes and changes[name] != old:
+            replaced.append((name, _shown(old), _shown(changes[name])))
+    return replaced
+
+
+def _history_refusal(
+    action: Action, changes: dict[str, Any], replaced: list[tuple[str, str, str]], *,
+    may_replace: bool, may_reopen: bool, flag: str,
+) -> tuple[str, str, str] | None:
+    """``(field, message, hint)`` when the changes would rewrite history without permission."""
+    if action.status == "done" and changes.get("status") != "done":
+        if may_reopen:
+            return None
+        return ("status",
+                f"{action.id} is done (actual_finish {_shown(action.actual_finish)}); starting it "
+                "again would erase when it finished",
+                "to reopen it deliberately, pass --reopen (reopen=True)")
+    dates = [(name, old, new) for name, old, new in replaced if name != "status"]
+    if not dates or may_replace:
+        return None
+    name, old, new = dates[0]
+    what = "finished" if name == "actual_finish" else "started"
+    return (name,
+            f"{action.id} {what} on {old} ({name}); this edit would replace it with {new}",
+            f"to correct the recorded date, pass --{flag} ({flag}=True)")
+
+
+def _implausible_dates(
+    document: PlanText, dated: Iterable[tuple[str, str, str, dt.date]], *,
+    today: dt.date | None,
+) -> tuple[Problem, ...]:
+    """Problems for dates more than a year before or after the plan's dates (and ``today``)."""
+    dated = list(dated)
+    if not dated:
+        return ()
+    first, last = _plan_span(document.plan, today)
+    margin = dt.timedelta(days=PLAUSIBLE_MARGIN_DAYS)
+    found = []
+    for item, field_name, label, day in dated:
+        if first - margin <= day <= last + margin:
             continue
-        value = changes[name]
-        if value is None:
-            document.delete_key(node, name)
-        else:
-            document.set_key(node, name, document.scalar(value))
-    return document.commit(expected, action_id, described)
+        side = "before" if day < first else "after"
+        years = abs((day - (first if day < first else last)).days) / 365.25
+        span = f"{first.isoformat()} to {last.isoformat()}"
+        found.append(Problem(
+            "invalid-value", item, field_name,
+            f"the {label} date {day.isoformat()} is {years:.1f} years {side} the plan's dates "
+            f"({span}{', with today' if today is not None else ''})",
+            "check the year; --strict (strict=True) refuses such dates", document.path))
+    return tuple(found)
+
+
+def _plan_span(plan: Plan, today: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The first and last date the plan itself talks about (work, milestones, measurements)."""
+    dates = [plan.goal.due] + ([today] if today is not None else [])
+    for kr in plan.goal.key_results:
+        dates += [c.date for c in kr.checkins]
+        if kr.baseline_date is not None:
+            dates.append(kr.baseline_date)
+    dates += [m.due for m in plan.milestones if m.due is not None]
+    for a in plan.actions:
+        dates += [d for d in (a.not_before, a.not_after, a.actual_start, a.actual_finish)
+                  if d is not None]
+    return min(dates), max(dates)
+
+
+# --------------------------------------------------------------------------------------------
+# Writing changes (apply_changes): one writer per kind of change
+
+
+def _write_drop(document: PlanText, change: ScenarioChange, expected: Plan) -> None:
+    for ref in change.drop or ():
+        document.set_key(document.action_node(ref), "priority", document.scalar("wont"))
+
+
+def _write_duration(document: PlanText, change: ScenarioChange, expected: Plan) -> None:
+    assert change.action is not None  # checked by the model
+    assert change.duration is not None
+    node = document.action_node(change.action)
+    document.set_key(node, "duration", document.scalar(change.duration))
+    for sizing in ("estimate", "effort"):
+        if document.get(node, sizing) is not None:
+            document.delete_key(node, sizing)
+
+
+def _write_due(document: PlanText, change: ScenarioChange, expected: Plan) -> None:
+    assert change.due is not None
+    node = document.goal_node() if change.milestone is None else document.item_node(
+        "milestones", change.milestone)
+    document.set_key(node, "due", document.scalar(change.due))
+
+
+def _write_add_hours(document: PlanText, change: ScenarioChange, expected: Plan) -> None:
+    assert change.person is not None
+    hours = next(p.hours_per_day for p in expected.people if p.id == change.person)
+    document.set_key(document.item_node("people", change.person), "hours_per_day",
+                     _number_text(hours))
+
+
+#: How each kind of change is written into the plan file's text. A new kind of change adds its
+#: writer here (the expected plan comes from ``apply_scenario``, which must know it too).
+_CHANGE_WRITERS: dict[ChangeKind, Callable[[PlanText, ScenarioChange, Plan], None]] = {
+    "drop": _write_drop,
+    "duration": _write_duration,
+    "due": _write_due,
+    "add_hours": _write_add_hours,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
 
 
 def _validated(model: type[ModelT], data: dict[str, Any], item_id: str, path: str) -> ModelT:
@@ -283,8 +652,8 @@ def _validated(model: type[ModelT], data: dict[str, Any], item_id: str, path: st
         for error in exc.errors():
             code = error["type"] if error["type"] in PROBLEM_CODES else "invalid-value"
             context = error.get("ctx") or {}
-            field = str(context.get("field") or ".".join(str(p) for p in error["loc"]))
-            problems.append(Problem(code, item_id, field, str(error["msg"]), "", path))
+            where = str(context.get("field") or ".".join(str(p) for p in error["loc"]))
+            problems.append(Problem(code, item_id, where, str(error["msg"]), "", path))
         raise PlanValidationError(problems, source=path) from None
 
 
@@ -308,6 +677,11 @@ def _replace_key_result(plan: Plan, key_result: KeyResult) -> Plan:
     return plan.model_copy(update={"goal": goal})
 
 
+def _number_text(number: float) -> str:
+    """A number as written in a plan file: whole numbers without ``.0``."""
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+
+
 def _value_text(value: float | str) -> tuple[float | str, str]:
     """The value as the model reads it, and as it is written in the file."""
     if isinstance(value, bool):
@@ -328,341 +702,13 @@ def _value_text(value: float | str) -> tuple[float | str, str]:
     if not math.isfinite(number):
         raise PlanValidationError([Problem("invalid-value", "checkin", "value",
                                            f"expected a finite number, got {value!r}")])
-    text = str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
-    return number, text
+    return number, _number_text(number)
 
 
-def _item_on(document: _Document, items: SequenceNode, date: dt.date) -> MappingNode:
+def _item_on(document: PlanText, items: SequenceNode, date: dt.date) -> MappingNode:
     for item in items.value:
         if isinstance(item, MappingNode):
             found = document.get(item, "date")
             if isinstance(found, ScalarNode) and found.value.strip("'\"") == date.isoformat():
                 return item
-    raise _cannot_edit(document, date.isoformat(), "the check-in on this date was not found")
-
-
-def _cannot_edit(document: _Document, subject: str, why: str) -> BackplanError:
-    return BackplanError(f"{document.path}: cannot edit {subject} in place ({why}); "
-                         "the file is unchanged")
-
-
-# --------------------------------------------------------------------------------------------
-# The text editor
-
-
-@dataclass(slots=True)
-class _Change:
-    start: int
-    end: int
-    text: str
-    order: int
-
-
-class _Document:
-    """The plan's text, its composed node tree, and the pending text changes."""
-
-    def __init__(self, path: str, raw: bytes, plan: Plan) -> None:
-        self.path = path
-        self.plan = plan
-        self.bom = raw.startswith(b"\xef\xbb\xbf")
-        self.text = raw.decode("utf-8-sig")
-        # the same rule as loads_plan: JSON by the name, or by a first '{"'
-        self.json_style = path.lower().endswith(".json") or bool(
-            re.match(r'\s*\{\s*["}]', self.text))
-        self.newline = "\r\n" if "\r\n" in self.text else "\n"
-        # libyaml's marks count characters as PyYAML's do; ASCII text is safe either way.
-        fast = getattr(yaml, "CSafeLoader", None) if self.text.isascii() else None
-        root = yaml.compose(self.text, Loader=fast or yaml.SafeLoader)
-        if not isinstance(root, MappingNode):
-            raise _cannot_edit(self, "the plan", "the document is not a mapping")
-        self.root = root
-        self.changes: list[_Change] = []
-
-    @classmethod
-    def read(cls, path: str | os.PathLike[str]) -> _Document:
-        name = os.fspath(path)
-        plan = load_plan(name)  # every problem reading or validating the file, with lines
-        try:
-            raw = Path(name).read_bytes()
-        except OSError as exc:
-            raise BackplanError(f"cannot read {name}: {exc.strerror or exc}") from None
-        return cls(name, raw, plan)
-
-    # -- finding nodes -------------------------------------------------------------------------
-    @staticmethod
-    def get(mapping: Node, key: str) -> Node | None:
-        if not isinstance(mapping, MappingNode):
-            return None
-        for key_node, value_node in mapping.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                found: Node = value_node
-                return found
-        return None
-
-    def _item(self, items: Node | None, item_id: str, where: str) -> MappingNode:
-        if isinstance(items, SequenceNode):
-            for item in items.value:
-                found = self.get(item, "id")
-                if isinstance(found, ScalarNode) and found.value == item_id:
-                    assert isinstance(item, MappingNode)
-                    return item
-        raise _cannot_edit(self, item_id, f"not found under {where}")
-
-    def key_result_node(self, key_result: str) -> MappingNode:
-        goal = self.get(self.root, "goal")
-        items = self.get(goal, "key_results") if goal is not None else None
-        return self._item(items, key_result, "goal.key_results")
-
-    def action_node(self, action: str) -> MappingNode:
-        return self._item(self.get(self.root, "actions"), action, "actions")
-
-    # -- formatting ----------------------------------------------------------------------------
-    def scalar(self, value: object) -> str:
-        if isinstance(value, dt.date):
-            return json.dumps(value.isoformat()) if self.json_style else value.isoformat()
-        if isinstance(value, str):
-            return json.dumps(value) if self.json_style or not re.fullmatch(r"[a-z_]+", value) \
-                else value
-        return str(value)
-
-    def key(self, name: str) -> str:
-        return json.dumps(name) if self.json_style else name
-
-    def flow_mapping(self, fields: list[tuple[str, str]]) -> str:
-        return "{" + ", ".join(f"{self.key(name)}: {text}" for name, text in fields) + "}"
-
-    def sequence_value(self, mapping: MappingNode, item_text: str) -> str:
-        """A new list with one item, as the value of a new key of ``mapping``."""
-        if mapping.flow_style or self.json_style:
-            return f"[{item_text}]"
-        indent = " " * (self._key_column(mapping) + 2)
-        return f"{self.newline}{indent}- {item_text}"
-
-    # -- positions -----------------------------------------------------------------------------
-    def _key_column(self, mapping: MappingNode) -> int:
-        return int(mapping.value[0][0].start_mark.column)
-
-    def _line_start(self, index: int) -> int:
-        return self.text.rfind("\n", 0, index) + 1
-
-    def _after_line(self, index: int) -> int:
-        """The index just after the line break ending the line that holds ``index``."""
-        end = self.text.find("\n", index)
-        return len(self.text) if end < 0 else end + 1
-
-    def _end_of(self, node: Node) -> int:
-        """Where the text of ``node`` ends, before any comments or blank lines after it."""
-        while isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value:
-            last = node.value[-1]
-            node = last[1] if isinstance(node, MappingNode) else last
-        end = int(node.end_mark.index)
-        if isinstance(node, ScalarNode) and node.style in ("|", ">"):
-            while end > 0 and self.text[self._line_start(end - 1):end].strip() == "":
-                end = self._line_start(end - 1)
-            return end
-        return end
-
-    def _block_insert_point(self, node: Node) -> int:
-        end = self._end_of(node)
-        if end > 0 and self.text[end - 1] == "\n":
-            return end
-        return self._after_line(end)
-
-    def _add(self, start: int, end: int, text: str) -> None:
-        self.changes.append(_Change(start, end, text, len(self.changes)))
-
-    def _ensure_final_newline(self, point: int) -> str:
-        """A line break to put first when inserting at the end of a file that lacks one."""
-        at_end = point == len(self.text) and not self.text.endswith("\n")
-        if not at_end or any(change.start == point for change in self.changes):
-            return ""
-        return self.newline
-
-    # -- edits ---------------------------------------------------------------------------------
-    def set_key(self, mapping: MappingNode, key: str, value_text: str) -> None:
-        current = self.get(mapping, key)
-        if current is None:
-            self.insert_key(mapping, key, value_text)
-        elif isinstance(current, ScalarNode):
-            self._add(int(current.start_mark.index), int(current.end_mark.index), value_text)
-        else:
-            raise _cannot_edit(self, key, "its value is not a single value")
-
-    def insert_key(self, mapping: MappingNode, key: str, value_text: str) -> None:
-        if not mapping.value:
-            raise _cannot_edit(self, key, "the item is an empty mapping")
-        separator = "" if value_text.startswith(("\n", "\r")) else " "
-        pair = f"{self.key(key)}:{separator}{value_text}"
-        if mapping.flow_style:
-            last_key, last_value = mapping.value[-1]
-            point = int(last_value.end_mark.index)
-            if last_key.start_mark.line != mapping.start_mark.line:
-                column = int(last_key.start_mark.column)
-                self._add(point, point, f",{self.newline}{' ' * column}{pair}")
-            else:
-                self._add(point, point, f", {pair}")
-            return
-        point = self._block_insert_point(mapping)
-        indent = " " * self._key_column(mapping)
-        prefix = self._ensure_final_newline(point)
-        self._add(point, point, f"{prefix}{indent}{pair}{self.newline}")
-
-    def delete_key(self, mapping: MappingNode, key: str) -> None:
-        for k, (key_node, value_node) in enumerate(mapping.value):
-            if not (isinstance(key_node, ScalarNode) and key_node.value == key):
-                continue
-            if mapping.flow_style:
-                if k > 0:
-                    start = int(mapping.value[k - 1][1].end_mark.index)
-                    end = int(value_node.end_mark.index)
-                elif len(mapping.value) > 1:
-                    start = int(key_node.start_mark.index)
-                    end = int(mapping.value[1][0].start_mark.index)
-                else:
-                    raise _cannot_edit(self, key, "it is the item's only field")
-            else:
-                if len(mapping.value) == 1:
-                    raise _cannot_edit(self, key, "it is the item's only field")
-                start = self._line_start(int(key_node.start_mark.index))
-                if k == 0:
-                    raise _cannot_edit(self, key, "it is the first field, on the item's line")
-                end = self._block_insert_point(value_node)
-            self._add(start, end, "")
-            return
-
-    def insert_item(self, items: SequenceNode, item_text: str, *, before: int | None) -> None:
-        if items.flow_style:
-            if not items.value:
-                point = int(items.end_mark.index) - 1
-                self._add(point, point, item_text)
-            elif before is None:
-                point = int(items.value[-1].end_mark.index)
-                self._add(point, point, f", {item_text}")
-            else:
-                point = int(items.value[before].start_mark.index)
-                self._add(point, point, f"{item_text}, ")
-            return
-        indent = " " * int(items.start_mark.column)
-        if before is None:
-            point = self._block_insert_point(items)
-            prefix = self._ensure_final_newline(point)
-        else:
-            point = self._line_start(int(items.value[before].start_mark.index))
-            prefix = ""
-        self._add(point, point, f"{prefix}{indent}- {item_text}{self.newline}")
-
-    # -- writing -------------------------------------------------------------------------------
-    def edited_text(self) -> tuple[str, list[tuple[int, int]]]:
-        """The text with every change applied, and the (start, end) spans of the new text."""
-        pieces, spans = [], []
-        position = 0
-        for change in sorted(self.changes, key=lambda c: (c.start, c.order)):
-            if change.start < position:
-                raise _cannot_edit(self, "the plan", "two changes overlap")
-            pieces.append(self.text[position:change.start])
-            offset = sum(len(p) for p in pieces)
-            pieces.append(change.text)
-            spans.append((offset, offset + len(change.text)))
-            position = change.end
-        pieces.append(self.text[position:])
-        return "".join(pieces), spans
-
-    def _reads_back(self, text: str) -> Plan | None:
-        """The plan the edited text holds, read quickly (libyaml when there is one); None when
-        that does not give a sound plan (the caller then reads it with :func:`loads_plan`).
-
-        The file as it was passed the strict reader (duplicate keys, tags, aliases), and the edit
-        only adds plain scalars and mappings, so the quick read sees the same data.
-        """
-        try:
-            if self.json_style:
-                data = json.loads(text)
-            else:
-                loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-                data = yaml.load(text, Loader=loader)  # a safe loader
-            plan = Plan.model_validate(data)
-        except (yaml.YAMLError, ValueError, TypeError):
-            return None
-        return None if plan_problems(plan) else plan
-
-    def commit(self, expected: Plan, subject: str, description: str) -> PlanEdit:
-        text, spans = self.edited_text()
-        got = self._reads_back(text)
-        if got != expected:
-            # Read it again the slow way, for the problems with their lines (or a real mismatch).
-            try:
-                got = loads_plan(text, source=self.path)
-            except PlanValidationError:
-                raise
-            except BackplanError as exc:
-                raise _cannot_edit(self, subject,
-                                   f"the edited text does not parse: {exc}") from None
-        if got != expected:
-            raise _cannot_edit(self, subject, "the edited file would not read back as intended")
-        lines = sorted({
-            line
-            for start, end in spans if end > start
-            for line in _lines_of(text, start, end)
-        })
-        write_atomic(self.path, (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8"))
-        return PlanEdit(self.path, subject, description, tuple(lines))
-
-
-def _lines_of(text: str, start: int, end: int) -> range:
-    """1-based lines holding non-blank characters of ``text[start:end]``."""
-    body = text[start:end]
-    lead = len(body) - len(body.lstrip("\r\n"))
-    trail = len(body.rstrip("\r\n"))
-    first = text.count("\n", 0, start + lead) + 1
-    last = text.count("\n", 0, start + max(trail, lead)) + 1
-    if trail <= lead:
-        return range(first, first)
-    return range(first, last + 1)
-
-
-def write_atomic(
-    path: str | os.PathLike[str], data: bytes, *, replace: Callable[[str, str], None] | None = None
-) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename.
-
-    The file at ``path`` is at every moment either its old or its new content. Its permission
-    bits are kept; a symbolic link is followed. On failure the temporary file is removed, the
-    original is untouched, and :class:`~backplan.BackplanError` says so.
-
-    Example:
-        >>> import pathlib, tempfile
-        >>> target = pathlib.Path(tempfile.mkdtemp()) / "plan.yaml"
-        >>> write_atomic(target, b"goal: {id: g, due: 2027-03-31}\\n")
-        >>> target.read_bytes()
-        b'goal: {id: g, due: 2027-03-31}\\n'
-    """
-    target = os.path.realpath(os.fspath(path))
-    directory = os.path.dirname(target) or "."
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = None
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        (replace or os.replace)(temporary, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(exc, OSError):
-            raise BackplanError(
-                f"cannot write {os.fspath(path)}: {exc.strerror or exc}; the file is unchanged"
-            ) from exc
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable where possible
-        directory_handle = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(directory_handle)
-        finally:
-            os.close(directory_handle)
+    raise cannot_edit(document, date.isoformat(), "the check-in on this date was not found")
