@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PersonCalendar", "available_hours", "nominal_duration_days", "rate_seconds"]
 
+#: Time off longer than this many days is checked by its dates rather than listed day by day.
+_EXPANDED_DAYS = 3660
+
 
 class PersonCalendar:
     """When one person can do project work, on the plan's working days.
@@ -54,7 +57,8 @@ class PersonCalendar:
         (5400, 0)
     """
 
-    __slots__ = ("_calendar", "_expanded", "_off", "_queue", "_rate", "_weekdays", "person")
+    __slots__ = ("_calendar", "_expanded", "_long_off", "_off", "_queue", "_rate", "_weekdays",
+                 "person")
 
     def __init__(
         self, person: Person, calendar: WorkingCalendar, *, queue: QueueCapacity | None = None
@@ -66,7 +70,12 @@ class PersonCalendar:
         names = person.workdays
         self._weekdays = frozenset(
             calendar.workdays if names is None else (WEEKDAYS.index(d) for d in names))
-        self._off: set[dt.date] = {d for span in person.time_off for d in range_days(span)}
+        # Time off is a set of days; a very long one (leave until further notice, written as a
+        # far end date) is kept as its first and last day, so that it costs no time.
+        short = [s for s in person.time_off if (s.last - s.start).days <= _EXPANDED_DAYS]
+        self._off: set[dt.date] = {d for span in short for d in range_days(span)}
+        self._long_off = tuple((s.start, s.last) for s in person.time_off
+                               if (s.last - s.start).days > _EXPANDED_DAYS)
         self._expanded: tuple[dt.date, dt.date] | None = None
 
     @property
@@ -91,12 +100,16 @@ class PersonCalendar:
     def seconds(self, day: dt.date) -> int:
         """Seconds of project time on ``day`` (0 when it is not their working day)."""
         self.expand_rules(day, day)
-        if (day.weekday() not in self._weekdays or day in self._off
+        if (day.weekday() not in self._weekdays or day in self._off or self._away(day)
                 or not self._calendar.is_working_day(day)):
             return 0
         if self._queue is not None:
             return self._queue.seconds_on(self.person.id, [day])[0]
         return self._rate
+
+    def _away(self, day: dt.date) -> bool:
+        """Whether ``day`` falls in one of the long time-off spans."""
+        return any(first <= day <= last for first, last in self._long_off)
 
     def seconds_by_number(self, first: int, last: int) -> list[int]:
         """Seconds of project time on the plan's working days numbered ``first`` .. ``last``."""
@@ -112,6 +125,10 @@ class PersonCalendar:
             return self._queue.seconds_on(self.person.id, days)
         self.expand_rules(days[0], days[-1])
         weekdays, off, rate = self._weekdays, self._off, self._rate
+        if self._long_off:
+            away = self._away
+            return [rate if d.weekday() in weekdays and d not in off and not away(d) else 0
+                    for d in days]
         if not off and len(weekdays) == 7:
             return [rate] * len(days)
         return [rate if d.weekday() in weekdays and d not in off else 0 for d in days]

@@ -25,6 +25,7 @@ import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from backplan.calendars.window import date_window, shift_years, today_problems
 from backplan.calendars.working import WorkingCalendar
 from backplan.errors import PlanValidationError, Problem, require
 from backplan.models.recurrence import parse_rule
@@ -51,12 +52,6 @@ WINDOW_MARGIN_YEARS = 3
 DEFAULT_WINDOW = (dt.date(2000, 1, 1), dt.date(2060, 12, 31))
 
 
-def _shift_years(day: dt.date, years: int) -> dt.date:
-    year = min(max(day.year + years, dt.MINYEAR), dt.MAXYEAR)
-    return day.replace(year=year, day=min(day.day, 28)) if day.month == 2 else day.replace(
-        year=year)
-
-
 def plan_window(plan: Plan, *, today: dt.date) -> tuple[dt.date, dt.date]:
     """The dates over which a plan's rules and country holidays are expanded.
 
@@ -76,8 +71,12 @@ def plan_window(plan: Plan, *, today: dt.date) -> tuple[dt.date, dt.date]:
     dates += [m.due for m in plan.milestones if m.due is not None]
     for span in (*plan.calendar.blackouts, *(t for p in plan.people for t in p.time_off)):
         dates += [span.start, span.last]
-    return (_shift_years(min(dates), -WINDOW_MARGIN_YEARS),
-            _shift_years(max(dates), WINDOW_MARGIN_YEARS))
+    # Never beyond the window plans are checked against (a plan built without load_plan may
+    # hold any date): what lies outside it is never scheduled.
+    low, high = date_window(plan.goal.due)
+    first, last = max(min(dates), low), min(max(dates), high)
+    return (shift_years(first, -WINDOW_MARGIN_YEARS),
+            shift_years(max(first, last), WINDOW_MARGIN_YEARS))
 
 
 def plan_calendar(plan: Plan, *, today: dt.date) -> WorkingCalendar:
@@ -88,7 +87,10 @@ def plan_calendar(plan: Plan, *, today: dt.date) -> WorkingCalendar:
     wherever that one is defined.
 
     Raises:
-        PlanValidationError: the country or subdivision is unknown to the ``holidays`` package.
+        PlanValidationError: ``today`` lies more than
+            :data:`~backplan.calendars.window.DATE_WINDOW_YEARS` years from the goal's due date
+            (see :mod:`backplan.calendars.window`), or the country or subdivision is unknown to
+            the ``holidays`` package.
         MissingExtraError: the calendar names a country but ``holidays`` is not installed.
 
     Example:
@@ -98,6 +100,9 @@ def plan_calendar(plan: Plan, *, today: dt.date) -> WorkingCalendar:
         >>> plan_calendar(plan, today=dt.date(2027, 1, 4)).is_working_day(dt.date(2027, 1, 8))
         False
     """
+    problems = today_problems(plan, today=today)
+    if problems:
+        raise PlanValidationError(problems)
     calendar = plan.calendar
     if not (calendar.country or calendar.rules):
         return WorkingCalendar.from_model(calendar)
@@ -167,25 +172,39 @@ def rule_days(rule: str, first: dt.date, last: dt.date) -> list[dt.date]:
 
     spec = parse_rule(rule)
     reach = 366 if spec.until is not None else spec.days - 1  # how far a run can reach
-    start = dt.datetime.combine(first - dt.timedelta(days=reach), dt.time())
+    # Ordinals, clamped to the years 1..9999, so that windows at either end cannot overflow.
+    low, high = first.toordinal(), last.toordinal()
+    start = dt.datetime.combine(dt.date.fromordinal(max(low - reach, 1)), dt.time())
     end = dt.datetime.combine(last, dt.time())
     has_start = "DTSTART" in spec.rrule.upper()
     recurrence = rrulestr(spec.rrule, dtstart=None if has_start else start, forceset=True)
-    out: set[dt.date] = set()
+    out: set[int] = set()
     for occurrence in recurrence.between(start, end, inc=True):
         begin = occurrence.date()
         if spec.until is not None:
-            month, day = spec.until
-            stop = dt.date(begin.year, month, day)
-            if stop < begin:
-                stop = dt.date(begin.year + 1, month, day)
+            stop = _next_on_or_after(begin, *spec.until)
         else:
-            stop = begin + dt.timedelta(days=spec.days - 1)
-        day_ = max(begin, first)
-        while day_ <= min(stop, last):
-            out.add(day_)
-            day_ += dt.timedelta(days=1)
-    return sorted(out)
+            stop = min(begin.toordinal() + spec.days - 1, _MAX_ORDINAL)
+        out.update(range(max(begin.toordinal(), low), min(stop, high) + 1))
+    return [dt.date.fromordinal(ordinal) for ordinal in sorted(out)]
+
+
+_MAX_ORDINAL = dt.date.max.toordinal()
+
+
+def _next_on_or_after(day: dt.date, month: int, day_of_month: int) -> int:
+    """The ordinal of the first ``month``/``day_of_month`` on or after ``day`` (the 28th for a
+    29 February in other years; the last date there is when it would lie after year 9999)."""
+    for year in (day.year, day.year + 1):
+        if year > dt.MAXYEAR:
+            return _MAX_ORDINAL
+        try:
+            candidate = dt.date(year, month, day_of_month)
+        except ValueError:
+            candidate = dt.date(year, month, 28)
+        if candidate >= day:
+            return candidate.toordinal()
+    return _MAX_ORDINAL  # pragma: no cover - next year's date is always after this year's
 
 
 def country_holidays(

@@ -11,6 +11,7 @@ interrupted (Ctrl-C).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -19,7 +20,7 @@ from typing import NoReturn
 import backplan
 from backplan.cli import _export, _fix, _load, _priorities, _risk, _schedule, _staffing, _track
 from backplan.cli._common import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, report
-from backplan.errors import BackplanError
+from backplan.errors import BackplanError, PlanError
 
 __all__ = ["main", "run"]
 
@@ -61,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except BackplanError as error:
-        report(error)
+        report(_in_plan_file(error, getattr(args, "plan", None)))
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
@@ -78,6 +79,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(internal_error_line(args.command, error), file=sys.stderr)
         return EXIT_INTERNAL_ERROR
+
+
+def _in_plan_file(error: BackplanError, plan: object) -> BackplanError:
+    """A plan error found after loading (no file named) as coming from the plan file."""
+    if not (isinstance(error, PlanError) and error.source is None and isinstance(plan, str)):
+        return error
+    problems = [p if p.file is not None else dataclasses.replace(p, file=plan)
+                for p in error.problems]
+    return type(error)(problems, source=plan, subject=error.subject)
 
 
 def internal_error_line(command: str, error: BaseException) -> str:

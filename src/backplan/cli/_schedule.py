@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 
 import backplan
+from backplan.calendars.window import today_problems
 from backplan.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
@@ -19,7 +21,7 @@ from backplan.cli._common import (
     resolve_today,
     use_color,
 )
-from backplan.errors import PlanError
+from backplan.errors import PlanError, PlanValidationError
 from backplan.words import counted
 
 __all__ = ["register"]
@@ -50,9 +52,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     validate = add_command(
         commands, "validate", help="check a plan file and list every problem",
         examples="  backplan validate examples/fcr.yaml\n"
-                 "  backplan validate examples/tracking.yaml --format json",
+                 "  backplan validate examples/tracking.yaml --format json\n"
+                 "  backplan validate examples/tracking.yaml --today 2027-01-20",
     )
     add_plan_argument(validate)
+    add_today_option(validate, "check the due date against this date as 'schedule' would "
+                               "(YYYY-MM-DD); default: the current date")
     add_format_option(validate, ("text", "json"), default="text")
     validate.set_defaults(run=run_validate)
 
@@ -79,6 +84,10 @@ def run_validate(args: argparse.Namespace) -> int:
     """Load and check the plan; list every problem."""
     try:
         plan = backplan.load_plan(args.plan)
+        problems = today_problems(plan, today=resolve_today(args.today))
+        if problems:  # the one thing left that 'schedule' would refuse
+            raise PlanValidationError([replace(p, file=args.plan) for p in problems],
+                                      source=args.plan)
     except PlanError as error:
         if args.format != "json":
             raise

@@ -436,9 +436,10 @@ def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> 
         raise PlanValidationError(_in_file_order(problems), source=file) from None
     if check:
         from backplan.calendars.rules import country_problems
+        from backplan.calendars.window import date_window_problems
         from backplan.graph.validate import plan_problems
 
-        found = plan_problems(plan) + country_problems(plan.calendar)
+        found = plan_problems(plan) + country_problems(plan.calendar) + date_window_problems(plan)
         if found:
             raise PlanValidationError(_in_file_order(_locate(found, loc, file)), source=file)
     return plan

@@ -36,9 +36,24 @@ class _Missing:
 _REQUIRED = _Missing()
 
 
+class _Null:
+    """Stands in for ``duration: null`` so that it is refused, not read as no duration."""
+
+    def __repr__(self) -> str:
+        return "null"
+
+
+_NULL = _Null()
+
+
 def _required(value: Any) -> Any:
     if value is _REQUIRED:
         raise PydanticKnownError("missing")
+    if value is _NULL:
+        raise custom_error(
+            "invalid-value",
+            "duration is null (empty); give a number of working days, or leave the key out when "
+            "effort or estimate sizes the action")
     return value
 
 
@@ -157,6 +172,8 @@ class Action(BaseModel):
         if isinstance(data, dict) and "duration" not in data and data.get(
                 "estimate") is None and data.get("effort") is None:
             data = {**data, "duration": _REQUIRED}
+        elif isinstance(data, dict) and "duration" in data and data["duration"] is None:
+            data = {**data, "duration": _NULL}
         return handler(data)
 
     @model_validator(mode="after")
