@@ -25,7 +25,7 @@ from backplan.cli._common import (
 __all__ = ["register"]
 
 
-_minutes = whole_number(0, unit="minutes")
+_minutes = whole_number(0, 1440, unit="minutes", why="a day")
 
 
 def _long_break(text: str) -> int:

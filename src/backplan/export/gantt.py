@@ -331,10 +331,14 @@ def _date_axis(ax: Any, mdates: Any, first: dt.date, last: dt.date) -> None:
     if span <= 70:
         ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    else:
+    elif span <= 3 * 366:
         ax.xaxis.set_major_locator(mdates.MonthLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
+    else:  # years: a dozen ticks at most, so that far dates stay quick to draw
+        locator = mdates.AutoDateLocator(maxticks=12)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.tick_params(axis="x", labelsize=8)
 
 

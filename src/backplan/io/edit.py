@@ -573,12 +573,11 @@ def _implausible_dates(
             continue
         side = "before" if day < first else "after"
         years = abs((day - (first if day < first else last)).days) / 365.25
-        span = f"{first.isoformat()} to {last.isoformat()}"
         found.append(Problem(
             "invalid-value", item, field_name,
-            f"the {label} date {day.isoformat()} is {years:.1f} years {side} the plan's dates "
-            f"({span}{', with today' if today is not None else ''})",
-            "check the year; --strict (strict=True) refuses such dates", document.path))
+            f"the {label} date {day.isoformat()} is {years:.1f} years {side} the plan's dates"
+            f"{' and today' if today is not None else ''} ({first.isoformat()} to "
+            f"{last.isoformat()})", "check the year; --strict refuses such dates", document.path))
     return tuple(found)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from backplan.calendars.window import date_window_problems
 from backplan.errors import BackplanError, PlanValidationError
 from backplan.graph import plan_problems
 from backplan.io.plan_files import load_plan, loads_plan
@@ -289,7 +290,7 @@ class PlanText:
             plan = Plan.model_validate(data)
         except (yaml.YAMLError, ValueError, TypeError):
             return None
-        return None if plan_problems(plan) else plan
+        return None if plan_problems(plan) or date_window_problems(plan) else plan
 
     def commit(self, expected: Plan, subject: str) -> tuple[int, ...]:
         """Write the edited text when it reads back as ``expected``; the 1-based lines it changed.

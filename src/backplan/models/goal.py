@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from backplan.models.tracking import CheckIn
 #: A number that is not NaN or infinite (a baseline or target must be a real value).
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
-__all__ = ["Goal", "KeyResult"]
+__all__ = ["Goal", "KeyResult", "scale_slip"]
 
 _CLOCK = re.compile(r"(?:(\d+):)?([0-5]?\d):([0-5]\d)")
 
@@ -36,6 +37,52 @@ def _checkin_seconds(item: Any) -> Any:
     ) is not None:
         return {**item, "value": seconds}
     return item
+
+
+_PERCENT_UNITS = frozenset({"%", "percent", "pct"})
+_FRACTION_UNITS = frozenset({"fraction", "ratio", "share", "proportion"})
+
+
+def scale_slip(value: float, *, baseline: float, target: float, unit: str) -> float | None:
+    """The value probably meant when ``value`` reads as a fraction typed for a percentage
+    (``0.72`` for 72 %), or as a percentage typed for a fraction; None when it is plausible.
+
+    A key result is in percent when its unit is ``%`` and its baseline or target exceeds 1, as
+    a fraction when its unit says so (``fraction``, ``ratio``, ``share``) or it is in ``%``
+    with both within 0..1. A value is a slip when it lies ten times or more outside the range
+    from baseline to target and a hundred times (or a hundredth of) it lies nearer.
+
+    Example:
+        >>> scale_slip(0.72, baseline=71, target=80, unit="%")
+        72.0
+        >>> scale_slip(0.9, baseline=5, target=3, unit="%") is None  # 0.9 % abandonment
+        True
+        >>> scale_slip(72, baseline=0.71, target=0.8, unit="fraction")
+        0.72
+    """
+    low, high = min(baseline, target), max(baseline, target)
+    unit = unit.strip().lower()
+    if unit in _PERCENT_UNITS and high > 1 and 0 < value <= 1:
+        meant = value * 100
+    elif (unit in _FRACTION_UNITS or (unit in _PERCENT_UNITS and low >= 0 and high <= 1)) and (
+            1 < value <= 100):
+        meant = value / 100
+    else:
+        return None
+    away = _log_distance(value, low, high)
+    if away > math.log(10) and _log_distance(meant, low, high) < away:
+        return round(meant, 10)
+    return None
+
+
+def _log_distance(value: float, low: float, high: float) -> float:
+    """How many times (as a logarithm) ``value`` lies outside ``low..high``; 0 inside."""
+    if low <= value <= high:
+        return 0.0
+    edge = high if value > high else low
+    if edge <= 0 or value <= 0:
+        return math.inf
+    return abs(math.log(value / edge))
 
 
 class KeyResult(BaseModel):
@@ -123,6 +170,21 @@ class KeyResult(BaseModel):
                     **{"field": "checkins", "day": checkin.date.isoformat(),
                        "value": checkin.value, "name": metric.name, "bounds": metric.bounds,
                        "unit": metric.unit},
+                )
+        for checkin in self.checkins:
+            meant = scale_slip(checkin.value, baseline=self.baseline, target=self.target,
+                               unit=metric.unit)
+            if meant is not None:
+                typed, scale = ("a fraction", "in percent") if meant > checkin.value else (
+                    "a percentage", "as a fraction")
+                raise custom_error(
+                    "invalid-value",
+                    "the check-in on {day} reads {value:g}, which looks like {typed}: this key "
+                    "result is measured {scale} (baseline {baseline:g}, target {target:g}); did "
+                    "you mean {meant:g}?",
+                    **{"field": "checkins", "day": checkin.date.isoformat(),
+                       "value": checkin.value, "typed": typed, "scale": scale,
+                       "baseline": self.baseline, "target": self.target, "meant": meant},
                 )
         days = [checkin.date for checkin in self.checkins]
         if len(set(days)) < len(days):
