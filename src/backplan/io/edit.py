@@ -422,8 +422,9 @@ def apply_changes(
                 source=document.path, subject="the changes") from None
         if expected == document.plan:
             return None
-        for change in given:
-            _CHANGE_WRITERS[change.kind](document, change, expected)
+        fields = dict.fromkeys(f for change in given for f in _CHANGE_FIELDS[change.kind](change))
+        for where in fields:
+            _write_field(document, expected, where)
         return _Planned(expected, "plan", "; ".join(str(change) for change in given))
 
     return _edit(path, plan, strict=False, wait=wait, force=force,
@@ -596,46 +597,57 @@ def _plan_span(plan: Plan, today: dt.date | None) -> tuple[dt.date, dt.date]:
 
 
 # --------------------------------------------------------------------------------------------
-# Writing changes (apply_changes): one writer per kind of change
+# Writing changes (apply_changes): each kind of change names the fields it changes; each field is
+# then written once, with its value in the expected plan (so repeated changes write the last).
+
+#: A field of the plan file: the section (``goal``, ``milestones``, ``actions``, ``people``),
+#: the item's id (None for the goal), and the field's name.
+_Field = tuple[str, str | None, str]
 
 
-def _write_drop(document: PlanText, change: ScenarioChange, expected: Plan) -> None:
-    for ref in change.drop or ():
-        document.set_key(document.action_node(ref), "priority", document.scalar("wont"))
+def _drop_fields(change: ScenarioChange) -> list[_Field]:
+    return [("actions", ref, "priority") for ref in change.drop or ()]
 
 
-def _write_duration(document: PlanText, change: ScenarioChange, expected: Plan) -> None:
-    assert change.action is not None  # checked by the model
-    assert change.duration is not None
-    node = document.action_node(change.action)
-    document.set_key(node, "duration", document.scalar(change.duration))
-    for sizing in ("estimate", "effort"):
-        if document.get(node, sizing) is not None:
-            document.delete_key(node, sizing)
+def _duration_fields(change: ScenarioChange) -> list[_Field]:
+    return [("actions", change.action, name) for name in ("duration", "estimate", "effort")]
 
 
-def _write_due(document: PlanText, change: ScenarioChange, expected: Plan) -> None:
-    assert change.due is not None
-    node = document.goal_node() if change.milestone is None else document.item_node(
-        "milestones", change.milestone)
-    document.set_key(node, "due", document.scalar(change.due))
+def _due_fields(change: ScenarioChange) -> list[_Field]:
+    return [("goal", None, "due") if change.milestone is None else
+            ("milestones", change.milestone, "due")]
 
 
-def _write_add_hours(document: PlanText, change: ScenarioChange, expected: Plan) -> None:
-    assert change.person is not None
-    hours = next(p.hours_per_day for p in expected.people if p.id == change.person)
-    document.set_key(document.item_node("people", change.person), "hours_per_day",
-                     _number_text(hours))
+def _add_hours_fields(change: ScenarioChange) -> list[_Field]:
+    return [("people", change.person, "hours_per_day")]
 
 
-#: How each kind of change is written into the plan file's text. A new kind of change adds its
-#: writer here (the expected plan comes from ``apply_scenario``, which must know it too).
-_CHANGE_WRITERS: dict[ChangeKind, Callable[[PlanText, ScenarioChange, Plan], None]] = {
-    "drop": _write_drop,
-    "duration": _write_duration,
-    "due": _write_due,
-    "add_hours": _write_add_hours,
+#: The fields each kind of change writes. A new kind of change adds its entry here (the value
+#: written comes from ``apply_scenario``, which must know the kind too).
+_CHANGE_FIELDS: dict[ChangeKind, Callable[[ScenarioChange], list[_Field]]] = {
+    "drop": _drop_fields,
+    "duration": _duration_fields,
+    "due": _due_fields,
+    "add_hours": _add_hours_fields,
 }
+
+
+def _write_field(document: PlanText, expected: Plan, where: _Field) -> None:
+    """Write one field as the expected plan has it: set, or removed when it is not given."""
+    section, item_id, name = where
+    if section == "goal":
+        item: BaseModel = expected.goal
+        node = document.goal_node()
+    else:
+        item = next(i for i in getattr(expected, section) if i.id == item_id)
+        node = document.item_node(section, str(item_id))
+    value = getattr(item, name)
+    if name not in item.model_fields_set or value is None:
+        if document.get(node, name) is not None:
+            document.delete_key(node, name)
+        return
+    text = _number_text(float(value)) if isinstance(value, float) else document.scalar(value)
+    document.set_key(node, name, text)
 
 
 # --------------------------------------------------------------------------------------------
