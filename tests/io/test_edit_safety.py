@@ -143,6 +143,23 @@ def test_twenty_processes_editing_one_file_lose_nothing(tmp_path: Path) -> None:
     assert in_file + busy == 20
 
 
+@pytest.mark.slow
+def test_twenty_processes_repeated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The figures of issue 14: 25 runs of 20 parallel edits (``PARALLEL_RUNS`` to change)."""
+    runs = int(os.environ.get("PARALLEL_RUNS", "25"))
+    totals = {"in_file": 0, "busy": 0}
+    for run in range(runs):
+        folder = tmp_path / f"run{run}"
+        folder.mkdir()
+        in_file, busy = check_parallel_outcomes(folder, run_parallel_edits(folder))
+        totals["in_file"] += in_file
+        totals["busy"] += busy
+    with capsys.disabled():
+        print(f"\n{runs} runs of 20 parallel edits: {totals['in_file']} in the file (every one "
+              f"that exited 0), {totals['busy']} refused busy, none lost")
+    assert totals["in_file"] + totals["busy"] == 20 * runs
+
+
 def test_an_edit_that_cannot_have_the_lock_is_refused_as_busy(tmp_path: Path) -> None:
     path = write_plan(tmp_path)
     before = path.read_bytes()

@@ -302,7 +302,7 @@ def mark_done(
     if start is not None:
         described = f"status done, actual_start {start.isoformat()}, " + described.split(", ")[1]
     return _set_progress(path, action, changes, described, may_replace=correct,
-                         flag="correct", today=today, strict=strict, wait=wait, force=force)
+                         today=today, strict=strict, wait=wait, force=force)
 
 
 def mark_started(
@@ -347,7 +347,7 @@ def mark_started(
     if remaining is not None:
         changes["remaining"] = remaining
         described += f", remaining {remaining}"
-    return _set_progress(path, action, changes, described, may_replace=correct, flag="correct",
+    return _set_progress(path, action, changes, described, may_replace=correct,
                          may_reopen=reopen, today=today, strict=strict, wait=wait, force=force)
 
 
@@ -469,7 +469,6 @@ def _set_progress(
     described: str,
     *,
     may_replace: bool,
-    flag: str,
     may_reopen: bool = False,
     today: dt.date | None,
     strict: bool,
@@ -481,7 +480,7 @@ def _set_progress(
         data = action.model_dump(exclude_defaults=True)
         replaced = _history_replaced(action, changes)
         refusal = _history_refusal(action, changes, replaced, may_replace=may_replace,
-                                   may_reopen=may_reopen, flag=flag)
+                                   may_reopen=may_reopen)
         if refusal is not None:
             raise PlanValidationError([Problem("contradiction", action_id, refusal[0],
                                                refusal[1], refusal[2], document.path)],
@@ -538,7 +537,7 @@ def _history_replaced(action: Action, changes: dict[str, Any]) -> list[tuple[str
 
 def _history_refusal(
     action: Action, changes: dict[str, Any], replaced: list[tuple[str, str, str]], *,
-    may_replace: bool, may_reopen: bool, flag: str,
+    may_replace: bool, may_reopen: bool,
 ) -> tuple[str, str, str] | None:
     """``(field, message, hint)`` when the changes would rewrite history without permission."""
     if action.status == "done" and changes.get("status") != "done":
@@ -547,7 +546,7 @@ def _history_refusal(
         return ("status",
                 f"{action.id} is done (actual_finish {_shown(action.actual_finish)}); starting it "
                 "again would erase when it finished",
-                "to reopen it deliberately, pass --reopen (reopen=True)")
+                "to reopen it deliberately, pass --reopen, or reopen=True in Python")
     dates = [(name, old, new) for name, old, new in replaced if name != "status"]
     if not dates or may_replace:
         return None
@@ -555,7 +554,7 @@ def _history_refusal(
     what = "finished" if name == "actual_finish" else "started"
     return (name,
             f"{action.id} {what} on {old} ({name}); this edit would replace it with {new}",
-            f"to correct the recorded date, pass --{flag} ({flag}=True)")
+            "to correct the recorded date, pass --correct, or correct=True in Python")
 
 
 def _implausible_dates(
