@@ -449,8 +449,9 @@ def _edit(
         load_plan(Path(name))  # the missing file, or a folder, reported as loading reports it
     if not force and (why := read_only_problem(name)) is not None:
         raise BackplanError(why)
+    first_read = PlanText.read(name)  # problems said at once; the parsing done before waiting
     with plan_file_lock(name, wait=wait):
-        document = PlanText.read(name)
+        document = first_read.reread()
         planned = plan(document)
         if planned is None:
             subject, described = unchanged()

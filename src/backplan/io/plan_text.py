@@ -76,6 +76,24 @@ class PlanText:
             raise
         return cls(path, snapshot, text, loads_plan(text, source=path))
 
+    def reread(self) -> PlanText:
+        """The file as it is now: this document when its bytes are still the ones read (only
+        the snapshot renewed, no second parse), else the file read again.
+
+        Edits read the file once before taking its lock (problems are reported without waiting,
+        and the parsing is done while other edits hold the lock) and again under it.
+        """
+        if self.changes:
+            raise RuntimeError("reread() is for a document without pending changes")
+        try:
+            snapshot = read_snapshot(self.path)
+        except OSError:
+            return PlanText.read(self.path)
+        if snapshot.data != self.snapshot.data:
+            return PlanText.read(self.path)
+        self.snapshot = snapshot
+        return self
+
     # -- finding nodes -------------------------------------------------------------------------
     @staticmethod
     def get(mapping: Node, key: str) -> Node | None:
