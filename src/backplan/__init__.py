@@ -132,7 +132,6 @@ _EXPORTS: dict[str, str] = {
     "load_plan": "backplan.io",
     "loads_plan": "backplan.io",
     "PlanEdit": "backplan.io.edit",
-    "apply_changes": "backplan.io.edit",
     "mark_done": "backplan.io.edit",
     "mark_started": "backplan.io.edit",
     "record_checkin": "backplan.io.edit",
@@ -445,7 +444,7 @@ if TYPE_CHECKING:
     )
     from backplan.graph import build_graph, plan_problems, validate_plan
     from backplan.io import dump_plan, load_plan, loads_plan
-    from backplan.io.edit import PlanEdit, apply_changes, mark_done, mark_started, record_checkin
+    from backplan.io.edit import PlanEdit, mark_done, mark_started, record_checkin
     from backplan.io.scenario_files import load_scenarios
     from backplan.io.writing import plan_file_lock
     from backplan.models import (

@@ -265,22 +265,26 @@ def command_args(command: str, plan: Path, folder: Path, text: str) -> list[str]
         "checkin": ["checkin", p, key_results[0], "72.5", "--date", TODAY],
         "start": ["start", p, actions[0], "--date", TODAY],
         "done": ["done", p, actions[-1], "--date", TODAY],
+        "fix": ["fix", p, *today],
+        "fix --apply": ["fix", p, *today, "--apply", "1"],
         "init": ["init", str(folder / "new.yaml"), "--force"],
         "schema": ["schema", "plan", "-o", str(folder / "schema.json")],
     }[command]
 
 
-COMMANDS = ["schedule", "validate", "track", "slip", "risk", "gantt", "ics", "export", "report",
-            "descope", "compare", "lint", "huddle", "today", "load", "checkin", "start", "done",
-            "init", "schema"]
-EDITS = {"checkin", "start", "done"}
+COMMANDS = ["schedule", "validate", "fix", "fix --apply", "track", "slip", "risk", "gantt", "ics",
+            "export", "report", "descope", "compare", "lint", "huddle", "today", "load", "checkin",
+            "start", "done", "init", "schema"]
+EDITS = {"checkin", "start", "done", "fix --apply"}
 #: Charts and the report draw with matplotlib: fewer examples keep the pass to minutes.
-HEAVY = {"gantt": 0.4, "report": 0.3, "risk": 0.6, "compare": 0.6}
+HEAVY = {"gantt": 0.4, "report": 0.3, "risk": 0.6, "compare": 0.6, "fix": 0.6,
+         "fix --apply": 0.6}
 
 
-def test_every_command_is_fuzzed() -> None:
+def test_every_command_is_fuzzed(tmp_path: Path) -> None:
     parser_commands = set(backplan.cli.build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-    assert set(COMMANDS) == parser_commands
+    fuzzed = {command_args(c, tmp_path / "plan.yaml", tmp_path, "")[0] for c in COMMANDS}
+    assert fuzzed | {"staffing"} == parser_commands  # staffing reads no plan: fuzzed below
 
 
 def check(command: str, text: str, folder: Path) -> None:
@@ -312,3 +316,31 @@ def test_fuzzed_plans_never_crash_a_command(command: str, tmp_path_factory: pyte
         check(command, text, tmp_path_factory.mktemp(command))
 
     fuzz()
+
+
+AMOUNTS = ["100", "0", "-5", "1e9", "80..140/10", "1..100000/1", "x", "", "100000000", "1.5",
+           "nan", "inf", "140..80/10", "1..2/0"]
+DURATIONS = ["180", "180s", "3m", "3:00", "0", "-1", "59s", "1h30m", "9999999h", "x", "", "nan",
+             "1e308", "0:00", "99:99"]
+TARGETS = ["80/20", "90%/15s", "100/20", "0/20", "80/0", "80", "x/y", "", "99.99/1", "1/1e9"]
+SHARES = ["0", "0.3", "30%", "1", "100%", "-0.1", "x", "nan"]
+
+
+@settings(max_examples=EXAMPLES * 4, deadline=None, database=None)
+@given(volume=st.sampled_from(AMOUNTS), interval=st.sampled_from(DURATIONS),
+       aht=st.sampled_from(DURATIONS), target=st.sampled_from(TARGETS),
+       shrinkage=st.sampled_from([None, *SHARES]), occupancy=st.sampled_from([None, *SHARES]),
+       patience=st.sampled_from([None, *DURATIONS]), output=st.sampled_from(["table", "json"]))
+def test_fuzzed_staffing_arguments_never_crash(
+    volume: str, interval: str, aht: str, target: str, shrinkage: str | None,
+    occupancy: str | None, patience: str | None, output: str,
+) -> None:
+    args = ["staffing", f"--volume={volume}", f"--interval={interval}", f"--aht={aht}",
+            f"--target={target}", "--format", output]
+    for option, value in (("--shrinkage", shrinkage), ("--max-occupancy", occupancy),
+                          ("--patience", patience)):
+        if value is not None:
+            args.append(f"{option}={value}")
+    code, err = run(args)
+    assert code in (0, 1, 2), f"{args}: exit {code}\n{err}"
+    assert "Traceback" not in err, f"{args}:\n{err}"

@@ -20,12 +20,12 @@ from backplan import (
     PlanValidationError,
     Scenario,
     ScenarioChange,
-    apply_changes,
     apply_scenario,
     dump_plan,
     load_plan,
     plan_file_lock,
 )
+from backplan.io.edit import apply_changes
 from backplan.models.scenario import ChangeKind
 from strategies import people_plan_dicts
 
@@ -97,6 +97,57 @@ actions:
     assert "audit takes 4 working days" in edit.description
     assert "ann +1.5 h/day" in edit.description
     assert edit.lines == (4, 7, 10, 14, 18, 19)  # the lines written (removals leave none)
+
+
+def test_window_lag_predecessor_and_effort_changes(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text("""\
+goal: {id: g, due: 2027-03-31}
+people:
+  - {id: ann, hours_per_day: 4}
+actions:
+  - id: audit
+    duration: 3
+    assignees: [ann]
+  - id: export   # from the CRM
+    duration: 2
+  - id: coach
+    duration: 5          # two waves
+    after:
+      - audit
+      - export   # the data first
+    lag: 2
+    not_after: 2027-03-01
+  - {id: tips, duration: 2, after: [audit], lag: 1}
+""", encoding="utf-8")
+    changes = [
+        ScenarioChange(action="coach", remove_after="export"),
+        ScenarioChange(action="coach", not_before="2027-01-11"),
+        ScenarioChange(action="coach", not_after="2027-03-10"),
+        ScenarioChange(action="tips", remove_after="audit"),  # no predecessor left: no lag
+        ScenarioChange(action="audit", effort_hours=12),
+        ScenarioChange(action="coach", lag=0),
+    ]
+    expected = expected_plan(path, changes)
+    apply_changes(path, changes)
+    assert load_plan(path) == expected
+    assert path.read_text(encoding="utf-8") == """\
+goal: {id: g, due: 2027-03-31}
+people:
+  - {id: ann, hours_per_day: 4}
+actions:
+  - id: audit
+    assignees: [ann]
+    effort: {hours: 12}
+  - id: export   # from the CRM
+    duration: 2
+  - id: coach
+    duration: 5          # two waves
+    not_after: 2027-03-10
+    after: [audit]
+    not_before: 2027-01-11
+  - {id: tips, duration: 2}
+"""
 
 
 def test_json_plans_stay_json(tmp_path: Path) -> None:
@@ -176,7 +227,7 @@ def plans_and_changes(draw: st.DrawFn) -> tuple[dict[str, typing.Any], list[Scen
     actions = [a["id"] for a in plan["actions"]]
     milestones = [m["id"] for m in plan["milestones"]]
     people = [p["id"] for p in plan["people"]]
-    kinds = st.sampled_from(["drop", "duration", "due", "add_hours"])
+    kinds = st.sampled_from(list(typing.get_args(ChangeKind)))
     changes = []
     for kind in draw(st.lists(kinds, min_size=1, max_size=4)):
         if kind == "drop":
@@ -189,9 +240,22 @@ def plans_and_changes(draw: st.DrawFn) -> tuple[dict[str, typing.Any], list[Scen
             day = f"2027-0{draw(st.integers(1, 6))}-{draw(st.integers(10, 28))}"
             target = draw(st.sampled_from([None, *milestones]))
             changes.append(ScenarioChange(due=day, milestone=target))
-        else:
+        elif kind == "add_hours":
             changes.append(ScenarioChange(person=draw(st.sampled_from(people)),
                                           add_hours=draw(st.sampled_from([0.5, 1, 2.25]))))
+        elif kind in ("not_before", "not_after"):
+            day = f"2027-0{draw(st.integers(1, 6))}-{draw(st.integers(10, 28))}"
+            changes.append(ScenarioChange(action=draw(st.sampled_from(actions)), **{kind: day}))
+        elif kind == "effort_hours":
+            changes.append(ScenarioChange(action=draw(st.sampled_from(actions)),
+                                          effort_hours=draw(st.sampled_from([1, 7.5, 40]))))
+        elif kind == "lag":
+            changes.append(ScenarioChange(action=draw(st.sampled_from(actions)),
+                                          lag=draw(st.integers(0, 5))))
+        else:
+            action = draw(st.sampled_from(plan["actions"]))
+            before = draw(st.sampled_from([*action.get("after", []), "nothing"]))
+            changes.append(ScenarioChange(action=action["id"], remove_after=before))
     return plan, changes
 
 

@@ -88,7 +88,7 @@ def _apply(
               f"'backplan fix {args.plan}' to list them")
         return EXIT_BAD_INPUT
     fix = fixes[args.apply - 1]
-    from backplan.io.edit import apply_changes  # type: ignore[attr-defined]
+    from backplan.io.edit import apply_changes
 
     edit = apply_changes(args.plan, fix.changes)
     print(edit)

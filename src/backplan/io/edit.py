@@ -71,7 +71,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from backplan.errors import PROBLEM_CODES, BackplanError, PlanValidationError, Problem
 from backplan.io.plan_files import load_plan
-from backplan.io.plan_text import PlanText, cannot_edit
+from backplan.io.plan_text import PlanText, cannot_edit, number_text
 from backplan.io.writing import (
     DEFAULT_WAIT_SECONDS,
     plan_file_lock,
@@ -358,15 +358,18 @@ def apply_changes(
     wait: float = DEFAULT_WAIT_SECONDS,
     force: bool = False,
 ) -> PlanEdit:
-    """Write changes (as in what-if scenarios) into the plan file, all in one edit.
+    """Write changes (as in what-if scenarios and fixes) into the plan file, all in one edit.
 
-    The plan the file then holds is exactly
-    :func:`~backplan.analysis.scenarios.apply_scenario` of the plan and ``changes``: ``drop``
-    sets ``priority: wont``; ``duration`` sets the action's ``duration`` and removes its
-    ``estimate`` or ``effort``; ``due`` moves the goal's (or a ``milestone``'s) due date;
-    ``add_hours`` raises the person's ``hours_per_day``. The file is edited as text under its
-    lock, keeping comments and layout (YAML or JSON), verified, and replaced atomically; when a
-    change cannot be made, nothing is written.
+    The plan the file then holds is exactly :func:`backplan.apply_changes` (of
+    ``backplan.models.changes``) of the plan and ``changes``, which ``apply_scenario`` and the
+    fixes use too: ``drop`` sets ``priority: wont``; ``duration`` (``effort_hours``) sets the
+    action's ``duration`` (``effort``) and removes its other sizing; ``due`` moves the goal's
+    (or a ``milestone``'s) due date; ``add_hours`` raises the person's ``hours_per_day``;
+    ``not_before``, ``not_after`` and ``lag`` set those fields; ``remove_after`` takes an id
+    out of ``after``. Each changed field is written once, with its value in that plan, where
+    it stands (a new field on a line of its own after the item's last line). The file is
+    edited as text under its lock, keeping comments and layout (YAML or JSON), verified, and
+    replaced atomically; when a change cannot be made, nothing is written.
 
     Args:
         path: the plan file.
@@ -405,8 +408,7 @@ def apply_changes(
             duration: 4
           - {id: tips, duration: 2, priority: wont}
     """
-    from backplan.analysis.scenarios import apply_scenario
-    from backplan.models.scenario import Scenario
+    from backplan.models.changes import apply_changes as changed_plan
 
     given = tuple(changes)
 
@@ -414,7 +416,7 @@ def apply_changes(
         if not given:
             return None
         try:
-            expected = apply_scenario(document.plan, Scenario(name="changes", changes=given))
+            expected = changed_plan(document.plan, given)
         except PlanValidationError as error:
             raise PlanValidationError(
                 [Problem(p.code, p.item, p.field, p.message, p.hint, document.path)
@@ -605,12 +607,15 @@ def _plan_span(plan: Plan, today: dt.date | None) -> tuple[dt.date, dt.date]:
 _Field = tuple[str, str | None, str]
 
 
+def _action_fields(*names: str) -> Callable[[ScenarioChange], list[_Field]]:
+    def fields(change: ScenarioChange) -> list[_Field]:
+        return [("actions", change.action, name) for name in names]
+
+    return fields
+
+
 def _drop_fields(change: ScenarioChange) -> list[_Field]:
     return [("actions", ref, "priority") for ref in change.drop or ()]
-
-
-def _duration_fields(change: ScenarioChange) -> list[_Field]:
-    return [("actions", change.action, name) for name in ("duration", "estimate", "effort")]
 
 
 def _due_fields(change: ScenarioChange) -> list[_Field]:
@@ -623,12 +628,17 @@ def _add_hours_fields(change: ScenarioChange) -> list[_Field]:
 
 
 #: The fields each kind of change writes. A new kind of change adds its entry here (the value
-#: written comes from ``apply_scenario``, which must know the kind too).
+#: written comes from ``backplan.models.changes.apply_changes``, which must know it too).
 _CHANGE_FIELDS: dict[ChangeKind, Callable[[ScenarioChange], list[_Field]]] = {
     "drop": _drop_fields,
-    "duration": _duration_fields,
+    "duration": _action_fields("duration", "estimate", "effort"),
+    "effort_hours": _action_fields("effort", "estimate", "duration"),
     "due": _due_fields,
     "add_hours": _add_hours_fields,
+    "not_before": _action_fields("not_before"),
+    "not_after": _action_fields("not_after"),
+    "lag": _action_fields("lag"),
+    "remove_after": _action_fields("after", "lag"),
 }
 
 
@@ -641,13 +651,12 @@ def _write_field(document: PlanText, expected: Plan, where: _Field) -> None:
     else:
         item = next(i for i in getattr(expected, section) if i.id == item_id)
         node = document.item_node(section, str(item_id))
-    value = getattr(item, name)
-    if name not in item.model_fields_set or value is None:
+    written = item.model_dump(mode="python", exclude_defaults=True, include={name})
+    if name not in written or name not in item.model_fields_set:
         if document.get(node, name) is not None:
             document.delete_key(node, name)
         return
-    text = _number_text(float(value)) if isinstance(value, float) else document.scalar(value)
-    document.set_key(node, name, text)
+    document.set_key(node, name, document.flow(written[name]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -688,11 +697,6 @@ def _replace_key_result(plan: Plan, key_result: KeyResult) -> Plan:
     return plan.model_copy(update={"goal": goal})
 
 
-def _number_text(number: float) -> str:
-    """A number as written in a plan file: whole numbers without ``.0``."""
-    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
-
-
 def _value_text(value: float | str) -> tuple[float | str, str]:
     """The value as the model reads it, and as it is written in the file."""
     if isinstance(value, bool):
@@ -713,7 +717,7 @@ def _value_text(value: float | str) -> tuple[float | str, str]:
     if not math.isfinite(number):
         raise PlanValidationError([Problem("invalid-value", "checkin", "value",
                                            f"expected a finite number, got {value!r}")])
-    return number, _number_text(number)
+    return number, number_text(number)
 
 
 def _item_on(document: PlanText, items: SequenceNode, date: dt.date) -> MappingNode:

@@ -25,7 +25,17 @@ from backplan.io.plan_files import load_plan, loads_plan
 from backplan.io.writing import FileSnapshot, read_snapshot, write_atomic
 from backplan.models import Plan
 
-__all__ = ["PlanText", "cannot_edit"]
+__all__ = ["PlanText", "cannot_edit", "number_text"]
+
+
+def number_text(number: float) -> str:
+    """A number as written in a plan file: whole numbers without ``.0``.
+
+    Example:
+        >>> number_text(12.0), number_text(7.25)
+        ('12', '7.25')
+    """
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 
 
 def cannot_edit(document: PlanText, subject: str, why: str) -> BackplanError:
@@ -140,6 +150,28 @@ class PlanText:
                 else value
         return str(value)
 
+    def flow(self, value: object) -> str:
+        """``value`` (as a plan is dumped: dates, numbers, text, lists, mappings) written inline.
+
+        Example:
+            >>> text = PlanText.__new__(PlanText)
+            >>> text.json_style = False
+            >>> text.flow({"hours": 12.0, "after": ("kb-audit", "export")})
+            '{hours: 12, after: ["kb-audit", "export"]}'
+        """
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float):
+            return number_text(value)
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{self.key(str(k))}: {self.flow(v)}"
+                                   for k, v in value.items()) + "}"
+        if isinstance(value, list | tuple):
+            return "[" + ", ".join(self.flow(v) for v in value) + "]"
+        return self.scalar(value)
+
     def key(self, name: str) -> str:
         return json.dumps(name) if self.json_style else name
 
@@ -205,13 +237,17 @@ class PlanText:
 
     # -- edits ---------------------------------------------------------------------------------
     def set_key(self, mapping: MappingNode, key: str, value_text: str) -> None:
+        """Give ``key`` the value ``value_text`` (a scalar, or a ``[...]``/``{...}`` flow
+        collection): in place of a value or a ``[...]``/``{...}``, or, in place of a block
+        list or mapping, as a new line at the end of the item."""
         current = self.get(mapping, key)
         if current is None:
             self.insert_key(mapping, key, value_text)
-        elif isinstance(current, ScalarNode):
+        elif isinstance(current, ScalarNode) or getattr(current, "flow_style", False):
             self._add(int(current.start_mark.index), int(current.end_mark.index), value_text)
         else:
-            raise cannot_edit(self, key, "its value is not a single value")
+            self.delete_key(mapping, key)
+            self.insert_key(mapping, key, value_text)
 
     def insert_key(self, mapping: MappingNode, key: str, value_text: str) -> None:
         if not mapping.value:
