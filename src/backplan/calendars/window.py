@@ -64,8 +64,8 @@ def date_window(due: dt.date) -> tuple[dt.date, dt.date]:
     """The first and last date allowed in a plan due on ``due`` (and for its today).
 
     Example:
-        >>> [d.isoformat() for d in date_window(dt.date(2027, 3, 31))]
-        ['1927-03-31', '2127-03-31']
+        >>> tuple(d.isoformat() for d in date_window(dt.date(2027, 3, 31)))
+        ('1927-03-31', '2127-03-31')
     """
     return shift_years(due, -DATE_WINDOW_YEARS), shift_years(due, DATE_WINDOW_YEARS)
 
@@ -80,8 +80,10 @@ def plan_dates(plan: Plan) -> Iterator[tuple[str, str, dt.date]]:
         >>> from backplan.models import Plan
         >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-03-31"},
         ...     "actions": [{"id": "a", "duration": 2, "not_before": "2027-01-11"}]})
-        >>> [(item, field, day.isoformat()) for item, field, day in plan_dates(plan)]
-        [('g', 'due', '2027-03-31'), ('a', 'not_before', '2027-01-11')]
+        >>> for item, field, day in plan_dates(plan):
+        ...     print(item, field, day.isoformat())
+        g due 2027-03-31
+        a not_before 2027-01-11
     """
     for name in _dated_fields(type(plan)):
         yield from _dates_in(getattr(plan, name), name, "")

@@ -157,7 +157,7 @@ class PlanText:
             >>> text = PlanText.__new__(PlanText)
             >>> text.json_style = False
             >>> text.flow({"hours": 12.0, "after": ("kb-audit", "export")})
-            '{hours: 12, after: ["kb-audit", "export"]}'
+            '{hours: 12, after: ["kb-audit", export]}'
         """
         if value is None:
             return "null"
