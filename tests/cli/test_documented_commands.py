@@ -118,9 +118,7 @@ ALL = help_lines() + markdown_lines() + example_comment_lines()
 
 #: Documented lines that cannot run yet, with why. Strict: once one runs, the test says to drop
 #: it from here.
-NOT_YET = {
-    "--apply 1": "fix --apply needs backplan.io.edit.apply_changes, which main does not have yet",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def _expect_to_run(line: Line) -> list[pytest.MarkDecorator]:

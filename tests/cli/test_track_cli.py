@@ -1,27 +1,17 @@
-"""The --help examples of the commands that edit the plan file run as written."""
+"""The --help examples of the commands that edit the plan file, run one after the other on one
+copy of the example (each also runs on its own in test_documented_commands)."""
 
 from __future__ import annotations
 
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
 
 from backplan.cli import build_parser, main
 
-PLAN = """\
-goal:
-  id: service-2027
-  due: 2027-03-31
-  key_results:
-    - {id: fcr-rate, metric: fcr, baseline: 71, target: 80}
-    - {id: csat, metric: csat, baseline: 78, target: 85}
-    - {id: aht, metric: aht, baseline: '7:30', target: '6:30'}
-actions:
-  - {id: export-contacts, duration: 3}
-  - {id: kb-audit, duration: 4}
-  - {id: kb-rewrite, duration: 10, after: [kb-audit]}
-"""
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def help_examples(command: str) -> list[str]:
@@ -32,16 +22,14 @@ def help_examples(command: str) -> list[str]:
             if line.strip().startswith("backplan ")]
 
 
-def test_every_edit_example_runs_as_written(
+def test_the_edit_examples_run_in_sequence_and_say_what_they_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
-    Path("plan.yaml").write_text(PLAN, encoding="utf-8")
     lines = help_examples("done") + help_examples("start") + help_examples("checkin")
-    assert len(lines) == 9
     for line in lines:
-        args = shlex.split(line)[1:]
-        assert main(args) == 0, (line, capsys.readouterr().err)
+        assert main(shlex.split(line)[1:]) == 0, (line, capsys.readouterr().err)
     out = capsys.readouterr().out
-    assert "replaced actual_finish 2027-01-08 -> 2027-01-11" in out
+    assert "replaced actual_finish 2027-01-07 -> 2027-01-08" in out
     assert "replaced status done -> in_progress" in out

@@ -101,8 +101,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         examples="  backplan done examples/tracking.yaml guide-rewrite --date 2027-01-22\n"
                  "  backplan done examples/tracking.yaml survey-timing --date 2027-01-22 "
                  "--start 2027-01-20\n"
-                 "  backplan done examples/tracking.yaml guide-rewrite --date 2027-01-25 --correct"
-                 "   # was 01-22",
+                 "  backplan done examples/tracking.yaml wrap-codes --date 2027-01-08 --correct"
+                 "   # was 01-07",
     )
     add_plan_argument(done, "plan file (YAML or JSON), edited in place")
     done.add_argument("action", help="the action's id")
