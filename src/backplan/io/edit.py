@@ -366,10 +366,11 @@ def apply_changes(
     action's ``duration`` (``effort``) and removes its other sizing; ``due`` moves the goal's
     (or a ``milestone``'s) due date; ``add_hours`` raises the person's ``hours_per_day``;
     ``not_before``, ``not_after`` and ``lag`` set those fields; ``remove_after`` takes an id
-    out of ``after``. Each changed field is written once, with its value in that plan, where
-    it stands (a new field on a line of its own after the item's last line). The file is
-    edited as text under its lock, keeping comments and layout (YAML or JSON), verified, and
-    replaced atomically; when a change cannot be made, nothing is written.
+    out of ``after``; ``volume``, ``aht`` and ``add_agents`` join the queue's ``adjust`` list.
+    Each changed field is written once, with its value in that plan, where it stands (a new
+    field on a line of its own after the item's last line). The file is edited as text under
+    its lock, keeping comments and layout (YAML or JSON), verified, and replaced atomically;
+    when a change cannot be made, nothing is written.
 
     Args:
         path: the plan file.
@@ -602,8 +603,8 @@ def _plan_span(plan: Plan, today: dt.date | None) -> tuple[dt.date, dt.date]:
 # Writing changes (apply_changes): each kind of change names the fields it changes; each field is
 # then written once, with its value in the expected plan (so repeated changes write the last).
 
-#: A field of the plan file: the section (``goal``, ``milestones``, ``actions``, ``people``),
-#: the item's id (None for the goal), and the field's name.
+#: A field of the plan file: the section (``goal``, ``queue``, ``milestones``, ``actions``,
+#: ``people``), the item's id (None for a section of its own), and the field's name.
 _Field = tuple[str, str | None, str]
 
 
@@ -627,6 +628,10 @@ def _add_hours_fields(change: ScenarioChange) -> list[_Field]:
     return [("people", change.person, "hours_per_day")]
 
 
+def _queue_fields(change: ScenarioChange) -> list[_Field]:
+    return [("queue", None, "adjust")]  # the change joins the queue's adjust list
+
+
 #: The fields each kind of change writes. A new kind of change adds its entry here (the value
 #: written comes from ``backplan.models.changes.apply_changes``, which must know it too).
 _CHANGE_FIELDS: dict[ChangeKind, Callable[[ScenarioChange], list[_Field]]] = {
@@ -639,19 +644,23 @@ _CHANGE_FIELDS: dict[ChangeKind, Callable[[ScenarioChange], list[_Field]]] = {
     "not_after": _action_fields("not_after"),
     "lag": _action_fields("lag"),
     "remove_after": _action_fields("after", "lag"),
+    "volume": _queue_fields,
+    "aht": _queue_fields,
+    "add_agents": _queue_fields,
 }
 
 
 def _write_field(document: PlanText, expected: Plan, where: _Field) -> None:
     """Write one field as the expected plan has it: set, or removed when it is not given."""
     section, item_id, name = where
-    if section == "goal":
-        item: BaseModel = expected.goal
-        node = document.goal_node()
+    if item_id is None:  # a section of its own: goal, queue
+        item: BaseModel = getattr(expected, section)
+        node = document.section_node(section)
     else:
         item = next(i for i in getattr(expected, section) if i.id == item_id)
         node = document.item_node(section, str(item_id))
-    written = item.model_dump(mode="python", exclude_defaults=True, include={name})
+    written = item.model_dump(mode="python", exclude_defaults=True, include={name},
+                              by_alias=True)
     if name not in written or name not in item.model_fields_set:
         if document.get(node, name) is not None:
             document.delete_key(node, name)

@@ -135,11 +135,12 @@ class PlanText:
     def item_node(self, section: str, item_id: str) -> MappingNode:
         return self._item(self.get(self.root, section), item_id, section)
 
-    def goal_node(self) -> MappingNode:
-        goal = self.get(self.root, "goal")
-        if not isinstance(goal, MappingNode):
-            raise cannot_edit(self, "goal", "it is not a mapping")
-        return goal
+    def section_node(self, section: str) -> MappingNode:
+        """A section of its own (``goal``, ``queue``), which must be a mapping."""
+        node = self.get(self.root, section)
+        if not isinstance(node, MappingNode):
+            raise cannot_edit(self, section, "it is not a mapping")
+        return node
 
     # -- formatting ----------------------------------------------------------------------------
     def scalar(self, value: object) -> str:
