@@ -10,7 +10,8 @@ import datetime as dt
 import html
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import Any, Literal, NamedTuple
 
 from backplan._find import find
@@ -257,7 +258,26 @@ class Schedule:
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """:meth:`to_dict` as JSON text."""
+        """:meth:`to_dict` as JSON text: ``json.dumps(self.to_dict(), indent=indent,
+        ensure_ascii=False)``, character for character.
+
+        With an indent, the action rows (nearly all of a big schedule's text) are written by
+        pydantic-core, which escapes text and writes numbers, dates and lists as ``json.dumps``
+        does, and spliced into the rest of the document, written by ``json.dumps``.
+
+        Example:
+            >>> import datetime as dt
+            >>> from backplan import load_plan, schedule_plan
+            >>> plan = load_plan({"goal": {"id": "g", "due": "2027-01-29"},
+            ...                   "actions": [{"id": "a", "title": "Café ☕", "duration": 5}]})
+            >>> schedule = schedule_plan(plan, today=dt.date(2027, 1, 18))
+            >>> schedule.to_json() == json.dumps(schedule.to_dict(), indent=2, ensure_ascii=False)
+            True
+        """
+        if isinstance(indent, int) and indent > 0 and self.actions:
+            text = _with_native_action_rows(self, indent)
+            if text is not None:
+                return text
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def __str__(self) -> str:
@@ -303,3 +323,28 @@ class Schedule:
             + (f"<ul>{flags}</ul>" if flags else "")
             + "</div>"
         )
+
+
+def _with_native_action_rows(schedule: Schedule, indent: int) -> str | None:
+    """:meth:`Schedule.to_json` with the action rows written by pydantic-core; None when that
+    cannot give the same text (a row that is not the action's fields, or text that is not
+    UTF-8, such as a lone surrogate)."""
+    import pydantic_core
+
+    actions = schedule.actions
+    fields = type(actions[0])._fields
+    rows = list(map(dict, map(zip, repeat(fields), actions)))
+    first = actions[0].to_dict()
+    try:
+        if list(rows[0]) != list(first) or json.loads(pydantic_core.to_json(rows[0])) != first:
+            return None
+        body = pydantic_core.to_json({"actions": rows}, indent=indent).decode()
+    except pydantic_core.PydanticSerializationError:
+        return None
+    head = json.dumps(replace(schedule, actions=()).to_dict(), indent=indent, ensure_ascii=False)
+    empty = "\n" + " " * indent + '"actions": []'  # a key of the top level: its own line
+    at = head.find(empty)
+    if at < 0:
+        return None
+    # body is '{' + the line(s) of the "actions" key, at the same indent + '\n}'
+    return head[:at] + body[1:-2] + head[at + len(empty):]
