@@ -5,10 +5,11 @@ action that is *plain* is checked and built by pydantic-core alone (no Python ca
 
 - its ids are printable ASCII without surrounding spaces (a subset of what :data:`Id` accepts);
 - it gives ``duration`` and none of the fields that :class:`Action`'s model validators compare
-  (``estimate``, ``effort``, ``assignees``, progress, ``not_before``/``not_after``), and a
-  ``lag`` only with predecessors, so that each of those validators would pass without running
-  (:data:`PLAIN_ACTION_RULES` says which input makes each one pass);
-- its ``after`` ids are distinct (checked once over all actions afterwards).
+  (``estimate``, ``effort``, ``assignees``, progress, ``not_before``/``not_after``), so that
+  each of those validators would pass without running (:data:`PLAIN_ACTION_RULES` says which
+  input makes each one pass);
+- afterwards, once over all actions: its ``after`` ids are distinct, and the validator that
+  relates ``lag`` to ``after`` runs on the actions that give a lag.
 
 Every other action is validated by :class:`Action` itself, in the same pass, so the plan is the
 one :meth:`Plan.model_validate` returns. Anything it rejects makes :func:`fast_plan` return None:
@@ -35,8 +36,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from itertools import product
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, contains
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -53,40 +54,40 @@ Schema = dict[str, Any]
 
 @dataclass(frozen=True)
 class Requirement:
-    """What a plain action's input must satisfy (fields named as in :class:`Action`).
+    """What a plain action's input must satisfy for one validator of :class:`Action` to pass
+    (fields named as in :class:`Action`).
 
     Attributes:
         absent: fields that must not be given.
         given: fields that must be given.
-        zero: fields that, when given, must be 0.
-        non_empty: fields that must be given as a non-empty list.
+        run_if_given: fields whose presence needs the (``after``-mode) validator to run: it runs
+            on the plain actions that give one of them, once they are built.
     """
 
     absent: frozenset[str] = frozenset()
     given: frozenset[str] = frozenset()
-    zero: frozenset[str] = frozenset()
-    non_empty: frozenset[str] = frozenset()
+    run_if_given: frozenset[str] = frozenset()
 
 
 def _needs(**fields: tuple[str, ...]) -> Requirement:
     return Requirement(**{kind: frozenset(names) for kind, names in fields.items()})
 
 
-#: For each model validator of :class:`Action`, by name: inputs on which it passes and leaves the
-#: action as built (one requirement, or alternatives). A plain action meets one alternative of each.
-PLAIN_ACTION_RULES: dict[str, tuple[Requirement, ...]] = {
+#: For each model validator of :class:`Action`, by name: the input on which it passes and leaves
+#: the action as built, so that a plain action need not run it.
+PLAIN_ACTION_RULES: dict[str, Requirement] = {
     # No estimate: nothing to derive the duration from, nor to compare it with.
-    "_duration_from_estimate": (_needs(absent=("estimate",)),),
-    "_duration_required": (_needs(given=("duration",)),),
-    "_estimate_covers_duration": (_needs(absent=("estimate",)),),
+    "_duration_from_estimate": _needs(absent=("estimate",)),
+    "_duration_required": _needs(given=("duration",)),
+    "_estimate_covers_duration": _needs(absent=("estimate",)),
     # Sized by duration alone, nobody assigned (so nobody twice).
-    "_sized_once": (_needs(absent=("effort", "assignees", "estimate")),),
+    "_sized_once": _needs(absent=("effort", "assignees", "estimate")),
     # Not started (the default) and no progress recorded.
-    "_progress_is_consistent": (
-        _needs(absent=("status", "actual_start", "actual_finish", "remaining")),),
-    # Without a lag, or with predecessors to count it from.
-    "_lag_has_a_predecessor": (_needs(zero=("lag",)), _needs(non_empty=("after",))),
-    "_window_is_open": (_needs(absent=("not_before", "not_after")),),
+    "_progress_is_consistent": _needs(absent=("status", "actual_start", "actual_finish",
+                                              "remaining")),
+    # Passes without a lag; run on the actions with one (they need predecessors).
+    "_lag_has_a_predecessor": _needs(run_if_given=("lag",)),
+    "_window_is_open": _needs(absent=("not_before", "not_after")),
 }
 
 #: Ids the fast path takes natively: printable ASCII, no space at either end (all valid ids).
@@ -118,9 +119,9 @@ def fast_plan(data: Mapping[str, Any]) -> Plan | None:
     validator, checks = fast
     try:
         values, _, fields_set = validator.validate_python(data)
+        if not all(check(values["actions"]) for check in checks):
+            return None
     except ValidationError:
-        return None
-    if not all(check(values["actions"]) for check in checks):
         return None
     return Plan.model_construct(fields_set, **values)
 
@@ -142,8 +143,9 @@ def _fast_validator() -> tuple[SchemaValidator, tuple[Callable[[Any], bool], ...
     actions = fields["actions"]["schema"]
     items = actions["schema"]
     action = _resolve(items["items_schema"][0], plan_schema)
-    plain, checks = _plain_action_variants(action)
-    union = core_schema.union_schema([*plain, action], mode="left_to_right")
+    plain, checks = _plain_action(action)
+    union = core_schema.union_schema([plain, action] if plain else [action],
+                                     mode="left_to_right")
     new_items = {**items, "items_schema": [union]}
     new_fields = {**fields, "actions": {**fields["actions"],
                                         "schema": {**actions, "schema": new_items}}}
@@ -169,66 +171,41 @@ def _resolve(schema: Schema, root: Schema) -> Schema:
     raise LookupError(schema["schema_ref"])  # pragma: no cover - pydantic's own schema
 
 
-def _plain_action_variants(
-    action: Schema,
-) -> tuple[list[Schema], tuple[Callable[[Any], bool], ...]]:
-    """Schemas of plain actions (one per combination of alternatives), and the checks over all
-    actions that complete them; no schema when :class:`Action` has a validator not described."""
+def _plain_action(action: Schema) -> tuple[Schema | None, tuple[Callable[[Any], bool], ...]]:
+    """The schema of plain actions, and the checks over all actions that complete it; None
+    when :class:`Action` has a validator that :data:`PLAIN_ACTION_RULES` does not describe."""
     validators = Action.__pydantic_decorators__
-    if set(validators.model_validators) - PLAIN_ACTION_RULES.keys() or validators.field_validators:
-        return [], ()
+    model_validators = validators.model_validators
+    if set(model_validators) - PLAIN_ACTION_RULES.keys() or validators.field_validators:
+        return None, ()
+    rules = [PLAIN_ACTION_RULES[name] for name in model_validators]
+    absent = frozenset().union(*(rule.absent for rule in rules))
+    given = frozenset().union(*(rule.given for rule in rules))
     model = _model(action)
-    fields: Schema = model["schema"]["fields"]
-    native: dict[str, Schema | None] = {}
     checks: list[Callable[[Any], bool]] = []
-    for name, field in fields.items():
-        inner = field["schema"]
-        inner = inner["schema"] if inner["type"] == "default" else inner
-        converted = _native(inner)
-        if converted is None:
-            native[name] = None
-            continue
-        schema, distinct = converted
-        native[name] = schema
-        if distinct:
-            checks.append(_all_distinct(name))
-    variants = []
-    for requirements in product(*PLAIN_ACTION_RULES.values()):
-        variant = _variant(fields, native, requirements)
-        if variant is not None:
-            plain_model = {key: value for key, value in model.items()
-                           if key not in ("ref", "metadata", "serialization")}
-            variants.append({**plain_model, "schema": {**model["schema"], "fields": variant}})
-    return variants, tuple(checks)
-
-
-def _variant(
-    fields: Schema, native: dict[str, Schema | None], requirements: tuple[Requirement, ...]
-) -> Schema | None:
-    """The model fields of one kind of plain action, or None when no input can meet them."""
-    absent = frozenset().union(*(r.absent for r in requirements))
-    given = frozenset().union(*(r.given for r in requirements))
-    zero = frozenset().union(*(r.zero for r in requirements))
-    non_empty = frozenset().union(*(r.non_empty for r in requirements))
-    if absent & (given | zero | non_empty):
-        return None
-    out: Schema = {}
-    for name, field in fields.items():
+    for name, rule in PLAIN_ACTION_RULES.items():
+        if rule.run_if_given and name in model_validators:
+            if model_validators[name].info.mode != "after":
+                return None, ()
+            checks.append(_runs_if_given(model_validators[name].func, rule.run_if_given))
+    fields: Schema = {}
+    for name, field in model["schema"]["fields"].items():
         wrapper = field["schema"]
         has_default = wrapper["type"] == "default"
-        schema = native[name]
-        if name in absent or schema is None:
-            if name in given or name in non_empty or not has_default:
-                return None
+        converted = _native(wrapper["schema"] if has_default else wrapper)
+        if name in absent or converted is None:
+            if name in given or not has_default:
+                return None, ()
             schema = _ABSENT
-        elif name in zero:
-            schema = dict(core_schema.int_schema(strict=True, ge=0, le=0))
-        elif name in non_empty:
-            schema = {**schema, "min_length": 1}
-        if has_default and name not in given and name not in non_empty:
-            schema = {**wrapper, "schema": schema}
-        out[name] = {**field, "schema": schema}
-    return out
+        else:
+            schema, distinct = converted
+            if distinct:
+                checks.append(_all_distinct(name))
+        fields[name] = {**field, "schema": {**wrapper, "schema": schema} if (
+            has_default and name not in given) else schema}
+    plain = {key: value for key, value in model.items()
+             if key not in ("ref", "metadata", "serialization")}
+    return {**plain, "schema": {**model["schema"], "fields": fields}}, tuple(checks)
 
 
 @functools.cache
@@ -284,6 +261,24 @@ def _calls_python(schema: object) -> bool:
     if isinstance(schema, list | tuple):
         return any(_calls_python(value) for value in schema)
     return False
+
+
+def _runs_if_given(validator: Any, names: frozenset[str]) -> Callable[[Any], bool]:
+    """A check that runs an after-mode model validator of :class:`Action` on the actions that
+    give one of ``names``, and tells whether it passed on all of them."""
+    fields_set = attrgetter("__pydantic_fields_set__")
+
+    def check(actions: Any) -> bool:
+        for name in sorted(names):
+            for action in compress(actions, map(contains, map(fields_set, actions),
+                                                repeat(name))):
+                try:
+                    validator(action)
+                except (ValueError, AssertionError):  # as pydantic turns them into errors
+                    return False
+        return True
+
+    return check
 
 
 def _all_distinct(name: str) -> Callable[[Any], bool]:

@@ -15,6 +15,7 @@ from itertools import repeat
 from typing import Any, Literal, NamedTuple
 
 from backplan._find import find
+from backplan._gc import paused_gc
 from backplan.errors import InfeasibleScheduleError
 from backplan.models.scenario import ScenarioChange
 from backplan.words import counted
@@ -275,7 +276,8 @@ class Schedule:
             True
         """
         if isinstance(indent, int) and indent > 0 and self.actions:
-            text = _with_native_action_rows(self, indent)
+            with paused_gc():  # a row per action, all kept until written
+                text = _with_native_action_rows(self, indent)
             if text is not None:
                 return text
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
@@ -332,19 +334,40 @@ def _with_native_action_rows(schedule: Schedule, indent: int) -> str | None:
     import pydantic_core
 
     actions = schedule.actions
-    fields = type(actions[0])._fields
-    rows = list(map(dict, map(zip, repeat(fields), actions)))
+    rows = list(map(dict, map(zip, repeat(type(actions[0])._fields), actions)))
     first = actions[0].to_dict()
+    document = replace(schedule, actions=()).to_dict()
     try:
         if list(rows[0]) != list(first) or json.loads(pydantic_core.to_json(rows[0])) != first:
             return None
+        if _written_alike(document):  # all of it in one go
+            document["actions"] = rows
+            return pydantic_core.to_json(document, indent=indent).decode()
         body = pydantic_core.to_json({"actions": rows}, indent=indent).decode()
     except pydantic_core.PydanticSerializationError:
         return None
-    head = json.dumps(replace(schedule, actions=()).to_dict(), indent=indent, ensure_ascii=False)
+    # The rest as json.dumps writes it (floats: pydantic-core writes 1e-05 as 0.00001).
+    head = json.dumps(document, indent=indent, ensure_ascii=False)
     empty = "\n" + " " * indent + '"actions": []'  # a key of the top level: its own line
     at = head.find(empty)
     if at < 0:
         return None
     # body is '{' + the line(s) of the "actions" key, at the same indent + '\n}'
     return head[:at] + body[1:-2] + head[at + len(empty):]
+
+
+_PLAIN = (str, int, bool, type(None))
+
+
+def _written_alike(value: object) -> bool:
+    """Whether pydantic-core writes ``value`` exactly as ``json.dumps`` does: text (it escapes
+    as ``ensure_ascii=False`` does), whole numbers, booleans and nulls, in lists and mappings
+    with text keys; not floats."""
+    if type(value) in _PLAIN:
+        return True
+    if type(value) is list:
+        return all(map(_written_alike, value))
+    if type(value) is dict:
+        return all(type(key) is str for key in value) and all(
+            map(_written_alike, value.values()))
+    return False
