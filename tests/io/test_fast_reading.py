@@ -20,6 +20,7 @@ from backplan.errors import PlanError, PlanFileError
 from backplan.io import _yaml, dump_plan, load_plan, loads_plan, plan_files
 from backplan.io._yaml import plain_yaml_data, read_yaml
 from backplan.models import Plan
+from backplan.models.fast import fast_plan
 from strategies import plan_dicts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,7 +242,8 @@ def test_loading_gives_the_same_plan_or_problems(
                          ids=lambda p: p.name)
 def test_the_fast_way_never_takes_a_broken_plan(path: Path) -> None:
     data = plain_yaml_data(path.read_text(encoding="utf-8"))
-    assert data is None or plan_files._quick_build(data, check=True) is None
+    plan = fast_plan(data) if data is not None else None
+    assert plan is None or not plan_files._sound(plan)
 
 
 @given(data=plan_dicts(), fmt=st.sampled_from(["yaml", "json"]), check=st.booleans())

@@ -105,9 +105,10 @@ def load_plan(source: str | os.PathLike[str] | Mapping[str, Any], *, check: bool
     if isinstance(source, Mapping):
         data = dict(source)
         with paused_gc():
-            plan = _quick_build(data, check=check)
-            return plan if plan is not None else _build(
-                data, _loc_of_data(data), file=None, check=check)
+            plan = fast_plan(data)
+            if plan is not None and (not check or _sound(plan)):
+                return plan
+            return _build(data, _loc_of_data(data), file=None, check=check)
     path = _as_path(source)
     if path is None:
         assert isinstance(source, str)  # only a str can be plan text
@@ -162,8 +163,9 @@ def loads_plan(
         # Plain text, read without line numbers, usually is a sound plan; anything else is
         # read again with the line of every key and item, to report each problem there.
         plain = _plain_json_data(text) if chosen == "json" else plain_yaml_data(text)
-        plan = _quick_build(plain, check=check) if plain is not None else None
-        if plan is not None:
+        plan = fast_plan(plain) if plain is not None else None
+        del plain  # before the checks (their memory is the data's, reused)
+        if plan is not None and (not check or _sound(plan)):
             return plan
         if chosen == "json":
             data, loc = _read_json(text, file=source)
@@ -464,17 +466,13 @@ def _not_a_mapping(data: object, loc: Loc | None, file: str | None) -> Problem:
 # Validation and problems
 
 
-def _quick_build(data: dict[str, Any], *, check: bool) -> Plan | None:
-    """The plan when ``data`` validates and (with ``check``) its references are sound, checked
-    without locations (:func:`backplan.models.fast.fast_plan`); None when there is anything to
-    report, which :func:`_build` then finds again and locates."""
-    plan = fast_plan(data)
-    if plan is None or not check:
-        return plan
+def _sound(plan: Plan) -> bool:
+    """Whether ``plan``'s references and calendar are sound (the checks of ``check=True``); when
+    they are not, :func:`_build` finds the problems again and locates them."""
     from backplan.calendars.rules import country_problems
     from backplan.graph.validate import plan_problems
 
-    return None if plan_problems(plan) or country_problems(plan.calendar) else plan
+    return not plan_problems(plan) and not country_problems(plan.calendar)
 
 
 def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> Plan:

@@ -340,12 +340,17 @@ def _with_native_action_rows(schedule: Schedule, indent: int) -> str | None:
     try:
         if list(rows[0]) != list(first) or json.loads(pydantic_core.to_json(rows[0])) != first:
             return None
-        if _written_alike(document):  # all of it in one go
+        whole = _written_alike(document)  # then all of it in one go
+        if whole:
             document["actions"] = rows
-            return pydantic_core.to_json(document, indent=indent).decode()
-        body = pydantic_core.to_json({"actions": rows}, indent=indent).decode()
+        written = pydantic_core.to_json(document if whole else {"actions": rows}, indent=indent)
     except pydantic_core.PydanticSerializationError:
         return None
+    del rows  # before the text is made from the bytes: a big schedule's rows take 650 bytes each
+    if whole:
+        del document  # it holds the rows
+        return written.decode()
+    body = written.decode()
     # The rest as json.dumps writes it (floats: pydantic-core writes 1e-05 as 0.00001).
     head = json.dumps(document, indent=indent, ensure_ascii=False)
     empty = "\n" + " " * indent + '"actions": []'  # a key of the top level: its own line
