@@ -263,8 +263,10 @@ class Schedule:
         ensure_ascii=False)``, character for character.
 
         With an indent, the action rows (nearly all of a big schedule's text) are written by
-        pydantic-core, which escapes text and writes numbers, dates and lists as ``json.dumps``
-        does, and spliced into the rest of the document, written by ``json.dumps``.
+        pydantic-core, which escapes text and writes whole numbers, dates and lists as
+        ``json.dumps`` does: with the rest of the document, unless it holds a float that the two
+        write differently (such as ``1e-05``), else spliced into the rest as ``json.dumps``
+        writes it.
 
         Example:
             >>> import datetime as dt
@@ -351,7 +353,7 @@ def _with_native_action_rows(schedule: Schedule, indent: int) -> str | None:
         del document  # it holds the rows
         return written.decode()
     body = written.decode()
-    # The rest as json.dumps writes it (floats: pydantic-core writes 1e-05 as 0.00001).
+    # The rest as json.dumps writes it (pydantic-core writes 1e-05 as 0.00001).
     head = json.dumps(document, indent=indent, ensure_ascii=False)
     empty = "\n" + " " * indent + '"actions": []'  # a key of the top level: its own line
     at = head.find(empty)
@@ -366,10 +368,13 @@ _PLAIN = (str, int, bool, type(None))
 
 def _written_alike(value: object) -> bool:
     """Whether pydantic-core writes ``value`` exactly as ``json.dumps`` does: text (it escapes
-    as ``ensure_ascii=False`` does), whole numbers, booleans and nulls, in lists and mappings
-    with text keys; not floats."""
+    as ``ensure_ascii=False`` does), whole numbers, booleans, nulls, and floats from 0.0001 to
+    1e16 (outside that range ``json.dumps`` writes ``1e-05`` where pydantic-core writes
+    ``0.00001``), in lists and in mappings with text keys."""
     if type(value) in _PLAIN:
         return True
+    if type(value) is float:
+        return value == 0.0 or 1e-4 <= abs(value) < 1e16
     if type(value) is list:
         return all(map(_written_alike, value))
     if type(value) is dict:
