@@ -238,6 +238,26 @@ def test_loading_gives_the_same_plan_or_problems(
         assert load_slowly(as_json, monkeypatch, check=check) == fast
 
 
+def _as_json(path: Path) -> str | None:
+    try:
+        data, _ = read_yaml(path.read_text(encoding="utf-8"), file=None)
+    except (PlanFileError, UnicodeDecodeError):
+        return None
+    return json.dumps(data, indent=2, default=str)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+def test_error_fixtures_as_json_give_the_same_problems(
+    path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = _as_json(path)
+    if text is None:
+        pytest.skip("not readable as YAML")
+    fast = load_or_problems(text, source="plan.json")
+    assert isinstance(fast, list)  # every fixture is broken
+    assert fast == load_slowly(text, monkeypatch, source="plan.json")
+
+
 @pytest.mark.parametrize("path", [p for p in FIXTURES if p.stem != "encoding"],  # bytes
                          ids=lambda p: p.name)
 def test_the_fast_way_never_takes_a_broken_plan(path: Path) -> None:
