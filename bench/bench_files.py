@@ -61,24 +61,35 @@ def median_time(fn: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
+#: Runs a command and reports its wall time and peak RSS: a small process of its own forks it, so
+#: that the child's peak is its own (a child forked or spawned from this process inherits this
+#: process's peak, and this process holds the generated plans).
+_RUNNER = """
+import os, sys, time
+report, cmd = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(cmd[0], cmd)
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+with open(report, "w") as out:
+    out.write(f"{elapsed} {usage.ru_maxrss * 1024} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
 def run_child(cmd: list[str], *, env: dict[str, str], stdout: Path | None = None
               ) -> tuple[float, int]:
-    """Wall time and peak RSS (bytes) of ``cmd`` run as a child process.
-
-    ``posix_spawn`` starts the child without copying this process (a forked child's peak RSS
-    would count this process's memory, which holds the generated plans)."""
-    with open(stdout or os.devnull, "wb") as out, tempfile.TemporaryFile() as err:
-        actions = [(os.POSIX_SPAWN_DUP2, out.fileno(), 1), (os.POSIX_SPAWN_DUP2, err.fileno(), 2)]
-        start = time.perf_counter()
-        pid = os.posix_spawnp(cmd[0], cmd, env, file_actions=actions)
-        _, status, usage = os.wait4(pid, 0)
-        elapsed = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            err.seek(0)
-            message = err.read().decode(errors="replace").strip().splitlines() or ["no message"]
-            raise SystemExit(f"{' '.join(cmd)}: exit {os.waitstatus_to_exitcode(status)}: "
-                             f"{message[-1]}")
-    return elapsed, usage.ru_maxrss * 1024
+    """Wall time and peak RSS (bytes) of ``cmd`` run as a child process (see :data:`_RUNNER`)."""
+    with open(stdout or os.devnull, "wb") as out, tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report"
+        done = subprocess.run([sys.executable, "-c", _RUNNER, str(report), *cmd], stdout=out,
+                              stderr=subprocess.PIPE, env=env, check=False)
+        elapsed, rss, code = report.read_text().split()
+        if int(code) != 0 or done.returncode != 0:
+            message = done.stderr.decode(errors="replace").strip().splitlines() or ["no message"]
+            raise SystemExit(f"{' '.join(cmd)}: exit {code}: {message[-1]}")
+    return float(elapsed), int(rss)
 
 
 def fmt(seconds: float) -> str:
