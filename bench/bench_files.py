@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python bench/bench_files.py            # 1k, 10k, 100k actions (JSON) and 10k (YAML), ~2-3 min
+    python bench/bench_files.py            # 1k, 10k, 100k (JSON), 10k (YAML): ~3 min when quiet
     python bench/bench_files.py --quick    # 1k and 10k, fewer repeats (~30 s)
     python bench/bench_files.py --also-src OTHER/src   # the end-to-end run of another checkout too
 
