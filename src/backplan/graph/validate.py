@@ -20,7 +20,8 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable
-from operator import attrgetter
+from itertools import chain, repeat
+from operator import attrgetter, gt
 
 from backplan.errors import PlanValidationError, Problem
 from backplan.graph.key_results import key_result_problems, refers_to_key_results
@@ -33,6 +34,8 @@ __all__ = [
     "cycle_problems", "dependency_edges", "plan_problems", "reference_problems",
     "section_problems", "validate_plan",
 ]
+
+_ID, _AFTER, _MILESTONE = attrgetter("id"), attrgetter("after"), attrgetter("milestone")
 
 #: An edge of the dependency graph: (before, after, why) where ``why`` explains induced edges.
 Edge = tuple[str, str, str]
@@ -53,12 +56,37 @@ def validate_plan(plan: Plan) -> None:
 
 def plan_problems(plan: Plan) -> list[Problem]:
     """Every cross-reference problem in ``plan``, in file order (empty when the plan is sound)."""
+    if _in_file_order(plan):  # the usual big plan, checked in C loops: only the sections left
+        return section_problems(plan)
     problems = reference_problems(plan)
     if any(problem.code == "duplicate-id" for problem in problems):
         return problems  # which item an id means is open: cycles once ids are unique
     # With unknown ids or self-references reported, the circles among the other ids still are
     # (an unknown id has no dependencies of its own; a self-reference is reported once).
     return problems + cycle_problems(plan, self_references=not problems)
+
+
+def _in_file_order(plan: Plan) -> bool:
+    """Whether each id is used once, each action's ``after`` names only actions above it and its
+    ``milestone`` a milestone, and no milestone has an ``after``: then every id resolves and
+    nothing goes round in a circle (milestones only collect actions)."""
+    if any(map(_AFTER, plan.milestones)):
+        return False
+    actions = plan.actions
+    afters = list(map(_AFTER, actions))
+    position = dict(zip(map(_ID, actions), range(len(afters)), strict=True))
+    milestones = set(map(_ID, plan.milestones))
+    if len(position) != len(afters) or len(milestones) != len(plan.milestones) or (
+            plan.goal.id in position or plan.goal.id in milestones
+            or not milestones.isdisjoint(position)):
+        return False
+    try:
+        before = list(map(position.__getitem__, chain.from_iterable(afters)))
+    except KeyError:  # an after that names a milestone, the goal or nothing
+        return False
+    owners = chain.from_iterable(map(repeat, range(len(afters)), map(len, afters)))
+    return all(map(gt, owners, before)) and milestones.issuperset(
+        filter(None, map(_MILESTONE, actions)))
 
 
 def reference_problems(plan: Plan) -> list[Problem]:
@@ -113,6 +141,7 @@ def cycle_problems(plan: Plan, *, self_references: bool = True) -> list[Problem]
     """One problem per group of ids whose dependencies go round in a circle, and one per
     milestone whose ``after`` names an action that delivers it (``self_references``: also an
     item that names itself, a circle of one)."""
+    delivers = set(zip(map(_ID, plan.actions), map(_MILESTONE, plan.actions), strict=True))
     own = [
         Problem(
             "cycle", milestone.id, "after",
@@ -123,7 +152,7 @@ def cycle_problems(plan: Plan, *, self_references: bool = True) -> list[Problem]
         )
         for milestone in plan.milestones
         for before in milestone.after
-        if any(a.id == before and a.milestone == milestone.id for a in plan.actions)
+        if (before, milestone.id) in delivers
     ]
     edges = [edge for edge in dependency_edges(plan) if self_references or edge[0] != edge[1]]
     return own + _cycle_problems(edges, [item_id for _, item_id in plan.iter_ids()])

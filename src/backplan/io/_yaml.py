@@ -28,7 +28,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from backplan.errors import PlanFileError, Problem
@@ -42,6 +53,7 @@ __all__ = [
     "Loc",
     "Path",
     "describe",
+    "plain_yaml_data",
     "read_yaml",
     "usable_id",
 ]
@@ -256,6 +268,123 @@ def read_yaml(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
         except (PlanFileError, yaml.YAMLError, UnicodeEncodeError):
             pass
     return _read(text, file, _PlanLoader)
+
+
+def plain_yaml_data(text: str) -> dict[Any, Any] | None:
+    """The mapping that plain YAML text holds, read at libyaml's speed without line numbers.
+
+    Plain means what a plan file usually is: no tags, anchors, aliases or merge keys, no key
+    twice in a mapping, one document whose top is a mapping. For such text the data equals
+    :func:`read_yaml`'s (the same libyaml events, resolved and constructed by the same
+    functions). None for any other text, and for any problem: :func:`read_yaml` then reads it
+    again and reports the problem with its line.
+
+    Example:
+        >>> plain_yaml_data("goal: {id: g, due: 2027-03-31}\\nactions: [{id: a, duration: 2}]\\n")
+        {'goal': {'id': 'g', 'due': datetime.date(2027, 3, 31)}, 'actions': [{'id': 'a', 'duration': 2}]}
+        >>> plain_yaml_data("a: 1\\na: 2\\n") is None
+        True
+    """
+    if _FAST_LOADER is None or _python_only(text):
+        return None
+    from yaml._yaml import CParser
+
+    try:
+        data = _plain_data(CParser(text))
+    except (yaml.YAMLError, UnicodeError):  # read again, and worded, by read_yaml
+        return None
+    return data if isinstance(data, dict) else None
+
+
+_IMPLICIT = _PlanLoader.yaml_implicit_resolvers
+_WILDCARD = _IMPLICIT.get(None, [])
+_NO_KEY = object()
+
+
+def _resolve_plain(written: str) -> str:
+    """The tag of a plain scalar, as :meth:`yaml.resolver.Resolver.resolve` gives it."""
+    for tag, pattern in _IMPLICIT.get(written[0] if written else "", []) + _WILDCARD:
+        if pattern.match(written):
+            return str(tag)
+    return _STR
+
+
+def _plain_data(parser: Any) -> Any:
+    """The document built from libyaml's events (see :func:`plain_yaml_data`); None when the
+    text is not plain."""
+    get = parser.get_event
+    get()  # the stream starts
+    if not isinstance(get(), DocumentStartEvent):
+        return None
+    constructor = yaml.constructor.SafeConstructor()
+    built: dict[tuple[str, str], Any] = {}
+    containers: list[Any] = []  # the open lists and mappings, outermost first
+    keys: list[Any] = []  # per open container: the key read for a mapping, else _NO_KEY
+    seen: list[set[str] | None] = []  # per open container: a mapping's keys as written
+    flows: list[bool] = []
+    flow = 0
+    root: Any = None
+    while True:
+        event = get()
+        kind = type(event)
+        written: str | None = None
+        if kind is ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                return None
+            value: Any = event.value
+            written = value
+            if event.implicit[0]:  # a plain scalar: resolved as PyYAML's loaders do
+                if flow and "?" in value:
+                    return None  # libyaml is more lenient here than PyYAML (see _fast_loader)
+                tag = _resolve_plain(value)
+                if tag != _STR:
+                    cached = (tag, value)
+                    if cached in built:
+                        value = built[cached]
+                    else:
+                        construct = _CONSTRUCTORS.get(tag)
+                        if construct is None:
+                            return None  # a merge key, or a tag no plan uses
+                        value = built[cached] = construct(constructor, ScalarNode(tag, value))
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None or len(containers) >= (
+                    MAX_DEPTH - 2):
+                return None
+            value = {} if kind is MappingStartEvent else []
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            done = containers.pop()
+            keys.pop()
+            seen.pop()
+            flow -= flows.pop()
+            if not containers:
+                root = done
+            continue
+        elif kind is DocumentEndEvent:
+            break
+        else:
+            return None  # an alias
+        if containers:  # put the value in the open list or mapping
+            top = containers[-1]
+            if type(top) is list:
+                top.append(value)
+            elif keys[-1] is _NO_KEY:
+                names = seen[-1]
+                if written is None or names is None or written in names:
+                    return None  # a list or mapping as a key, or a key twice
+                names.add(written)
+                keys[-1] = value
+            else:
+                top[keys[-1]] = value
+                keys[-1] = _NO_KEY
+        elif written is not None:
+            return None  # a scalar document
+        if written is None:  # a list or mapping opens
+            containers.append(value)
+            keys.append(_NO_KEY)
+            seen.append(set() if kind is MappingStartEvent else None)
+            flows.append(bool(event.flow_style))
+            flow += flows[-1]
+    return root if isinstance(get(), StreamEndEvent) else None
 
 
 _BLOCK_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")

@@ -37,9 +37,20 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from backplan._gc import paused_gc
 from backplan.errors import PROBLEM_CODES, PlanFileError, PlanValidationError, Problem
-from backplan.io._yaml import ITEM_LISTS, SECTIONS, Loc, Path, describe, read_yaml, usable_id
+from backplan.io._yaml import (
+    ITEM_LISTS,
+    SECTIONS,
+    Loc,
+    Path,
+    describe,
+    plain_yaml_data,
+    read_yaml,
+    usable_id,
+)
 from backplan.models import Plan
+from backplan.models.fast import fast_plan
 
 __all__ = ["dump_plan", "load_plan", "loads_plan"]
 
@@ -93,7 +104,11 @@ def load_plan(source: str | os.PathLike[str] | Mapping[str, Any], *, check: bool
     """
     if isinstance(source, Mapping):
         data = dict(source)
-        return _build(data, _loc_of_data(data), file=None, check=check)
+        with paused_gc():
+            plan = fast_plan(data)
+            if plan is not None and (not check or _sound(plan)):
+                return plan
+            return _build(data, _loc_of_data(data), file=None, check=check)
     path = _as_path(source)
     if path is None:
         assert isinstance(source, str)  # only a str can be plan text
@@ -144,13 +159,21 @@ def loads_plan(
     """
     text = text.removeprefix("\ufeff")
     chosen = format or _guess_format(text, source)
-    if chosen == "json":
-        data, loc = _read_json(text, file=source)
-    else:
-        data, loc = read_yaml(text, file=source)
-    if not isinstance(data, dict):
-        raise PlanFileError([_not_a_mapping(data, loc, source)], source=source)
-    return _build(data, loc or _loc_of_data(data), file=source, check=check)
+    with paused_gc():
+        # Plain text, read without line numbers, usually is a sound plan; anything else is
+        # read again with the line of every key and item, to report each problem there.
+        plain = _plain_json_data(text) if chosen == "json" else plain_yaml_data(text)
+        plan = fast_plan(plain) if plain is not None else None
+        del plain  # before the checks (their memory is the data's, reused)
+        if plan is not None and (not check or _sound(plan)):
+            return plan
+        if chosen == "json":
+            data, loc = _read_json(text, file=source)
+        else:
+            data, loc = read_yaml(text, file=source)
+        if not isinstance(data, dict):
+            raise PlanFileError([_not_a_mapping(data, loc, source)], source=source)
+        return _build(data, loc or _loc_of_data(data), file=source, check=check)
 
 
 def dump_plan(
@@ -266,6 +289,28 @@ def _guess_format(text: str, source: str | None) -> PlanFormat:
     return "json" if re.match(r'\s*\{\s*["}]', text) else "yaml"
 
 
+def _plain_json_data(text: str) -> dict[str, Any] | None:
+    """The object JSON text holds, read by :func:`json.loads` alone; None when the text is not
+    an object, repeats a key, or is not valid JSON (:func:`_read_json` then says where)."""
+    repeated: list[bool] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping = dict(pairs)  # the first key's place, the last value, as _read_json keeps them
+        if len(mapping) != len(pairs):
+            repeated.append(True)
+        return mapping
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError, _JsonConstantError):
+        return None
+    return data if isinstance(data, dict) and not repeated else None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _JsonConstantError(name)
+
+
 def _read_json(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
     """Parse JSON with :func:`json.loads`; locate keys and items with :class:`_JsonLocator`."""
     duplicated: list[str] = []
@@ -278,11 +323,8 @@ def _read_json(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
             mapping[key] = value
         return mapping
 
-    def refuse_constant(name: str) -> Any:
-        raise _JsonConstantError(name)
-
     try:
-        data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=refuse_constant)
+        data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise _file_error(
             "syntax", f"invalid JSON: {exc.msg} (column {exc.colno})",
@@ -422,6 +464,15 @@ def _not_a_mapping(data: object, loc: Loc | None, file: str | None) -> Problem:
 
 # --------------------------------------------------------------------------------------------
 # Validation and problems
+
+
+def _sound(plan: Plan) -> bool:
+    """Whether ``plan``'s references and calendar are sound (the checks of ``check=True``); when
+    they are not, :func:`_build` finds the problems again and locates them."""
+    from backplan.calendars.rules import country_problems
+    from backplan.graph.validate import plan_problems
+
+    return not plan_problems(plan) and not country_problems(plan.calendar)
 
 
 def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> Plan:

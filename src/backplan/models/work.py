@@ -69,6 +69,8 @@ def _check_after(value: tuple[str, ...]) -> tuple[str, ...]:
 
 
 After = Annotated[tuple[Id, ...], AfterValidator(_check_after)]
+#: A duration as written; the validator only turns the stand-in for a missing one into an error.
+WrittenDuration = Annotated[Duration, BeforeValidator(_required)]
 
 
 class Milestone(BaseModel):
@@ -109,7 +111,7 @@ class Action(BaseModel):
     id: Id
     title: str = ""
     #: Working days; leave it out when ``effort`` sizes the action (see docs/people-and-capacity.md).
-    duration: Annotated[Duration, BeforeValidator(_required)] | None = None
+    duration: WrittenDuration | None = None
     #: Work in hours or pomodoros, done by ``assignees`` as their available hours allow.
     effort: Effort | None = None
     #: People booked on this action: ids, or ``{person: id, hours_per_day: h}``.

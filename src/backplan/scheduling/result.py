@@ -10,10 +10,12 @@ import datetime as dt
 import html
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import Any, Literal, NamedTuple
 
 from backplan._find import find
+from backplan._gc import paused_gc
 from backplan.errors import InfeasibleScheduleError
 from backplan.models.scenario import ScenarioChange
 from backplan.words import counted
@@ -257,7 +259,29 @@ class Schedule:
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """:meth:`to_dict` as JSON text."""
+        """:meth:`to_dict` as JSON text: ``json.dumps(self.to_dict(), indent=indent,
+        ensure_ascii=False)``, character for character.
+
+        With an indent, the action rows (nearly all of a big schedule's text) are written by
+        pydantic-core, which escapes text and writes whole numbers, dates and lists as
+        ``json.dumps`` does: with the rest of the document, unless it holds a float that the two
+        write differently (such as ``1e-05``), else spliced into the rest as ``json.dumps``
+        writes it.
+
+        Example:
+            >>> import datetime as dt
+            >>> from backplan import load_plan, schedule_plan
+            >>> plan = load_plan({"goal": {"id": "g", "due": "2027-01-29"},
+            ...                   "actions": [{"id": "a", "title": "Café ☕", "duration": 5}]})
+            >>> schedule = schedule_plan(plan, today=dt.date(2027, 1, 18))
+            >>> schedule.to_json() == json.dumps(schedule.to_dict(), indent=2, ensure_ascii=False)
+            True
+        """
+        if isinstance(indent, int) and indent > 0 and self.actions:
+            with paused_gc():  # a row per action, all kept until written
+                text = _with_native_action_rows(self, indent)
+            if text is not None:
+                return text
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def __str__(self) -> str:
@@ -303,3 +327,57 @@ class Schedule:
             + (f"<ul>{flags}</ul>" if flags else "")
             + "</div>"
         )
+
+
+def _with_native_action_rows(schedule: Schedule, indent: int) -> str | None:
+    """:meth:`Schedule.to_json` with the action rows written by pydantic-core; None when that
+    cannot give the same text (a row that is not the action's fields, or text that is not
+    UTF-8, such as a lone surrogate)."""
+    import pydantic_core
+
+    actions = schedule.actions
+    rows = list(map(dict, map(zip, repeat(type(actions[0])._fields), actions)))
+    first = actions[0].to_dict()
+    document = replace(schedule, actions=()).to_dict()
+    try:
+        if list(rows[0]) != list(first) or json.loads(pydantic_core.to_json(rows[0])) != first:
+            return None
+        whole = _written_alike(document)  # then all of it in one go
+        if whole:
+            document["actions"] = rows
+        written = pydantic_core.to_json(document if whole else {"actions": rows}, indent=indent)
+    except pydantic_core.PydanticSerializationError:
+        return None
+    del rows  # before the text is made from the bytes: a big schedule's rows take 650 bytes each
+    if whole:
+        del document  # it holds the rows
+        return written.decode()
+    body = written.decode()
+    # The rest as json.dumps writes it (pydantic-core writes 1e-05 as 0.00001).
+    head = json.dumps(document, indent=indent, ensure_ascii=False)
+    empty = "\n" + " " * indent + '"actions": []'  # a key of the top level: its own line
+    at = head.find(empty)
+    if at < 0:
+        return None
+    # body is '{' + the line(s) of the "actions" key, at the same indent + '\n}'
+    return head[:at] + body[1:-2] + head[at + len(empty):]
+
+
+_PLAIN = (str, int, bool, type(None))
+
+
+def _written_alike(value: object) -> bool:
+    """Whether pydantic-core writes ``value`` exactly as ``json.dumps`` does: text (it escapes
+    as ``ensure_ascii=False`` does), whole numbers, booleans, nulls, and floats from 0.0001 to
+    1e16 (outside that range ``json.dumps`` writes ``1e-05`` where pydantic-core writes
+    ``0.00001``), in lists and in mappings with text keys."""
+    if type(value) in _PLAIN:
+        return True
+    if type(value) is float:
+        return value == 0.0 or 1e-4 <= abs(value) < 1e16
+    if type(value) is list:
+        return all(map(_written_alike, value))
+    if type(value) is dict:
+        return all(type(key) is str for key in value) and all(
+            map(_written_alike, value.values()))
+    return False

@@ -1,0 +1,176 @@
+"""The fast validation path gives the plan :meth:`Plan.model_validate` gives, or steps aside.
+
+``fast_plan`` may return None for any data (the caller then validates with the models), but when
+it returns a plan, that plan is the one the models build: the same values of the same types and
+the same fields set. It never accepts data the models reject.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+
+from backplan.io._yaml import read_yaml
+from backplan.models import Action, Plan
+from backplan.models.fast import PLAIN_ACTION_RULES, _fast_validator, fast_plan
+from strategies import people_plan_dicts, plan_dicts
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAN_FILES = sorted([*(ROOT / "examples").glob("*.yaml"), *(ROOT / "tests/data").rglob("*.yaml")])
+GOAL = {"id": "g", "due": "2027-03-31"}
+
+
+def typed(value: object) -> object:
+    """``value`` with the type of every part spelt out (so that ``1 == True == 1.0`` do not
+    compare equal), models as their field values and the fields set."""
+    if isinstance(value, BaseModel):
+        return (type(value), typed(value.__dict__), sorted(value.model_fields_set),
+                value.__pydantic_extra__, value.__pydantic_private__)
+    if isinstance(value, dict):
+        return (dict, [(typed(k), typed(v)) for k, v in value.items()])
+    if isinstance(value, list | tuple):
+        return (type(value), [typed(v) for v in value])
+    return (type(value), value)
+
+
+def validated(data: dict[str, Any]) -> Plan | None:
+    try:
+        return Plan.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def assert_same_as_the_models(data: dict[str, Any]) -> Plan | None:
+    """``fast_plan(data)`` is None or the plan the models build; None whenever they refuse."""
+    fast = fast_plan(data)
+    slow = validated(data)
+    if slow is None:
+        assert fast is None
+    elif fast is not None:
+        assert typed(fast) == typed(slow)
+    return fast
+
+
+def test_a_plain_plan_is_the_models_plan_with_every_field() -> None:
+    data = {
+        "goal": {**GOAL, "title": "Raise FCR"},
+        "milestones": [{"id": "m", "due": "2027-02-01"}],
+        "actions": [
+            {"id": "a", "title": "Export", "duration": 2, "priority": "should", "owner": "Ana",
+             "kind": "analysis", "impact": {"fcr": 1.5}, "ramp": 3, "actual_pomodoros": 4},
+            {"id": "b", "duration": 1, "after": ["a", "m"], "lag": 2, "milestone": "m"},
+        ],
+    }
+    assert assert_same_as_the_models(data) is not None
+
+
+def test_plain_actions_are_built_natively() -> None:
+    """The fast path is in force: Action has no validator it does not describe, and the schema
+    has a plain variant for actions with and without a lag."""
+    validators = Action.__pydantic_decorators__
+    assert set(validators.model_validators) <= PLAIN_ACTION_RULES.keys(), (
+        "describe the new Action validator in backplan.models.fast.PLAIN_ACTION_RULES")
+    assert not validators.field_validators
+    fast = _fast_validator()
+    assert fast is not None
+    assert "union" in repr(fast[0]).lower()
+
+
+@pytest.mark.parametrize("path", PLAN_FILES, ids=[p.name for p in PLAN_FILES])
+def test_every_example_and_fixture(path: Path) -> None:
+    try:
+        data, _ = read_yaml(path.read_text(encoding="utf-8"), file=None)
+    except Exception:  # the fixtures that do not even read are the loaders' business
+        pytest.skip("not readable as YAML")
+    if isinstance(data, dict):
+        assert_same_as_the_models(data)
+
+
+def test_examples_take_the_fast_path() -> None:
+    for path in (ROOT / "examples").glob("*.yaml"):
+        data, _ = read_yaml(path.read_text(encoding="utf-8"), file=None)
+        assert fast_plan(data) is not None, path.name
+
+
+@given(data=plan_dicts())
+def test_generated_plans(data: dict[str, Any]) -> None:
+    assert assert_same_as_the_models(data) is not None
+
+
+@given(data=people_plan_dicts())
+def test_generated_plans_with_people(data: dict[str, Any]) -> None:
+    assert_same_as_the_models(data)
+
+
+# Values for each field of an action: valid ones, and the near misses the fast path must refuse
+# (or leave to the models) exactly where the models refuse them.
+_IDS = ["a", "b", "a b", " a", "a ", "", "é", "a\nb", "a\tb", "\x1c", "2027", 2027, None, True]
+FIELD_VALUES: dict[str, list[Any]] = {
+    "id": _IDS,
+    "title": ["", "Export", 5, None, "x\n"],
+    "duration": [1, 5, 3650, 0, 3651, -1, True, 2.0, "3", None],
+    "after": [[], ["b"], ["b", "c"], ["b", "b"], ["a"], ["é"], ["b "], "b", [1], None, ("b",)],
+    "lag": [0, 1, 3650, 3651, -1, True, "1", None, 1.0],
+    "milestone": ["m", "é", "", None, 7],
+    "priority": ["must", "wont", "Must", None],
+    "owner": ["Ana", None, 3],
+    "kind": ["analysis", " x", None],
+    "impact": [{}, {"fcr": 1}, {"fcr": 1.5}, {"fcr": True}, {"fcr": "1"}, {" fcr": 1},
+               {"fcr": float("nan")}, []],
+    "ramp": [0, 2, -1, True],
+    "actual_pomodoros": [0, 3, -1, None],
+    "estimate": [{"optimistic": 1, "likely": 2, "pessimistic": 3},
+                 {"optimistic": 3, "likely": 2, "pessimistic": 1}, None],
+    "effort": [{"hours": 4}, 12, None],
+    "assignees": [[], ["p"], ["p", "p"]],
+    "status": ["not_started", "in_progress", "done"],
+    "actual_start": ["2027-01-04", None],
+    "actual_finish": ["2027-01-08", "2027-02-30"],
+    "remaining": [1, None],
+    "not_before": ["2027-01-04", dt.date(2027, 1, 4), dt.datetime(2027, 1, 4), None],
+    "not_after": ["2027-01-01", "2027-03-01"],
+    "duraton": [1],
+}
+_COMMON = ("id", "title", "duration", "after", "lag", "milestone", "priority", "impact")
+
+
+@st.composite
+def actions(draw: st.DrawFn) -> dict[str, Any]:
+    """An action mapping: mostly the fields plain actions use, now and then any other one."""
+    names = draw(st.lists(st.sampled_from(_COMMON), unique=True))
+    if draw(st.integers(0, 3)) == 0:
+        names += draw(st.lists(st.sampled_from(sorted(FIELD_VALUES)), unique=True, max_size=3))
+    return {name: draw(st.sampled_from(FIELD_VALUES[name])) for name in dict.fromkeys(names)}
+
+
+@given(items=st.lists(actions(), min_size=1, max_size=2))
+def test_near_misses_are_refused_exactly_where_the_models_refuse_them(
+    items: list[dict[str, Any]],
+) -> None:
+    data = {"goal": GOAL, "milestones": [{"id": "m"}], "actions": items}
+    assert_same_as_the_models(data)
+
+
+def test_a_repeated_predecessor_is_left_to_the_models() -> None:
+    data = {"goal": GOAL, "actions": [{"id": "b", "duration": 1},
+                                      {"id": "a", "duration": 1, "after": ["b", "b"]}]}
+    assert validated(data) is None
+    assert fast_plan(data) is None
+
+
+def test_actions_beyond_the_plain_ones_are_validated_by_action_itself() -> None:
+    data = {"goal": GOAL, "people": [{"id": "p", "hours_per_day": 2}], "actions": [
+        {"id": "a", "duration": 2},
+        {"id": "b", "effort": {"hours": 4}, "assignees": ["p"], "after": ["a"]},
+        {"id": "c", "estimate": {"optimistic": 1, "likely": 2, "pessimistic": 4}},
+        {"id": "é", "duration": 1, "status": "done", "actual_finish": "2027-01-04"},
+    ]}
+    plan = assert_same_as_the_models(data)
+    assert plan is not None
+    assert "duration" not in plan.actions[2].model_fields_set  # derived from the estimate
