@@ -1,4 +1,4 @@
-"""apply_changes: scenario changes written into the plan file in one locked, verified edit that
+"""write_changes: scenario changes written into the plan file in one locked, verified edit that
 keeps comments, and gives exactly the plan apply_scenario gives."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from backplan import (
     load_plan,
     plan_file_lock,
 )
-from backplan.io.edit import apply_changes
+from backplan.io.edit import write_changes
 from backplan.models.scenario import ChangeKind
 from strategies import people_plan_dicts
 
@@ -71,7 +71,7 @@ def test_every_kind_of_change_in_one_edit_keeps_the_comments(tmp_path: Path) -> 
     path = tmp_path / "plan.yaml"
     path.write_text(YAML_PLAN, encoding="utf-8")
     expected = expected_plan(path, CHANGES)
-    edit = apply_changes(path, CHANGES)
+    edit = write_changes(path, CHANGES)
     assert isinstance(edit, PlanEdit)
     assert load_plan(path) == expected
     assert path.read_text(encoding="utf-8") == """\
@@ -131,7 +131,7 @@ actions:
         ScenarioChange(action="coach", lag=0),
     ]
     expected = expected_plan(path, changes)
-    apply_changes(path, changes)
+    write_changes(path, changes)
     assert load_plan(path) == expected
     assert path.read_text(encoding="utf-8") == """\
 goal: {id: g, due: 2027-03-31}
@@ -162,7 +162,7 @@ def test_queue_changes_join_the_queue_adjust_list(tmp_path: Path) -> None:
         {"add_agents": 2, "from": "2027-02-01"},
     )]
     expected = expected_plan(path, changes)
-    apply_changes(path, changes)
+    write_changes(path, changes)
     assert load_plan(path) == expected
     after = path.read_text(encoding="utf-8")
     added = [line for line in after.splitlines() if line not in before.splitlines()]
@@ -182,7 +182,7 @@ def test_json_plans_stay_json(tmp_path: Path) -> None:
     changes = [ScenarioChange(action="a", duration=2), ScenarioChange(drop=("b",)),
                ScenarioChange(person="ann", add_hours=1), ScenarioChange(due="2027-04-30")]
     expected = expected_plan(path, changes)
-    apply_changes(path, changes)
+    write_changes(path, changes)
     assert load_plan(path) == expected
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["actions"][0] == {"id": "a", "duration": 2}
@@ -195,7 +195,7 @@ def test_an_unknown_id_writes_nothing_and_names_the_plan_file(tmp_path: Path) ->
     path = tmp_path / "plan.yaml"
     path.write_text(YAML_PLAN, encoding="utf-8")
     with pytest.raises(PlanValidationError) as error:
-        apply_changes(path, [ScenarioChange(drop=("tip",)), ScenarioChange(due="2027-04-15")])
+        write_changes(path, [ScenarioChange(drop=("tip",)), ScenarioChange(due="2027-04-15")])
     assert error.value.codes == ["unknown-id"]
     assert error.value.problems[0].hint == "did you mean 'tips'?"
     assert str(path) in str(error.value)
@@ -205,8 +205,8 @@ def test_an_unknown_id_writes_nothing_and_names_the_plan_file(tmp_path: Path) ->
 def test_no_changes_or_changes_already_made_write_nothing(tmp_path: Path) -> None:
     path = tmp_path / "plan.yaml"
     path.write_text(YAML_PLAN, encoding="utf-8")
-    assert apply_changes(path, []).lines == ()
-    assert apply_changes(path, [ScenarioChange(due="2027-03-31")]).lines == ()
+    assert write_changes(path, []).lines == ()
+    assert write_changes(path, [ScenarioChange(due="2027-03-31")]).lines == ()
     assert path.read_text(encoding="utf-8") == YAML_PLAN
 
 
@@ -215,10 +215,10 @@ def test_it_holds_the_lock_and_refuses_when_busy(tmp_path: Path) -> None:
     path.write_text(YAML_PLAN, encoding="utf-8")
     with plan_file_lock(path, wait=1):
         with pytest.raises(PlanBusyError):
-            apply_changes(path, CHANGES, wait=0.1)
+            write_changes(path, CHANGES, wait=0.1)
         results: list[PlanEdit] = []
         worker = threading.Thread(target=lambda: results.append(
-            apply_changes(path, [ScenarioChange(drop=("tips",))], wait=10)))
+            write_changes(path, [ScenarioChange(drop=("tips",))], wait=10)))
         worker.start()
         time.sleep(0.3)
         assert not results  # waiting while the lock is held
@@ -232,8 +232,8 @@ def test_read_only_plans_need_force(tmp_path: Path) -> None:
     path.write_text(YAML_PLAN, encoding="utf-8")
     path.chmod(0o444)
     with pytest.raises(Exception, match="is read-only"):
-        apply_changes(path, CHANGES)
-    apply_changes(path, CHANGES, force=True)
+        write_changes(path, CHANGES)
+    write_changes(path, CHANGES, force=True)
     assert load_plan(path).goal.due.isoformat() == "2027-04-15"
 
 
@@ -296,8 +296,8 @@ def test_the_file_holds_what_apply_scenario_gives(
         expected = expected_plan(path, changes)
     except PlanValidationError:
         with pytest.raises(PlanValidationError):
-            apply_changes(path, changes)
+            write_changes(path, changes)
         assert path.read_text(encoding="utf-8") == text
         return
-    apply_changes(path, changes)
+    write_changes(path, changes)
     assert load_plan(path) == expected

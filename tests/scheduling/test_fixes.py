@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import backplan
@@ -242,3 +242,26 @@ def test_ignore_capacity_gives_the_precedence_answer_on_purpose() -> None:
     assert not isinstance(ignored, backplan.LevelledSchedule)
     fcr = schedule_plan(backplan.load_plan("examples/fcr.yaml"), today=START)
     assert fcr.capacity == "none"
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(plan=plans_with_and_without_people, today=todays, number=st.integers(1, 3))
+def test_a_fix_applied_to_the_file_schedules_as_it_said(
+    plan: Plan, today: dt.date, number: int, tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    schedule = _schedule(plan, today)
+    assume(schedule is not None and len(schedule.fixes) >= number)
+    assert schedule is not None
+    fix = schedule.fixes[number - 1]
+    path = tmp_path_factory.mktemp("fix") / "plan.yaml"
+    backplan.dump_plan(plan, path)
+    day = ["--today", today.isoformat()]
+    assert main(["fix", str(path), *day, "--apply", str(number)]) == 0
+    capsys.readouterr()
+    after = schedule_plan(backplan.load_plan(path), today=today)
+    assert (after.feasible, after.min_slack) == (fix.feasible_after, fix.min_slack_after)
+    strict = main(["schedule", str(path), *day, "--strict", "--format", "json"])
+    capsys.readouterr()
+    assert strict == (0 if fix.feasible_after else 1)

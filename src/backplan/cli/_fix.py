@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 import backplan
 from backplan.cli._common import (
@@ -11,6 +12,7 @@ from backplan.cli._common import (
     EXIT_OK,
     add_capacity_option,
     add_command,
+    add_edit_options,
     add_format_option,
     add_plan_argument,
     add_today_option,
@@ -38,6 +40,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_format_option(fix, ("table", "json"), default="table")
     fix.add_argument("--apply", type=whole_number(1), default=None, metavar="N",
                      help="write fix N's changes into the plan file (comments and layout kept)")
+    add_edit_options(fix, strict=False)
     fix.set_defaults(run=run_fix)
 
 
@@ -75,7 +78,8 @@ def run_fix(args: argparse.Namespace) -> int:
         flags = ", ".join(f"{f.code} {f.subject}" for f in schedule.flags_fixed_by(fix))
         print(f"   fixes: {flags}")
     print(f"\nApply one with: backplan fix {args.plan} --apply N"
-          + (f" --today {args.today.isoformat()}" if args.today else ""))
+          + (f" --today {args.today.isoformat()}" if args.today else "")
+          + (" --ignore-capacity" if args.ignore_capacity else ""))
     return EXIT_OK
 
 
@@ -85,14 +89,18 @@ def _apply(
     if args.apply > len(fixes):
         print(f"backplan: there is no fix {args.apply}: the plan has "
               f"{len(fixes) or 'no'} fix{'' if len(fixes) == 1 else 'es'}; run "
-              f"'backplan fix {args.plan}' to list them")
+              f"'backplan fix {args.plan}' to list them", file=sys.stderr)
         return EXIT_BAD_INPUT
     fix = fixes[args.apply - 1]
-    from backplan.io.edit import apply_changes
+    from backplan.io.edit import write_changes
 
-    edit = apply_changes(args.plan, fix.changes)
-    print(edit)
-    after = "feasible" if fix.feasible_after else "still NOT feasible"
-    print(f"The plan now schedules as measured: {after}, minimum slack "
-          f"{fix.min_slack_after} (from {schedule.today.isoformat()}).")
+    print(write_changes(args.plan, fix.changes, wait=args.wait, force=args.force))
+    # What the file now holds, scheduled the same way: the claim, checked.
+    after = backplan.schedule_plan(backplan.load_plan(args.plan), today=schedule.today,
+                                   ignore_capacity=args.ignore_capacity)
+    state = "feasible" if after.feasible else "still NOT feasible"
+    print(f"The plan now schedules: {state}, minimum slack {after.min_slack} "
+          f"(from {schedule.today.isoformat()})"
+          + ("." if (after.feasible, after.min_slack) == (fix.feasible_after, fix.min_slack_after)
+             else f"; the fix was measured as {fix.min_slack_after}: the file changed meanwhile."))
     return EXIT_OK

@@ -84,11 +84,11 @@ from backplan.models.scenario import ChangeKind, ScenarioChange
 __all__ = [
     "DEFAULT_WAIT_SECONDS",
     "PlanEdit",
-    "apply_changes",
     "mark_done",
     "mark_started",
     "record_checkin",
     "write_atomic",
+    "write_changes",
 ]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -351,7 +351,7 @@ def mark_started(
                          may_reopen=reopen, today=today, strict=strict, wait=wait, force=force)
 
 
-def apply_changes(
+def write_changes(
     path: str | os.PathLike[str],
     changes: Sequence[ScenarioChange],
     *,
@@ -398,7 +398,7 @@ def apply_changes(
         ...     estimate: {optimistic: 3, likely: 5, pessimistic: 9}   # from last year
         ...   - {id: tips, duration: 2}
         ... ''')
-        >>> print(apply_changes(plan_file, [ScenarioChange(action="audit", duration=4),
+        >>> print(write_changes(plan_file, [ScenarioChange(action="audit", duration=4),
         ...                                 ScenarioChange(drop="tips"),
         ...                                 ScenarioChange(due="2027-04-15")]))
         plan.yaml: plan: audit takes 4 working days; drop tips; move the goal's due date to 2027-04-15 (lines 1-5)
@@ -600,7 +600,7 @@ def _plan_span(plan: Plan, today: dt.date | None) -> tuple[dt.date, dt.date]:
 
 
 # --------------------------------------------------------------------------------------------
-# Writing changes (apply_changes): each kind of change names the fields it changes; each field is
+# Writing changes (write_changes): each kind of change names the fields it changes; each field is
 # then written once, with its value in the expected plan (so repeated changes write the last).
 
 #: A field of the plan file: the section (``goal``, ``queue``, ``milestones``, ``actions``,

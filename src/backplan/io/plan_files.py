@@ -470,9 +470,11 @@ def _sound(plan: Plan) -> bool:
     """Whether ``plan``'s references and calendar are sound (the checks of ``check=True``); when
     they are not, :func:`_build` finds the problems again and locates them."""
     from backplan.calendars.rules import country_problems
+    from backplan.calendars.window import date_window_problems
     from backplan.graph.validate import plan_problems
 
-    return not plan_problems(plan) and not country_problems(plan.calendar)
+    return (not plan_problems(plan) and not country_problems(plan.calendar)
+            and not date_window_problems(plan))
 
 
 def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> Plan:

@@ -199,6 +199,8 @@ def _plain_action(action: Schema) -> tuple[Schema | None, tuple[Callable[[Any], 
             schema = _ABSENT
         else:
             schema, distinct = converted
+            if name in given and schema["type"] == "nullable":
+                schema = schema["schema"]  # given means a value: null is the model's to refuse
             if distinct:
                 checks.append(_all_distinct(name))
         fields[name] = {**field, "schema": {**wrapper, "schema": schema} if (
