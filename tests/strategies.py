@@ -111,19 +111,23 @@ def checkin_series(
 
 
 @st.composite
-def people_plan_dicts(draw: st.DrawFn, *, unlimited: bool = False) -> dict[str, Any]:
+def people_plan_dicts(
+    draw: st.DrawFn, *, unlimited: bool = False, odd_hours: bool = False
+) -> dict[str, Any]:
     """A plan mapping from :func:`plan_dicts` with people booked on its actions (issue 3).
 
     Some actions become effort-sized (hours or pomodoros); the others keep their duration and
     may book people too. With ``unlimited=True`` nobody's hours ever bind: everyone has 24 hours
-    a day, no days off, and every booking names a small ``hours_per_day``.
+    a day, no days off, and every booking names a small ``hours_per_day``. With
+    ``odd_hours=True`` people's hours and efforts take awkward values (7.33 h, 0.01 h, ...),
+    whose common divisor is a few seconds.
     """
     plan = draw(plan_dicts(max_items=10, wont=False))
     workdays = plan["calendar"]["workdays"]
     people = []
     for k in range(draw(st.integers(1, 3))):
         person: dict[str, Any] = {"id": f"p{k}", "hours_per_day": 24 if unlimited else draw(
-            st.sampled_from([1, 1.5, 2, 3, 7.5]))}
+            st.sampled_from([1, 1.5, 2, 3, 7.5] + ([7.33, 2.71, 0.35] if odd_hours else [])))}
         if not unlimited and draw(st.booleans()):
             person["workdays"] = draw(st.lists(st.sampled_from(workdays), min_size=1,
                                                unique=True).map(sorted))
@@ -141,9 +145,11 @@ def people_plan_dicts(draw: st.DrawFn, *, unlimited: bool = False) -> dict[str, 
             who = draw(st.lists(st.sampled_from(people), min_size=1, max_size=2,
                                 unique_by=lambda p: p["id"]))
             action["effort"] = draw(st.one_of(
-                st.integers(1, 24), st.builds(lambda n: {"pomodoros": n}, st.integers(1, 40))))
+                st.integers(1, 24), st.builds(lambda n: {"pomodoros": n}, st.integers(1, 40)),
+                *([st.sampled_from([0.01, 3.33, 11.07])] if odd_hours else [])))
             action["assignees"] = [
-                {"person": p["id"], "hours_per_day": 0.5} if unlimited or draw(st.booleans())
+                {"person": p["id"], "hours_per_day": min(0.5, p["hours_per_day"])}
+                if unlimited or draw(st.booleans())
                 else p["id"] for p in who
             ]
         elif kind == "fixed" and full_time:

@@ -39,10 +39,12 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
+import itertools
 import random
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -483,7 +485,7 @@ def _earliest(
     early_start = [0] * n
     early_finish = [0] * n
     driver: list[int | None] = [None] * n
-    placed: dict[int, list[int]] = {}  # person -> nodes booked so far
+    placed: dict[int, list[tuple[int, int]]] = {}  # person -> (finish, -node) booked, sorted
     booked: list[tuple[int, int, int, int]] = []  # node, person, day - base, seconds
     for i in _levelled_order(problem, start):
         s = base + (0 if network.is_action[i] else MILESTONE_RELEASE)
@@ -505,15 +507,16 @@ def _earliest(
                                                      held if reserve else None, grow, booked)
             early_start[i] += base
             early_finish[i] += base
-            for r in wants[i]:
-                placed.setdefault(r, []).append(i)
         s = early_start[i]
         # As in the core: of the predecessors that set the start, the one numbered first; when
         # people's hours set it, the shared person's work that finishes last before it.
         driver[i] = min((q for q, o in preds[i] if early_finish[q] + o == s), default=None)
         if driver[i] is None and s > released:
-            queue = {q for r in wants[i] for q in placed[r] if q != i and early_finish[q] <= s}
-            driver[i] = max(queue, key=lambda q: (early_finish[q], -q), default=None)
+            last = max((keys[k] for r in wants[i] if (keys := placed.get(r))
+                        and (k := bisect.bisect_right(keys, (s, 0)) - 1) >= 0), default=None)
+            driver[i] = None if last is None else -last[1]
+        for r in wants[i]:
+            bisect.insort(placed.setdefault(r, []), (early_finish[i], -i))
     return early_start, early_finish, driver, [
         (i, r, base + u, seconds) for i, r, u, seconds in booked]
 
@@ -599,7 +602,13 @@ def _levelled_preds(
 ) -> list[list[tuple[int, int]]]:
     """Precedence edges plus each person's queue: ``i`` before ``j`` when both need more of a
     shared person than they have together and ``i`` finishes before ``j`` starts, or on the day
-    it starts (effort work may hand a day over: offset 0)."""
+    it starts (effort work may hand a day over: offset 0).
+
+    Of a person's queue only the edges that reachability needs are listed: ``i -> j`` is left
+    out when ``i`` is also before another of ``j``'s queue predecessors (``i -> k -> j``), so a
+    node reaches the same nodes as through every pair, and each person's queue takes about
+    linear time and space instead of quadratic.
+    """
     n = problem.n
     preds = [list(problem.network.preds[i]) for i in range(n)]
     wants = [_conflict_amount(problem, i) for i in range(n)]
@@ -609,13 +618,48 @@ def _levelled_preds(
             by_person.setdefault(r, []).append(i)
     rates = [c.rate for c in problem.person_calendars]
     for r, nodes in by_person.items():
-        nodes.sort(key=lambda i: (finish[i], i))
+        rate = rates[r]
+        # Per amount wanted: the nodes by finish, their finishes and the running latest start.
+        levels: dict[int, list[int]] = {}
+        for i in sorted(nodes, key=lambda i: (finish[i], i)):
+            levels.setdefault(wants[i][r], []).append(i)
+        tables = []
+        for want, members in sorted(levels.items()):
+            ends = [finish[i] for i in members]
+            latest = list(itertools.accumulate((start[i] for i in members), max))
+            tables.append((want, members, ends, latest))
         for j in nodes:
-            for i in nodes:
-                if finish[i] > start[j]:
-                    break
-                if start[i] < start[j] and wants[i][r] + wants[j][r] > rates[r]:
-                    preds[j].append((i, 1 if finish[i] < start[j] else 0))
+            sj, wj = start[j], wants[j][r]
+            # Per level that conflicts with j: how many of its nodes finish by j's start, and
+            # the latest start among them before j's (a one-day node on j's start day is not
+            # before j).
+            heads: list[tuple[int, list[int], list[int], int, int]] = []
+            for want, members, ends, latest in tables:
+                if want + wj <= rate:
+                    continue
+                count = bisect.bisect_right(ends, sj)
+                before = bisect.bisect_left(ends, sj, 0, count)  # finish before j's start
+                top = max((start[i] for i in members[before:count] if start[i] < sj),
+                          default=latest[before - 1] if before else None)
+                if top is None:
+                    continue
+                if before and latest[before - 1] > top:
+                    top = latest[before - 1]
+                heads.append((want, members, ends, count, top))
+            for want, members, ends, count, _ in heads:
+                # i reaches j through k when k (before j, conflicting with i) starts after i
+                # has finished and started: only the latest such start matters.
+                cut = max((top for w, _, _, _, top in heads if w + want > rate), default=None)
+                if cut is None:
+                    kept: Iterable[int] = members[:count]
+                else:
+                    first = bisect.bisect_right(ends, cut, 0, count)
+                    same = bisect.bisect_left(ends, cut, 0, first)  # one-day nodes on cut
+                    kept = itertools.chain((i for i in members[same:first] if start[i] == cut),
+                                           members[first:count])
+                for i in kept:
+                    if start[i] < sj:
+                        preds[j].append((i, 1 if finish[i] < sj else 0))
     return preds
 
 
