@@ -67,6 +67,9 @@ def run_fix(args: argparse.Namespace) -> int:
         f"NOT feasible ({-(schedule.min_slack or 0)} working days short)")
     print(f"Goal {schedule.goal!r} due {schedule.due.isoformat()} from "
           f"{schedule.today.isoformat()}: {state}")
+    if schedule.unmeasured_fixes:
+        print(f"({schedule.unmeasured_fixes} more candidate fixes were not measured: the plan is "
+              "large; apply one of these and run again)")
     if not fixes:
         print("Nothing to fix." if schedule.feasible and not schedule.flags
               else "No change measured to help.")

@@ -70,12 +70,18 @@ from backplan.models.scenario import ScenarioChange
 from backplan.scheduling.result import Fix, Flag, Schedule, rank_fixes
 
 __all__ = [
-    "HOURS_STEP", "Measure", "cleared", "deadline_changes", "describe_changes", "fewest_added_hours",
-    "moved_deadlines", "shorten_changes", "verify_fixes",
+    "HOURS_STEP", "Measure", "cleared", "deadline_changes", "describe_changes",
+    "fewest_added_hours", "measuring_budget", "moved_deadlines", "shorten_changes",
+    "verify_fixes",
 ]
 
 #: Extra project hours a day are tried in steps of this many hours.
 HOURS_STEP = 0.5
+#: What fix measuring may spend (see :func:`measuring_budget`): schedules by precedence alone
+#: cost in proportion to the nodes, levelled ones about their square root; at least 12.
+_LEVELLED_WORK = 900
+_PRECEDENCE_WORK = 2_000_000
+_MIN_SCHEDULES = 12
 #: Rounds of moving the deadlines to the earliest dates (people's hours can move those dates).
 _DEADLINE_ROUNDS = 4
 
@@ -88,8 +94,22 @@ def verify_fixes(
     if not any(flag.fixes for flag in schedule.flags):
         return schedule
     verifier = _Verifier(plan, schedule, reschedule)
+    if any(f.kind in ("move-due", "move-not-after") for flag in schedule.flags
+           for f in flag.fixes):
+        verifier.deadlines()  # shared by every flag: measured first
     flags = tuple(verifier.verified(flag) for flag in schedule.flags)
-    return dataclasses.replace(schedule, flags=flags)
+    return dataclasses.replace(schedule, flags=flags, unmeasured_fixes=verifier.unmeasured)
+
+
+def measuring_budget(schedule: Schedule) -> int:
+    """How many schedules :func:`verify_fixes` may make to measure fixes: many for a small plan,
+    fewer as a plan grows (a levelled schedule of 5,000 actions takes about half a second), so
+    that a large plan with many flags is still answered in seconds. Flags are served in their
+    order (errors, the worst first), the deadline move shared by all of them before any."""
+    nodes = max(1, len(schedule.actions) + len(schedule.milestones))
+    if schedule.capacity == "levelled":  # its cost grows more slowly than the plan
+        return max(_MIN_SCHEDULES, int(_LEVELLED_WORK / math.sqrt(nodes)))
+    return max(_MIN_SCHEDULES, _PRECEDENCE_WORK // nodes)
 
 
 def deadline_changes(plan: Plan, schedule: Schedule) -> list[ScenarioChange]:
@@ -241,11 +261,17 @@ class _Verifier:
         self.calendar: WorkingCalendar = plan_calendar(plan, today=schedule.today)
         self.outcomes: dict[str, _Outcome | None] = {}
         self._deadlines: list[ScenarioChange] | None = None
+        self.left = measuring_budget(schedule)
+        self.unmeasured = 0
 
     def measure(self, changes: Sequence[ScenarioChange]) -> _Outcome | None:
         """The schedule of the plan with ``changes`` applied (None: they do not apply)."""
         key = _key(changes)
         if key not in self.outcomes:
+            if self.left <= 0:  # over budget: not measured, so not offered
+                self.unmeasured += 1
+                return None
+            self.left -= 1
             try:
                 after = self.reschedule(apply_changes(self.plan, changes, name="fix"))
             except BackplanError:

@@ -208,6 +208,9 @@ class Schedule:
     unscheduled: tuple[str, ...]
     flags: tuple[Flag, ...]
     capacity: CapacityMode = "none"
+    #: Candidate fixes left unmeasured (and so not offered) because measuring them would have
+    #: taken more schedules than a plan this large may spend (0 almost always).
+    unmeasured_fixes: int = 0
 
     def action(self, action_id: str) -> ScheduledAction:
         """The scheduled action with this id (KeyError naming it when there is none)."""
@@ -256,6 +259,7 @@ class Schedule:
             "unscheduled": list(self.unscheduled),
             "milestones": [milestone.to_dict() for milestone in self.milestones],
             "flags": [flag.to_dict() for flag in self.flags],
+            "unmeasured_fixes": self.unmeasured_fixes,
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
