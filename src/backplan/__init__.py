@@ -189,10 +189,10 @@ _EXPORTS: dict[str, str] = {
     "queue_capacity": "backplan.scheduling",
     "schedule_levelled": "backplan.scheduling",
     "schedule_plan": "backplan.scheduling",
-    "QueueFlag": "backplan.scheduling.queue",
     "OverAllocationFlag": "backplan.scheduling.portfolio_fixes",
     "PortfolioFix": "backplan.scheduling.portfolio_fixes",
     "PortfolioFlag": "backplan.scheduling.portfolio_fixes",
+    "QueueFlag": "backplan.scheduling.queue",
     "IntervalStaffing": "backplan.staffing",
     "QueuePerformance": "backplan.staffing",
     "Staffing": "backplan.staffing",
@@ -548,12 +548,12 @@ if TYPE_CHECKING:
         schedule_levelled,
         schedule_plan,
     )
-    from backplan.scheduling.queue import QueueFlag
     from backplan.scheduling.portfolio_fixes import (
         OverAllocationFlag,
         PortfolioFix,
         PortfolioFlag,
     )
+    from backplan.scheduling.queue import QueueFlag
     from backplan.staffing import (
         IntervalStaffing,
         QueuePerformance,
