@@ -199,6 +199,12 @@ risks:
     assert ("duplicate-id", "audit", "id", "portfolio.yaml", 9) in found
 
 
+def test_a_plan_file_given_as_a_portfolio_says_so(folder: Path) -> None:
+    with pytest.raises(PlanValidationError, match="this is a plan file") as caught:
+        load_portfolio(folder / "teams" / "a.yaml")
+    assert "backplan schedule" in caught.value.problems[0].hint
+
+
 def test_an_unreadable_portfolio_file_is_a_file_error(tmp_path: Path) -> None:
     with pytest.raises(PlanFileError) as caught:
         load_portfolio(tmp_path / "nope.yaml")

@@ -97,6 +97,13 @@ def load_portfolio(source: str | os.PathLike[str] | Mapping[str, Any]) -> Portfo
             "not-a-mapping", "portfolio", "", "the portfolio file is not a mapping of sections",
             "start it with 'portfolio: {id: ..., title: ...}' and list the plans under "
             "'plans:'", file, loc.line if loc is not None else None)], source=file)
+    if "goal" in data and "portfolio" not in data:
+        raise PlanValidationError([Problem(
+            "missing-field", "portfolio", "portfolio",
+            "this is a plan file (it has 'goal:'), not a portfolio",
+            "schedule a plan with 'backplan schedule'; a portfolio file names its plans under "
+            "'plans:'", file, loc.line if loc is not None else None)], source=file,
+            subject="the portfolio")
     reader = _Reader(data, loc, file, base)
     return reader.portfolio()
 

@@ -16,19 +16,22 @@ scheduling the whole portfolio again with exactly those changes
 (:meth:`~backplan.scheduling.portfolio_run.PortfolioRun.with_changes`): ``feasible_after``
 says whether every plan is then feasible, ``min_slack_after`` is the portfolio's least slack
 then, and ``days`` the change in that least slack (the working days it buys). A fix that
-neither makes the portfolio feasible, nor buys slack, nor clears its own flag is not offered.
+neither makes the portfolio feasible, nor buys slack, nor clears its own flag (without making
+another plan infeasible) is not offered.
 The fixes of an ``over-allocated`` flag:
 
-* ``add-hours``: the fewest extra half hours a day for the person that make the portfolio
-  feasible (or, when none does, that give the late plans as much slack as the most);
+* ``add-hours``: the fewest extra half hours a day for the person that make the late plans
+  feasible (or, when none does, that give them as much slack as the most would);
 * ``move-due``: a late plan's deadlines moved to where its levelled dates reach (every
   deadline that must move), as for a plan alone;
 * ``raise-priority``: a late plan's priority set ahead of the plans that took the hours;
 * ``descope``: a late plan's could- and should-have actions on the person dropped.
 
-A plan's own flags carry the fixes a plan alone would get (measured first on the plan in its
-place), each then measured again on the portfolio. Fixes are ranked as for a plan: those that
-make the portfolio feasible first, then fewer changes, then the least moved, then the most slack.
+A plan's own flags carry the fixes a plan alone would get, measured on the plan in its place
+(``measured_on: plan``); a shared person's extra hours among them are measured on the
+portfolio. Fixes are ranked as for a plan: those that make the portfolio feasible first, then
+fewer changes, then the least moved, then the most slack. Measuring is bounded (see
+:func:`portfolio_flags`): the cheapest kinds of every flag first.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ from backplan.scheduling.fixes import (
     moved_deadlines,
     verify_fixes,
 )
-from backplan.scheduling.portfolio_run import PortfolioRun
+from backplan.scheduling.portfolio_run import LevellingLimitError, PortfolioRun
 from backplan.scheduling.result import Fix, Flag, Schedule
 
 __all__ = [
@@ -219,10 +222,14 @@ def portfolio_flags(
     hours: dict[str, float] = {}
     for c in contested:
         hours[c.person] = hours.get(c.person, 0.0) + getattr(c.flag, "shortfall_hours", 0.0)
-    flags: list[PortfolioFlag] = []
-    for person in sorted(hours, key=lambda p: (-hours[p], p)):
-        mine = [c for c in contested if c.person == person]
-        flags.append(verifier.over_allocated(person, mine))
+    drafts = [verifier.draft(person, [c for c in contested if c.person == person])
+              for person in sorted(hours, key=lambda p: (-hours[p], p))]
+    for kind in _KINDS:  # the cheapest fixes of every flag first, while the budget lasts
+        for draft in drafts:
+            verifier.find_fixes(draft, kind)
+    verifier.skipped += sum(1 for draft in drafts if not draft.fixes) if (
+        verifier.spent >= verifier.budget) else 0
+    flags: list[PortfolioFlag] = [verifier.over_allocated(draft) for draft in drafts]
     crowded_out = {c.k for c in contested if run.alone(c.k).feasible}
     schedules = list(run.outcomes)
     for k in run.order:
@@ -270,6 +277,30 @@ class _Contest:
     flag: Flag
     days: tuple[dt.date, ...]
     ahead: tuple[int, ...]  # plans ahead that booked the person on those days
+
+
+@dataclass(slots=True)
+class _Draft:
+    """An ``over-allocated`` flag being made: its facts and the fixes measured so far."""
+
+    person: str
+    contests: list[_Contest]
+    late: list[int]  # late plans, in levelling order
+    ahead: list[int]  # plans ahead that took the hours, in levelling order
+    late_slack: dict[int, int]
+    fixed: list[int]  # the late plans that get fixes of their own, the most short first
+    fixes: list[PortfolioFix] = dataclasses.field(default_factory=list)
+
+    def clears(self, after: PortfolioRun) -> bool:
+        """Every late plan feasible after, or later than it was."""
+        return all(after.schedule(k).feasible or (after.schedule(k).min_slack or 0)
+                   > self.late_slack[k] for k in self.late)
+
+
+#: The fixes of an over-allocation, cheapest to measure first: a late plan's own changes level
+#: it and the few plans after it again; a priority moves it among the others; a shared
+#: person's hours level every plan that books them again.
+_KINDS = ("move-due", "descope", "raise-priority", "add-hours")
 
 
 def _contested(run: PortfolioRun) -> list[_Contest]:
@@ -327,10 +358,14 @@ class _Verifier:
         budget is spent)."""
         key = _key(changes)
         if key not in self.outcomes:
-            if self.spent >= self.budget:
+            left = self.budget - self.spent
+            if left <= 0:
                 return None
             try:
-                after = self.run.with_changes(changes)
+                after = self.run.with_changes(changes, limit=left)
+            except LevellingLimitError:
+                self.spent = self.budget  # it would take the rest: none is left
+                return None
             except BackplanError:
                 self.outcomes[key] = None
             else:
@@ -353,66 +388,68 @@ class _Verifier:
                 and clears(outcome.run))
 
     # -- over-allocation ---------------------------------------------------------------------
-    def over_allocated(self, person: str, contests: list[_Contest]) -> OverAllocationFlag:
+    def draft(self, person: str, contests: list[_Contest]) -> _Draft:
+        """An ``over-allocated`` flag's facts, its fixes still to find and measure."""
         run = self.run
-        plans = run.portfolio.plans
         late = sorted({c.k for c in contests}, key=self.position.__getitem__)
         ahead = sorted({j for c in contests for j in c.ahead}, key=self.position.__getitem__)
+        late_slack = {k: run.schedule(k).min_slack or 0 for k in late}
+        worst = sorted(late, key=lambda k: (late_slack[k], self.position[k]))
+        return _Draft(person, contests, late, ahead, late_slack, worst[:LATE_PLANS_FIXED])
+
+    def find_fixes(self, draft: _Draft, kind: str) -> None:
+        """Find and measure ``draft``'s fixes of ``kind`` (while the budget lasts)."""
+        plans = self.run.portfolio.plans
+        candidates: list[tuple[str, str, list[PortfolioChange], float]] = []
+        if kind == "add-hours":
+            added = self.fewest_hours(draft.person, draft.fixed)
+            if added and added[0].change is not None:
+                candidates.append(("add-hours", draft.person, added,
+                                   added[0].change.add_hours or 0.0))
+        for k in draft.fixed if kind != "add-hours" else ():
+            entry = plans[k]
+            if kind == "move-due":
+                moved = self.moved_due(k, self.run.schedule(k))
+                if moved:
+                    candidates.append(("move-due", entry.goal, moved,
+                                       self.days_moved(k, moved)))
+            elif kind == "descope":
+                for contest in draft.contests:
+                    if contest.k == k:
+                        candidates += [("descope", entry.goal, [PortfolioChange(
+                            plan=entry.path, change=ScenarioChange(drop=fix.chain))],
+                            float(len(fix.chain))) for fix in contest.flag.fixes
+                            if fix.kind == "descope" and fix.chain]
+            elif kind == "raise-priority":
+                raised = self.raised_priority(k, [j for j in draft.ahead
+                                                  if j in self.before(k)])
+                if raised is not None:
+                    candidates.append(("raise-priority", entry.goal, [raised],
+                                       float(self.jumped(k, raised))))
+        for fix_kind, subject, changes, moved_by in candidates:
+            outcome = self.measure(changes)
+            if outcome is None or not self.helps(outcome, draft.clears):
+                continue
+            draft.fixes.append(self.worded(fix_kind, subject, changes, outcome, moved_by))
+
+    def over_allocated(self, draft: _Draft) -> OverAllocationFlag:
+        """The flag of a draft whose fixes were found."""
+        plans = self.run.portfolio.plans
+        contests, late, ahead, person = draft.contests, draft.late, draft.ahead, draft.person
         sharing = ahead + [k for k in late if k not in ahead]
         days = tuple(sorted({d for c in contests for d in c.days}))
         hours = round(sum(getattr(c.flag, "shortfall_hours", 0.0) for c in contests), 4)
         shortfall = max(c.flag.shortfall_days or 0 for c in contests)
         chain = tuple(f"{plans[c.k].goal}/{a}" for c in contests for a in c.flag.chain)
         affected = tuple(f"{plans[c.k].goal}/{a}" for c in contests for a in c.flag.affected)
-        late_goals = [plans[k].goal for k in late]
-        ahead_goals = [plans[j].goal for j in ahead]
         message = (
-            f"{person} is over-allocated: {_listed(ahead_goals)} (ahead in priority) "
-            f"{'book' if len(ahead) > 1 else 'books'} {person} on {_dates(days)}, leaving "
-            f"{_listed(late_goals)} {_hours(hours)} short of {person}'s time: "
-            f"{_days(shortfall)} late")
-        late_slack = {k: run.schedule(k).min_slack or 0 for k in late}
-
-        def clears(after: PortfolioRun) -> bool:
-            return all(after.schedule(k).feasible or (after.schedule(k).min_slack or 0)
-                       > late_slack[k] for k in late)
-
-        candidates: list[tuple[str, str, list[PortfolioChange], float]] = []
-        added = self.fewest_hours(person, late)
-        if added:
-            candidates.append(("add-hours", person, added, added[0].change.add_hours or 0.0
-                               if added[0].change is not None else 0.0))
-        exhausted = self.spent >= self.budget
-        worst = sorted(late, key=lambda k: (late_slack[k], self.position[k]))
-        for k in worst[:LATE_PLANS_FIXED]:
-            entry = plans[k]
-            schedule = run.schedule(k)
-            moved = self.moved_due(k, schedule)
-            if moved:
-                candidates.append(("move-due", entry.goal, moved, self.days_moved(k, moved)))
-            raised = self.raised_priority(k, person, [j for j in ahead if j in self.before(k)])
-            if raised is not None:
-                candidates.append(("raise-priority", entry.goal, [raised],
-                                   float(self.jumped(k, raised))))
-            for contest in contests:
-                if contest.k != k:
-                    continue
-                for fix in contest.flag.fixes:
-                    if fix.kind == "descope" and fix.chain:
-                        candidates.append(("descope", entry.goal, [PortfolioChange(
-                            plan=entry.path, change=ScenarioChange(drop=fix.chain))],
-                            float(len(fix.chain))))
-        fixes = []
-        for kind, subject, changes, moved_by in candidates:
-            outcome = self.measure(changes)
-            if outcome is None or not self.helps(outcome, clears):
-                continue
-            fixes.append(self.worded(kind, subject, changes, outcome, moved_by))
-        if exhausted or self.spent >= self.budget:
-            self.skipped += 1
+            f"{person} is over-allocated: {_listed([plans[j].goal for j in ahead])} (ahead in "
+            f"priority) {'book' if len(ahead) > 1 else 'books'} {person} on {_dates(days)}, "
+            f"leaving {_listed([plans[k].goal for k in late])} {_hours(hours)} short of "
+            f"{person}'s time: {_days(shortfall)} late")
         return OverAllocationFlag(
             "over-allocated", "error", person, message, shortfall, chain, affected,
-            rank_portfolio_fixes(fixes), person=person,
+            rank_portfolio_fixes(draft.fixes), person=person,
             plans=tuple(plans[k].path for k in sharing),
             late_plans=tuple(plans[k].path for k in late), days=days, shortfall_hours=hours)
 
@@ -420,10 +457,10 @@ class _Verifier:
         return self.run.before(k)
 
     def fewest_hours(self, person: str, late: list[int]) -> list[PortfolioChange]:
-        """The fewest extra hours a day (in :data:`HOURS_STEP`) that make the portfolio
-        feasible, or that give the late plans as much slack as the most would; the search
-        starts from what the late plans would need in their place (the others' bookings as
-        they are), which is usually close."""
+        """The fewest extra hours a day (in :data:`HOURS_STEP`) that make the ``late`` plans
+        feasible, or that give them as much slack as the most would; the search starts from
+        what they would need in their place (the others' bookings as they are), which is
+        usually close."""
         found = next((p for p in self.run.portfolio.people if p.id == person), None)
         if found is None:
             return []
@@ -438,20 +475,26 @@ class _Verifier:
         def late_slack(outcome: _Outcome) -> int:
             return min(outcome.run.schedule(k).min_slack or 0 for k in late)
 
-        most = self.measure(change(steps))
+        def fit(outcome: _Outcome | None) -> bool:
+            return outcome is not None and all(outcome.run.schedule(k).feasible for k in late)
+
+        alone = min(steps, max((self.hours_alone(k, person) for k in late), default=1))
+        first = self.measure(change(alone))
+        if first is None:
+            return []
+        most = first if fit(first) else self.measure(change(steps))
         if most is None:
             return []
+        target = late_slack(most)
 
         def good(n: int) -> bool:
             after = self.measure(change(n))
             if after is None:
                 return False
-            if most.feasible:
-                return after.feasible
-            return late_slack(after) >= late_slack(most)
+            return fit(after) if fit(most) else late_slack(after) >= target
 
-        alone = min(steps, max((self.hours_alone(k, person) for k in late), default=1))
-        low, high = (0, alone) if good(alone) else (alone, steps)  # good at high, not at low
+        # the fewest that fit, at most what the late plans need in place; or more than that
+        low, high = (0, alone) if fit(first) else (alone, steps)
         while high - low > 1:
             middle = (low + high) // 2
             if good(middle):
@@ -489,7 +532,7 @@ class _Verifier:
         return [PortfolioChange(plan=entry.path, change=c)
                 for c in moved_deadlines(entry.plan, schedule, measure)]
 
-    def raised_priority(self, k: int, person: str, ahead: list[int]) -> PortfolioChange | None:
+    def raised_priority(self, k: int, ahead: list[int]) -> PortfolioChange | None:
         """The priority that puts plan ``k`` ahead of the plans that took ``person``'s hours."""
         if not ahead:
             return None

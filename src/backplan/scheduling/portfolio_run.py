@@ -43,6 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from backplan.errors import BackplanError
 from backplan.models.portfolio import (
     Portfolio,
     PortfolioChange,
@@ -54,8 +55,8 @@ from backplan.scheduling.pipeline import capacity_mode, make_scheduler
 from backplan.scheduling.result import Schedule
 from backplan.scheduling.schedule import check_today
 
-__all__ = ["PORTFOLIO_WORK", "PlanOutcome", "PortfolioRun", "level_portfolio",
-           "portfolio_iterations"]
+__all__ = ["PORTFOLIO_WORK", "LevellingLimitError", "PlanOutcome", "PortfolioRun",
+           "level_portfolio", "portfolio_iterations"]
 
 #: Schedules decoded by the levelling searches of a whole portfolio, counted in nodes (actions
 #: and milestones) decoded: each plan's budget is its share, never above what it would get
@@ -177,13 +178,14 @@ class PortfolioRun:
         return portfolio_iterations(len(plan.actions) + len(plan.milestones),
                                     len(self.portfolio.plans))
 
-    def with_changes(self, changes: Iterable[PortfolioChange | Mapping[str, Any]]
-                     ) -> PortfolioRun:
+    def with_changes(self, changes: Iterable[PortfolioChange | Mapping[str, Any]], *,
+                     limit: int | None = None) -> PortfolioRun:
         """The portfolio scheduled again with ``changes`` applied (the same way): only the
         plans whose input changed are levelled again.
 
         Raises:
             PlanValidationError: a change does not apply.
+            LevellingLimitError: more than ``limit`` plans would be levelled again.
         """
         changed = apply_portfolio_changes(self.portfolio, changes)
         touched = {k for k, (old, new) in enumerate(zip(self.portfolio.plans, changed.plans,
@@ -191,7 +193,7 @@ class PortfolioRun:
                    if old.plan is not new.plan}
         return _run(changed, today=self.today, seed=self.seed,
                     ignore_capacity=self.ignore_capacity, iterations=self.iterations,
-                    reuse=self, touched=touched)
+                    reuse=self, touched=touched, limit=limit)
 
 
 def level_portfolio(
@@ -226,9 +228,14 @@ def _shared_people(portfolio: Portfolio, k: int) -> frozenset[str]:
     return frozenset(p.id for p in portfolio.plans[k].plan.people if p.id in shared)
 
 
+class LevellingLimitError(BackplanError):
+    """Scheduling a portfolio again would level more plans than its ``limit`` allows."""
+
+
 def _run(
     portfolio: Portfolio, *, today: dt.date, seed: int, ignore_capacity: bool,
     iterations: int | None, reuse: PortfolioRun | None, touched: set[int],
+    limit: int | None = None,
 ) -> PortfolioRun:
     keys = priority_key(portfolio)
     order = sorted(range(len(portfolio.plans)), key=keys.__getitem__)
@@ -246,6 +253,8 @@ def _run(
         if old is not None and k not in touched and old.signature == signature:
             outcome = old
         else:
+            if limit is not None and levelled >= limit:
+                raise LevellingLimitError(f"more than {limit} plans to level again")
             if reuse is None:
                 booked = {p: running[p] for p in mine if p in running}
             else:
