@@ -13,11 +13,11 @@ byte-identical. Plans are generated deterministically (``--seed``).
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
 import gc
 import json
 import logging
+import os
 import random
 import statistics
 import sys
