@@ -317,8 +317,11 @@ def _contested(run: PortfolioRun) -> list[_Contest]:
                 continue
             days: set[dt.date] = set()
             ahead = []
-            for j in run.before(k):
-                taken = run.outcomes[j].booked.get(person, {})
+            here = run.position[k]
+            for j in run.bookers.get(person, ()):
+                if run.position[j] >= here:
+                    break
+                taken = run.outcomes[j].booked[person]
                 hit = {d for d, seconds in taken.items() if seconds and run.today <= d <= due}
                 if hit:
                     days |= hit
@@ -345,7 +348,7 @@ class _Verifier:
         self.spent = 0
         self.skipped = 0  # flags whose fixes were cut short by the budget
         self.outcomes: dict[str, _Outcome | None] = {}
-        self.position = {k: n for n, k in enumerate(run.order)}
+        self.position = run.position
 
     def spend(self, levelled: int) -> None:
         """Count ``levelled`` plan schedules; :class:`_OutOfBudget` once the budget is gone."""

@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from backplan.errors import BackplanError
@@ -136,24 +137,38 @@ class PortfolioRun:
         """The schedule of plan ``k`` (its index in ``portfolio.plans``)."""
         return self.outcomes[k].schedule
 
+    @cached_property
+    def position(self) -> dict[int, int]:
+        """Each plan's place in the levelling order (0 first), by its index."""
+        return {k: n for n, k in enumerate(self.order)}
+
+    @cached_property
+    def bookers(self) -> dict[str, list[int]]:
+        """The plans that book each shared person, in levelling order, by person id."""
+        out: dict[str, list[int]] = {}
+        for k in self.order:
+            for person in self.outcomes[k].booked:
+                out.setdefault(person, []).append(k)
+        return out
+
     def before(self, k: int) -> list[int]:
         """The plans levelled before plan ``k``, in order."""
-        position = self.order.index(k)
-        return list(self.order[:position])
+        return list(self.order[:self.position[k]])
 
     def booked_before(self, k: int) -> Booked:
         """The seconds of plan ``k``'s shared people that the plans before it booked."""
         if k in self._before:
             return self._before[k]
-        mine = _shared_people(self.portfolio, k)
         out: Booked = {}
+        here = self.position[k]
+        for person in _shared_people(self.portfolio, k):
+            for j in self.bookers.get(person, ()):
+                if self.position[j] >= here:
+                    break
+                into = out.setdefault(person, {})
+                for day, seconds in self.outcomes[j].booked[person].items():
+                    into[day] = into.get(day, 0) + seconds
         self._before[k] = out
-        for j in self.before(k):
-            for person, days in self.outcomes[j].booked.items():
-                if person in mine:
-                    into = out.setdefault(person, {})
-                    for day, seconds in days.items():
-                        into[day] = into.get(day, 0) + seconds
         return out
 
     def level(self, k: int, plan: Any = None) -> Schedule:
