@@ -431,6 +431,7 @@ def schedule_portfolio(
     ignore_capacity: bool = False,
     seed: int = 0,
     iterations: int | None = None,
+    fix_budget: int | None = None,
 ) -> PortfolioSchedule:
     """Schedule every plan of ``portfolio`` with people's hours shared across the plans, flag
     over-allocation with fixes measured on the portfolio, and roll the goals up to the
@@ -444,6 +445,9 @@ def schedule_portfolio(
         iterations: each plan's search budget (default: its share of
             :data:`~backplan.scheduling.portfolio_run.PORTFOLIO_WORK`, see
             :func:`~backplan.scheduling.portfolio_run.portfolio_iterations`).
+        fix_budget: the plan schedules that measuring fixes may level (default: half a
+            schedule per plan, at least 200): what it leaves unmeasured is not offered, and a
+            ``fixes-not-measured`` warning says so.
 
     Returns:
         A frozen :class:`PortfolioSchedule`.
@@ -454,7 +458,7 @@ def schedule_portfolio(
     """
     run = level_portfolio(portfolio, today=today, seed=seed, ignore_capacity=ignore_capacity,
                           iterations=iterations)
-    run, flags = portfolio_flags(run)
+    run, flags = portfolio_flags(run, fix_budget=fix_budget)
     return rolled_up(run, flags)
 
 

@@ -194,8 +194,8 @@ def _listed(names: Sequence[str]) -> str:
 
 #: Plan schedules that measuring the fixes of a portfolio may level, per plan of the portfolio
 #: (at least :data:`MIN_FIX_WORK`): what is left unmeasured is not offered, and a
-#: ``fixes-not-measured`` warning says so.
-FIX_WORK_PER_PLAN = 1
+#: ``fixes-not-measured`` warning says so. A portfolio of a few dozen plans is never short.
+FIX_WORK_PER_PLAN = 0.5
 MIN_FIX_WORK = 200
 #: Late plans of an ``over-allocated`` flag that get fixes of their own (the most short first).
 LATE_PLANS_FIXED = 3
@@ -215,7 +215,7 @@ def portfolio_flags(
     """
     plans = len(run.portfolio.plans)
     budget = fix_budget if fix_budget is not None else max(MIN_FIX_WORK,
-                                                           FIX_WORK_PER_PLAN * plans)
+                                                           round(FIX_WORK_PER_PLAN * plans))
     verifier = _Verifier(run, budget)
     contested = _contested(run)
     converted = {(c.k, id(c.flag)) for c in contested}

@@ -39,7 +39,7 @@ Each plan alone needs 8 of the 10 working days; together they need 16.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -138,6 +138,11 @@ class PortfolioRun:
         return self.outcomes[k].schedule
 
     @cached_property
+    def shared(self) -> frozenset[str]:
+        """The ids of the portfolio's shared people."""
+        return self.portfolio.shared_people
+
+    @cached_property
     def position(self) -> dict[int, int]:
         """Each plan's place in the levelling order (0 first), by its index."""
         return {k: n for n, k in enumerate(self.order)}
@@ -161,7 +166,7 @@ class PortfolioRun:
             return self._before[k]
         out: Booked = {}
         here = self.position[k]
-        for person in _shared_people(self.portfolio, k):
+        for person in _shared_people(self.portfolio, k, self.shared):
             for j in self.bookers.get(person, ()):
                 if self.position[j] >= here:
                     break
@@ -238,8 +243,10 @@ def level_portfolio(
                 iterations=iterations, reuse=None, touched=set())
 
 
-def _shared_people(portfolio: Portfolio, k: int) -> frozenset[str]:
-    shared = portfolio.shared_people
+def _shared_people(portfolio: Portfolio, k: int, shared: frozenset[str] | None = None
+                   ) -> frozenset[str]:
+    """The shared people plan ``k`` books (``shared``: the portfolio's, when known)."""
+    shared = portfolio.shared_people if shared is None else shared
     return frozenset(p.id for p in portfolio.plans[k].plan.people if p.id in shared)
 
 
@@ -254,15 +261,18 @@ def _run(
 ) -> PortfolioRun:
     keys = priority_key(portfolio)
     order = sorted(range(len(portfolio.plans)), key=keys.__getitem__)
+    shared = portfolio.shared_people
     mass: dict[str, int] = {}  # person -> sum of the contributions booked so far
-    running: Booked = {}  # person -> date -> seconds booked so far (kept only without reuse)
+    # person -> what the plans settled so far booked of them: summed as they settle in a first
+    # run; in a rerun, the settled plans' own bookings, summed only for a plan levelled again
+    running: Booked = {}
+    booked_by: dict[str, list[Mapping[dt.date, int]]] = {}
     outcomes: list[PlanOutcome | None] = [None] * len(portfolio.plans)
-    settled: list[int] = []
     plans = len(portfolio.plans)
     levelled = 0
     for k in order:
         entry = portfolio.plans[k]
-        mine = sorted(_shared_people(portfolio, k))
+        mine = sorted(_shared_people(portfolio, k, shared))
         signature = tuple(mass.get(person, 0) for person in mine)
         old = reuse.outcomes[k] if reuse is not None else None
         if old is not None and k not in touched and old.signature == signature:
@@ -273,7 +283,7 @@ def _run(
             if reuse is None:
                 booked = {p: running[p] for p in mine if p in running}
             else:
-                booked = _summed(mine, (outcomes[j] for j in settled))
+                booked = {p: _summed(booked_by[p]) for p in mine if p in booked_by}
             budget = iterations if iterations is not None else portfolio_iterations(
                 len(entry.plan.actions) + len(entry.plan.milestones), plans)
             schedule = _schedule_one(entry.plan, booked, today=today, seed=seed,
@@ -284,30 +294,26 @@ def _run(
                 person: hash((entry.path, tuple(sorted(days.items())))) & _MASK
                 for person, days in own.items()})
         outcomes[k] = outcome
-        settled.append(k)
         for person, value in outcome.contribution.items():
             mass[person] = (mass.get(person, 0) + value) & _MASK
-        if reuse is None:
-            for person, days in outcome.booked.items():
+        for person, days in outcome.booked.items():
+            if reuse is None:
                 into = running.setdefault(person, {})
                 for day, seconds in days.items():
                     into[day] = into.get(day, 0) + seconds
+            else:
+                booked_by.setdefault(person, []).append(days)
     done = tuple(o for o in outcomes if o is not None)
     assert len(done) == len(outcomes)
     return PortfolioRun(portfolio, today, seed, ignore_capacity, iterations, tuple(order), done,
                         levelled)
 
 
-def _summed(people: Sequence[str], outcomes: Iterable[PlanOutcome | None]) -> Booked:
-    wanted = set(people)
-    out: Booked = {}
-    for outcome in outcomes:
-        assert outcome is not None
-        for person, days in outcome.booked.items():
-            if person in wanted:
-                into = out.setdefault(person, {})
-                for day, seconds in days.items():
-                    into[day] = into.get(day, 0) + seconds
+def _summed(parts: Iterable[Mapping[dt.date, int]]) -> dict[dt.date, int]:
+    out: dict[dt.date, int] = {}
+    for days in parts:
+        for day, seconds in days.items():
+            out[day] = out.get(day, 0) + seconds
     return out
 
 
