@@ -224,14 +224,15 @@ def portfolio_flags(
         hours[c.person] = hours.get(c.person, 0.0) + getattr(c.flag, "shortfall_hours", 0.0)
     drafts = [verifier.draft(person, [c for c in contested if c.person == person])
               for person in sorted(hours, key=lambda p: (-hours[p], p))]
-    for kind in _KINDS:  # the cheapest fixes of every flag first, while the budget lasts
+    # The cheapest fixes first, while the budget lasts: a late plan's own changes (it and the
+    # plans after it levelled again), each plan's own flags (that plan alone), then priorities
+    # and a shared person's hours (every plan that books them levelled again).
+    for kind in _KINDS[:2]:
         for draft in drafts:
             verifier.find_fixes(draft, kind)
-    verifier.skipped += sum(1 for draft in drafts if not draft.fixes) if (
-        verifier.spent >= verifier.budget) else 0
-    flags: list[PortfolioFlag] = [verifier.over_allocated(draft) for draft in drafts]
     crowded_out = {c.k for c in contested if run.alone(c.k).feasible}
     schedules = list(run.outcomes)
+    own_flags: list[PortfolioFlag] = []
     for k in run.order:
         entry = run.portfolio.plans[k]
         schedule = run.schedule(k)
@@ -249,11 +250,17 @@ def portfolio_flags(
             verified = [verifier.plan_flag(k, flag) for flag in plan_level.flags]
             if verifier.spent >= verifier.budget and any(f.fixes for f in own):
                 verifier.skipped += 1
-            flags += verified
+            own_flags += verified
             kept += tuple(verified)
         if kept != schedule.flags:
             schedules[k] = dataclasses.replace(schedules[k], schedule=dataclasses.replace(
                 schedule, flags=kept))
+    for kind in _KINDS[2:]:
+        for draft in drafts:
+            verifier.find_fixes(draft, kind)
+    verifier.skipped += sum(draft.short for draft in drafts)
+    flags: list[PortfolioFlag] = [verifier.over_allocated(draft) for draft in drafts]
+    flags += own_flags
     if verifier.skipped:
         flags.append(PortfolioFlag(
             "fixes-not-measured", "warning", run.portfolio.id,
@@ -290,6 +297,7 @@ class _Draft:
     late_slack: dict[int, int]
     fixed: list[int]  # the late plans that get fixes of their own, the most short first
     fixes: list[PortfolioFix] = dataclasses.field(default_factory=list)
+    short: bool = False  # some of its fixes were left unmeasured for want of budget
 
     def clears(self, after: PortfolioRun) -> bool:
         """Every late plan feasible after, or later than it was."""
@@ -298,8 +306,8 @@ class _Draft:
 
 
 #: The fixes of an over-allocation, cheapest to measure first: a late plan's own changes level
-#: it and the few plans after it again; a priority moves it among the others; a shared
-#: person's hours level every plan that books them again.
+#: it and the plans after it again; a priority moves it among the others; a shared person's
+#: hours level every plan that books them again.
 _KINDS = ("move-due", "descope", "raise-priority", "add-hours")
 
 
@@ -434,6 +442,8 @@ class _Verifier:
             if outcome is None or not self.helps(outcome, draft.clears):
                 continue
             draft.fixes.append(self.worded(fix_kind, subject, changes, outcome, moved_by))
+        if self.spent >= self.budget:
+            draft.short = True
 
     def over_allocated(self, draft: _Draft) -> OverAllocationFlag:
         """The flag of a draft whose fixes were found."""
