@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             for workers in (1, 2):
                 start = time.perf_counter()
                 cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                                   processes=True, dashboard_address=None,
+                                                   processes=True, dashboard_address=":0",
                                                    silence_logs=logging.ERROR)
                 print(f"local cluster of {workers}: started in "
                       f"{time.perf_counter() - start:.2f} s")

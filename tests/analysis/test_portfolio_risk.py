@@ -115,7 +115,7 @@ def test_the_same_answer_on_a_dask_cluster() -> None:
                                "actions": ["crm"]}])
     here = simulate_portfolio(shared, today=TODAY, samples=2000, seed=9)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         there = simulate_portfolio(shared, today=TODAY, samples=2000, seed=9,
                                    scheduler_address=cluster.scheduler_address,
                                    schedule=here.schedule)

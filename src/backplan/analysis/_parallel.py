@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import pickle
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -36,6 +37,12 @@ def balanced(costs: Sequence[float], parts: int) -> list[list[int]]:
         groups[g].append(i)
         totals[g] += costs[i]
     return [group for group in groups if group]
+
+
+def _unpacked(packed: bytes) -> Any:
+    """Run a task packed by :func:`run_tasks` (on a worker)."""
+    function, task = pickle.loads(packed)
+    return function(task)
 
 
 def run_tasks(
@@ -70,13 +77,17 @@ def run_tasks(
     cluster: Any = None
     if scheduler_address is None:
         cluster = distributed.LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
             silence_logs=logging.ERROR)
         client = distributed.Client(cluster)
     else:
         client = distributed.Client(scheduler_address)
     try:
-        futures = client.map(function, list(tasks), pure=False)
+        # Each task goes as one pickled blob: Dask would otherwise walk every argument looking
+        # for futures inside, which costs more than the work for plans of many actions.
+        packed = [pickle.dumps((function, task), protocol=pickle.HIGHEST_PROTOCOL)
+                  for task in tasks]
+        futures = client.map(_unpacked, packed, pure=False)
         return list(client.gather(futures))
     finally:
         client.close()
