@@ -205,3 +205,36 @@ def queue_sections(draw: st.DrawFn, *, people: tuple[str, ...] = ()) -> dict[str
         "rostered": {day: draw(rosters) for day in days},
         "people": list(people),
     }
+
+
+@st.composite
+def portfolio_parts(draw: st.DrawFn) -> dict[str, Any]:
+    """A portfolio in parts (issue 17): ``plans`` (plan mappings, each booking some of the
+    shared ``people`` without defining them, goal ``g<k>`` under objective ``o``, some with a
+    ``priority``) and ``people`` (one to three shared people, no part-time workdays so that
+    every plan's calendar can book them)."""
+    people = []
+    for k in range(draw(st.integers(1, 3))):
+        person: dict[str, Any] = {"id": f"s{k}",
+                                  "hours_per_day": draw(st.sampled_from([1, 2, 3]))}
+        if draw(st.booleans()):
+            first = START + dt.timedelta(days=draw(st.integers(0, 60)))
+            last = first + dt.timedelta(days=draw(st.integers(0, 10)))
+            person["time_off"] = [f"{first.isoformat()}..{last.isoformat()}"]
+        people.append(person)
+    plans = []
+    for j in range(draw(st.integers(2, 4))):
+        plan = draw(plan_dicts(max_items=6, wont=False))
+        plan["goal"]["id"] = f"g{j}"
+        plan["goal"]["parent"] = "o"
+        if draw(st.booleans()):
+            plan["priority"] = draw(st.integers(0, 3))
+        for action in plan["actions"]:
+            if draw(st.booleans()):
+                del action["duration"]
+                who = draw(st.lists(st.sampled_from(people), min_size=1, max_size=2,
+                                    unique_by=lambda p: p["id"]))
+                action["effort"] = draw(st.integers(1, 16))
+                action["assignees"] = [p["id"] for p in who]
+        plans.append(plan)
+    return {"plans": plans, "people": people}

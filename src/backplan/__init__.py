@@ -63,6 +63,14 @@ _EXPORTS: dict[str, str] = {
     "estimation_accuracy": "backplan.analysis.pomodoro",
     "record_pomodoros": "backplan.analysis.pomodoro",
     "time_box": "backplan.analysis.pomodoro",
+    "GoalOutcome": "backplan.analysis.portfolio",
+    "ObjectiveOutcome": "backplan.analysis.portfolio",
+    "PortfolioSchedule": "backplan.analysis.portfolio",
+    "schedule_portfolio": "backplan.analysis.portfolio",
+    "GoalChance": "backplan.analysis.portfolio_risk",
+    "ObjectiveChance": "backplan.analysis.portfolio_risk",
+    "PortfolioSimulation": "backplan.analysis.portfolio_risk",
+    "simulate_portfolio": "backplan.analysis.portfolio_risk",
     "ScheduleComparison": "backplan.analysis.progress",
     "Slip": "backplan.analysis.progress",
     "compare_schedules": "backplan.analysis.progress",
@@ -125,6 +133,8 @@ _EXPORTS: dict[str, str] = {
     "to_mspdi": "backplan.export",
     "write_gantt": "backplan.export",
     "write_report": "backplan.export",
+    "portfolio_report_html": "backplan.export.portfolio_report",
+    "write_portfolio_report": "backplan.export.portfolio_report",
     "build_graph": "backplan.graph",
     "plan_problems": "backplan.graph",
     "validate_plan": "backplan.graph",
@@ -135,6 +145,9 @@ _EXPORTS: dict[str, str] = {
     "mark_done": "backplan.io.edit",
     "mark_started": "backplan.io.edit",
     "record_checkin": "backplan.io.edit",
+    "build_portfolio": "backplan.io.portfolio_files",
+    "is_portfolio": "backplan.io.portfolio_files",
+    "load_portfolio": "backplan.io.portfolio_files",
     "plan_file_lock": "backplan.io.writing",
     "load_scenarios": "backplan.io.scenario_files",
     "METRICS": "backplan.models",
@@ -154,6 +167,12 @@ _EXPORTS: dict[str, str] = {
     "QueueChange": "backplan.models",
     "Risk": "backplan.models",
     "apply_changes": "backplan.models.changes",
+    "Objective": "backplan.models.portfolio",
+    "Portfolio": "backplan.models.portfolio",
+    "PortfolioChange": "backplan.models.portfolio",
+    "PortfolioPlan": "backplan.models.portfolio",
+    "SharedRisk": "backplan.models.portfolio",
+    "apply_portfolio_changes": "backplan.models.portfolio",
     "Scenario": "backplan.models.scenario",
     "ScenarioChange": "backplan.models.scenario",
     "ScenarioSet": "backplan.models.scenario",
@@ -170,6 +189,9 @@ _EXPORTS: dict[str, str] = {
     "queue_capacity": "backplan.scheduling",
     "schedule_levelled": "backplan.scheduling",
     "schedule_plan": "backplan.scheduling",
+    "OverAllocationFlag": "backplan.scheduling.portfolio_fixes",
+    "PortfolioFix": "backplan.scheduling.portfolio_fixes",
+    "PortfolioFlag": "backplan.scheduling.portfolio_fixes",
     "QueueFlag": "backplan.scheduling.queue",
     "IntervalStaffing": "backplan.staffing",
     "QueuePerformance": "backplan.staffing",
@@ -217,6 +239,8 @@ __all__ = [
     "GlidePath",
     "GlidePaths",
     "Goal",
+    "GoalChance",
+    "GoalOutcome",
     "HuddleBrief",
     "InfeasibleScheduleError",
     "InterimTarget",
@@ -233,6 +257,10 @@ __all__ = [
     "MilestoneRisk",
     "MissingExtraError",
     "MoscowSummary",
+    "Objective",
+    "ObjectiveChance",
+    "ObjectiveOutcome",
+    "OverAllocationFlag",
     "Person",
     "PersonLoad",
     "Plan",
@@ -241,6 +269,13 @@ __all__ = [
     "PlanError",
     "PlanFileError",
     "PlanValidationError",
+    "Portfolio",
+    "PortfolioChange",
+    "PortfolioFix",
+    "PortfolioFlag",
+    "PortfolioPlan",
+    "PortfolioSchedule",
+    "PortfolioSimulation",
     "PriorityShare",
     "Problem",
     "Queue",
@@ -262,6 +297,7 @@ __all__ = [
     "ScheduleComparison",
     "ScheduleRangeError",
     "ScheduledAction",
+    "SharedRisk",
     "Simulation",
     "Slip",
     "Staffing",
@@ -276,9 +312,11 @@ __all__ = [
     "WorkingCalendar",
     "__version__",
     "apply_changes",
+    "apply_portfolio_changes",
     "apply_scenario",
     "available_hours",
     "build_graph",
+    "build_portfolio",
     "capacity_mode",
     "compare_scenarios",
     "compare_schedules",
@@ -297,9 +335,11 @@ __all__ = [
     "glide_paths",
     "huddle_brief",
     "interval_staffing",
+    "is_portfolio",
     "key_result_series",
     "lint_plan",
     "load_plan",
+    "load_portfolio",
     "load_scenarios",
     "loads_plan",
     "mark_done",
@@ -311,6 +351,7 @@ __all__ = [
     "plan_file_lock",
     "plan_problems",
     "plan_schema",
+    "portfolio_report_html",
     "progress_pct",
     "queue_capacity",
     "queue_performance",
@@ -323,7 +364,9 @@ __all__ = [
     "rostered_agents",
     "schedule_levelled",
     "schedule_plan",
+    "schedule_portfolio",
     "schedule_schema",
+    "simulate_portfolio",
     "simulate_schedule",
     "staffing_table",
     "status_of",
@@ -337,6 +380,7 @@ __all__ = [
     "validate_plan",
     "wilson_interval",
     "write_gantt",
+    "write_portfolio_report",
     "write_report",
 ]
 
@@ -371,6 +415,18 @@ if TYPE_CHECKING:
         estimation_accuracy,
         record_pomodoros,
         time_box,
+    )
+    from backplan.analysis.portfolio import (
+        GoalOutcome,
+        ObjectiveOutcome,
+        PortfolioSchedule,
+        schedule_portfolio,
+    )
+    from backplan.analysis.portfolio_risk import (
+        GoalChance,
+        ObjectiveChance,
+        PortfolioSimulation,
+        simulate_portfolio,
     )
     from backplan.analysis.progress import ScheduleComparison, Slip, compare_schedules
     from backplan.analysis.risk import (
@@ -442,9 +498,11 @@ if TYPE_CHECKING:
         write_gantt,
         write_report,
     )
+    from backplan.export.portfolio_report import portfolio_report_html, write_portfolio_report
     from backplan.graph import build_graph, plan_problems, validate_plan
     from backplan.io import dump_plan, load_plan, loads_plan
     from backplan.io.edit import PlanEdit, mark_done, mark_started, record_checkin
+    from backplan.io.portfolio_files import build_portfolio, is_portfolio, load_portfolio
     from backplan.io.scenario_files import load_scenarios
     from backplan.io.writing import plan_file_lock
     from backplan.models import (
@@ -466,6 +524,14 @@ if TYPE_CHECKING:
         Risk,
     )
     from backplan.models.changes import apply_changes
+    from backplan.models.portfolio import (
+        Objective,
+        Portfolio,
+        PortfolioChange,
+        PortfolioPlan,
+        SharedRisk,
+        apply_portfolio_changes,
+    )
     from backplan.models.scenario import Scenario, ScenarioChange, ScenarioSet
     from backplan.models.tracking import CheckIn
     from backplan.scheduling import (
@@ -481,6 +547,11 @@ if TYPE_CHECKING:
         queue_capacity,
         schedule_levelled,
         schedule_plan,
+    )
+    from backplan.scheduling.portfolio_fixes import (
+        OverAllocationFlag,
+        PortfolioFix,
+        PortfolioFlag,
     )
     from backplan.scheduling.queue import QueueFlag
     from backplan.staffing import (

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,9 @@ class PersonCalendar:
         queue: the plan's queue capacity: when the person is one of the queue's people, their
             project time on a day is their share of what the queue spares
             (:mod:`backplan.calendars.queue`), and ``hours_per_day`` only caps it.
+        booked: seconds of the person's time already booked on each date elsewhere (by the
+            plans levelled before this one in a portfolio); they are taken off that date's
+            time, never below zero. ``rate`` stays the person's full daily time.
 
     Example:
         >>> from backplan.models import Person
@@ -55,15 +59,21 @@ class PersonCalendar:
         ...                      WorkingCalendar())
         >>> cal.seconds(dt.date(2027, 1, 5)), cal.seconds(dt.date(2027, 1, 6))
         (5400, 0)
+        >>> PersonCalendar(Person(id="a", hours_per_day=1.5), WorkingCalendar(),
+        ...                booked={dt.date(2027, 1, 5): 3600}).seconds(dt.date(2027, 1, 5))
+        1800
     """
 
-    __slots__ = ("_calendar", "_expanded", "_long_off", "_off", "_queue", "_rate", "_weekdays",
-                 "person")
+    __slots__ = ("_booked", "_booked_days", "_calendar", "_expanded", "_long_off", "_off",
+                 "_queue", "_rate", "_weekdays", "person")
 
     def __init__(
-        self, person: Person, calendar: WorkingCalendar, *, queue: QueueCapacity | None = None
+        self, person: Person, calendar: WorkingCalendar, *, queue: QueueCapacity | None = None,
+        booked: Mapping[dt.date, int] | None = None,
     ) -> None:
         self.person = person
+        self._booked = booked or None
+        self._booked_days = sorted(booked) if booked else []
         self._calendar = calendar
         self._queue = queue if queue is not None and person.id in queue.people else None
         self._rate = hours_to_seconds(person.hours_per_day)
@@ -103,9 +113,8 @@ class PersonCalendar:
         if (day.weekday() not in self._weekdays or day in self._off or self._away(day)
                 or not self._calendar.is_working_day(day)):
             return 0
-        if self._queue is not None:
-            return self._queue.seconds_on(self.person.id, [day])[0]
-        return self._rate
+        return self._taken([day], [self._queue.seconds_on(self.person.id, [day])[0]
+                                   if self._queue is not None else self._rate])[0]
 
     def _away(self, day: dt.date) -> bool:
         """Whether ``day`` falls in one of the long time-off spans."""
@@ -122,16 +131,33 @@ class PersonCalendar:
         if not days:
             return []
         if self._queue is not None:  # the queue shares its spare time among who works that day
-            return self._queue.seconds_on(self.person.id, days)
+            return self._taken(days, self._queue.seconds_on(self.person.id, days))
         self.expand_rules(days[0], days[-1])
         weekdays, off, rate = self._weekdays, self._off, self._rate
         if self._long_off:
             away = self._away
-            return [rate if d.weekday() in weekdays and d not in off and not away(d) else 0
-                    for d in days]
+            return self._taken(days, [
+                rate if d.weekday() in weekdays and d not in off and not away(d) else 0
+                for d in days])
         if not off and len(weekdays) == 7:
-            return [rate] * len(days)
-        return [rate if d.weekday() in weekdays and d not in off else 0 for d in days]
+            return self._taken(days, [rate] * len(days))
+        return self._taken(days, [rate if d.weekday() in weekdays and d not in off else 0
+                                  for d in days])
+
+    def _taken(self, days: list[dt.date], seconds: list[int]) -> list[int]:
+        """``seconds`` (one per day of ``days``, in order) less what is booked elsewhere: the
+        few booked dates within the span, found by bisection."""
+        booked = self._booked
+        if booked is None:
+            return seconds
+        taken_days = self._booked_days
+        first = bisect_left(taken_days, days[0])
+        last = bisect_right(taken_days, days[-1])
+        for day in taken_days[first:last]:
+            k = bisect_left(days, day)
+            if k < len(days) and days[k] == day:
+                seconds[k] = max(0, seconds[k] - booked[day])
+        return seconds
 
 
 def rate_seconds(action: Action, people: Mapping[str, Person]) -> list[tuple[str, int]]:

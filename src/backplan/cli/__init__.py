@@ -18,7 +18,17 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 import backplan
-from backplan.cli import _export, _fix, _load, _priorities, _risk, _schedule, _staffing, _track
+from backplan.cli import (
+    _export,
+    _fix,
+    _load,
+    _portfolio,
+    _priorities,
+    _risk,
+    _schedule,
+    _staffing,
+    _track,
+)
 from backplan.cli._common import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, report
 from backplan.errors import BackplanError, PlanError
 
@@ -28,7 +38,7 @@ __all__ = ["main", "run"]
 EXIT_INTERRUPTED = 130
 
 #: Modules whose ``register(commands)`` adds a command, in ``--help`` order.
-COMMANDS = (_schedule, _fix, _track, _risk, _export, _priorities, _load, _staffing)
+COMMANDS = (_schedule, _fix, _track, _risk, _export, _priorities, _load, _portfolio, _staffing)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -47,8 +47,9 @@ def _written(args: argparse.Namespace, path: Path, **details: object) -> int:
     return EXIT_OK
 
 
-def _common(parser: argparse.ArgumentParser, *, output: str) -> None:
-    add_plan_argument(parser)
+def _common(parser: argparse.ArgumentParser, *, output: str,
+            plan: str = "plan file (YAML or JSON)") -> None:
+    add_plan_argument(parser, plan)
     add_capacity_option(parser)
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help=output)
     add_today_option(parser)
@@ -112,9 +113,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "  backplan report examples/tracking.yaml --checkins "
                  "examples/data/tracking-checkins.csv -o tracking.html --today 2027-01-20\n"
                  "  backplan report examples/risk.yaml -o risk.html --today 2026-11-23"
-                 "   # with the risk summary",
+                 "   # with the risk summary\n"
+                 "  backplan report examples/portfolio/portfolio.yaml -o portfolio.html "
+                 "--today 2026-11-23   # a portfolio's dashboard",
     )
-    _common(report, output="the .html file (opens offline; charts inline)")
+    _common(report, output="the .html file (opens offline; charts inline)",
+            plan="plan file, or portfolio file (YAML or JSON)")
+    report.set_defaults(parser=report)
     report.add_argument("--checkins", metavar="CSV", default=None,
                         help="check-ins (columns key_result,date,value[,n])")
     report.add_argument("--samples", type=whole_number(1, unit="runs"), default=2000,
@@ -198,7 +203,15 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """Write the HTML dashboard."""
+    """Write the HTML dashboard (of a plan, or of a portfolio when the file is one)."""
+    if backplan.is_portfolio(args.plan):
+        if args.checkins is not None:
+            args.parser.error("--checkins is for a plan; a portfolio's check-ins are read "
+                              "from its plan files")
+        path = backplan.write_portfolio_report(
+            backplan.load_portfolio(args.plan), args.output, today=resolve_today(args.today),
+            samples=args.samples, seed=args.seed, ignore_capacity=args.ignore_capacity)
+        return _written(args, path)
     plan = backplan.load_plan(args.plan)
     path = backplan.write_report(plan, args.output, today=resolve_today(args.today),
                                  checkins=args.checkins, samples=args.samples, seed=args.seed,

@@ -14,6 +14,7 @@ __all__ = [
     "INPUT_CONFIG",
     "Id",
     "PlanDate",
+    "PlanPriority",
     "Priority",
     "Weekday",
     "WorkingDays",
@@ -88,6 +89,10 @@ Id = Annotated[str, BeforeValidator(_check_id)]
 
 #: A calendar date, given as a YAML date or an ISO ``YYYY-MM-DD`` string (no times, no numbers).
 PlanDate = Annotated[dt.date, BeforeValidator(_check_date)]
+
+#: A plan's or an objective's priority in a portfolio: a whole number, the smaller first (1
+#: before 2; 0 before 1).
+PlanPriority = Annotated[int, Field(strict=True, ge=0, le=1_000_000)]
 
 #: A whole number of working days, 0..3650 (lags); durations use ``ge=1``.
 WorkingDays = Annotated[int, Field(strict=True, ge=0, le=3650)]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
-from backplan.models._types import INPUT_CONFIG
+from backplan.models._types import INPUT_CONFIG, PlanPriority
 from backplan.models.calendar import Calendar
 from backplan.models.goal import Goal
 from backplan.models.people import Person
@@ -46,6 +46,9 @@ class Plan(BaseModel):
     actions: tuple[Action, ...] = ()
     #: The risk register (see docs/risk.md): events that may add working days.
     risks: tuple[Risk, ...] = ()
+    #: Its place in a portfolio (docs/portfolio.md): plans with a smaller number get contested
+    #: people's hours first; a plan alone ignores it.
+    priority: PlanPriority | None = None
 
     def __str__(self) -> str:
         return (

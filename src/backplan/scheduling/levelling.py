@@ -44,7 +44,7 @@ import datetime as dt
 import heapq
 import itertools
 import random
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -216,9 +216,15 @@ def schedule_levelled(
 
 
 def level(
-    plan: Plan, *, today: dt.date, seed: int = 0, iterations: int | None = None
+    plan: Plan, *, today: dt.date, seed: int = 0, iterations: int | None = None,
+    booked: Mapping[str, Mapping[dt.date, int]] | None = None,
 ) -> LevelledSchedule:
-    """The levelled schedule of :func:`schedule_levelled` with its fixes not yet verified."""
+    """The levelled schedule of :func:`schedule_levelled` with its fixes not yet verified.
+
+    ``booked`` gives, per person id, the seconds of their time already booked on each date
+    elsewhere (the plans levelled before this one in a portfolio,
+    :func:`backplan.schedule_portfolio`): the plan is levelled on the hours left.
+    """
     problems = plan_problems(plan)  # ids, cycles and people
     if problems:
         raise PlanValidationError(problems)
@@ -239,7 +245,7 @@ def level(
 
         queue = queue_capacity(plan, today=today)
     problem = LevellingProblem(plan, network, calendar, today, fixed=fixed,
-                               effort_left=effort_left, queue=queue)
+                               effort_left=effort_left, queue=queue, booked=booked)
     budget = default_iterations(len(network.ids)) if iterations is None else iterations
     if budget < 1:
         raise ValueError(f"iterations must be at least 1, got {iterations}")

@@ -95,6 +95,8 @@ class LevellingProblem:
     nobody and are never late. ``effort_left`` gives an effort-sized node the seconds of work
     still to do (an action in progress) instead of its whole effort. ``queue``: the plan's
     queue capacity, which gives its people their hours (see :mod:`backplan.calendars.queue`).
+    ``booked`` gives, per person id, the seconds already booked on each date elsewhere (by the
+    plans levelled before this one in a portfolio): the person's availability leaves them out.
 
     Attributes (per node ``i``, in the network's numbering): ``release[i]`` (first tau day),
     ``deadline[i]`` (tau finish at or below this is on time), ``nominal[i]`` (working days),
@@ -107,7 +109,8 @@ class LevellingProblem:
     def __init__(self, plan: Plan, network: Network, calendar: WorkingCalendar,
                  today: dt.date, *, fixed: Collection[int] = (),
                  effort_left: Mapping[int, int] | None = None,
-                 queue: QueueCapacity | None = None) -> None:
+                 queue: QueueCapacity | None = None,
+                 booked: Mapping[str, Mapping[dt.date, int]] | None = None) -> None:
         self.plan = plan
         self.network = network
         self.calendar = calendar
@@ -119,7 +122,9 @@ class LevellingProblem:
         people = {p.id: p for p in plan.people}
         self.person_ids = [p.id for p in plan.people]
         self.person_index = {pid: r for r, pid in enumerate(self.person_ids)}
-        self.person_calendars = [PersonCalendar(p, calendar, queue=queue) for p in plan.people]
+        taken = booked or {}
+        self.person_calendars = [PersonCalendar(p, calendar, queue=queue, booked=taken.get(p.id))
+                                 for p in plan.people]
         by_id = {a.id: a for a in plan.actions}
         self.actions = [by_id.get(node_id) for node_id in network.ids]
         self.nominal = list(network.duration)
