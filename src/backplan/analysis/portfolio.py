@@ -215,10 +215,11 @@ class PortfolioSchedule:
 
     # -- data ----------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``backplan portfolio --format json``: ``portfolio`` (``id``,
-        ``title``), ``today``, ``feasible``, ``goals``, ``objectives`` and ``flags``."""
+        """The JSON of ``backplan portfolio --format json``: ``portfolio`` (its id, as a
+        schedule's ``goal`` is the goal's), ``today``, ``feasible``, ``goals``, ``objectives``
+        and ``flags``."""
         return {
-            "portfolio": {"id": self.portfolio, "title": self.title},
+            "portfolio": self.portfolio,
             "today": iso(self.today),
             "feasible": self.feasible,
             "goals": [goal.to_dict() for goal in self.goals],
