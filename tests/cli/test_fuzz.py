@@ -248,6 +248,12 @@ def command_args(command: str, plan: Path, folder: Path, text: str) -> list[str]
         scenarios.write_text(f"scenarios:\n  - name: lean\n    changes: [{{drop: {actions[0]!r}}}]\n",
                              encoding="utf-8")
         return ["compare", p, str(scenarios), *today, "--samples", "100"]
+    if command == "portfolio":  # the fuzzed plan as one team of a portfolio
+        portfolio = folder / "portfolio.yaml"
+        portfolio.write_text(
+            "portfolio: {id: fuzz}\nobjectives: [{id: obj, due: 2027-06-30}]\n"
+            f"plans: [{plan.name}]\n", encoding="utf-8")
+        return ["portfolio", str(portfolio), *today, "--format", "json"]
     return {
         "schedule": ["schedule", p, *today, "--format", "json"],
         "validate": ["validate", p, *today],
@@ -274,7 +280,7 @@ def command_args(command: str, plan: Path, folder: Path, text: str) -> list[str]
 
 COMMANDS = ["schedule", "validate", "fix", "fix --apply", "track", "slip", "risk", "gantt", "ics",
             "export", "report", "descope", "compare", "lint", "huddle", "today", "load", "checkin",
-            "start", "done", "init", "schema"]
+            "start", "done", "init", "schema", "portfolio"]
 EDITS = {"checkin", "start", "done", "fix --apply"}
 #: Charts and the report draw with matplotlib: fewer examples keep the pass to minutes.
 HEAVY = {"gantt": 0.4, "report": 0.3, "risk": 0.6, "compare": 0.6, "fix": 0.6,
