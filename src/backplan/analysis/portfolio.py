@@ -50,6 +50,7 @@ from backplan.scheduling.portfolio_fixes import (
 )
 from backplan.scheduling.portfolio_run import PortfolioRun, level_portfolio
 from backplan.scheduling.result import CapacityMode, Schedule
+from backplan.words import counted
 
 __all__ = [
     "GoalOutcome",
@@ -337,8 +338,9 @@ class PortfolioSchedule:
         lines = [
             f"Portfolio {self.portfolio!r}" + (f" ({self.title})" if self.title else "")
             + f" from {self.today.isoformat()}: {state} ({how})",
-            f"  {len(self.goals)} plans, {len(self.objectives)} objectives, "
-            f"{len(self.people)} shared people; levelled in priority order: "
+            f"  {counted(len(self.goals), 'plan')}, {counted(len(self.objectives), 'objective')}, "
+            f"{counted(len(self.people), 'shared person', 'shared people')}; levelled in priority "
+            "order: "
             + ", ".join(self.goal(path).goal for path in self.order[:12])
             + (", ..." if len(self.order) > 12 else ""),
         ]

@@ -26,6 +26,7 @@ import backplan
 from backplan.analysis.portfolio import PortfolioSchedule, portfolio_html, schedule_portfolio
 from backplan.errors import MissingExtraError
 from backplan.models.portfolio import Portfolio
+from backplan.words import counted
 
 __all__ = ["portfolio_report_html", "write_portfolio_report"]
 
@@ -156,7 +157,7 @@ def portfolio_report_html(
     parts = [
         f"<h1>{_esc(title)}</h1>",
         f"<p class='sub'>Portfolio <code>{_esc(schedule.portfolio)}</code> · "
-        f"{len(schedule.goals)} plans · report for {today.isoformat()} · {state}</p>",
+        f"{counted(len(schedule.goals), 'plan')} · report for {today.isoformat()} · {state}</p>",
         "<h2 id='objectives'>Objectives</h2>", _objectives(schedule, chances, statuses),
         "<h2 id='alignment'>Alignment</h2>", portfolio_html(schedule, chances),
         "<h2 id='risk'>Risk</h2>", risk,
