@@ -331,7 +331,7 @@ def simulate_portfolio(
                            _stable(seed, "goal", entry.goal), distribution,
                            schedule.goals[k].earliest_completion, deadlines))
     parallel = workers is not None or scheduler_address is not None
-    parts = 1 if not parallel else max(1, (workers or 2) * 4)
+    parts = 1 if not parallel else max(1, (workers or 2) * 16)
     costs = [float((len(t.plan.actions) + 1) * (1 << len(t.risks))) for t in tasks]
     groups = balanced(costs, parts)
     answers = run_tasks(_chunk, [[tasks[i] for i in group] for group in groups],

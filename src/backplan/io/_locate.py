@@ -21,13 +21,16 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections import Counter
 from collections.abc import Sequence
+
+from pydantic import BaseModel
 
 from backplan.errors import Problem
 from backplan.io._yaml import ITEM_LISTS, SECTIONS, Loc
 
-__all__ = ["line_of", "locate_problems"]
+__all__ = ["line_of", "locate_problems", "owner_model"]
 
 
 def locate_problems(
@@ -87,3 +90,25 @@ def line_of(root: Loc | None, path: Sequence[str | int]) -> int | None:
                 break
             line, loc = entry[0], entry[1]
     return line
+
+
+def owner_model(model: type[BaseModel], path: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class (``model`` or one nested in it) that holds the last key of ``path``,
+    a data path as pydantic reports one."""
+    owner: type[BaseModel] | None = model
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        info = owner.model_fields.get(part) if owner is not None else None
+        owner = _model_in(info.annotation) if info is not None else None
+    return owner
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None

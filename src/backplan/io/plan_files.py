@@ -21,15 +21,12 @@ item by its id, the field, and the file and line.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import json
 import os
 import re
-import typing
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path as FilePath
 from typing import Any, Literal
@@ -39,9 +36,8 @@ from pydantic import BaseModel, ValidationError
 
 from backplan._gc import paused_gc
 from backplan.errors import PROBLEM_CODES, PlanFileError, PlanValidationError, Problem
+from backplan.io._locate import locate_problems, owner_model
 from backplan.io._yaml import (
-    ITEM_LISTS,
-    SECTIONS,
     Loc,
     Path,
     describe,
@@ -494,7 +490,8 @@ def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> 
 
         found = plan_problems(plan) + country_problems(plan.calendar) + date_window_problems(plan)
         if found:
-            raise PlanValidationError(_in_file_order(_locate(found, loc, file)), source=file)
+            raise PlanValidationError(_in_file_order(locate_problems(found, loc, file)),
+                                      source=file)
     return plan
 
 
@@ -535,7 +532,7 @@ def _reference_problems_of(data: dict[str, Any], loc: Loc, file: str | None) -> 
         plan = Plan.model_validate(skeleton)
     except ValidationError:  # an id the skeleton cannot hold either: its problem is reported
         return []
-    return _locate(plan_problems(plan), loc, file)
+    return locate_problems(plan_problems(plan), loc, file)
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
@@ -553,7 +550,7 @@ def _problem_from_error(error: Any, root: Loc, file: str | None) -> Problem:
     item, field, line = describe(root, path)
     name = str(path[-1]) if path else ""
     if kind == "extra_forbidden":
-        owner = _owner_model(path)
+        owner = owner_model(Plan, path)
         known = list(owner.model_fields) if owner is not None else []
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(known)}"
@@ -604,27 +601,6 @@ def _fill(message: str, context: Mapping[str, Any]) -> str:
             return match.group(0)
 
     return _PLACEHOLDER.sub(one, message)
-
-
-def _owner_model(path: Path) -> type[BaseModel] | None:
-    """The model class that holds the last key of ``path``."""
-    model: type[BaseModel] | None = Plan
-    for part in path[:-1]:
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(part) if model is not None else None
-        model = _model_in(info.annotation) if info is not None else None
-    return model
-
-
-def _model_in(annotation: object) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _model_in(argument)
-        if found is not None:
-            return found
-    return None
 
 
 def _noun(model: type[BaseModel] | None) -> str:
@@ -684,43 +660,6 @@ def _show(value: object) -> str:
         return "(nothing)"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _locate(problems: Sequence[Problem], root: Loc, file: str | None) -> list[Problem]:
-    """Give cross-reference problems (named by id, without lines) their file and line.
-
-    Items are indexed in :meth:`Plan.iter_ids` order (goal, milestones, actions) so that the
-    n-th ``duplicate-id`` problem for an id points at the (n+1)-th item carrying it.
-    """
-    index: dict[str, list[Loc]] = {}
-    keys = root.keys or {}
-    for section in SECTIONS:
-        entry = keys.get(section)
-        if entry is not None:
-            index.setdefault(entry[1].id or section, []).append(entry[1])
-    goal = keys.get("goal")
-    sources = [keys.get(name) for name in ITEM_LISTS if name != "key_results"]
-    if goal is not None and goal[1].keys is not None:
-        sources.append(goal[1].keys.get("key_results"))
-    for entry in sources:
-        for item in (entry[1].items or []) if entry is not None else []:
-            if item.id is not None:
-                index.setdefault(item.id, []).append(item)
-    seen: Counter[str] = Counter()
-    located = []
-    for problem in problems:
-        candidates = index.get(problem.item, [])
-        position = 0
-        if problem.code == "duplicate-id":
-            seen[problem.item] += 1
-            position = min(seen[problem.item], len(candidates) - 1)
-        line = root.line
-        if candidates:
-            target = candidates[position]
-            field = (target.keys or {}).get(problem.field.split(".")[0])
-            line = field[0] if field is not None else target.line
-        located.append(dataclasses.replace(problem, file=file, line=line))
-    return located
 
 
 # --------------------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ import dataclasses
 import difflib
 import glob
 import os
-import typing
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path as FilePath
 from typing import Any
@@ -41,7 +40,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from backplan.errors import PROBLEM_CODES, PlanError, PlanFileError, PlanValidationError, Problem
-from backplan.io._locate import line_of, locate_problems
+from backplan.io._locate import line_of, locate_problems, owner_model
 from backplan.io._yaml import Loc, read_yaml
 from backplan.io.plan_files import loads_plan
 from backplan.models import Person, Plan
@@ -253,7 +252,7 @@ class _Reader:
         kind: str = error["type"]
         name = str(path[-1]) if path else ""
         if kind == "extra_forbidden":
-            owner = _owner_model(model, path)
+            owner = owner_model(model, path)
             known = list(owner.model_fields) if owner is not None else []
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             noun = _noun(owner)
@@ -476,27 +475,6 @@ def _name(path: Sequence[str | int], data: Any) -> tuple[str, str]:
     else:
         item, rest = "portfolio", path
     return item, ".".join(str(p) for p in rest if not isinstance(p, int))
-
-
-def _owner_model(model: type[BaseModel], path: Sequence[str | int]) -> type[BaseModel] | None:
-    """The model class that holds the last key of ``path``."""
-    owner: type[BaseModel] | None = model
-    for part in path[:-1]:
-        if isinstance(part, int):
-            continue
-        info = owner.model_fields.get(part) if owner is not None else None
-        owner = _model_in(info.annotation) if info is not None else None
-    return owner
-
-
-def _model_in(annotation: object) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _model_in(argument)
-        if found is not None:
-            return found
-    return None
 
 
 _NOUNS = {"PortfolioFile": "the portfolio file", "PortfolioInfo": "the portfolio",

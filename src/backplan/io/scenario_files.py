@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from backplan.errors import PROBLEM_CODES, PlanFileError, PlanValidationError, Problem
+from backplan.io._locate import line_of
 from backplan.io._yaml import Loc, read_yaml
 from backplan.models.scenario import Scenario, ScenarioChange, ScenarioSet
 
@@ -97,7 +98,7 @@ def _read_text(path: str) -> str:
 def _problem(error: Any, data: Any, loc: Loc | None, file: str | None) -> Problem:
     path: tuple[str | int, ...] = tuple(error["loc"])
     item, field = _name(path, data)
-    line = _line(path, loc)
+    line = line_of(loc, path)
     kind: str = error["type"]
     name = str(path[-1]) if path else ""
     if kind == "extra_forbidden":
@@ -134,20 +135,3 @@ def _name(path: Sequence[str | int], data: Any) -> tuple[str, str]:
     for part in rest:
         field += f"[{part}]" if isinstance(part, int) else (f".{part}" if field else part)
     return item, field
-
-
-def _line(path: Sequence[str | int], loc: Loc | None) -> int | None:
-    line = loc.line if loc is not None else None
-    for part in path:
-        if loc is None:
-            break
-        if isinstance(part, int):
-            loc = loc.items[part] if loc.items is not None and 0 <= part < len(loc.items) else None
-            if loc is not None:
-                line = loc.line
-        else:
-            entry = loc.keys.get(part) if loc.keys is not None else None
-            if entry is None:
-                break
-            line, loc = entry[0], entry[1]
-    return line
