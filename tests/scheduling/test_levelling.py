@@ -394,3 +394,36 @@ def test_earliest_dates_from_an_early_today_are_feasible_and_possible() -> None:
                                   "b": (D(2027, 1, 8), D(2027, 1, 12)),
                                   "c": (D(2027, 1, 1), D(2027, 1, 4))}
     assert levelled.earliest_completion == D(2027, 1, 12)
+
+
+def test_a_goal_due_decades_before_today_is_levelled_and_flagged_not_refused() -> None:
+    # Found by the fuzz test: a due date 70 years back left no tau days to book in.
+    plan = backplan.load_plan({
+        "goal": {"id": "g", "due": "1956-08-04"},
+        "people": [{"id": "p0", "hours_per_day": 7.5}],
+        "actions": [{"id": "a", "effort": 8, "assignees": ["p0"]},
+                    {"id": "b", "duration": 2, "after": ["a"], "not_before": "2027-01-11"}]})
+    levelled = schedule_plan(plan, today=TODAY)
+    ignored = schedule_plan(plan, today=TODAY, ignore_capacity=True)
+    assert levelled.capacity == "levelled"
+    assert not levelled.feasible
+    assert levelled.action("b").finish == D(1956, 8, 3)  # Friday; the 4th is a Saturday
+    assert levelled.earliest_completion == ignored.earliest_completion == D(2027, 1, 12)
+
+
+def test_a_not_after_years_before_the_goal_is_levelled_and_flagged_not_refused() -> None:
+    # Found by the fuzz test: a milestone before an action whose not_after is more working
+    # days back than the search reaches was reported as "cannot be booked".
+    plan = backplan.load_plan({
+        "goal": {"id": "g", "due": "2027-01-29"},
+        "calendar": {"workdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]},
+        "people": [{"id": "p0", "hours_per_day": 1}],
+        "milestones": [{"id": "m0"}],
+        "actions": [{"id": "a", "effort": 1, "assignees": ["p0"], "after": ["m0"]},
+                    {"id": "old", "duration": 1, "after": ["m0"], "lag": 1,
+                     "not_after": "2016-10-31"}]})
+    levelled = schedule_plan(plan, today=TODAY)
+    assert not levelled.feasible
+    assert levelled.action("old").finish == D(2016, 10, 31)
+    assert levelled.milestone("m0").date < D(2016, 10, 31)
+    assert any(f.subject == "old" for f in levelled.flags)

@@ -156,10 +156,14 @@ class LevellingProblem:
         self.tpreds = network.succs
         self.tsuccs = network.preds
         earliest = min([self.today_number, *(x for x in network.not_before if x is not None)])
+        # Tau days the plan spans before any search: back to today or the earliest
+        # not_before, or to the earliest cap (a not_after or due date long past), never less
+        # than none (a goal due before today).
+        span = max(0, D - earliest, *self.release)
         #: Tau days the capacity arrays cover at first (they grow on demand).
-        self.k_start = max(64, 2 * (D - earliest) + 64)
+        self.k_start = max(64, 2 * span + 64)
         #: Tau days an action may use at most (:class:`NoRoom` beyond).
-        self.k_limit = D - earliest + sum(self.nominal) + REACH_DAYS
+        self.k_limit = span + sum(self.nominal) + REACH_DAYS
 
     def availability(self, k0: int, k1: int) -> list[list[int]]:
         """Seconds each person has on tau days ``k0 .. k1 - 1``."""
@@ -299,7 +303,7 @@ class Engine:
         unit = self.unit
         seconds = p.availability(0, min(p.k_start, p.k_limit))
         for r, row in enumerate(seconds):
-            if max(p.person_calendars[r].rate, *row) // unit[r] > _BYTE_UNITS:
+            if max([p.person_calendars[r].rate, *row]) // unit[r] > _BYTE_UNITS:
                 self.wide.add(r)
         self.lanes: list[_Lane] = [self._lane(r, row) for r, row in enumerate(seconds)]
         patterns: dict[tuple[int, int], _Search] = {}
