@@ -84,10 +84,12 @@ def run_tasks(
         client = distributed.Client(scheduler_address)
     try:
         # Each task goes as one pickled blob: Dask would otherwise walk every argument looking
-        # for futures inside, which costs more than the work for plans of many actions.
-        packed = [pickle.dumps((function, task), protocol=pickle.HIGHEST_PROTOCOL)
-                  for task in tasks]
-        futures = client.map(_unpacked, packed, pure=False)
+        # for futures inside, which costs more than the work for plans of many actions. Each
+        # is sent as soon as it is packed, so the workers start while the rest are packed.
+        futures = [client.submit(_unpacked, pickle.dumps((function, task),
+                                                         protocol=pickle.HIGHEST_PROTOCOL),
+                                 pure=False)
+                   for task in tasks]
         return list(client.gather(futures))
     finally:
         client.close()
