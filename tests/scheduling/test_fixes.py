@@ -33,8 +33,8 @@ def _deadlines_met(plan: Plan, schedule: Schedule) -> bool:
     """Whether the schedule's own earliest dates meet every deadline it has to meet."""
     if schedule.earliest_completion is not None and schedule.earliest_completion > plan.goal.due:
         return False
-    for milestone in schedule.milestones:
-        if milestone.due is not None and milestone.earliest_date > milestone.due:
+    for milestone in schedule.milestones:  # the goal's due caps every milestone too
+        if milestone.earliest_date > min(milestone.due or plan.goal.due, plan.goal.due):
             return False
     not_after = {a.id: a.not_after for a in plan.actions}
     return all(
@@ -84,6 +84,33 @@ def test_earliest_dates_that_meet_every_deadline_mean_feasible(
     if _deadlines_met(plan, schedule):
         assert schedule.feasible, schedule
         assert all(a.slack >= 0 for a in schedule.actions)
+
+
+@pytest.mark.parametrize("ignore_capacity", [False, True])
+def test_a_milestone_waiting_out_a_wont_actions_lag_is_a_deadline_the_earliest_dates_miss(
+    ignore_capacity: bool,
+) -> None:
+    # Found by the property above: m9 waits for a4 plus the lag of the dropped a8 (lags add
+    # up through wont actions), so it is reached the working day after a4 finishes, after the
+    # goal's due date. The earliest completion stays the last earliest finish of an action
+    # (the JSON contract); the plan is infeasible because m9's earliest date misses the due.
+    plan = backplan.loads_plan("""
+goal: {id: g, due: 2026-11-23}
+calendar: {workdays: [mon, tue]}
+people: [{id: p, hours_per_day: 1}]
+milestones:
+  - {id: m9, after: [a8]}
+actions:
+  - {id: a4, effort: 3, assignees: [p], not_before: 2026-11-11}
+  - {id: a8, duration: 1, after: [a4], lag: 1, priority: wont}
+""")
+    schedule = schedule_plan(plan, today=dt.date(2026, 11, 2), ignore_capacity=ignore_capacity)
+    assert schedule.capacity == ("ignored" if ignore_capacity else "levelled")
+    assert schedule.action("a4").earliest_finish == dt.date(2026, 11, 23)  # Mon 16, Tue 17, Mon 23
+    assert schedule.milestone("m9").earliest_date == dt.date(2026, 11, 24)
+    assert schedule.earliest_completion == dt.date(2026, 11, 23)
+    assert not schedule.feasible
+    assert schedule.action("a4").slack == -1
 
 
 def test_the_false_infeasible_plan_of_the_issue_is_feasible() -> None:

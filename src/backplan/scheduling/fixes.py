@@ -150,11 +150,14 @@ def shorten_changes(
     by_id = {a.id: a for a in plan.actions}
     open_ids = [a for a in dict.fromkeys(chain)
                 if a in by_id and by_id[a].status == "not_started"]
-    lengths = {a: schedule.action(a).duration_days for a in open_ids}
+    wanted = set(open_ids)
+    found = {a.id: a.duration_days for a in schedule.actions if a.id in wanted}  # one pass
+    lengths = {a: found[a] for a in open_ids}
     old = dict(lengths)
+    position = {a: k for k, a in enumerate(open_ids)}
     left = days
     while left > 0:
-        longest = max(lengths, key=lambda a: (lengths[a], -open_ids.index(a)), default=None)
+        longest = max(lengths, key=lambda a: (lengths[a], -position[a]), default=None)
         if longest is None or lengths[longest] <= 1:
             break
         lengths[longest] -= 1
