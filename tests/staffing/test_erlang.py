@@ -177,6 +177,26 @@ def test_erlang_a_tends_to_erlang_c_as_patience_grows() -> None:
     assert a.abandon_probability < 1e-7
 
 
+@pytest.mark.parametrize("patience", [1e11, 1e12, 1e14, 1e16, 1e20, 1e308])
+def test_erlang_a_with_a_patience_beyond_any_caller_is_erlang_c(patience: float) -> None:
+    # Found by fuzzing the CLI: a patience of 1e308 s overflowed (an internal error), and from
+    # about 1e14 s the series lost their digits (fewer agents than Erlang C for the same target).
+    c = perform(107, 1000.0)
+    a = perform(107, 1000.0, patience=patience)
+    assert a.service_level == pytest.approx(c.service_level, abs=1e-6)
+    assert a.asa_seconds == pytest.approx(c.asa_seconds, rel=1e-5)
+    assert a.wait_probability == pytest.approx(c.wait_probability, rel=1e-5)
+    assert a.abandon_probability < 1e-7
+
+
+@pytest.mark.parametrize("patience", [1e11, 1e12, 1e14, 1e308])
+def test_too_few_agents_and_a_patience_beyond_any_caller_lose_the_excess(patience: float) -> None:
+    a = perform(90, 1000.0, patience=patience)  # 100 Erlangs
+    assert a.abandon_probability == pytest.approx(0.1, abs=1e-6)
+    assert a.service_level == pytest.approx(0.0, abs=1e-3)
+    assert a.asa_seconds == pytest.approx(patience * math.log(100 / 90), rel=1e-3)
+
+
 def test_erlang_a_tends_to_erlang_b_as_patience_vanishes() -> None:
     # Callers who will not wait: those who find every agent busy are lost at once.
     a = perform(14, 100.0, patience=1e-6)

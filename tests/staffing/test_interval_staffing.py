@@ -90,6 +90,7 @@ def test_an_empty_array_gives_empty_results() -> None:
     ([10, 20], [180, 0], "aht_seconds", "index 1"),
     ([10, 20, 30], [180, 200], "aht_seconds", "cannot be matched"),
     ([1e9], 180, "volume", "100,000 agents"),
+    ([100], 1e308, "volume", "too large to compute"),  # volume x AHT overflows to infinity
 ])
 def test_bad_intervals_are_named_by_index(volume: Any, aht: Any, field: str, where: str) -> None:
     with pytest.raises(StaffingError) as caught:

@@ -122,6 +122,18 @@ def test_traffic_beyond_any_sensible_staffing_is_refused() -> None:
     assert MAX_AGENTS == 100_000
 
 
+@pytest.mark.parametrize(("aht", "shown"), [
+    (1e308, "the traffic (volume x AHT / interval) is too large to compute"),  # found by fuzzing
+    (1e20, "a traffic of 5.56e+18 Erlangs"),  # 100 x 1e20 s / 1800 s
+])
+def test_traffic_too_large_to_write_out_is_refused_in_a_short_line(aht: float, shown: str) -> None:
+    with pytest.raises(StaffingError) as caught:
+        required_staffing(100, **{**EXAMPLE, "aht_seconds": aht})
+    assert caught.value.field == "volume"
+    assert shown in str(caught.value)
+    assert len(str(caught.value)) < 250
+
+
 @pytest.mark.parametrize(("change", "field"), [
     ({"volume": -1}, "volume"),
     ({"volume": math.inf}, "volume"),

@@ -151,6 +151,25 @@ def _exp(power: float) -> float:
     return math.exp(power) if power < 709.0 else math.inf
 
 
+def _harmonic(x: float, count: int) -> float:
+    """``1/(x+1) + ... + 1/(x+count)``: summed when short, else as ``digamma(x+count+1) -
+    digamma(x+1)`` from its asymptotic series (the logarithm by ``log1p``, so a small sum
+    against a large ``x`` keeps its digits)."""
+    if count <= 100_000:
+        return math.fsum(1.0 / (x + i) for i in range(1, count + 1))
+    a, b = x + 1.0, x + count + 1.0
+    head = 0.0
+    while a < 10.0:  # digamma(a) = digamma(a + 1) - 1 / a, until the series is exact
+        head += 1.0 / a
+        a += 1.0
+
+    def tail(z: float) -> float:
+        w = 1.0 / (z * z)
+        return 1.0 / (2.0 * z) + w * (1.0 / 12.0 - w * (1.0 / 120.0 - w * (1.0 / 252.0 - w / 240.0)))
+
+    return head + math.log1p((b - a) / a) - tail(b) + tail(a)
+
+
 def _kummer(x: float, z: float, *, harmonic: bool = False) -> tuple[float, float, float, float]:
     """The series of Erlang A around their largest term: ``(log_scale, m, k, h)`` with
 
@@ -165,7 +184,7 @@ def _kummer(x: float, z: float, *, harmonic: bool = False) -> tuple[float, float
         return 0.0, 1.0, 0.0, 0.0
     peak = max(0, math.floor(z - x))
     log_scale = peak * math.log(z) - (math.lgamma(x + peak + 1.0) - math.lgamma(x + 1.0))
-    h_peak = math.fsum(1.0 / (x + i) for i in range(1, peak + 1)) if harmonic else 0.0
+    h_peak = _harmonic(x, peak) if harmonic else 0.0
     m, k, h = 1.0, float(peak), h_peak
     term, j, h_j = 1.0, peak, h_peak
     while True:  # upward: ratio z / (x + j) < 1 from here on
@@ -201,6 +220,13 @@ def _kummer(x: float, z: float, *, harmonic: bool = False) -> tuple[float, float
     return log_scale, m, k, h
 
 
+#: Below this abandonment rate (AHT / mean patience: a patience of ten million handling times),
+#: Erlang A equals Erlang C to double precision while its series lose their digits, so
+#: :func:`erlang_a_performance` gives the limit (Erlang C; with too few agents, the excess
+#: abandons).
+PATIENT_RATE = 1e-7
+
+
 def erlang_a_performance(
     agents: int, *, traffic: float, blocking: float, aht_seconds: float, answer_seconds: float,
     patience_seconds: float, asa: bool = True,
@@ -227,6 +253,16 @@ def erlang_a_performance(
     if agents == 0:  # everyone waits until they give up
         return QueuePerformance(agents, traffic, 0.0, math.inf, 0.0, 1.0, 1.0)
     rate = aht_seconds / patience_seconds  # abandonment rate in handling times
+    if rate < PATIENT_RATE:  # as good as nobody leaves: the limit, Erlang C
+        if agents > traffic:
+            return erlang_c_performance(agents, traffic=traffic, blocking=blocking,
+                                        aht_seconds=aht_seconds, answer_seconds=answer_seconds)
+        # too few agents: the queue grows until the contacts beyond them give up, and those
+        # answered have waited patience x ln(traffic / agents) on average (unbounded as the
+        # agents just match the traffic)
+        mean_wait = (patience_seconds * math.log(traffic / agents) if traffic > agents
+                     else math.inf)
+        return QueuePerformance(agents, traffic, 0.0, mean_wait, 1.0, 1.0, 1.0 - agents / traffic)
     x, y = agents / rate, traffic / rate
     y_t = y * math.exp(-answer_seconds / patience_seconds)
     log_m, m, k, h = _kummer(x, y, harmonic=asa)

@@ -26,6 +26,8 @@ __all__ = [
     "check_positive",
     "check_share",
     "check_target",
+    "check_traffic",
+    "traffic_error",
 ]
 
 #: The most agents one interval may need. More than this is a mistake in the units (contacts a
@@ -143,3 +145,35 @@ def check_patience(patience_seconds: float | None) -> float | None:
             hint="leave it out for Erlang C (nobody abandons)",
         )
     return float(patience_seconds)
+
+
+def traffic_error(traffic: float) -> StaffingError:
+    """The error for a traffic (Erlangs) that needs more than :data:`MAX_AGENTS` agents."""
+    where = f"{MAX_AGENTS:,} agents on the queue in one interval"
+    if not math.isfinite(traffic):
+        message = f"the traffic (volume x AHT / interval) is too large to compute: far more than {where}"
+    else:
+        shown = f"{traffic:,.0f}" if traffic < 1e12 else f"{traffic:.3g}"
+        message = f"a traffic of {shown} Erlangs needs more than {where}"
+    return StaffingError(
+        "volume", message,
+        hint="check the units: contacts per interval, the interval length and AHT in seconds",
+    )
+
+
+def check_traffic(traffic: float) -> float:
+    """``traffic`` (Erlangs) when fewer than :data:`MAX_AGENTS` agents can serve it, else
+    :class:`StaffingError` (:func:`traffic_error`).
+
+    Example:
+        >>> check_traffic(10.0)
+        10.0
+        >>> try:
+        ...     check_traffic(1e308 * 10)
+        ... except StaffingError as error:
+        ...     print(error.field, "|", str(error).split(":")[1].strip())
+        volume | the traffic (volume x AHT / interval) is too large to compute
+    """
+    if math.isfinite(traffic) and traffic < MAX_AGENTS:
+        return traffic
+    raise traffic_error(traffic)

@@ -34,6 +34,7 @@ from backplan.staffing.inputs import (
     check_positive,
     check_share,
     check_target,
+    check_traffic,
 )
 from backplan.staffing.requirement import (
     Model,
@@ -183,12 +184,10 @@ def interval_staffing(
                                  "(one per day as a column)") from None
     _check_array(np, "volume", volumes, positive=False, unit="contacts")
     _check_array(np, "aht_seconds", ahts, positive=True, unit="seconds")
-    traffic = volumes * ahts / interval
-    if traffic.size and float(traffic.max()) >= MAX_AGENTS:
-        raise StaffingError(
-            "volume", f"a traffic of {float(traffic.max()):,.0f} Erlangs needs more than "
-            f"{MAX_AGENTS:,} agents on the queue in one interval",
-            hint="check the units: contacts per interval, the interval length and AHT in seconds")
+    with np.errstate(over="ignore"):  # an overflow is refused just below, by its check
+        traffic = volumes * ahts / interval
+    if traffic.size:
+        check_traffic(float(traffic.max()))
     # Distinct (traffic, AHT) pairs: one complex number each (exactly the two floats), which
     # sorts as a plain 1-D array, three times faster than the rows of a 2-D one.
     pairs = np.empty(traffic.size, dtype=np.complex128)

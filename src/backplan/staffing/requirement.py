@@ -41,6 +41,8 @@ from backplan.staffing.inputs import (
     check_positive,
     check_share,
     check_target,
+    check_traffic,
+    traffic_error,
 )
 
 __all__ = [
@@ -163,8 +165,7 @@ def required_performance(
     if traffic == 0:
         return erlang_c_performance(0, traffic=0.0, blocking=1.0, aht_seconds=aht,
                                     answer_seconds=answer)
-    if math.floor(traffic) + 1 > MAX_AGENTS:
-        raise _too_many(traffic)
+    check_traffic(traffic)
     erlang_c = _erlang_c_search(traffic, aht_seconds=aht, target_service_level=target_service_level,
                                 answer_seconds=answer, max_occupancy=max_occupancy)
     if patience_seconds is None:
@@ -189,7 +190,7 @@ def _erlang_c_search(
                                      aht_seconds=aht_seconds, answer_seconds=answer_seconds)
         if found.service_level >= target_service_level:
             return found
-    raise _too_many(traffic)
+    raise traffic_error(traffic)
 
 
 def _erlang_a_search(
@@ -229,7 +230,7 @@ def _erlang_a_search(
         failing, meeting = guess, guess + 1
         while not meets(meeting):
             if meeting >= MAX_AGENTS:
-                raise _too_many(traffic)
+                raise traffic_error(traffic)
             failing, step = meeting, step * 2
             meeting = min(MAX_AGENTS, failing + step)
     while meeting - failing > 1:
@@ -239,14 +240,6 @@ def _erlang_a_search(
         else:
             failing = middle
     return performance(meeting, asa=True)
-
-
-def _too_many(traffic: float) -> StaffingError:
-    return StaffingError(
-        "volume", f"a traffic of {traffic:,.0f} Erlangs needs more than {MAX_AGENTS:,} agents on "
-        "the queue in one interval",
-        hint="check the units: contacts per interval, the interval length and AHT in seconds",
-    )
 
 
 def required_staffing(
