@@ -71,7 +71,7 @@ from backplan.scheduling.result import Fix, Flag, Schedule, rank_fixes
 
 __all__ = [
     "HOURS_STEP", "Measure", "cleared", "deadline_changes", "describe_changes",
-    "fewest_added_hours", "measuring_budget", "moved_deadlines", "shorten_changes",
+    "fewest_added_hours", "hour_steps", "measuring_budget", "moved_deadlines", "shorten_changes",
     "verify_fixes",
 ]
 
@@ -204,6 +204,12 @@ def moved_deadlines(plan: Plan, schedule: Schedule, measure: Measure) -> list[Sc
     return changes
 
 
+def hour_steps(hours_per_day: float) -> int:
+    """How many :data:`HOURS_STEP` steps a person of ``hours_per_day`` may gain (up to 24 a
+    day)."""
+    return int((24 - hours_per_day) / HOURS_STEP + 1e-9)
+
+
 def fewest_added_hours(plan: Plan, person_id: str, measure: Measure) -> list[ScenarioChange]:
     """The fewest extra project hours a day for ``person_id`` (in steps of :data:`HOURS_STEP`,
     up to 24 a day) that make the plan feasible, or, when no number does, that give as much
@@ -211,7 +217,7 @@ def fewest_added_hours(plan: Plan, person_id: str, measure: Measure) -> list[Sce
     person = next((p for p in plan.people if p.id == person_id), None)
     if person is None:
         return []
-    steps = int((24 - person.hours_per_day) / HOURS_STEP + 1e-9)
+    steps = hour_steps(person.hours_per_day)
     if steps < 1:
         return []
 

@@ -50,9 +50,11 @@ from backplan.models.portfolio import PortfolioChange
 from backplan.models.scenario import ScenarioChange
 from backplan.scheduling.fixes import (
     HOURS_STEP,
+    Measure,
     cleared,
     describe_changes,
     fewest_added_hours,
+    hour_steps,
     moved_deadlines,
     verify_fixes,
 )
@@ -477,7 +479,7 @@ class _Verifier:
         found = next((p for p in self.run.portfolio.people if p.id == person), None)
         if found is None:
             return []
-        steps = int((24 - found.hours_per_day) / HOURS_STEP + 1e-9)
+        steps = hour_steps(found.hours_per_day)
         if steps < 1:
             return []
 
@@ -519,31 +521,29 @@ class _Verifier:
     def hours_alone(self, k: int, person: str) -> int:
         """The fewest extra half-hour steps a day for ``person`` that plan ``k`` needs in its
         place (the others' bookings as they are), at least 1."""
-        entry = self.run.portfolio.plans[k]
-
-        def measure(changes: Sequence[ScenarioChange]) -> Schedule | None:
-            try:
-                self.spend(1)
-                return self.run.level(k, apply_changes(entry.plan, changes, name="fix"))
-            except BackplanError:
-                return None
-
-        changes = fewest_added_hours(entry.plan, person, measure)
+        changes = fewest_added_hours(self.run.portfolio.plans[k].plan, person,
+                                     self.measuring(k))
         hours = changes[0].add_hours if changes and changes[0].add_hours else HOURS_STEP
         return max(1, round(hours / HOURS_STEP))
 
-    def moved_due(self, k: int, schedule: Schedule) -> list[PortfolioChange]:
-        entry = self.run.portfolio.plans[k]
+    def measuring(self, k: int) -> Measure:
+        """Plan ``k`` levelled with changes, in its place in the portfolio (each a measurement
+        spent; None when the changes leave no plan)."""
+        plan = self.run.portfolio.plans[k].plan
 
         def measure(changes: Sequence[ScenarioChange]) -> Schedule | None:
             try:
                 self.spend(1)
-                return self.run.level(k, apply_changes(entry.plan, changes, name="fix"))
+                return self.run.level(k, apply_changes(plan, changes, name="fix"))
             except BackplanError:
                 return None
 
+        return measure
+
+    def moved_due(self, k: int, schedule: Schedule) -> list[PortfolioChange]:
+        entry = self.run.portfolio.plans[k]
         return [PortfolioChange(plan=entry.path, change=c)
-                for c in moved_deadlines(entry.plan, schedule, measure)]
+                for c in moved_deadlines(entry.plan, schedule, self.measuring(k))]
 
     def raised_priority(self, k: int, ahead: list[int]) -> PortfolioChange | None:
         """The priority that puts plan ``k`` ahead of the plans that took ``person``'s hours."""
