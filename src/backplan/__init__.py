@@ -32,6 +32,8 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "BENCHMARKS": "backplan.analysis.benchmarks",
     "Benchmark": "backplan.analysis.benchmarks",
+    "gather_checkins": "backplan.analysis.checkins",
+    "read_checkins": "backplan.analysis.checkins",
     "DescopeProposal": "backplan.analysis.descope",
     "Descoping": "backplan.analysis.descope",
     "descope_proposals": "backplan.analysis.descope",
@@ -49,6 +51,11 @@ _EXPORTS: dict[str, str] = {
     "PersonLoad": "backplan.analysis.load",
     "WeekLoad": "backplan.analysis.load",
     "person_load": "backplan.analysis.load",
+    "StatusRule": "backplan.analysis.measures",
+    "okr_score": "backplan.analysis.measures",
+    "progress_pct": "backplan.analysis.measures",
+    "status_of": "backplan.analysis.measures",
+    "wilson_interval": "backplan.analysis.measures",
     "MoscowSummary": "backplan.analysis.moscow",
     "PriorityShare": "backplan.analysis.moscow",
     "moscow_summary": "backplan.analysis.moscow",
@@ -74,50 +81,43 @@ _EXPORTS: dict[str, str] = {
     "ScheduleComparison": "backplan.analysis.progress",
     "Slip": "backplan.analysis.progress",
     "compare_schedules": "backplan.analysis.progress",
+    "duration_distribution": "backplan.analysis.risk",
+    "simulate_schedule": "backplan.analysis.risk",
+    "RiskExposure": "backplan.analysis.risk_matrix",
+    "RiskMatrix": "backplan.analysis.risk_matrix",
+    "risk_matrix": "backplan.analysis.risk_matrix",
+    "ActionRisk": "backplan.analysis.risk_results",
+    "MilestoneRisk": "backplan.analysis.risk_results",
+    "ScheduleBuffer": "backplan.analysis.risk_results",
+    "Simulation": "backplan.analysis.risk_results",
     "ScenarioComparison": "backplan.analysis.scenarios",
     "ScenarioOutcome": "backplan.analysis.scenarios",
     "apply_scenario": "backplan.analysis.scenarios",
     "compare_scenarios": "backplan.analysis.scenarios",
-    "ActionRisk": "backplan.analysis.risk",
-    "MilestoneRisk": "backplan.analysis.risk",
-    "RiskExposure": "backplan.analysis.risk",
-    "RiskMatrix": "backplan.analysis.risk",
-    "ScheduleBuffer": "backplan.analysis.risk",
-    "Simulation": "backplan.analysis.risk",
-    "duration_distribution": "backplan.analysis.risk",
-    "risk_matrix": "backplan.analysis.risk",
-    "simulate_schedule": "backplan.analysis.risk",
     "LintReport": "backplan.analysis.smart",
     "SMART_CODES": "backplan.analysis.smart",
     "lint_plan": "backplan.analysis.smart",
     "CheckInStatus": "backplan.analysis.tracking",
     "Forecast": "backplan.analysis.tracking",
     "KeyResultTracking": "backplan.analysis.tracking",
-    "StatusRule": "backplan.analysis.tracking",
     "TrackingReport": "backplan.analysis.tracking",
-    "gather_checkins": "backplan.analysis.tracking",
-    "okr_score": "backplan.analysis.tracking",
-    "progress_pct": "backplan.analysis.tracking",
-    "read_checkins": "backplan.analysis.tracking",
-    "status_of": "backplan.analysis.tracking",
     "track_progress": "backplan.analysis.tracking",
-    "wilson_interval": "backplan.analysis.tracking",
     "QueueCapacity": "backplan.calendars",
     "QueueDay": "backplan.calendars",
     "WorkingCalendar": "backplan.calendars",
     "available_hours": "backplan.calendars",
     "plan_calendar": "backplan.calendars",
-    "PROBLEM_CODES": "backplan.errors",
     "BackplanError": "backplan.errors",
+    "CheckInError": "backplan.errors",
     "InfeasibleScheduleError": "backplan.errors",
     "MissingExtraError": "backplan.errors",
+    "PROBLEM_CODES": "backplan.errors",
     "PlanBusyError": "backplan.errors",
     "PlanError": "backplan.errors",
     "PlanFileError": "backplan.errors",
     "PlanValidationError": "backplan.errors",
     "Problem": "backplan.errors",
     "ScheduleRangeError": "backplan.errors",
-    "CheckInError": "backplan.errors",
     "KeyResultSeries": "backplan.export",
     "format_table": "backplan.export",
     "gantt_figure": "backplan.export",
@@ -148,9 +148,8 @@ _EXPORTS: dict[str, str] = {
     "build_portfolio": "backplan.io.portfolio_files",
     "is_portfolio": "backplan.io.portfolio_files",
     "load_portfolio": "backplan.io.portfolio_files",
-    "plan_file_lock": "backplan.io.writing",
     "load_scenarios": "backplan.io.scenario_files",
-    "METRICS": "backplan.models",
+    "plan_file_lock": "backplan.io.writing",
     "Action": "backplan.models",
     "Assignee": "backplan.models",
     "Calendar": "backplan.models",
@@ -159,6 +158,7 @@ _EXPORTS: dict[str, str] = {
     "Estimate": "backplan.models",
     "Goal": "backplan.models",
     "KeyResult": "backplan.models",
+    "METRICS": "backplan.models",
     "Metric": "backplan.models",
     "Milestone": "backplan.models",
     "Person": "backplan.models",
@@ -386,6 +386,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from backplan.analysis.benchmarks import BENCHMARKS, Benchmark
+    from backplan.analysis.checkins import gather_checkins, read_checkins
     from backplan.analysis.descope import (
         DescopeProposal,
         Descoping,
@@ -402,6 +403,13 @@ if TYPE_CHECKING:
     )
     from backplan.analysis.huddle import HuddleBrief, huddle_brief
     from backplan.analysis.load import DayLoad, Load, PersonLoad, WeekLoad, person_load
+    from backplan.analysis.measures import (
+        StatusRule,
+        okr_score,
+        progress_pct,
+        status_of,
+        wilson_interval,
+    )
     from backplan.analysis.moscow import MoscowSummary, PriorityShare, moscow_summary
     from backplan.analysis.pomodoro import (
         AccuracyRow,
@@ -429,16 +437,13 @@ if TYPE_CHECKING:
         simulate_portfolio,
     )
     from backplan.analysis.progress import ScheduleComparison, Slip, compare_schedules
-    from backplan.analysis.risk import (
+    from backplan.analysis.risk import duration_distribution, simulate_schedule
+    from backplan.analysis.risk_matrix import RiskExposure, RiskMatrix, risk_matrix
+    from backplan.analysis.risk_results import (
         ActionRisk,
         MilestoneRisk,
-        RiskExposure,
-        RiskMatrix,
         ScheduleBuffer,
         Simulation,
-        duration_distribution,
-        risk_matrix,
-        simulate_schedule,
     )
     from backplan.analysis.scenarios import (
         ScenarioComparison,
@@ -451,15 +456,8 @@ if TYPE_CHECKING:
         CheckInStatus,
         Forecast,
         KeyResultTracking,
-        StatusRule,
         TrackingReport,
-        gather_checkins,
-        okr_score,
-        progress_pct,
-        read_checkins,
-        status_of,
         track_progress,
-        wilson_interval,
     )
     from backplan.calendars import (
         QueueCapacity,

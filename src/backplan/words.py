@@ -17,7 +17,7 @@ Example:
 
 from __future__ import annotations
 
-__all__ = ["SECONDS", "clock", "counted", "metric_value"]
+__all__ = ["SECONDS", "clock", "counted", "metric_value", "percent", "working_days"]
 
 #: The unit of metrics written and shown as clock times (``m:ss``).
 SECONDS = "seconds"
@@ -27,6 +27,27 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``count`` and the noun, singular for exactly 1 (``plural`` defaults to noun + "s")."""
     word = noun if count == 1 else (plural if plural is not None else f"{noun}s")
     return f"{count:,} {word}"
+
+
+def working_days(count: int) -> str:
+    """``count`` working days, singular for 1 and -1 (no thousands separator: a span of days).
+
+    Example:
+        >>> working_days(1), working_days(-1), working_days(12)
+        ('1 working day', '-1 working day', '12 working days')
+    """
+    return f"{count} working day" if abs(count) == 1 else f"{count} working days"
+
+
+def percent(share: float) -> str:
+    """A share (0..1) in percent: whole percents, one decimal below 1 % or above 99 %.
+
+    Example:
+        >>> percent(0.5), percent(0.004), percent(0.995), percent(1.0)
+        ('50%', '0.4%', '99.5%', '100%')
+    """
+    return f"{100 * share:.0f}%" if share in (0.0, 1.0) or 0.01 <= share <= 0.99 else (
+        f"{100 * share:.1f}%")
 
 
 def clock(seconds: float, *, signed: bool = False) -> str:

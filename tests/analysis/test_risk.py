@@ -12,13 +12,8 @@ from typing import Any
 import pytest
 
 from backplan import MissingExtraError, load_plan, schedule_plan
-from backplan.analysis.risk import (
-    IMPACT_BANDS,
-    Simulation,
-    duration_distribution,
-    risk_matrix,
-    simulate_schedule,
-)
+from backplan.analysis.risk import Simulation, duration_distribution, simulate_schedule
+from backplan.analysis.risk_matrix import IMPACT_BANDS, risk_matrix
 from backplan.calendars import WorkingCalendar
 from backplan.models import Estimate, Plan
 

@@ -25,7 +25,7 @@ from backplan import (
     track_progress,
     wilson_interval,
 )
-from backplan.analysis.tracking import student_t_quantile
+from backplan.analysis.measures import student_t_quantile
 from backplan.calendars import WorkingCalendar
 from backplan.cli import main
 from backplan.models import Plan

@@ -71,6 +71,7 @@ from backplan.models.changes import apply_changes
 from backplan.models.scenario import ScenarioChange
 from backplan.scheduling import Schedule, make_scheduler
 from backplan.scheduling.fixes import fewest_added_hours, moved_deadlines
+from backplan.words import working_days
 
 __all__ = ["DescopeProposal", "Descoping", "descope_proposals", "drop_actions"]
 
@@ -79,9 +80,6 @@ ProposalKind = Literal["drop", "move-due", "add-capacity"]
 #: Flags whose chain is a chain of precedences that is too long (dropping shortens only these).
 _CHAIN_FLAGS = frozenset({"late-start", "constraint-conflict", "milestone-late"})
 
-
-def _days(count: int) -> str:
-    return f"{count} working day" if count == 1 else f"{count} working days"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +192,7 @@ class Descoping:
         head = f"Goal {self.goal!r} due {self.due.isoformat()} from {self.today.isoformat()}: "
         if self.feasible:
             return head + "feasible as planned; nothing to descope"
-        lines = [head + f"NOT feasible, {_days(self.shortfall_days)} short "
+        lines = [head + f"NOT feasible, {working_days(self.shortfall_days)} short "
                         f"(earliest completion {iso(self.earliest_completion) or '-'})"]
         if not any(p.kind == "drop" for p in self.proposals):
             lines.append("  dropping cannot help: no set of could- or should-haves (up to the "
@@ -223,7 +221,7 @@ class Descoping:
         )
         return (
             f"<div><p>Goal <b>{esc(self.goal)}</b> due {self.due}: "
-            f"{_days(self.shortfall_days)} short.</p><table><thead><tr><th>#</th>"
+            f"{working_days(self.shortfall_days)} short.</p><table><thead><tr><th>#</th>"
             "<th>proposal</th><th>feasible</th><th>days gained</th><th>target reachable</th>"
             f"</tr></thead><tbody>{rows}</tbody></table></div>"
         )
@@ -451,9 +449,9 @@ def _drop_proposal(
     gained = _gained(original, schedule)
     days = {a.id: a.duration_days for a in original.actions}
     work = sum(days[i] for i in ids)
-    parts = ", ".join(f"{i} ({p}, {_days(days[i])})" for i, p in zip(ids, priorities,
+    parts = ", ".join(f"{i} ({p}, {working_days(days[i])})" for i, p in zip(ids, priorities,
                                                                       strict=True))
-    text = f"drop {parts}: gains {_days(gained)}"
+    text = f"drop {parts}: gains {working_days(gained)}"
     lost = [e for e in effects if e.lost]
     if lost:
         text += "; effect lost: " + ", ".join(f"{e.key_result} {e.lost:+g}" for e in lost)
@@ -504,7 +502,7 @@ def _move_due_proposal(plan: Plan, original: Schedule, oracle: _Oracle) -> Desco
                            f" -> {iso(change.not_after)}")
     later = calendar.count(calendar.on_or_before(plan.goal.due), calendar.on_or_before(due))
     if due != plan.goal.due:
-        text = f"move the goal's due date to {due.isoformat()} ({_days(later)} later)"
+        text = f"move the goal's due date to {due.isoformat()} ({working_days(later)} later)"
     else:
         text = "keep the goal's due date"
     others = [c for c in changes if not c.startswith(f"{plan.goal.id}.due:")]
@@ -548,7 +546,7 @@ def _capacity_proposals(plan: Plan, original: Schedule, oracle: _Oracle) -> list
             rank=0, kind="add-capacity",
             description=f"give {person_id} {extra:g} more project hours a day "
                         f"({person.hours_per_day:g} -> {new:g}): gains "
-                        f"{_days(_gained(original, schedule))}",
+                        f"{working_days(_gained(original, schedule))}",
             drop=(), priorities=(), feasible=schedule.feasible,
             days_gained=_gained(original, schedule),
             earliest_completion=schedule.earliest_completion, min_slack=schedule.min_slack,

@@ -15,7 +15,7 @@ from backplan.models import Plan
 from backplan.scheduling import Schedule
 
 if TYPE_CHECKING:
-    from backplan.analysis.tracking import CheckInSource
+    from backplan.analysis.checkins import CheckInSource
 
 __all__ = ["KeyResultSeries", "key_result_series"]
 
@@ -88,8 +88,8 @@ def key_result_series(
         >>> series.path[0], series.path[-1], series.checkins
         ((datetime.date(2027, 1, 4), 71.0), (datetime.date(2027, 1, 29), 80.0), ((datetime.date(2027, 1, 15), 74.5),))
     """
+    from backplan.analysis.checkins import gather_checkins
     from backplan.analysis.glide import glide_paths
-    from backplan.analysis.tracking import gather_checkins
 
     observed_by_kr = gather_checkins(plan, checkins)
     paths = glide_paths(plan, schedule)

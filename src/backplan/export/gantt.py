@@ -149,9 +149,6 @@ def _span(schedule: Schedule, series: Sequence[KeyResultSeries]) -> tuple[dt.dat
     return min(days), max(days) + _ONE_DAY
 
 
-def _days(count: int) -> str:
-    return f"{count} working day" if count == 1 else f"{count} working days"
-
 
 def gantt_figure(
     schedule: Schedule, *, key_results: Sequence[KeyResultSeries] = (),

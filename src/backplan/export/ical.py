@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from backplan.errors import require
 from backplan.scheduling import Schedule
+from backplan.words import working_days
 
 __all__ = ["event_uid", "to_ical"]
 
@@ -45,9 +46,6 @@ def event_uid(goal_id: str, item_id: str) -> str:
     name = goal_id + "\x1f" + item_id  # a separator no id can hold
     return f"{uuid.uuid5(_NAMESPACE, name)}@backplan"
 
-
-def _days(count: int) -> str:
-    return f"{count} working day" if abs(count) == 1 else f"{count} working days"
 
 
 def to_ical(
@@ -96,10 +94,10 @@ def to_ical(
     for action in schedule.actions:
         first, last = ((action.start, action.finish) if dates == "latest"
                        else (action.earliest_start, action.earliest_finish))
-        state = (f"LATE: {_days(-action.slack)} short" if action.slack < 0
-                 else f"slack {_days(action.slack)}")
+        state = (f"LATE: {working_days(-action.slack)} short" if action.slack < 0
+                 else f"slack {working_days(action.slack)}")
         details = [
-            f"Action {action.id} ({_days(action.duration_days)}), {state}.",
+            f"Action {action.id} ({working_days(action.duration_days)}), {state}.",
             f"Start by {action.start.isoformat()}, finish by {action.finish.isoformat()}; "
             f"earliest {action.earliest_start.isoformat()} to "
             f"{action.earliest_finish.isoformat()}.",
@@ -119,8 +117,8 @@ def to_ical(
     for milestone in schedule.milestones:
         day = milestone.date if dates == "latest" else milestone.earliest_date
         due = f", due {milestone.due.isoformat()}" if milestone.due else ""
-        state = (f"LATE: {_days(-milestone.slack)} short" if milestone.slack < 0
-                 else f"slack {_days(milestone.slack)}")
+        state = (f"LATE: {working_days(-milestone.slack)} short" if milestone.slack < 0
+                 else f"slack {working_days(milestone.slack)}")
         calendar.add_component(event(
             milestone.id, f"Milestone: {milestone.title or milestone.id}", day, day,
             f"Milestone {milestone.id} reached by {milestone.date.isoformat()}{due}; "

@@ -35,10 +35,10 @@ from backplan.export._series import key_result_series
 from backplan.export.gantt import figure_bytes, gantt_figure, key_result_figure
 from backplan.models import Plan
 from backplan.scheduling import Flag, Schedule, schedule_plan
-from backplan.words import SECONDS, counted, metric_value
+from backplan.words import SECONDS, counted, metric_value, working_days
 
 if TYPE_CHECKING:
-    from backplan.analysis.tracking import CheckInSource
+    from backplan.analysis.checkins import CheckInSource
 
 __all__ = ["report_html", "write_report"]
 
@@ -92,9 +92,6 @@ def _svg(figure: Any, title: str) -> str:
     text = text[text.index("<svg"):]
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{_esc(title)}" ', text, count=1)
 
-
-def _days(count: int) -> str:
-    return f"{count} working day" if abs(count) == 1 else f"{count} working days"
 
 
 def _card(value: str, label: str) -> str:
@@ -243,7 +240,7 @@ def report_html(
     cards = [
         _card(str(schedule.due), "due date"),
         _card(str(schedule.earliest_completion or "-"), "earliest completion"),
-        _card("-" if schedule.min_slack is None else _days(schedule.min_slack), "least slack"),
+        _card("-" if schedule.min_slack is None else working_days(schedule.min_slack), "least slack"),
         _card(str(len(schedule.actions)), "actions scheduled"),
         _card(str(len(schedule.errors)), "errors"),
     ]

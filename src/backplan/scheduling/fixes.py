@@ -68,6 +68,7 @@ from backplan.models import Plan
 from backplan.models.changes import apply_changes
 from backplan.models.scenario import ScenarioChange
 from backplan.scheduling.result import Fix, Flag, Schedule, rank_fixes
+from backplan.words import working_days
 
 __all__ = [
     "HOURS_STEP", "Measure", "cleared", "deadline_changes", "describe_changes",
@@ -357,16 +358,16 @@ class _Verifier:
             target = _target(flag, fix)
             cut = shorten_changes(self.plan, self.schedule, fix.chain, target)[1]
             limit = " (all it can give)" if cut < target else ""
-            what = f"shorten {_chain_text(fix.chain)} by {_days(cut)}{limit}: {what}"
+            what = f"shorten {_chain_text(fix.chain)} by {working_days(cut)}{limit}: {what}"
         if flag.severity != "error":
-            effect = "clears this warning" + (f"; buys {_days(gained)}" if gained > 0 else "")
+            effect = "clears this warning" + (f"; buys {working_days(gained)}" if gained > 0 else "")
         elif outcome.feasible:
-            effect = f"buys {_days(gained)}; then feasible" if gained > 0 else "then feasible"
+            effect = f"buys {working_days(gained)}; then feasible" if gained > 0 else "then feasible"
         elif gained > 0:
-            effect = (f"buys {_days(gained)}; still {_days(-(outcome.min_slack or 0))} short")
+            effect = (f"buys {working_days(gained)}; still {working_days(-(outcome.min_slack or 0))} short")
         else:
             effect = ("clears this flag; the plan stays "
-                      f"{_days(-(outcome.min_slack or 0))} short through other flags")
+                      f"{working_days(-(outcome.min_slack or 0))} short through other flags")
         kind = fix.kind
         if kind in ("move-due", "move-not-after"):
             kind = "move-due" if any(c.kind == "due" for c in changes) else "move-not-after"
@@ -452,9 +453,6 @@ def _merged(first: list[ScenarioChange], more: list[ScenarioChange]) -> list[Sce
     return list(out.values())
 
 
-def _days(count: int) -> str:
-    return f"{count} working day" if abs(count) == 1 else f"{count} working days"
-
 
 def describe_changes(
     plan: Plan, changes: Sequence[ScenarioChange], *, today: dt.date
@@ -503,10 +501,10 @@ def describe_changes(
             assert change.duration is not None
             old_days = by_id[change.action].duration
             was = f" (was {old_days})" if old_days is not None else ""
-            text = f"{change.action} takes {_days(change.duration)}{was}"
+            text = f"{change.action} takes {working_days(change.duration)}{was}"
         elif kind == "lag":
             assert change.action is not None
-            text = (f"{change.action} waits {_days(change.lag or 0)} after its predecessors "
+            text = (f"{change.action} waits {working_days(change.lag or 0)} after its predecessors "
                     f"(was {by_id[change.action].lag})")
         elif kind == "effort_hours":
             assert change.action is not None

@@ -18,8 +18,9 @@ from backplan.calendars import WorkingCalendar
 from backplan.models import Action, Plan
 from backplan.scheduling.network import Network
 from backplan.scheduling.result import Fix, Flag
+from backplan.words import working_days
 
-__all__ = ["PassResult", "timeline_flags"]
+__all__ = ["PassResult", "critical_chain", "timeline_flags"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +104,6 @@ def timeline_flags(
     return flags
 
 
-def _days(count: int) -> str:
-    return f"{count} working day" if count == 1 else f"{count} working days"
-
 
 def _chain_to_cap(network: Network, result: PassResult, origin: int) -> tuple[list[int], int]:
     """Nodes from ``origin`` along binding successors to the node whose cap binds."""
@@ -135,10 +133,10 @@ def _shorten_fix(network: Network, chain_nodes: Sequence[int], shortfall: int) -
     if not chain or bought <= 0:
         return None
     limit = "" if bought == shortfall else (
-        f" (all it can give: every action down to one day, no lags; {_days(shortfall - bought)} "
+        f" (all it can give: every action down to one day, no lags; {working_days(shortfall - bought)} "
         "more must come from another fix)")
     return Fix("shorten-chain", chain[0],
-               f"shorten {' -> '.join(chain)} by {_days(bought)} in total{limit}", bought,
+               f"shorten {' -> '.join(chain)} by {working_days(bought)} in total{limit}", bought,
                chain=chain)
 
 
@@ -151,7 +149,7 @@ def _chain_from_origin(network: Network, result: PassResult, node: int) -> list[
     return chain
 
 
-def _critical_chain(network: Network, result: PassResult, nodes: Sequence[int]) -> tuple[str, ...]:
+def critical_chain(network: Network, result: PassResult, nodes: Sequence[int]) -> tuple[str, ...]:
     """Action ids of the critical chain among ``nodes``, in order: from the least-slack node that
     finishes last back along its driving predecessors."""
     if not nodes:
@@ -171,13 +169,13 @@ def _cap_fix(
     when = new_finish.isoformat()
     if source == "goal":
         return Fix("move-due", plan.goal.id,
-                   f"move the goal's due date to {when} (buys {_days(days)})", days, new_finish)
+                   f"move the goal's due date to {when} (buys {working_days(days)})", days, new_finish)
     if source == "due":
         return Fix("move-due", node_id,
-                   f"move milestone {node_id}'s due to {when} (buys {_days(days)})",
+                   f"move milestone {node_id}'s due to {when} (buys {working_days(days)})",
                    days, new_finish)
     return Fix("move-not-after", node_id,
-               f"move {node_id}.not_after to {when} (buys {_days(days)})", days, new_finish)
+               f"move {node_id}.not_after to {when} (buys {working_days(days)})", days, new_finish)
 
 
 def _cap_phrase(
@@ -265,7 +263,7 @@ def _late_flags(
                 "constraint-conflict", "error", ids[head],
                 f"not_before {bound_text} is after the latest start {latest.isoformat()} "
                 f"that {_cap_phrase(plan, network, capped, cap_day, action)} allows: "
-                f"{_days(shortfall)} short",
+                f"{working_days(shortfall)} short",
                 shortfall, chain, tuple(ids[k] for k in members),
                 tuple(f for f in (move_bound, shorten, move_cap) if f is not None),
             ))
@@ -290,16 +288,16 @@ def _late_start_message(
     (said to be past when it is)."""
     if head.status == "in_progress":
         left = shown.earliest_finish[node] - shown.earliest_start[node] + 1
-        return (f"its remaining {_days(left)} must finish by "
+        return (f"its remaining {working_days(left)} must finish by "
                 f"{day(shown.latest_finish[node]).isoformat()} to meet {cap}, but they finish "
                 f"at the earliest on {day(shown.earliest_finish[node]).isoformat()}: "
-                f"{_days(shortfall)} short")
+                f"{working_days(shortfall)} short")
     latest = shown.latest_start[node]
     verb = "must start by" if latest >= shown.today else (
         "should have started by")
-    ago = "" if latest >= shown.today else f" ({_days(shown.today - latest)} ago)"
+    ago = "" if latest >= shown.today else f" ({working_days(shown.today - latest)} ago)"
     return (f"{verb} {day(latest).isoformat()}{ago} to meet {cap}, but the earliest start is "
-            f"{day(shown.earliest_start[node]).isoformat()}: {_days(shortfall)} short")
+            f"{day(shown.earliest_start[node]).isoformat()}: {working_days(shortfall)} short")
 
 
 def _milestone_flags(
@@ -323,7 +321,7 @@ def _milestone_flags(
         fixes = [Fix(
             "move-due", milestone.id,
             f"move milestone {milestone.id}'s due to {day(reach).isoformat()} "
-            f"(buys {_days(shortfall)})", shortfall, day(reach),
+            f"(buys {working_days(shortfall)})", shortfall, day(reach),
         )]
         shorten = _shorten_fix(network, path, shortfall)
         if shorten is not None:
@@ -331,7 +329,7 @@ def _milestone_flags(
         flags.append(Flag(
             "milestone-late", "error" if chain else "warning", milestone.id,
             f"due {milestone.due.isoformat()} but reachable from today at the earliest on "
-            f"{day(reach).isoformat()}: {_days(shortfall)} short",
+            f"{day(reach).isoformat()}: {working_days(shortfall)} short",
             shortfall, chain, (), tuple(fixes),
         ))
     return flags

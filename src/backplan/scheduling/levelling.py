@@ -53,7 +53,7 @@ from backplan.errors import PlanValidationError, ScheduleRangeError
 from backplan.graph.validate import plan_problems, section_problems
 from backplan.models import Plan
 from backplan.scheduling.fixes import verify_fixes
-from backplan.scheduling.flags import PassResult, _days, timeline_flags
+from backplan.scheduling.flags import PassResult, timeline_flags
 from backplan.scheduling.levelling_search import (
     REACH_DAYS,
     Decoded,
@@ -72,6 +72,7 @@ from backplan.scheduling.progress import (
 )
 from backplan.scheduling.result import Fix, Flag, MilestoneDate, Schedule, ScheduledAction
 from backplan.scheduling.schedule import check_today, run_passes
+from backplan.words import working_days
 
 __all__ = [
     "Booking",
@@ -760,7 +761,7 @@ def _capacity_flags(
             "over-capacity", "error", person,
             f"{person} is {_hours_text(hours)} short: the levelled plan needs {person} on "
             f"{_dates_text(dates)}, before the work can start, for {', '.join(work)}; "
-            f"{_days(shortfall)} short",
+            f"{working_days(shortfall)} short",
             shortfall, work, tuple(ids[i] for i in sorted(affected)), tuple(fixes),
             person=person, days=dates, shortfall_hours=round(hours, 4),
         ))
@@ -772,7 +773,7 @@ def _capacity_flags(
         flags.append(Flag(
             "over-capacity", "error", ids[rest[0]],
             f"people's hours ({', '.join(people) or 'in the work that follows'}) push "
-            f"{', '.join(ids[i] for i in rest)} before it can start: {_days(shortfall)} "
+            f"{', '.join(ids[i] for i in rest)} before it can start: {working_days(shortfall)} "
             "short",
             shortfall, tuple(ids[i] for i in rest), tuple(ids[i] for i in rest),
             (move_due(shortfall),),

@@ -60,6 +60,7 @@ from backplan.scheduling.fixes import (
 )
 from backplan.scheduling.portfolio_run import LevellingLimitError, PortfolioRun
 from backplan.scheduling.result import Fix, Flag, Schedule
+from backplan.words import working_days
 
 __all__ = [
     "MeasuredOn", "OverAllocationFlag", "PortfolioFix", "PortfolioFlag", "portfolio_flags",
@@ -168,9 +169,6 @@ def rank_portfolio_fixes(fixes: Iterable[PortfolioFix]) -> tuple[PortfolioFix, .
 def _key(changes: Iterable[PortfolioChange]) -> str:
     return json.dumps([c.to_dict() for c in changes], sort_keys=True)
 
-
-def _days(count: int) -> str:
-    return f"{count} working day" if abs(count) == 1 else f"{count} working days"
 
 
 def _hours(hours: float) -> str:
@@ -461,7 +459,7 @@ class _Verifier:
             f"{person} is over-allocated: {_listed([plans[j].goal for j in ahead])} (ahead in "
             f"priority) {'book' if len(ahead) > 1 else 'books'} {person} on {_dates(days)}, "
             f"leaving {_listed([plans[k].goal for k in late])} {_hours(hours)} short of "
-            f"{person}'s time: {_days(shortfall)} late")
+            f"{person}'s time: {working_days(shortfall)} late")
         return OverAllocationFlag(
             "over-allocated", "error", person, message, shortfall, chain, affected,
             rank_portfolio_fixes(draft.fixes), person=person,
@@ -636,12 +634,12 @@ class _Verifier:
         what = "; ".join(self.describe(c, outcome) for c in changes)
         short = -(outcome.min_slack or 0)
         if outcome.feasible:
-            effect = (f"buys {_days(gained)}; then every plan is feasible" if gained > 0
+            effect = (f"buys {working_days(gained)}; then every plan is feasible" if gained > 0
                       else "then every plan is feasible")
         elif gained > 0:
-            effect = f"buys {_days(gained)}; the portfolio stays {_days(short)} short"
+            effect = f"buys {working_days(gained)}; the portfolio stays {working_days(short)} short"
         else:
-            effect = (f"clears this flag; the portfolio stays {_days(short)} short through "
+            effect = (f"clears this flag; the portfolio stays {working_days(short)} short through "
                       "other flags")
         if date is None:
             date = next((d for c in changes if c.change is not None

@@ -49,7 +49,7 @@ from operator import attrgetter
 
 from backplan.calendars import WorkingCalendar
 from backplan.models import Action, Plan
-from backplan.scheduling.flags import PassResult, _critical_chain
+from backplan.scheduling.flags import PassResult, critical_chain
 from backplan.scheduling.network import MILESTONE_RELEASE, Network
 from backplan.scheduling.passes import backward_pass, forward_pass
 from backplan.scheduling.result import Schedule
@@ -232,5 +232,5 @@ def with_progress(
 def progress_critical_path(progress: ProgressNetwork, result: PassResult) -> tuple[str, ...]:
     """The critical chain of the remaining work (as the core's, fixed nodes left out)."""
     network = progress.network
-    return _critical_chain(network, result,
+    return critical_chain(network, result,
                            [i for i in network.actions if i not in progress.fixed])

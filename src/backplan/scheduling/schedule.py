@@ -28,7 +28,7 @@ from backplan.graph.order import CycleError
 from backplan.graph.validate import plan_problems, section_problems
 from backplan.models import Plan
 from backplan.scheduling import vectorized
-from backplan.scheduling.flags import PassResult, _critical_chain, timeline_flags
+from backplan.scheduling.flags import PassResult, critical_chain, timeline_flags
 from backplan.scheduling.network import (
     Network,
     PlanNodes,
@@ -65,7 +65,7 @@ def run_passes(network: Network, calendar: WorkingCalendar, today: dt.date) -> P
 def critical_path(network: Network, result: PassResult) -> tuple[str, ...]:
     """Action ids of the critical chain, in order: from the critical action that finishes last
     back along its driving predecessors."""
-    return _critical_chain(network, result, network.actions)
+    return critical_chain(network, result, network.actions)
 
 
 def schedule_precedence(plan: Plan, *, today: dt.date) -> Schedule:
