@@ -57,6 +57,31 @@ def test_imports_flow_one_way(path: Path) -> None:
         )
 
 
+def private_names_imported(path: Path) -> list[str]:
+    """``module._name`` for each private name (not a private submodule) that ``path`` imports
+    from another backplan module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.ImportFrom) and node.module
+                and node.module.startswith("backplan")):
+            continue
+        for alias in node.names:
+            name = alias.name
+            if not name.startswith("_") or name.startswith("__"):
+                continue
+            submodule = SRC.joinpath(*node.module.split(".")[1:], name)
+            if not (submodule.with_suffix(".py").exists() or submodule.is_dir()):
+                found.append(f"{node.module}.{name} (line {node.lineno})")
+    return found
+
+
+def test_no_module_imports_another_modules_private_name() -> None:
+    offenders = {str(path.relative_to(SRC)): names for path in module_files()
+                 if (names := private_names_imported(path))}
+    assert offenders == {}, "make the name public in its module, or move the code beside it"
+
+
 def test_all_is_sorted_and_every_name_resolves() -> None:
     # ruff's RUF022 order: CONSTANTS, then Classes, then functions (dunders with the last).
     def kind(name: str) -> tuple[int, str]:
