@@ -10,9 +10,10 @@ or point the editor at the file ``backplan schema`` writes. A test keeps the shi
 what this module generates; after changing a model, regenerate them with
 ``python -m backplan.export.schema``.
 
-Generated from the pydantic models with two adjustments that describe what backplan accepts:
-descriptions are the models' docstrings without their examples, and values in seconds may be
-written as clock readings (``"7:00"``), as key results and check-ins allow.
+Generated from the pydantic models with three adjustments that describe what backplan accepts:
+descriptions are the models' docstrings without their examples, values in seconds may be
+written as clock readings (``"7:00"``), as key results and check-ins allow, and ``people`` may
+name a people file instead of listing them.
 
 Example:
     >>> schema = plan_schema()
@@ -45,6 +46,9 @@ SCHEMA_FILES = {"plan": "plan.schema.json", "schedule": "schedule.schema.json"}
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _CLOCK = {"type": "string", "pattern": r"^(\d+:)?[0-5]?\d:[0-5]\d$",
           "description": "a duration in seconds written as m:ss or h:mm:ss, e.g. \"7:00\""}
+_PEOPLE_FILE = {"type": "string", "minLength": 1,
+                "description": "the path of a people file (a list of people), relative to the "
+                               "plan file, e.g. \"../people.yaml\""}
 # (definition, property) pairs whose numbers may be written as clock readings.
 _CLOCK_FIELDS = (("KeyResult", "baseline"), ("KeyResult", "target"), ("CheckIn", "value"))
 _EXAMPLE = re.compile(r"\n\s*Examples?:\n.*", re.DOTALL)
@@ -85,6 +89,13 @@ def plan_schema() -> dict[str, Any]:
         props = defs.get(definition, {}).get("properties", {})
         if name in props:
             props[name] = _allow_clock(props[name])
+    properties = schema.get("properties", {})
+    if "people" in properties:  # or the path of a people file (backplan.io.read_people_file)
+        people = properties["people"]
+        listed = {k: v for k, v in people.items() if k not in ("title", "default")}
+        properties["people"] = {
+            **{k: v for k, v in people.items() if k in ("title", "default")},
+            "anyOf": [listed, _PEOPLE_FILE]}
     milestone = defs.get("Milestone", {}).get("properties", {})
     expect = milestone.get("expect", {})
     if isinstance(expect.get("additionalProperties"), dict):

@@ -13,6 +13,11 @@ What a ``str`` passed to :func:`load_plan` means:
 
 ``os.PathLike`` objects are always paths, and mappings are validated as they are.
 
+A plan's ``people:`` may name a people file instead of listing them (``people: ../people.yaml``,
+relative to the plan file; to the current directory for plan text and mappings): a YAML or JSON
+list of people, or a mapping with one key, ``people``, holding the list. A portfolio names the
+same file, so that each team plan also runs on its own (see :func:`read_people_file`).
+
 Errors: problems reading the text (``file-not-found``, ``encoding``, ``syntax``, ``unsafe-yaml``,
 ``duplicate-key``, ``not-a-mapping``) raise :class:`~backplan.PlanFileError`; problems with the
 content raise :class:`~backplan.PlanValidationError` listing all of them at once, each naming the
@@ -21,8 +26,10 @@ item by its id, the field, and the file and line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import functools
 import json
 import os
 import re
@@ -32,11 +39,11 @@ from pathlib import Path as FilePath
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from backplan._gc import paused_gc
 from backplan.errors import PROBLEM_CODES, PlanFileError, PlanValidationError, Problem
-from backplan.io._locate import locate_problems, owner_model
+from backplan.io._locate import line_of, locate_problems, owner_model
 from backplan.io._yaml import (
     Loc,
     Path,
@@ -45,10 +52,10 @@ from backplan.io._yaml import (
     read_yaml,
     usable_id,
 )
-from backplan.models import Plan
+from backplan.models import Person, Plan
 from backplan.models.fast import fast_plan
 
-__all__ = ["dump_plan", "load_plan", "loads_plan"]
+__all__ = ["dump_plan", "load_plan", "loads_plan", "read_people_file"]
 
 PlanFormat = Literal["yaml", "json"]
 
@@ -159,7 +166,7 @@ def loads_plan(
         # Plain text, read without line numbers, usually is a sound plan; anything else is
         # read again with the line of every key and item, to report each problem there.
         plain = _plain_json_data(text) if chosen == "json" else plain_yaml_data(text)
-        plan = fast_plan(plain) if plain is not None else None
+        plan = fast_plan(plain) if plain is not None and not _names_people_file(plain) else None
         del plain  # before the checks (their memory is the data's, reused)
         if plan is not None and (not check or _sound(plan)):
             return plan
@@ -170,6 +177,60 @@ def loads_plan(
         if not isinstance(data, dict):
             raise PlanFileError([_not_a_mapping(data, loc, source)], source=source)
         return _build(data, loc or _loc_of_data(data), file=source, check=check)
+
+
+def read_people_file(
+    name: str, *, base: str | None = None, file: str | None = None, line: int | None = None,
+    referrer: str = "plan",
+) -> tuple[tuple[Person, ...], list[Problem]]:
+    """The people a plan's or a portfolio's ``people: FILE`` names, and the problems found.
+
+    The people file holds a list of people (as a plan's ``people:`` does), or a mapping whose one
+    key, ``people``, holds it; YAML or JSON, read as plan files are.
+
+    Args:
+        name: the path written after ``people:``.
+        base: the folder the path is relative to (the referring file's); default: the current
+            directory.
+        file, line, referrer: where ``people:`` is written (the file, its line, the item:
+            ``plan`` or ``portfolio``), for a people file that cannot be found.
+
+    Returns:
+        The people (empty when there are problems) and every problem: a missing or unreadable
+        file at ``file``:``line``; anything wrong inside it at the people file's own lines.
+
+    Example:
+        >>> people, problems = read_people_file("examples/portfolio/people.yaml")
+        >>> [p.id for p in people], problems
+        (['qa', 'trainer'], [])
+        >>> _, problems = read_people_file("nobody.yaml", file="plan.yaml", line=3)
+        >>> problems[0].code, problems[0].file, problems[0].line, problems[0].message
+        ('file-not-found', 'plan.yaml', 3, "no such file: 'nobody.yaml'")
+    """
+    path = os.path.join(base, name) if base else name
+    try:
+        text = _read_text(path)
+        data, loc = (_read_json(text, file=path) if path.lower().endswith(".json")
+                     else read_yaml(text, file=path))
+    except PlanFileError as error:  # not found: said where it is named; else in the file
+        return (), [Problem(p.code, referrer, "people",
+                            p.message.replace(repr(path), repr(name)),
+                            "check the path; it is relative to the file that names it", file,
+                            line) if p.code == "file-not-found" else
+                    dataclasses.replace(p, item="people") for p in error.problems]
+    if isinstance(data, dict) and set(data) == {"people"}:
+        data, loc = data["people"], (loc.keys or {})["people"][1] if loc is not None else None
+    if not isinstance(data, list):
+        return (), [Problem(
+            "not-a-mapping", "people", "", "the people file holds no list of people",
+            "write a list of people (- {id: qa, hours_per_day: 2}), or 'people:' and the list",
+            path, loc.line if loc is not None else 1)]
+    try:
+        return _people_adapter().validate_python(data), []
+    except ValidationError as exc:
+        root = Loc(None, keys={"people": (None, loc or _loc_of_data(data))})
+        return (), [_problem_from_error({**error, "loc": ("people", *error["loc"])}, root, path)
+                    for error in exc.errors()]
 
 
 def dump_plan(
@@ -473,7 +534,23 @@ def _sound(plan: Plan) -> bool:
             and not date_window_problems(plan))
 
 
+@functools.cache
+def _people_adapter() -> TypeAdapter[tuple[Person, ...]]:
+    return TypeAdapter(tuple[Person, ...])
+
+
+def _names_people_file(data: Mapping[str, Any]) -> bool:
+    return isinstance(data.get("people"), str)
+
+
 def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> Plan:
+    elsewhere: list[Problem] = []  # in the people file
+    if _names_people_file(data):
+        people, elsewhere = read_people_file(
+            data["people"], base=os.path.dirname(file) if file else None, file=file,
+            line=line_of(loc, ("people",)))
+        data = {**data, "people": list(people)}
+        check = check and not elsewhere  # without its people, a plan's bookings are unknown
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
@@ -482,7 +559,9 @@ def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> 
             seen = {(p.code, p.item, p.field) for p in problems}
             problems += [p for p in _reference_problems_of(data, loc, file)
                          if (p.code, p.item, p.field) not in seen]
-        raise PlanValidationError(_in_file_order(problems), source=file) from None
+        raise PlanValidationError(_in_file_order(problems) + elsewhere, source=file) from None
+    if elsewhere:
+        raise PlanValidationError(elsewhere, source=file)
     if check:
         from backplan.calendars.rules import country_problems
         from backplan.calendars.window import date_window_problems

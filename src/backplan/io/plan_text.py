@@ -122,6 +122,9 @@ class PlanText:
                 if isinstance(found, ScalarNode) and found.value == item_id:
                     assert isinstance(item, MappingNode)
                     return item
+        if isinstance(items, ScalarNode) and items.value:  # people: FILE
+            raise cannot_edit(self, item_id, f"{where} are read from {items.value}: change "
+                              f"{item_id} there")
         raise cannot_edit(self, item_id, f"not found under {where}")
 
     def key_result_node(self, key_result: str) -> MappingNode:

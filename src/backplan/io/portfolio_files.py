@@ -6,7 +6,9 @@ globs, relative to the portfolio file; a glob's matches in name order), each pla
 :func:`~backplan.load_plan` reads it. It then checks what only the whole portfolio can check:
 
 * a plan may book the portfolio's people without defining them, but may not redefine them
-  (``duplicate-id``): a shared person is one person, with one set of hours;
+  (``duplicate-id``): a shared person is one person, with one set of hours. A plan that names
+  the portfolio's people file (``people: ../people.yaml``), or lists a shared person exactly as
+  the portfolio defines them, does not redefine them, and runs on its own too;
 * each goal's ``parent`` names an objective or another plan's goal (``unknown-id``), goal ids
   are unique across plans and distinct from objective ids (``duplicate-id``), and parents do
   not go round in a circle (``cycle``);
@@ -32,17 +34,18 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import glob
+import operator
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path as FilePath
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from backplan.errors import PROBLEM_CODES, PlanError, PlanFileError, PlanValidationError, Problem
 from backplan.io._locate import line_of, locate_problems, owner_model
 from backplan.io._yaml import Loc, read_yaml
-from backplan.io.plan_files import loads_plan
+from backplan.io.plan_files import loads_plan, read_people_file
 from backplan.models import Person, Plan
 from backplan.models.portfolio import (
     Objective,
@@ -55,7 +58,6 @@ from backplan.models.portfolio import (
 __all__ = ["build_portfolio", "is_portfolio", "load_portfolio"]
 
 _GLOB_CHARACTERS = frozenset("*?[")
-_PEOPLE = TypeAdapter(tuple[Person, ...])
 
 
 def load_portfolio(source: str | os.PathLike[str] | Mapping[str, Any]) -> Portfolio:
@@ -270,34 +272,11 @@ class _Reader:
         return Problem("invalid-value", item, field, f"{message}, got {shown}", "", file, line)
 
     def _people_file(self, name: str) -> tuple[Person, ...]:
-        path = os.path.join(self.base, name)
-        try:
-            data, loc = read_yaml(_read_text(path, "people"), file=path)
-        except PlanFileError as error:
-            for problem in error.problems:
-                if problem.code == "file-not-found":
-                    problem = Problem("file-not-found", "people", "people", problem.message,
-                                      "check the path; it is relative to the portfolio file",
-                                      self.file, line_of(self.loc, ("people",)))
-                self.problems.append(problem)
-            return ()
-        if isinstance(data, dict) and set(data) == {"people"}:
-            data, loc = data["people"], (loc.keys or {})["people"][1] if loc else None
-        if not isinstance(data, list):
-            self.problems.append(Problem(
-                "not-a-mapping", "people", "", "the people file holds no list of people",
-                "write a list of people (- {id: qa, hours_per_day: 2}), or 'people:' and "
-                "the list", path, loc.line if loc is not None else None))
-            return ()
-        try:
-            return _PEOPLE.validate_python(data)
-        except ValidationError as exc:
-            wrapped = {"people": data}
-            root = Loc(None, keys={"people": (None, loc)}) if loc is not None else None
-            for found in exc.errors():
-                moved = {**found, "loc": ("people", *found["loc"])}
-                self.problems.append(self._problem(moved, PortfolioFile, root, path, wrapped))
-            return ()
+        people, problems = read_people_file(name, base=self.base, file=self.file,
+                                            line=line_of(self.loc, ("people",)),
+                                            referrer="portfolio")
+        self.problems += problems
+        return people
 
     def _plans(self, model: PortfolioFile) -> list[_Read]:
         found: dict[str, int] = {}
@@ -368,14 +347,15 @@ class _Reader:
         problems = [
             Problem("duplicate-id", p.id, "id",
                     f"person {p.id!r} is defined by the portfolio; a plan may not redefine a "
-                    "shared person", f"remove {p.id} from this plan's people (the "
-                    "portfolio's hours hold in every plan)")
-            for p in plan.people if p.id in shared]
-        own = {p.id for p in plan.people}
+                    "shared person", f"remove {p.id} from this plan's people, or name the "
+                    "portfolio's people file (the portfolio's hours hold in every plan)")
+            for p in plan.people if p.id in shared and p != shared[p.id]]
+        # Its own people, then the shared people it books: one object per person.
         booked = {a.person for action in plan.actions for a in action.assignees}
-        extra = tuple(p for pid, p in shared.items() if pid in booked and pid not in own)
-        if extra:
-            plan = plan.model_copy(update={"people": plan.people + extra})
+        people = tuple(p for p in plan.people if p.id not in shared) + tuple(
+            p for pid, p in shared.items() if pid in booked)
+        if people != plan.people or any(map(operator.is_not, people, plan.people)):
+            plan = plan.model_copy(update={"people": people})
         problems += plan_problems(plan) + country_problems(plan.calendar)
         if not problems:
             return plan

@@ -1,0 +1,167 @@
+"""A plan's ``people:`` naming a people file: read relative to the plan, problems where they are,
+the portfolio's people file shared by team plans that also run on their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backplan import PlanValidationError, load_plan, load_portfolio, schedule_plan
+from backplan.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTFOLIO = ROOT / "examples" / "portfolio"
+TODAY = dt.date(2026, 11, 23)
+
+PLAN = """\
+goal: {id: g, due: 2027-03-31}
+people: ../shared/staff.yaml
+actions:
+  - {id: audit, effort: {hours: 8}, assignees: [qa]}
+  - {id: coach, duration: 3, after: [audit]}
+"""
+STAFF = """\
+# the people every team shares
+- id: qa
+  hours_per_day: 2
+- {id: trainer, hours_per_day: 4}
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def located(path: Path) -> list[tuple[str, str, str, str | None, int | None]]:
+    with pytest.raises(PlanValidationError) as caught:
+        load_plan(path)
+    return [(p.code, p.item, p.field, Path(p.file).name if p.file else None, p.line)
+            for p in caught.value.problems]
+
+
+def test_people_come_from_the_file_relative_to_the_plan(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "shared/staff.yaml", STAFF)
+    plan_path = write(tmp_path, "teams/a.yaml", PLAN)
+    monkeypatch.chdir(tmp_path / "shared")  # not where the plan is
+    plan = load_plan(plan_path)
+    assert [(p.id, p.hours_per_day) for p in plan.people] == [("qa", 2.0), ("trainer", 4.0)]
+    # the same as listing them in the plan
+    inline = PLAN.replace("people: ../shared/staff.yaml\n", "people:\n  - {id: qa, hours_per_day: 2}"
+                          "\n  - {id: trainer, hours_per_day: 4}\n")
+    assert plan == load_plan(write(tmp_path, "teams/inline.yaml", inline))
+
+
+def test_a_json_plan_and_a_people_mapping(tmp_path: Path) -> None:
+    write(tmp_path, "staff.json", json.dumps({"people": [{"id": "qa", "hours_per_day": 2}]}))
+    data = {"goal": {"id": "g", "due": "2027-03-31"}, "people": "staff.json",
+            "actions": [{"id": "audit", "effort": {"hours": 8}, "assignees": ["qa"]}]}
+    plan = load_plan(write(tmp_path, "plan.json", json.dumps(data, indent=2)))
+    assert [p.id for p in plan.people] == ["qa"]
+    assert schedule_plan(plan, today=TODAY).capacity == "levelled"
+
+
+def test_a_missing_people_file_is_named_where_the_plan_names_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "teams/a.yaml", PLAN)
+    with pytest.raises(PlanValidationError) as caught:
+        load_plan(path)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.item, problem.field, problem.line) == (
+        "file-not-found", "plan", "people", 2)
+    assert "'../shared/staff.yaml'" in problem.message
+    assert "relative to the file that names it" in problem.hint
+
+
+def test_problems_in_the_people_file_come_with_the_plans_at_once(tmp_path: Path) -> None:
+    write(tmp_path, "shared/staff.yaml", STAFF.replace("hours_per_day: 4", "hours_per_dy: 4"))
+    path = write(tmp_path, "teams/a.yaml", PLAN.replace("duration: 3", "duration: 0"))
+    assert located(path) == [
+        ("invalid-value", "coach", "duration", "a.yaml", 5),
+        ("missing-field", "trainer", "hours_per_day", "staff.yaml", 4),
+        ("unknown-field", "trainer", "hours_per_dy", "staff.yaml", 4),
+    ]
+
+
+@pytest.mark.parametrize(("staff", "code", "line"), [
+    ("- {id: qa, hours_per_day: 2\n", "syntax", 2),
+    ("qa: 2\n", "not-a-mapping", 1),
+])
+def test_an_unreadable_people_file_is_a_problem_in_it(
+        tmp_path: Path, staff: str, code: str, line: int) -> None:
+    write(tmp_path, "shared/staff.yaml", staff)
+    path = write(tmp_path, "teams/a.yaml", PLAN)
+    assert located(path) == [(code, "people", "", "staff.yaml", line)]
+
+
+def test_every_example_team_plan_runs_on_its_own(capsys: pytest.CaptureFixture[str]) -> None:
+    for plan_path in sorted((PORTFOLIO / "teams").glob("*.yaml")):
+        assert main(["schedule", str(plan_path), "--today", TODAY.isoformat(),
+                     "--format", "json"]) == 0, plan_path.name
+        result = json.loads(capsys.readouterr().out)
+        assert result["capacity"] == "levelled"
+
+
+def test_alone_a_plan_has_the_whole_hours_in_the_portfolio_what_is_left() -> None:
+    # The portfolio's example: onboarding fits on its own, not after the plans before it.
+    alone = schedule_plan(load_plan(PORTFOLIO / "teams" / "onboarding.yaml"), today=TODAY)
+    assert alone.feasible
+    from backplan import schedule_portfolio
+
+    shared = schedule_portfolio(load_portfolio(PORTFOLIO / "portfolio.yaml"), today=TODAY)
+    onboarding = next(g for g in shared.goals if g.goal == "onboarding-csat")
+    assert not onboarding.feasible
+
+
+def test_a_plan_naming_the_portfolios_people_file_shares_them(tmp_path: Path) -> None:
+    write(tmp_path, "shared/staff.yaml", STAFF)
+    write(tmp_path, "teams/a.yaml", PLAN)
+    write(tmp_path, "teams/b.yaml", PLAN.replace("id: g,", "id: h,"))
+    write(tmp_path, "portfolio.yaml", """\
+        portfolio: {id: cx, title: CX}
+        people: shared/staff.yaml
+        plans: [teams/*.yaml]
+        """)
+    portfolio = load_portfolio(tmp_path / "portfolio.yaml")
+    shared = {p.id: p for p in portfolio.people}
+    for entry in portfolio.plans:  # the people each books, one object per person
+        assert [p.id for p in entry.plan.people] == ["qa"]
+        assert entry.plan.people[0] is shared["qa"]
+
+
+def test_a_plan_may_not_give_a_shared_person_other_hours(tmp_path: Path) -> None:
+    write(tmp_path, "shared/staff.yaml", STAFF)
+    write(tmp_path, "teams/a.yaml", PLAN.replace(
+        "people: ../shared/staff.yaml\n", "people:\n  - {id: qa, hours_per_day: 6}\n"))
+    write(tmp_path, "portfolio.yaml", "portfolio: {id: cx, title: CX}\n"
+                                      "people: shared/staff.yaml\nplans: [teams/*.yaml]\n")
+    with pytest.raises(PlanValidationError) as caught:
+        load_portfolio(tmp_path / "portfolio.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.item, Path(problem.file or "").name, problem.line) == (
+        "duplicate-id", "qa", "a.yaml", 3)
+    assert "people file" in problem.hint
+
+
+def test_hours_from_a_people_file_are_not_edited_in_the_plan(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    staff = write(tmp_path, "shared/staff.yaml", STAFF)
+    plan_path = write(tmp_path, "teams/a.yaml", PLAN.replace("2027-03-31", "2026-12-04")
+                      .replace("hours: 8", "hours: 30"))
+    before = plan_path.read_bytes(), staff.read_bytes()
+    main(["fix", str(plan_path), "--today", TODAY.isoformat(), "--format", "json"])
+    fixes = json.loads(capsys.readouterr().out)["fixes"]
+    number = next(k for k, fix in enumerate(fixes, start=1)
+                  if any("add_hours" in change for change in fix["changes"]))
+    code = main(["fix", str(plan_path), "--apply", str(number), "--today", TODAY.isoformat()])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "../shared/staff.yaml" in err
+    assert "change qa there" in err
+    assert (plan_path.read_bytes(), staff.read_bytes()) == before
