@@ -165,3 +165,12 @@ def test_hours_from_a_people_file_are_not_edited_in_the_plan(
     assert "../shared/staff.yaml" in err
     assert "change qa there" in err
     assert (plan_path.read_bytes(), staff.read_bytes()) == before
+
+
+def test_a_mapping_names_its_people_file_from_the_current_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "staff.yaml", STAFF)
+    monkeypatch.chdir(tmp_path)
+    plan = load_plan({"goal": {"id": "g", "due": "2027-03-31"}, "people": "staff.yaml",
+                      "actions": [{"id": "a", "effort": {"hours": 4}, "assignees": ["trainer"]}]})
+    assert [p.id for p in plan.people] == ["qa", "trainer"]
