@@ -7,11 +7,16 @@ import datetime as dt
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from backplan import PlanValidationError, load_plan, load_portfolio, schedule_plan
 from backplan.cli import main
+from strategies import START, people_plan_dicts
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTFOLIO = ROOT / "examples" / "portfolio"
@@ -174,3 +179,28 @@ def test_a_mapping_names_its_people_file_from_the_current_directory(
     plan = load_plan({"goal": {"id": "g", "due": "2027-03-31"}, "people": "staff.yaml",
                       "actions": [{"id": "a", "effort": {"hours": 4}, "assignees": ["trainer"]}]})
     assert [p.id for p in plan.people] == ["qa", "trainer"]
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=people_plan_dicts(), wrapped=st.booleans(), as_json=st.booleans())
+def test_people_in_a_file_are_the_people_listed(
+        tmp_path_factory: pytest.TempPathFactory, data: dict[str, Any], wrapped: bool,
+        as_json: bool) -> None:
+    """Moving a plan's people to a people file (a list, or under 'people:'; YAML or JSON)
+    changes neither the plan nor its schedule."""
+    folder = tmp_path_factory.mktemp("people")
+    listed = data["people"]
+    content = {"people": listed} if wrapped else listed
+    name = "staff.json" if as_json else "staff.yaml"
+    (folder / "shared").mkdir()
+    (folder / "shared" / name).write_text(
+        json.dumps(content, default=str) if as_json else yaml.safe_dump(content),
+        encoding="utf-8")
+    inline = write(folder, "inline.yaml", yaml.safe_dump(data))
+    by_file = write(folder, "team/plan.yaml", yaml.safe_dump(
+        {**data, "people": f"../shared/{name}"}))
+    plan = load_plan(by_file)
+    assert plan == load_plan(inline)
+    assert schedule_plan(plan, today=START).to_json() == schedule_plan(
+        load_plan(inline), today=START).to_json()
