@@ -566,8 +566,11 @@ class Engine:
         result: Decoded,
         score: tuple[int, int],
         memo: dict[tuple[int, ...], tuple[Decoded, tuple[int, int]]] | None = None,
+        *,
+        rounds: int | None = None,
     ) -> tuple[Decoded, tuple[int, int]]:
-        """Forward-backward improvement: shift right then left while it helps (Valls et al.).
+        """Forward-backward improvement: shift right then left while it helps (Valls et al.),
+        at most ``rounds`` times (default: no limit).
 
         The right shift keeps the schedule's span; when work sized by effort cannot be booked
         back within it (a shared day is split differently in the other direction), it gets
@@ -575,7 +578,8 @@ class Engine:
         days) ends, for schedules met again."""
         n = self.n
         seen: list[tuple[int, ...]] = []
-        while True:  # ends: each round that goes on improves the score
+        done = 0
+        while rounds is None or done < rounds:  # ends: each round that goes on improves
             if memo is not None:
                 key = tuple(result.tf)
                 if key in memo:
@@ -597,6 +601,7 @@ class Engine:
                 break
             improved = new < score
             result, score = left, new
+            done += 1
             if not improved:
                 break
         if memo is not None:

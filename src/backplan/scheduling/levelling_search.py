@@ -152,8 +152,13 @@ def _reshuffle(engine: Engine, order: list[int], rng: random.Random) -> list[int
     return order[:a] + out + order[a + width:]
 
 
-_POPULATION = 20
+_POPULATION = 30
 _RESHUFFLE = 0.5  # chance that a child also gets a stretch reshuffled
+_PATIENCE = 0.5  # share of the budget the best may go without improving
+
+#: A schedule's rank: its score, then the sum of its tau finishes (among schedules of one
+#: score, the one whose work ends closer to the due date in sum ranks first).
+_Rank = tuple[tuple[int, int], int]
 
 
 def search(engine: Engine, rng: random.Random, budget: int) -> list[int]:
@@ -161,9 +166,12 @@ def search(engine: Engine, rng: random.Random, budget: int) -> list[int]:
 
     The latest-finish list first; then a population seeded by regret-biased sampling; then a
     steady-state genetic algorithm: two parents by binary tournament, two-point crossover,
-    sometimes a reshuffled stretch; a child that is new and no worse than the worst replaces
-    it. Every list is decoded and justified (:meth:`Engine.justify`; schedules met again are
-    remembered). Stops at the precedence-only bound, at the budget, or when the best has not
+    sometimes a reshuffled stretch; a child that is new and ranks no worse than the worst
+    replaces it. Every list is decoded and justified by one right-left round of
+    :meth:`Engine.justify` (schedules met again are remembered); a child that repeats a list
+    of the population is reshuffled, or else dropped undecoded. Schedules rank by their score,
+    then by the sum of their tau finishes (ties are common; the sum tells compact schedules
+    apart). Stops at the precedence-only bound, at the budget, or when the best has not
     improved for half the budget.
     """
     n = engine.n
@@ -173,46 +181,50 @@ def search(engine: Engine, rng: random.Random, budget: int) -> list[int]:
     capacity_free = not any(engine.p.demand) and not engine.has_effort
     memo: dict[tuple[int, ...], tuple[Decoded, tuple[int, int]]] = {}
 
-    def evaluate(order: list[int]) -> tuple[tuple[int, int], list[int]]:
+    def evaluate(order: list[int]) -> tuple[_Rank, list[int]]:
         result = engine.decode(order)
         score = engine.score(result.tf)
         if score > bound:
-            result, score = engine.justify(result, score, memo)
-        return score, engine.as_list(result)
+            result, score = engine.justify(result, score, memo, rounds=1)
+        return (score, sum(result.tf)), engine.as_list(result)
 
-    best_score, best = evaluate(_sample(engine, lf, None))
-    if capacity_free or best_score <= bound or engine.count >= budget:
+    best_rank, best = evaluate(_sample(engine, lf, None))
+    if capacity_free or best_rank[0] <= bound or engine.count >= budget:
         return best
-    population = [(best_score, best)]
-    patience = max(200, budget // 2)
+    population = [(best_rank, best)]
+    patience = max(200, int(budget * _PATIENCE))
     last_gain = engine.count
     while len(population) < _POPULATION and engine.count < budget:
-        score, order = evaluate(_sample(engine, lf, rng))
-        population.append((score, order))
-        if score < best_score:
-            best_score, best, last_gain = score, order, engine.count
-            if best_score <= bound:
+        rank, order = evaluate(_sample(engine, lf, rng))
+        population.append((rank, order))
+        if rank < best_rank:
+            best_rank, best, last_gain = rank, order, engine.count
+            if best_rank[0] <= bound:
                 return best
     seen = {tuple(order) for _, order in population}
-    while engine.count < budget and engine.count - last_gain < patience:
+    idle = 0  # children dropped undecoded: bounded, so a population of copies ends too
+    while engine.count < budget and engine.count - last_gain < patience and idle < budget:
         size = len(population)
         a, b, c, d = (rng.randrange(size) for _ in range(4))
         mother = population[a if population[a][0] <= population[b][0] else b][1]
         father = population[c if population[c][0] <= population[d][0] else d][1]
         child = _crossover(mother, father, rng)
-        if rng.random() < _RESHUFFLE:
+        if rng.random() < _RESHUFFLE or tuple(child) in seen:
             child = _reshuffle(engine, child, rng)
-        score, order = evaluate(child)
+            if tuple(child) in seen:
+                idle += 1
+                continue
+        rank, order = evaluate(child)
         key = tuple(order)
         if key in seen:
             continue
         worst = max(range(size), key=lambda k: (population[k][0], k))
-        if score <= population[worst][0]:
+        if rank <= population[worst][0]:
             seen.discard(tuple(population[worst][1]))
-            population[worst] = (score, order)
+            population[worst] = (rank, order)
             seen.add(key)
-        if score < best_score:
-            best_score, best, last_gain = score, order, engine.count
-            if best_score <= bound:
+        if rank < best_rank:
+            best_rank, best, last_gain = rank, order, engine.count
+            if best_rank[0] <= bound:
                 break
     return best
