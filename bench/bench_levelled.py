@@ -137,12 +137,8 @@ def cpu_median(fn: Callable[[], object], repeats: int) -> float:
 def search_alone(plan: Any) -> tuple[Callable[[], object], Callable[[], int]]:
     """A timer for the search alone on ``plan``, and the number of schedules it decoded."""
     from backplan.calendars import plan_calendar
-    from backplan.scheduling.levelling_search import (
-        Engine,
-        LevellingProblem,
-        default_iterations,
-        search,
-    )
+    from backplan.scheduling.levelling_engine import Engine, LevellingProblem
+    from backplan.scheduling.levelling_search import default_iterations, search
     from backplan.scheduling.network import compile_network
 
     calendar = plan_calendar(plan, today=TODAY)

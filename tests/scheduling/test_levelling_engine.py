@@ -25,14 +25,8 @@ import backplan
 from backplan.calendars import plan_calendar
 from backplan.models import Plan
 from backplan.scheduling.levelling import _closure, _levelled_preds
-from backplan.scheduling.levelling_search import (
-    Decoded,
-    Engine,
-    LevellingProblem,
-    NoRoom,
-    default_iterations,
-    search,
-)
+from backplan.scheduling.levelling_engine import Decoded, Engine, LevellingProblem, NoRoom
+from backplan.scheduling.levelling_search import default_iterations, search
 from backplan.scheduling.network import compile_network
 from strategies import people_plan_dicts, todays
 

@@ -15,9 +15,9 @@ Every core rule still holds (predecessors and lags, milestones, caps). The plan 
 when the levelled schedule needs work before today (or before an action's ``not_before``).
 
 How it works: :mod:`backplan.scheduling.levelling_search` finds the booking (a search over
-priority lists in reversed time); this module turns it into dates, earliest dates from today,
-flags and fixes. Everything is seeded: the same plan, ``today`` and ``seed`` give the same
-schedule.
+priority lists in reversed time, each decoded by :mod:`backplan.scheduling.levelling_engine`);
+this module turns it into dates, earliest dates from today, flags and fixes. Everything is
+seeded: the same plan, ``today`` and ``seed`` give the same schedule.
 
 Example:
     >>> import datetime as dt
@@ -54,15 +54,14 @@ from backplan.graph.validate import plan_problems, section_problems
 from backplan.models import Plan
 from backplan.scheduling.fixes import verify_fixes
 from backplan.scheduling.flags import PassResult, timeline_flags
-from backplan.scheduling.levelling_search import (
+from backplan.scheduling.levelling_engine import (
     REACH_DAYS,
     Decoded,
     Engine,
     LevellingProblem,
     NoRoom,
-    default_iterations,
-    search,
 )
+from backplan.scheduling.levelling_search import default_iterations, search
 from backplan.scheduling.network import MILESTONE_RELEASE, Network, compile_network
 from backplan.scheduling.progress import (
     ProgressNetwork,
