@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 import backplan
 from backplan.calendars import plan_calendar
 from backplan.models import Plan
-from backplan.scheduling.levelling import _closure, _levelled_preds
 from backplan.scheduling.levelling_engine import Decoded, Engine, LevellingProblem, NoRoom
+from backplan.scheduling.levelling_flags import closure, levelled_predecessors
 from backplan.scheduling.levelling_search import default_iterations, search
 from backplan.scheduling.network import compile_network
 from strategies import people_plan_dicts, todays
@@ -232,7 +232,7 @@ def queue_reach(preds: list[list[tuple[int, int]]]) -> list[set[int]]:
     for j, edges in enumerate(preds):
         for i, o in edges:
             later[i].append((j, o))
-    return [_closure([i], later) for i in range(len(preds))]
+    return [closure([i], later) for i in range(len(preds))]
 
 
 @settings(max_examples=150)
@@ -259,6 +259,6 @@ def test_each_persons_queue_reaches_what_every_conflicting_pair_reaches(
                 if (b is not None and finish[i] <= start[j] and start[i] < start[j]
                         and a + b > rates[r]):
                     every_pair[j].append((i, 1 if finish[i] < start[j] else 0))
-    kept = _levelled_preds(problem, start, finish)
+    kept = levelled_predecessors(problem, start, finish)
     assert all(set(edges) <= set(pairs) for edges, pairs in zip(kept, every_pair, strict=True))
     assert queue_reach(kept) == queue_reach(every_pair)

@@ -27,12 +27,8 @@ from backplan.scheduling.result import (
 from backplan.scheduling.schedule import critical_path, run_passes
 
 if TYPE_CHECKING:
-    from backplan.scheduling.levelling import (
-        Booking,
-        CapacityFlag,
-        LevelledSchedule,
-        schedule_levelled,
-    )
+    from backplan.scheduling.levelling import Booking, LevelledSchedule, schedule_levelled
+    from backplan.scheduling.levelling_flags import CapacityFlag
 
 __all__ = [
     "Booking",
@@ -60,6 +56,8 @@ __all__ = [
     "timeline_flags",
 ]
 
-__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(
-    ("Booking", "CapacityFlag", "LevelledSchedule", "schedule_levelled"),
-    "backplan.scheduling.levelling"))
+__getattr__, __dir__ = lazy_exports(__name__, {
+    **dict.fromkeys(("Booking", "LevelledSchedule", "schedule_levelled"),
+                    "backplan.scheduling.levelling"),
+    "CapacityFlag": "backplan.scheduling.levelling_flags",
+})
