@@ -18,6 +18,7 @@ from backplan import (
     CheckInError,
     Plan,
     Schedule,
+    dump_plan,
     gantt_figure,
     gantt_plotly,
     key_result_series,
@@ -97,6 +98,18 @@ def test_static_charts_are_reproducible_and_the_suffix_picks_the_format(tmp_path
     with pytest.raises(ValueError, match=r"\.png, \.svg, \.pdf or \.html"):
         write_gantt(schedule, tmp_path / "c.gif")
 
+
+def test_a_plan_with_nothing_to_draw_gives_an_empty_chart_and_report(tmp_path: Path) -> None:
+    # Found by fuzzing `backplan report`: no actions and no milestones set identical y limits,
+    # and matplotlib's warning ended the command (warnings are errors in the tests).
+    plan = load_plan({"goal": {"id": "g", "due": "2026-11-12", "key_results": [
+        {"id": "fcr", "metric": "fcr", "baseline": 71, "target": 80}]}})
+    schedule = schedule_plan(plan, today=TODAY)
+    assert write_gantt(schedule, tmp_path / "c.png").read_bytes().startswith(b"\x89PNG")
+    plan_file = tmp_path / "plan.yaml"
+    dump_plan(plan, plan_file)
+    assert main(["report", str(plan_file), "-o", str(tmp_path / "r.html"), "--today",
+                 TODAY.isoformat(), "--samples", "100"]) == 0
 
 def test_plotly_chart_has_bars_milestones_and_an_offline_html(tmp_path: Path, aht: tuple[Plan, Schedule]) -> None:
     _, schedule = aht

@@ -244,7 +244,7 @@ def gantt_figure(
                 textcoords="offset points", ha="center", va="bottom", fontsize=8,
                 color=_RED, annotation_clip=False)
 
-    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)  # one empty row when there is nothing to draw
     ax.set_yticks(range(len(rows)), [row.label for row in rows])
     for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
         tick.set_fontsize(8)
