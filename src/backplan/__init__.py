@@ -140,7 +140,6 @@ _EXPORTS: dict[str, str] = {
     "validate_plan": "backplan.graph",
     "dump_plan": "backplan.io",
     "load_plan": "backplan.io",
-    "read_people_file": "backplan.io",
     "loads_plan": "backplan.io",
     "PlanEdit": "backplan.io.edit",
     "mark_done": "backplan.io.edit",
@@ -357,7 +356,6 @@ __all__ = [
     "queue_capacity",
     "queue_performance",
     "read_checkins",
-    "read_people_file",
     "record_checkin",
     "record_pomodoros",
     "report_html",
@@ -500,7 +498,7 @@ if TYPE_CHECKING:
     )
     from backplan.export.portfolio_report import portfolio_report_html, write_portfolio_report
     from backplan.graph import build_graph, plan_problems, validate_plan
-    from backplan.io import dump_plan, load_plan, loads_plan, read_people_file
+    from backplan.io import dump_plan, load_plan, loads_plan
     from backplan.io.edit import PlanEdit, mark_done, mark_started, record_checkin
     from backplan.io.portfolio_files import build_portfolio, is_portfolio, load_portfolio
     from backplan.io.scenario_files import load_scenarios

@@ -111,6 +111,7 @@ def test_a_plan_with_nothing_to_draw_gives_an_empty_chart_and_report(tmp_path: P
     assert main(["report", str(plan_file), "-o", str(tmp_path / "r.html"), "--today",
                  TODAY.isoformat(), "--samples", "100"]) == 0
 
+
 def test_plotly_chart_has_bars_milestones_and_an_offline_html(tmp_path: Path, aht: tuple[Plan, Schedule]) -> None:
     _, schedule = aht
     figure = gantt_plotly(schedule)

@@ -96,7 +96,8 @@ def test_problems_in_the_people_file_come_with_the_plans_at_once(tmp_path: Path)
 
 @pytest.mark.parametrize(("staff", "code", "line"), [
     ("- {id: qa, hours_per_day: 2\n", "syntax", 2),
-    ("qa: 2\n", "not-a-mapping", 1),
+    ("qa: 2\n", "invalid-value", 1),
+    ("goal: {id: g, due: 2027-03-31}\npeople: []\n", "invalid-value", 1),  # a plan
 ])
 def test_an_unreadable_people_file_is_a_problem_in_it(
         tmp_path: Path, staff: str, code: str, line: int) -> None:
@@ -204,3 +205,48 @@ def test_people_in_a_file_are_the_people_listed(
     assert plan == load_plan(inline)
     assert schedule_plan(plan, today=START).to_json() == schedule_plan(
         load_plan(inline), today=START).to_json()
+
+
+def test_the_plans_references_are_checked_when_its_people_file_is_not_read(
+        tmp_path: Path) -> None:
+    # Missing: its people are unknown, but not the plan's other references (no false unknown
+    # person either).
+    path = write(tmp_path, "teams/a.yaml", PLAN.replace("after: [audit]", "after: [audt]"))
+    assert located(path) == [
+        ("file-not-found", "plan", "people", "a.yaml", 2),
+        ("unknown-id", "coach", "after", "a.yaml", 5),
+    ]
+
+
+def test_problems_about_a_person_are_at_the_person_in_the_people_file(tmp_path: Path) -> None:
+    write(tmp_path, "shared/staff.yaml", STAFF + "- {id: qa, hours_per_day: 3}\n"
+                                                "- {id: lead, hours_per_day: 2, workdays: [sat]}\n")
+    path = write(tmp_path, "teams/a.yaml", PLAN.replace("duration: 3", "duration: 3, "
+                                                        "assignees: [lead]"))
+    assert located(path) == [
+        ("duplicate-id", "qa", "id", "staff.yaml", 5),  # the second qa
+        ("contradiction", "lead", "workdays", "staff.yaml", 6),
+    ]
+
+
+@pytest.mark.parametrize("name", ["", "../shared"])
+def test_a_people_path_that_is_no_file_says_so(tmp_path: Path, name: str) -> None:
+    (tmp_path / "shared").mkdir()
+    path = write(tmp_path, "teams/a.yaml", PLAN.replace("../shared/staff.yaml", repr(name)))
+    ((code, item, field, where, line),) = located(path)
+    assert (item, field, where, line) == ("plan", "people", "a.yaml", 2)
+    assert code == ("invalid-value" if not name else "file-not-found")
+
+
+def test_a_plans_own_people_file_redefining_a_shared_person_is_named_at_people(
+        tmp_path: Path) -> None:
+    write(tmp_path, "shared/staff.yaml", STAFF)
+    write(tmp_path, "shared/other.yaml", "- {id: qa, hours_per_day: 6}\n")
+    write(tmp_path, "teams/a.yaml", PLAN.replace("staff.yaml", "other.yaml"))
+    write(tmp_path, "portfolio.yaml", "portfolio: {id: cx, title: CX}\n"
+                                      "people: shared/staff.yaml\nplans: [teams/*.yaml]\n")
+    with pytest.raises(PlanValidationError) as caught:
+        load_portfolio(tmp_path / "portfolio.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.item, Path(problem.file or "").name, problem.line) == (
+        "duplicate-id", "qa", "a.yaml", 2)  # the line that names the other people file

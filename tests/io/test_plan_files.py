@@ -658,7 +658,6 @@ def test_importing_io_does_not_import_networkx() -> None:
     assert result.stdout.strip() == "False"
 
 
-
 def _plan_texts() -> dict[str, str]:
     """The bundled examples and error fixtures, and texts where libyaml and PyYAML's own scanner
     differ or where libyaml could crash."""

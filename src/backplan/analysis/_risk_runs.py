@@ -121,9 +121,6 @@ def grid_tables(
     return tables
 
 
-
-
-
 _COUNT_LIMIT = 12  # thresholds compared one by one up to this many; a lookup table beyond
 
 
@@ -535,7 +532,6 @@ def longest_offset(network: Network, model: Model, origin: int) -> int:
     _, finish = forward_pass(network, origin + max(model.base, default=0), longest)
     return max(finish, default=origin) - origin + sum(
         impact for _, impact in model.plan_extras)
-
 
 
 def run_network(

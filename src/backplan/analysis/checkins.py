@@ -294,7 +294,6 @@ def _number(text: str) -> float | str:
     return value if math.isfinite(value) else text
 
 
-
 def gather_checkins(plan: Plan, checkins: CheckInSource | None) -> dict[str, list[CheckIn]]:
     """The plan file's check-ins and ``checkins`` (any form :func:`read_checkins` reads; the
     ``key_result`` column may be left out when the plan has one key result), by key result,

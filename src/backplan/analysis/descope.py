@@ -81,7 +81,6 @@ ProposalKind = Literal["drop", "move-due", "add-capacity"]
 _CHAIN_FLAGS = frozenset({"late-start", "constraint-conflict", "milestone-late"})
 
 
-
 @dataclass(frozen=True, slots=True)
 class DescopeProposal:
     """One way to make the plan feasible, checked with the scheduler.

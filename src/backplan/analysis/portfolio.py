@@ -50,7 +50,7 @@ from backplan.scheduling.portfolio_fixes import (
 )
 from backplan.scheduling.portfolio_run import PortfolioRun, level_portfolio
 from backplan.scheduling.result import CapacityMode, Schedule
-from backplan.words import counted
+from backplan.words import counted, percent
 
 __all__ = [
     "GoalOutcome",
@@ -379,7 +379,7 @@ def portfolio_html(result: PortfolioSchedule, probabilities: Mapping[str, float]
         cells = list(row)
         if probabilities is not None:
             chance = probabilities.get(name)
-            cells.append("" if chance is None else f"{chance:.0%}")
+            cells.append("" if chance is None else percent(chance))
         bad = isinstance(item, GoalOutcome | ObjectiveOutcome) and not item.feasible
         style = " style='color:#b3261e'" if bad else ""
         first = f"<td style='padding-left:{8 + 18 * depth}px'>{esc(cells[0].strip())}</td>"

@@ -60,6 +60,7 @@ from backplan.graph.portfolio import aligned_goals, shared_risks_by_plan
 from backplan.models import Plan
 from backplan.models.portfolio import Portfolio, SharedRisk
 from backplan.models.risk import Distribution
+from backplan.words import percent
 
 __all__ = ["GoalChance", "ObjectiveChance", "PortfolioSimulation", "simulate_portfolio"]
 
@@ -169,14 +170,14 @@ class PortfolioSimulation:
         lines = [str(self.schedule), f"  chances ({self.samples:,} runs, seed {self.seed}, "
                                      f"{self.distribution}):"]
         for objective in self.objectives:
-            lines.append(f"    objective {objective.id}: {objective.probability:.0%} that every "
+            lines.append(f"    objective {objective.id}: {percent(objective.probability)} that every "
                          f"goal makes it ({self.status(objective.id).replace('_', ' ')})")
         for goal in self.goals:
-            extra = (f", {goal.probability_objective:.0%} by its objective's date"
+            extra = (f", {percent(goal.probability_objective)} by its objective's date"
                      if goal.probability_objective != goal.probability else "")
-            lines.append(f"    {goal.goal}: {goal.probability:.0%} by {goal.due}{extra}")
+            lines.append(f"    {goal.goal}: {percent(goal.probability)} by {goal.due}{extra}")
         for risk, share in self.risks:
-            lines.append(f"    shared risk {risk}: happened in {share:.0%} of runs")
+            lines.append(f"    shared risk {risk}: happened in {percent(share)} of runs")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

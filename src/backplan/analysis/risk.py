@@ -66,8 +66,6 @@ _TOP = 5  # drivers named
 _NAMED_GAIN = 0.005  # a risk is a driver when removing it raises the probability this much
 
 
-
-
 # --------------------------------------------------------------------------------------------
 # Distributions
 

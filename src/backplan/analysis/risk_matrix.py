@@ -130,8 +130,6 @@ class RiskMatrix:
         return "\n".join(line.rstrip() for line in lines)
 
 
-
-
 def _probability_level(probability: float) -> int:
     level = 1
     for k, (_, low) in enumerate(PROBABILITY_BANDS, start=1):

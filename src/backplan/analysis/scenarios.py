@@ -49,7 +49,7 @@ from backplan.models.changes import apply_changes
 from backplan.models.scenario import Scenario, ScenarioSet
 from backplan.scheduling import make_scheduler
 from backplan.scheduling.pipeline import queue_capacity
-from backplan.words import metric_value
+from backplan.words import metric_value, percent
 
 __all__ = ["ScenarioComparison", "ScenarioOutcome", "apply_scenario", "compare_scenarios"]
 
@@ -150,7 +150,7 @@ class ScenarioComparison:
                    "-" if o.min_slack is None else str(o.min_slack)]
             if self.simulated:
                 row += [iso(o.p80) or "-",
-                        "-" if o.probability is None else f"{o.probability:.0%}"]
+                        "-" if o.probability is None else percent(o.probability)]
             units = self.units or ("",) * len(self.key_results)
             row += [metric_value(o.gap(kr), unit)
                     for kr, unit in zip(self.key_results, units, strict=True)]

@@ -149,7 +149,6 @@ def _span(schedule: Schedule, series: Sequence[KeyResultSeries]) -> tuple[dt.dat
     return min(days), max(days) + _ONE_DAY
 
 
-
 def gantt_figure(
     schedule: Schedule, *, key_results: Sequence[KeyResultSeries] = (),
     label: Label = "title", width: float = 13.0, title: str | None = None,

@@ -47,7 +47,6 @@ def event_uid(goal_id: str, item_id: str) -> str:
     return f"{uuid.uuid5(_NAMESPACE, name)}@backplan"
 
 
-
 def to_ical(
     schedule: Schedule, *, dates: Literal["latest", "earliest"] = "latest"
 ) -> bytes:

@@ -26,7 +26,7 @@ import backplan
 from backplan.analysis.portfolio import PortfolioSchedule, portfolio_html, schedule_portfolio
 from backplan.errors import MissingExtraError
 from backplan.models.portfolio import Portfolio
-from backplan.words import counted
+from backplan.words import counted, percent
 
 __all__ = ["portfolio_report_html", "write_portfolio_report"]
 
@@ -66,7 +66,7 @@ def _objectives(schedule: PortfolioSchedule, chances: dict[str, float] | None,
     rows = []
     for objective in schedule.objectives:
         status = statuses.get(objective.id, objective.status)
-        chance = "" if chances is None else f"<td class='num'>{chances[objective.id]:.0%}</td>"
+        chance = "" if chances is None else f"<td class='num'>{percent(chances[objective.id])}</td>"
         rows.append(
             f"<tr><td><code>{_esc(objective.id)}</code></td><td>{_esc(objective.title)}</td>"
             f"<td>{objective.due or '-'}</td><td class='num'>{len(objective.goals)}</td>"
@@ -145,7 +145,7 @@ def portfolio_report_html(
             chances = {g.goal: g.probability for g in sim.goals}
             chances.update({o.id: o.probability for o in sim.objectives})
             statuses = {o.id: sim.status(o.id) for o in sim.objectives}
-            shared = "".join(f"<li><code>{_esc(r)}</code> happened in {share:.0%} of runs</li>"
+            shared = "".join(f"<li><code>{_esc(r)}</code> happened in {percent(share)} of runs</li>"
                              for r, share in sim.risks)
             risk = (f"<p>{sim.samples:,} simulated runs, seed {sim.seed}: each goal's chance of "
                     "meeting its due date, each objective's that all its goals do in the same "

@@ -35,7 +35,7 @@ from backplan.export._series import key_result_series
 from backplan.export.gantt import figure_bytes, gantt_figure, key_result_figure
 from backplan.models import Plan
 from backplan.scheduling import Flag, Schedule, schedule_plan
-from backplan.words import SECONDS, counted, metric_value, working_days
+from backplan.words import SECONDS, counted, metric_value, percent, working_days
 
 if TYPE_CHECKING:
     from backplan.analysis.checkins import CheckInSource
@@ -91,7 +91,6 @@ def _svg(figure: Any, title: str) -> str:
     text = figure_bytes(figure, "svg").decode("utf-8")
     text = text[text.index("<svg"):]
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{_esc(title)}" ', text, count=1)
-
 
 
 def _card(value: str, label: str) -> str:
@@ -186,8 +185,8 @@ def _risk_section(
                          if not line.lstrip().startswith(("error:", "warning:")))
         return (f"<p>{_esc(str(sim).splitlines()[0])}</p><ul>{answer}</ul>", [])
     cards = "".join([
-        _card(f"{sim.probability:.0%}", f"chance of meeting {sim.due}"),
-        _card(f"{sim.probability_all_deadlines:.0%}", "chance of meeting every deadline"),
+        _card(percent(sim.probability), f"chance of meeting {sim.due}"),
+        _card(percent(sim.probability_all_deadlines), "chance of meeting every deadline"),
         _card(str(sim.p50 or "-"), "P50 completion"),
         _card(str(sim.p80 or "-"), "P80 completion"),
         _card(str(sim.p95 or "-"), "P95 completion"),
@@ -195,7 +194,7 @@ def _risk_section(
     titles = {a.id: a.title for a in sim.actions}
     drivers = "".join(
         f"<li><code>{_esc(d)}</code> {_text(titles.get(d, ''))}: critical in "
-        f"{sim.action(d).criticality:.0%} of runs, ±{sim.action(d).sd_duration_days:.1f} "
+        f"{percent(sim.action(d).criticality)} of runs, ±{sim.action(d).sd_duration_days:.1f} "
         "working days</li>" for d in sim.drivers[:5]
     )
     buffer = ""

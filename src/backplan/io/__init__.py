@@ -7,6 +7,6 @@ Example:
     True
 """
 
-from backplan.io.plan_files import dump_plan, load_plan, loads_plan, read_people_file
+from backplan.io.plan_files import dump_plan, load_plan, loads_plan
 
-__all__ = ["dump_plan", "load_plan", "loads_plan", "read_people_file"]
+__all__ = ["dump_plan", "load_plan", "loads_plan"]

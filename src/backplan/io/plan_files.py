@@ -55,7 +55,7 @@ from backplan.io._yaml import (
 from backplan.models import Person, Plan
 from backplan.models.fast import fast_plan
 
-__all__ = ["dump_plan", "load_plan", "loads_plan", "read_people_file"]
+__all__ = ["PeopleFile", "dump_plan", "load_plan", "loads_plan", "read_people_file"]
 
 PlanFormat = Literal["yaml", "json"]
 
@@ -179,58 +179,79 @@ def loads_plan(
         return _build(data, loc or _loc_of_data(data), file=source, check=check)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class PeopleFile:
+    """What :func:`read_people_file` found.
+
+    Attributes:
+        people: the people (empty when there are problems).
+        problems: every problem: a missing or unreadable file where ``people:`` names it;
+            anything wrong inside it at the people file's own lines.
+        path: the people file's path as shown in problems (normalised).
+        tree: where each person sits in the people file (to locate later problems), or None.
+    """
+
+    people: tuple[Person, ...]
+    problems: tuple[Problem, ...]
+    path: str
+    tree: Loc | None = None
+
+
 def read_people_file(
     name: str, *, base: str | None = None, file: str | None = None, line: int | None = None,
-    referrer: str = "plan",
-) -> tuple[tuple[Person, ...], list[Problem]]:
+    referrer: Literal["plan", "portfolio"] = "plan",
+) -> PeopleFile:
     """The people a plan's or a portfolio's ``people: FILE`` names, and the problems found.
 
     The people file holds a list of people (as a plan's ``people:`` does), or a mapping whose one
-    key, ``people``, holds it; YAML or JSON, read as plan files are.
+    key, ``people``, holds it; YAML or JSON, read as plan files are. The path is relative to
+    ``base`` as written (a link to a plan file is not followed).
 
     Args:
         name: the path written after ``people:``.
         base: the folder the path is relative to (the referring file's); default: the current
             directory.
-        file, line, referrer: where ``people:`` is written (the file, its line, the item:
-            ``plan`` or ``portfolio``), for a people file that cannot be found.
-
-    Returns:
-        The people (empty when there are problems) and every problem: a missing or unreadable
-        file at ``file``:``line``; anything wrong inside it at the people file's own lines.
+        file, line, referrer: where ``people:`` is written (the file, its line, and whether in a
+            plan or a portfolio), for a people file that cannot be found.
 
     Example:
-        >>> people, problems = read_people_file("examples/portfolio/people.yaml")
-        >>> [p.id for p in people], problems
-        (['qa', 'trainer'], [])
-        >>> _, problems = read_people_file("nobody.yaml", file="plan.yaml", line=3)
-        >>> problems[0].code, problems[0].file, problems[0].line, problems[0].message
+        >>> found = read_people_file("examples/portfolio/people.yaml")
+        >>> [p.id for p in found.people], found.problems
+        (['qa', 'trainer'], ())
+        >>> problem = read_people_file("nobody.yaml", file="plan.yaml", line=3).problems[0]
+        >>> problem.code, problem.file, problem.line, problem.message
         ('file-not-found', 'plan.yaml', 3, "no such file: 'nobody.yaml'")
     """
-    path = os.path.join(base, name) if base else name
+    path = os.path.normpath(os.path.join(base, name) if base else name) if name.strip() else ""
+    hint = "check the path; it is relative to the file that names it"
+    if not path or os.path.isdir(path):
+        what = (f"{name!r} is a folder, not a people file" if path else
+                "no people file named: give its path, or list the people")
+        return PeopleFile((), (Problem("file-not-found" if path else "invalid-value", referrer,
+                                       "people", what, hint, file, line),), path)
     try:
         text = _read_text(path)
         data, loc = (_read_json(text, file=path) if path.lower().endswith(".json")
                      else read_yaml(text, file=path))
     except PlanFileError as error:  # not found: said where it is named; else in the file
-        return (), [Problem(p.code, referrer, "people",
-                            p.message.replace(repr(path), repr(name)),
-                            "check the path; it is relative to the file that names it", file,
-                            line) if p.code == "file-not-found" else
-                    dataclasses.replace(p, item="people") for p in error.problems]
+        return PeopleFile((), tuple(
+            Problem(p.code, referrer, "people", p.message.replace(repr(path), repr(name)), hint,
+                    file, line) if p.code == "file-not-found" else
+            dataclasses.replace(p, item="people") for p in error.problems), path)
     if isinstance(data, dict) and set(data) == {"people"}:
         data, loc = data["people"], (loc.keys or {})["people"][1] if loc is not None else None
     if not isinstance(data, list):
-        return (), [Problem(
-            "not-a-mapping", "people", "", "the people file holds no list of people",
+        return PeopleFile((), (Problem(
+            "invalid-value", "people", "", "the people file holds no list of people",
             "write a list of people (- {id: qa, hours_per_day: 2}), or 'people:' and the list",
-            path, loc.line if loc is not None else 1)]
+            path, loc.line if loc is not None else 1),), path)
+    tree = Loc(None, keys={"people": (None, loc or _loc_of_data(data))})
     try:
-        return _people_adapter().validate_python(data), []
+        return PeopleFile(_people_adapter().validate_python(data), (), path, tree)
     except ValidationError as exc:
-        root = Loc(None, keys={"people": (None, loc or _loc_of_data(data))})
-        return (), [_problem_from_error({**error, "loc": ("people", *error["loc"])}, root, path)
-                    for error in exc.errors()]
+        return PeopleFile((), tuple(
+            _problem_from_error({**error, "loc": ("people", *error["loc"])}, tree, path)
+            for error in exc.errors()), path, tree)
 
 
 def dump_plan(
@@ -544,13 +565,13 @@ def _names_people_file(data: Mapping[str, Any]) -> bool:
 
 
 def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> Plan:
-    elsewhere: list[Problem] = []  # in the people file
+    people_file = None
     if _names_people_file(data):
-        people, elsewhere = read_people_file(
+        people_file = read_people_file(
             data["people"], base=os.path.dirname(file) if file else None, file=file,
             line=line_of(loc, ("people",)))
-        data = {**data, "people": list(people)}
-        check = check and not elsewhere  # without its people, a plan's bookings are unknown
+        data = {**data, "people": list(people_file.people)}
+    elsewhere = list(people_file.problems) if people_file is not None else []
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
@@ -559,9 +580,11 @@ def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> 
             seen = {(p.code, p.item, p.field) for p in problems}
             problems += [p for p in _reference_problems_of(data, loc, file)
                          if (p.code, p.item, p.field) not in seen]
-        raise PlanValidationError(_in_file_order(problems) + elsewhere, source=file) from None
-    if elsewhere:
-        raise PlanValidationError(elsewhere, source=file)
+        raise PlanValidationError(_in_files_order(problems + elsewhere, file),
+                                  source=file) from None
+    if elsewhere:  # the people unread: the references without them (nobody's bookings)
+        problems = _reference_problems_of(data, loc, file) if check else []
+        raise PlanValidationError(_in_files_order(problems + elsewhere, file), source=file)
     if check:
         from backplan.calendars.rules import country_problems
         from backplan.calendars.window import date_window_problems
@@ -569,9 +592,23 @@ def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> 
 
         found = plan_problems(plan) + country_problems(plan.calendar) + date_window_problems(plan)
         if found:
-            raise PlanValidationError(_in_file_order(locate_problems(found, loc, file)),
-                                      source=file)
+            raise PlanValidationError(_located(found, plan, loc, file, people_file), source=file)
     return plan
+
+
+def _located(problems: list[Problem], plan: Plan, loc: Loc, file: str | None,
+             people_file: PeopleFile | None) -> list[Problem]:
+    """``problems`` at their lines: in the plan file, and those about a person of its people
+    file (one that is no other item of the plan) in that file."""
+    if people_file is None:
+        return _in_file_order(locate_problems(problems, loc, file))
+    others = {item_id for _, item_id in plan.iter_ids()}
+    others |= {kr.id for kr in plan.goal.key_results} | {risk.id for risk in plan.risks}
+    theirs = {p.id for p in people_file.people} - others
+    return (_in_file_order(locate_problems([p for p in problems if p.item not in theirs], loc,
+                                           file))
+            + _in_file_order(locate_problems([p for p in problems if p.item in theirs],
+                                             people_file.tree, people_file.path)))
 
 
 def _reference_problems_of(data: dict[str, Any], loc: Loc, file: str | None) -> list[Problem]:
@@ -616,6 +653,12 @@ def _reference_problems_of(data: dict[str, Any], loc: Loc, file: str | None) -> 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda problem: (problem.line is None, problem.line or 0))
+
+
+def _in_files_order(problems: list[Problem], file: str | None) -> list[Problem]:
+    """The plan file's problems by line, then the others' (its people file's) as found."""
+    return (_in_file_order([p for p in problems if p.file in (file, None)])
+            + [p for p in problems if p.file not in (file, None)])
 
 
 #: The field a whole-item problem is about, when the model does not say.

@@ -43,9 +43,6 @@ def cannot_edit(document: PlanText, subject: str, why: str) -> BackplanError:
                          "the file is unchanged")
 
 
-
-
-
 @dataclass(slots=True)
 class _Change:
     start: int

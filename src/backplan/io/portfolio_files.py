@@ -272,11 +272,10 @@ class _Reader:
         return Problem("invalid-value", item, field, f"{message}, got {shown}", "", file, line)
 
     def _people_file(self, name: str) -> tuple[Person, ...]:
-        people, problems = read_people_file(name, base=self.base, file=self.file,
-                                            line=line_of(self.loc, ("people",)),
-                                            referrer="portfolio")
-        self.problems += problems
-        return people
+        found = read_people_file(name, base=self.base, file=self.file,
+                                 line=line_of(self.loc, ("people",)), referrer="portfolio")
+        self.problems += found.problems
+        return found.people
 
     def _plans(self, model: PortfolioFile) -> list[_Read]:
         found: dict[str, int] = {}
@@ -344,11 +343,14 @@ class _Reader:
         from backplan.graph.validate import plan_problems
 
         plan = read.plan
+        # A person the plan's own people file defines is not in the plan's text: at 'people:'.
+        people_line = line_of(read.tree(), ("people",)) if read.text is not None else None
         problems = [
             Problem("duplicate-id", p.id, "id",
                     f"person {p.id!r} is defined by the portfolio; a plan may not redefine a "
                     "shared person", f"remove {p.id} from this plan's people, or name the "
-                    "portfolio's people file (the portfolio's hours hold in every plan)")
+                    "portfolio's people file (the portfolio's hours hold in every plan)",
+                    line=people_line)
             for p in plan.people if p.id in shared and p != shared[p.id]]
         # Its own people, then the shared people it books: one object per person.
         booked = {a.person for action in plan.actions for a in action.assignees}

@@ -16,7 +16,6 @@ __all__ = ["WEEKDAYS", "Calendar"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-
 def _check_country(value: str) -> str:
     if not re.fullmatch(r"[A-Z]{2,3}", value):
         raise custom_error(

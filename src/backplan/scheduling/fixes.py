@@ -453,7 +453,6 @@ def _merged(first: list[ScenarioChange], more: list[ScenarioChange]) -> list[Sce
     return list(out.values())
 
 
-
 def describe_changes(
     plan: Plan, changes: Sequence[ScenarioChange], *, today: dt.date
 ) -> str:

@@ -104,7 +104,6 @@ def timeline_flags(
     return flags
 
 
-
 def _chain_to_cap(network: Network, result: PassResult, origin: int) -> tuple[list[int], int]:
     """Nodes from ``origin`` along binding successors to the node whose cap binds."""
     chain = [origin]

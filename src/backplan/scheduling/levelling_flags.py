@@ -52,7 +52,6 @@ class CapacityFlag(Flag):
         return data
 
 
-
 def conflict_amount(problem: LevellingProblem, i: int) -> dict[int, int]:
     """Seconds per day node ``i`` wants from each person (effort: the daily cap)."""
     work = problem.effort[i]
@@ -124,7 +123,6 @@ def levelled_predecessors(
                     if start[i] < sj:
                         preds[j].append((i, 1 if finish[i] < sj else 0))
     return preds
-
 
 
 def _hours_text(hours: float) -> str:

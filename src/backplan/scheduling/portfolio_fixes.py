@@ -170,7 +170,6 @@ def _key(changes: Iterable[PortfolioChange]) -> str:
     return json.dumps([c.to_dict() for c in changes], sort_keys=True)
 
 
-
 def _hours(hours: float) -> str:
     return f"{hours:g} h" if abs(hours * 10 - round(hours * 10)) < 1e-9 else f"{hours:.2f} h"
 

@@ -233,4 +233,4 @@ def progress_critical_path(progress: ProgressNetwork, result: PassResult) -> tup
     """The critical chain of the remaining work (as the core's, fixed nodes left out)."""
     network = progress.network
     return critical_chain(network, result,
-                           [i for i in network.actions if i not in progress.fixed])
+                          [i for i in network.actions if i not in progress.fixed])
