@@ -26,7 +26,6 @@ from backplan.models.metrics import Direction, Metric
 __all__ = [
     "Status",
     "StatusRule",
-    "behind_share",
     "is_sampled_rate",
     "okr_score",
     "progress_pct",
@@ -203,7 +202,7 @@ def is_sampled_rate(metric: Metric) -> bool:
     return metric.unit == "%" and metric.lower == 0.0 and metric.upper == 100.0
 
 
-def behind_share(value: float, expected: float, distance: float, direction: Direction) -> float:
+def _behind(value: float, expected: float, distance: float, direction: Direction) -> float:
     """How far ``value`` is behind ``expected`` as a share of ``distance`` (negative: ahead)."""
     gap = expected - value if direction == "increase" else value - expected
     return gap / distance
@@ -237,12 +236,12 @@ def status_of(
     distance = abs(target - baseline)
     if distance == 0:
         raise ValueError("target equals baseline: no distance to measure status against")
-    behind = behind_share(value, expected, distance, direction)
+    behind = _behind(value, expected, distance, direction)
     if behind <= rule.tolerance + EPSILON:
         return "on_track"
     favourable = value
     if interval is not None:
         favourable = interval[1] if direction == "increase" else interval[0]
-    if behind_share(favourable, expected, distance, direction) > rule.off_track + EPSILON:
+    if _behind(favourable, expected, distance, direction) > rule.off_track + EPSILON:
         return "off_track"
     return "at_risk"
