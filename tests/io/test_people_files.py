@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from backplan import PlanValidationError, load_plan, load_portfolio, schedule_plan
 from backplan.cli import main
+from backplan.errors import Problem
 from strategies import START, people_plan_dicts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +50,16 @@ def located(path: Path) -> list[tuple[str, str, str, str | None, int | None]]:
         load_plan(path)
     return [(p.code, p.item, p.field, Path(p.file).name if p.file else None, p.line)
             for p in caught.value.problems]
+
+
+def the_portfolios_one_problem(folder: Path) -> Problem:
+    """The one problem of a portfolio in ``folder`` sharing shared/staff.yaml with its teams."""
+    write(folder, "portfolio.yaml", "portfolio: {id: cx, title: CX}\n"
+                                    "people: shared/staff.yaml\nplans: [teams/*.yaml]\n")
+    with pytest.raises(PlanValidationError) as caught:
+        load_portfolio(folder / "portfolio.yaml")
+    (problem,) = caught.value.problems
+    return problem
 
 
 def test_people_come_from_the_file_relative_to_the_plan(
@@ -145,11 +156,7 @@ def test_a_plan_may_not_give_a_shared_person_other_hours(tmp_path: Path) -> None
     write(tmp_path, "shared/staff.yaml", STAFF)
     write(tmp_path, "teams/a.yaml", PLAN.replace(
         "people: ../shared/staff.yaml\n", "people:\n  - {id: qa, hours_per_day: 6}\n"))
-    write(tmp_path, "portfolio.yaml", "portfolio: {id: cx, title: CX}\n"
-                                      "people: shared/staff.yaml\nplans: [teams/*.yaml]\n")
-    with pytest.raises(PlanValidationError) as caught:
-        load_portfolio(tmp_path / "portfolio.yaml")
-    (problem,) = caught.value.problems
+    problem = the_portfolios_one_problem(tmp_path)
     assert (problem.code, problem.item, Path(problem.file or "").name, problem.line) == (
         "duplicate-id", "qa", "a.yaml", 3)
     assert "people file" in problem.hint
@@ -243,10 +250,6 @@ def test_a_plans_own_people_file_redefining_a_shared_person_is_named_at_people(
     write(tmp_path, "shared/staff.yaml", STAFF)
     write(tmp_path, "shared/other.yaml", "- {id: qa, hours_per_day: 6}\n")
     write(tmp_path, "teams/a.yaml", PLAN.replace("staff.yaml", "other.yaml"))
-    write(tmp_path, "portfolio.yaml", "portfolio: {id: cx, title: CX}\n"
-                                      "people: shared/staff.yaml\nplans: [teams/*.yaml]\n")
-    with pytest.raises(PlanValidationError) as caught:
-        load_portfolio(tmp_path / "portfolio.yaml")
-    (problem,) = caught.value.problems
+    problem = the_portfolios_one_problem(tmp_path)
     assert (problem.code, problem.item, Path(problem.file or "").name, problem.line) == (
         "duplicate-id", "qa", "a.yaml", 2)  # the line that names the other people file
