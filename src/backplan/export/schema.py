@@ -90,7 +90,7 @@ def plan_schema() -> dict[str, Any]:
         if name in props:
             props[name] = _allow_clock(props[name])
     properties = schema.get("properties", {})
-    if "people" in properties:  # or the path of a people file (backplan.io.plan_files.read_people_file)
+    if "people" in properties:  # or a people file's path (io.plan_files.read_people_file)
         people = properties["people"]
         listed = {k: v for k, v in people.items() if k not in ("title", "default")}
         properties["people"] = {

@@ -356,7 +356,7 @@ class _Reader:
         booked = {a.person for action in plan.actions for a in action.assignees}
         people = tuple(p for p in plan.people if p.id not in shared) + tuple(
             p for pid, p in shared.items() if pid in booked)
-        if people != plan.people or any(map(operator.is_not, people, plan.people)):
+        if len(people) != len(plan.people) or any(map(operator.is_not, people, plan.people)):
             plan = plan.model_copy(update={"people": people})
         problems += plan_problems(plan) + country_problems(plan.calendar)
         if not problems:

@@ -157,7 +157,8 @@ _RESHUFFLE = 0.5  # chance that a child also gets a stretch reshuffled
 _PATIENCE = 0.5  # share of the budget the best may go without improving
 
 #: A schedule's rank: its score, then the sum of its tau finishes (among schedules of one
-#: score, the one whose work ends closer to the due date in sum ranks first).
+#: score, the one whose work starts closer to the due date in sum ranks first: a tau finish
+#: is the due date's number less the real start's).
 _Rank = tuple[tuple[int, int], int]
 
 
