@@ -8,9 +8,12 @@ improvement (double justification, Valls et al. 2005) shifts every action right 
 :mod:`backplan.scheduling.levelling_search` searches among priority lists with it.
 
 Speed: each person's free hours are whole units (the common divisor of everything booked on
-them) in a bytearray per person, so one compiled pattern search finds where a fixed duration
-fits and one ``bytes.translate`` books it; the right shift of justification is the same
-placement run in mirrored time; a schedule met again is not justified again.
+them) in a bytearray per person. Where the compiled decoder (:data:`COMPILED_DECODER`, built
+from ``_sgs.c`` at install when a C compiler is there) can place every node (fixed durations,
+up to 255 units a day), it decodes; otherwise one compiled pattern search finds where a fixed
+duration fits and one ``bytes.translate`` books it. Both place the same way: same schedules,
+same search. The right shift of justification is the same placement run in mirrored time; a
+schedule met again is not justified again.
 """
 
 from __future__ import annotations
@@ -20,14 +23,18 @@ import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backplan.calendars import PersonCalendar, QueueCapacity, WorkingCalendar
 from backplan.calendars.people import rate_seconds
 from backplan.models import Plan
 from backplan.scheduling.network import Network
 
+if TYPE_CHECKING:
+    from backplan.scheduling._sgs import Decoder as CompiledDecoder
+
 __all__ = [
+    "COMPILED_DECODER",
     "REACH_DAYS",
     "Decoded",
     "Engine",
@@ -37,6 +44,20 @@ __all__ = [
 
 #: Working days the search may reach back beyond the plan before it gives up on an action.
 REACH_DAYS = 3650
+
+
+
+def _compiled_decoder_class() -> type[CompiledDecoder] | None:
+    try:
+        from backplan.scheduling._sgs import Decoder
+    except ImportError:  # installed without a C compiler: the Python placement, same schedules
+        return None
+    return Decoder
+
+
+#: The compiled serial schedule generation (``backplan.scheduling._sgs.Decoder``), or None when
+#: the extension was not built; set it to None to run the Python placement (the tests compare).
+COMPILED_DECODER = _compiled_decoder_class()
 
 
 # --------------------------------------------------------------------------- the problem
@@ -294,6 +315,27 @@ class Engine:
             else:
                 jobs.append((_NONE, d, (), 0))
         self.jobs = jobs
+        self.compiled = self._compiled_decoder()
+
+    def _compiled_decoder(self) -> CompiledDecoder | None:
+        """The compiled decoder for these jobs, or None where it cannot place them (a person's
+        lane a list) or is not built."""
+        if COMPILED_DECODER is None or self.wide:
+            return None
+        parts: list[tuple[tuple[int, int], ...]] = []
+        effort: list[int] = []
+        for kind, _, job_parts, total in self.jobs:
+            if kind == _EFFORT:
+                parts.append(job_parts)
+                effort.append(total)
+                continue
+            if any(search is None for _, _, search, _ in job_parts):
+                return None
+            parts.append(tuple((r, a) for r, a, _, _ in job_parts))
+            effort.append(-1)
+        p = self.p
+        return COMPILED_DECODER(p.nominal, parts, effort, p.tpreds, p.tsuccs, p.release,
+                                p.k_limit, len(self.lanes))
 
     def _lane(self, r: int, seconds: list[int]) -> _Lane:
         """Person ``r``'s capacity in units on the days of ``seconds``."""
@@ -351,6 +393,12 @@ class Engine:
             NoRoom: a node cannot be booked within ``k_limit`` tau days.
         """
         self.count += 1
+        if self.compiled is not None and not record:
+            out = self.compiled.forward(order, self.lanes)
+            if isinstance(out, int):
+                raise NoRoom(out)
+            if out is not None:  # None: beyond the lanes, grown by the Python placement below
+                return Decoded(out[0], out[1], [])
         p = self.p
         end = [p.k_limit] * self.n
         while True:
@@ -365,7 +413,7 @@ class Engine:
                 raise NoRoom(out)
             return Decoded(out[0], out[1], bookings or [])
 
-    def _decode_late(self, order: Sequence[int], horizon: int) -> Decoded | None:
+    def decode_late(self, order: Sequence[int], horizon: int) -> Decoded | None:
         """Each node as late in tau (early in real time) as possible, ending by ``horizon``;
         None if one would start before its release. Runs :meth:`_sgs` in mirrored time
         ``m = horizon - k``, where it is the same forward placement."""
@@ -378,6 +426,9 @@ class Engine:
                 break
             except _Rescale as stuck:
                 self._rescale(stuck)
+        if self.compiled is not None:
+            late = self.compiled.backward(order, self.lanes, horizon)
+            return None if late is None else Decoded(late[0], late[1], [])
         rows: list[_Lane] = [row[horizon::-1] for row in self.lanes]
         if rows and len(rows[0]) <= horizon:  # beyond k_limit: no hours there
             pad = horizon + 1 - len(rows[0])
@@ -576,7 +627,6 @@ class Engine:
         back within it (a shared day is split differently in the other direction), it gets
         room beyond. ``memo`` remembers where the improvement of each schedule (by its finish
         days) ends, for schedules met again."""
-        n = self.n
         seen: list[tuple[int, ...]] = []
         done = 0
         while rounds is None or done < rounds:  # ends: each round that goes on improves
@@ -586,16 +636,13 @@ class Engine:
                     result, score = memo[key]
                     break
                 seen.append(key)
-            tf = result.tf
-            order = sorted(range(n), key=[i - t * n for i, t in enumerate(tf)].__getitem__)
-            right = self._decode_late(order, score[1])
+            order = self.by_finish(result.tf)
+            right = self.decode_late(order, score[1])
             if right is None and self.has_effort:
-                right = self._decode_late(order, score[1] + max(16, score[1] // 4))
+                right = self.decode_late(order, score[1] + max(16, score[1] // 4))
             if right is None:
                 break
-            rts = right.ts
-            left = self.decode(sorted(range(n), key=[t * n + n - 1 - i for i, t in
-                                                     enumerate(rts)].__getitem__))
+            left = self.decode(self.by_start(right.ts))
             new = self.score(left.tf)
             if new > score:
                 break
@@ -611,8 +658,20 @@ class Engine:
 
     def as_list(self, result: Decoded) -> list[int]:
         """The activity list a schedule stands for: by tau start."""
+        return self.by_start(result.ts)
+
+    def by_start(self, ts: list[int]) -> list[int]:
+        """Nodes by tau start, earliest first; of one start, the higher node first."""
+        if self.compiled is not None:
+            return self.compiled.by_start(ts)
         n = self.n
-        return sorted(range(n), key=[t * n + n - 1 - i for i, t in enumerate(result.ts)]
-                      .__getitem__)
+        return sorted(range(n), key=[t * n + n - 1 - i for i, t in enumerate(ts)].__getitem__)
+
+    def by_finish(self, tf: list[int]) -> list[int]:
+        """Nodes by tau finish, latest first; of one finish, the lower node first."""
+        if self.compiled is not None:
+            return self.compiled.by_finish(tf)
+        n = self.n
+        return sorted(range(n), key=[i - t * n for i, t in enumerate(tf)].__getitem__)
 
 

@@ -12,7 +12,7 @@ seeded.
 
 Example:
     >>> default_iterations(30)
-    1500
+    5000
 """
 
 from __future__ import annotations
@@ -28,24 +28,24 @@ __all__ = ["default_iterations", "search"]
 
 
 #: Schedules the search decodes by default: at most ``_MOST`` (up to ``_FULL`` nodes), fewer
-#: beyond (the time then grows like the square root of the nodes), at least ``_LEAST``.
-_MOST, _FULL, _LEAST = 1500, 120, 12
+#: beyond (a decode takes time in proportion to the nodes), at least ``_LEAST``.
+_MOST, _FULL, _LEAST = 5000, 120, 12
 
 
 def default_iterations(n_nodes: int) -> int:
     """How many schedules the search decodes by default for a network of ``n_nodes`` nodes:
-    1,500 up to 120 nodes, then ``1500 * (120 / n_nodes) ** 1.5`` (a big plan gets its
+    5,000 up to 120 nodes, then ``5000 * (120 / n_nodes) ** 2`` (a big plan gets its
     latest-finish schedule justified and a few samples), at least 12.
 
     Example:
         >>> default_iterations(30), default_iterations(120), default_iterations(500)
-        (1500, 1500, 176)
-        >>> default_iterations(5000)
-        12
+        (5000, 5000, 288)
+        >>> default_iterations(2000), default_iterations(5000)
+        (18, 12)
     """
     if n_nodes <= _FULL:
         return _MOST
-    return max(_LEAST, int(_MOST * (_FULL / n_nodes) ** 1.5))
+    return max(_LEAST, int(_MOST * (_FULL / n_nodes) ** 2))
 
 
 def _cpm(engine: Engine) -> tuple[list[int], list[int], tuple[int, int]]:
@@ -117,16 +117,11 @@ def _crossover(mother: list[int], father: list[int], rng: random.Random) -> list
     n = len(mother)
     a = rng.randrange(n + 1)
     b = rng.randrange(a, n + 1)
-    child = mother[:a]
-    used = set(child)
-    for x in father:
-        if len(child) >= b:
-            break
-        if x not in used:
-            child.append(x)
-            used.add(x)
-    child.extend(x for x in mother if x not in used)
-    return child
+    head = mother[:a]
+    taken = set(head)
+    middle = [x for x in father if x not in taken][:b - a]
+    taken.update(middle)
+    return head + middle + [x for x in mother if x not in taken]
 
 
 def _reshuffle(engine: Engine, order: list[int], rng: random.Random) -> list[int]:
@@ -136,16 +131,20 @@ def _reshuffle(engine: Engine, order: list[int], rng: random.Random) -> list[int
     width = min(n, max(4, n // 10))
     a = rng.randrange(n - width + 1)
     stretch = order[a:a + width]
-    inside = set(stretch)
-    tpreds, tsuccs = engine.p.tpreds, engine.p.tsuccs
-    waiting = {x: sum(1 for q, _ in tpreds[x] if q in inside) for x in stretch}
+    tsuccs = engine.p.tsuccs
+    waiting = dict.fromkeys(stretch, 0)  # tau predecessors inside the stretch, not yet out
+    for x in stretch:
+        for q, _ in tsuccs[x]:
+            if q in waiting:
+                waiting[q] += 1
     eligible = [x for x in stretch if not waiting[x]]
     out: list[int] = []
+    random_ = rng.random
     while eligible:
-        x = eligible.pop(rng.randrange(len(eligible)))
+        x = eligible.pop(int(random_() * len(eligible)))
         out.append(x)
         for q, _ in tsuccs[x]:
-            if q in inside:
+            if q in waiting:
                 waiting[q] -= 1
                 if not waiting[q]:
                     eligible.append(q)
@@ -160,6 +159,11 @@ _PATIENCE = 0.5  # share of the budget the best may go without improving
 #: score, the one whose work starts closer to the due date in sum ranks first: a tau finish
 #: is the due date's number less the real start's).
 _Rank = tuple[tuple[int, int], int]
+
+
+def _worst(population: list[tuple[_Rank, list[int]]]) -> int:
+    """Where the population's worst list is (of equal ranks, the last)."""
+    return max(range(len(population)), key=lambda k: (population[k][0], k))
 
 
 def search(engine: Engine, rng: random.Random, budget: int) -> list[int]:
@@ -203,14 +207,16 @@ def search(engine: Engine, rng: random.Random, budget: int) -> list[int]:
             if best_rank[0] <= bound:
                 return best
     seen = {tuple(order) for _, order in population}
+    worst = _worst(population)
+    random_ = rng.random
     idle = 0  # children dropped undecoded: bounded, so a population of copies ends too
     while engine.count < budget and engine.count - last_gain < patience and idle < budget:
         size = len(population)
-        a, b, c, d = (rng.randrange(size) for _ in range(4))
+        a, b, c, d = (int(random_() * size) for _ in range(4))
         mother = population[a if population[a][0] <= population[b][0] else b][1]
         father = population[c if population[c][0] <= population[d][0] else d][1]
         child = _crossover(mother, father, rng)
-        if rng.random() < _RESHUFFLE or tuple(child) in seen:
+        if random_() < _RESHUFFLE or tuple(child) in seen:
             child = _reshuffle(engine, child, rng)
             if tuple(child) in seen:
                 idle += 1
@@ -219,11 +225,11 @@ def search(engine: Engine, rng: random.Random, budget: int) -> list[int]:
         key = tuple(order)
         if key in seen:
             continue
-        worst = max(range(size), key=lambda k: (population[k][0], k))
         if rank <= population[worst][0]:
             seen.discard(tuple(population[worst][1]))
             population[worst] = (rank, order)
             seen.add(key)
+            worst = _worst(population)
         if rank < best_rank:
             best_rank, best, last_gain = rank, order, engine.count
             if best_rank[0] <= bound:
