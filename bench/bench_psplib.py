@@ -7,6 +7,7 @@ Run from the repository root:
     python bench/bench_psplib.py --quick              # j30 every 10th, j120 every 20th
     python bench/bench_psplib.py --sets j30 j60 j90 j120 --every 1
     python bench/bench_psplib.py --sets j120 --iterations 5000
+    python bench/bench_psplib.py --python --quick     # the Python placement (no compiled decoder)
 
 Each instance becomes a plan with :func:`backplan.io.psplib_people.psplib_people_plan`: its four
 resources are people whose hours per day stand for the capacity, every job books them for its
@@ -22,7 +23,9 @@ building the plan is not timed): mean, median and max. Baseline measured in the 
 schedule-generation scheme and justified (no search), so the ratio shows what the search buys.
 Every schedule is checked: no person booked beyond capacity on any day, and no makespan below
 the instance's lower bound. A fixed pure-Python loop gives the machine's speed (this VM's speed
-drifts: compare runs by it).
+drifts: compare runs by it). The run says which placement decodes: the compiled decoder
+(``backplan.scheduling._sgs``, built at install when a C compiler is there) or, with
+``--python`` or without it, the Python placement, which gives the same schedules more slowly.
 
 Targets: issue 3, j30 mean <= 0.5 % above optimum, j120 <= 4 % above best known, <= 0.2 s per
 j30 instance; issue 16, j30 <= 0.33 %, j120 mean <= 0.2 s CPU per instance with the mean gap
@@ -146,7 +149,15 @@ def main() -> int:
     parser.add_argument("--iterations", type=int, default=None,
                         help="schedules per instance (default: the library's default)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--python", action="store_true",
+                        help="decode with the Python placement (same schedules, slower)")
     args = parser.parse_args()
+    from backplan.scheduling import levelling_engine
+
+    if args.python:
+        levelling_engine.COMPILED_DECODER = None
+    placement = ("compiled decoder" if levelling_engine.COMPILED_DECODER is not None
+                 else "Python placement")
     if not (DATA / "summary.csv").exists():
         print(f"PSPLIB data not found in {DATA} (set BACKPLAN_PSPLIB)", file=sys.stderr)
         return 2
@@ -154,7 +165,8 @@ def main() -> int:
     sum(range(3_000_000))
     speed = time.process_time() - began
     print(f"backplan levelled scheduler on PSPLIB ({DATA}); Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs; seed {args.seed}; iterations {args.iterations or 'default'}")
+          f"{os.cpu_count()} CPUs; seed {args.seed}; iterations {args.iterations or 'default'}; "
+          f"{placement}")
     print(f"machine speed: sum(range(3_000_000)) takes {speed * 1000:.1f} ms CPU")
     ok = True
     for name in args.sets:

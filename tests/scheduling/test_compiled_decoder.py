@@ -9,6 +9,7 @@ match the plain day-by-day scheme written out in ``test_levelling_engine``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import random
 from typing import Any
@@ -169,3 +170,27 @@ def test_work_that_never_fits_is_no_room_with_either_placement() -> None:
     node = problem.network.ids.index("x")
     assert decode_or_node(fast, order) == decode_or_node(slow, order) == node
     assert len(fast.lanes[0]) == problem.k_limit  # grown to the limit, by the Python placement
+
+
+@needs_compiled
+@pytest.mark.slow
+def test_psplib_schedules_are_the_same_with_either_placement() -> None:
+    """Every 8th j30 and every 24th j120 instance, default search: the same JSON both ways."""
+    from backplan.io.psplib import iter_psplib_archive
+    from backplan.io.psplib_people import psplib_people_plan
+    from test_psplib_levelling import PSPLIB, START
+
+    if not (PSPLIB / "summary.csv").is_file():
+        pytest.skip(f"PSPLIB data not found at {PSPLIB}")
+    for name, every in (("j30", 8), ("j120", 24)):
+        archive = iter_psplib_archive(PSPLIB / f"{name}.sm.zip")
+        for instance in itertools.islice(archive, 0, None, every):
+            plan = psplib_people_plan(instance, start=START)
+            fast = backplan.schedule_levelled(plan, today=START)
+            saved = levelling_engine.COMPILED_DECODER
+            levelling_engine.COMPILED_DECODER = None
+            try:
+                slow = backplan.schedule_levelled(plan, today=START)
+            finally:
+                levelling_engine.COMPILED_DECODER = saved
+            assert fast.to_json() == slow.to_json(), instance.name
