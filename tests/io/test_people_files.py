@@ -1,5 +1,6 @@
 """A plan's ``people:`` naming a people file: read relative to the plan, problems where they are,
-the portfolio's people file shared by team plans that also run on their own."""
+the portfolio's people file shared by team plans that also run on their own, and fixes of
+people's hours written into the people file."""
 
 from __future__ import annotations
 
@@ -14,9 +15,20 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backplan import PlanValidationError, load_plan, load_portfolio, schedule_plan
+import backplan
+from backplan import (
+    BackplanError,
+    PlanBusyError,
+    PlanValidationError,
+    ScenarioChange,
+    load_plan,
+    load_portfolio,
+    schedule_plan,
+)
 from backplan.cli import main
 from backplan.errors import Problem
+from backplan.io.edit import write_changes
+from backplan.io.writing import plan_file_lock
 from strategies import START, people_plan_dicts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,22 +174,84 @@ def test_a_plan_may_not_give_a_shared_person_other_hours(tmp_path: Path) -> None
     assert "people file" in problem.hint
 
 
-def test_hours_from_a_people_file_are_not_edited_in_the_plan(
+def test_a_fix_of_hours_from_a_people_file_is_written_there(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     staff = write(tmp_path, "shared/staff.yaml", STAFF)
     plan_path = write(tmp_path, "teams/a.yaml", PLAN.replace("2027-03-31", "2026-12-04")
                       .replace("hours: 8", "hours: 30"))
-    before = plan_path.read_bytes(), staff.read_bytes()
+    plan_before = plan_path.read_bytes()
     main(["fix", str(plan_path), "--today", TODAY.isoformat(), "--format", "json"])
     fixes = json.loads(capsys.readouterr().out)["fixes"]
-    number = next(k for k, fix in enumerate(fixes, start=1)
-                  if any("add_hours" in change for change in fix["changes"]))
+    number, fix = next((k, fix) for k, fix in enumerate(fixes, start=1)
+                       if any("add_hours" in change for change in fix["changes"]))
     code = main(["fix", str(plan_path), "--apply", str(number), "--today", TODAY.isoformat()])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert "../shared/staff.yaml" in err
-    assert "change qa there" in err
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.startswith("staff.yaml: people: ")
+    assert "every plan that names it gets these hours" in err
+    assert plan_path.read_bytes() == plan_before
+    # The hours changed where they stand; the comment and the other person are as written.
+    hours = fix["changes"][0]["add_hours"]
+    new = 2 + hours
+    assert staff.read_text() == STAFF.replace("hours_per_day: 2",
+                                              f"hours_per_day: {new:g}")
+    # The claim, checked: the plan now schedules as the fix said.
+    after = backplan.schedule_plan(load_plan(plan_path), today=TODAY)
+    assert (after.feasible, after.min_slack) == (fix["feasible_after"], fix["min_slack_after"])
+    assert "the file changed meanwhile" not in out
+
+
+@pytest.mark.parametrize("style", ["list", "mapping", "json"])
+def test_write_changes_edits_a_people_file_in_its_own_style(tmp_path: Path, style: str) -> None:
+    texts = {
+        "list": STAFF,
+        "mapping": "people:   # shared\n  - id: qa\n    hours_per_day: 2\n"
+                   "  - {id: trainer, hours_per_day: 4}\n",
+        "json": '{"people": [\n  {"id": "qa", "hours_per_day": 2},\n'
+                '  {"id": "trainer", "hours_per_day": 4}\n]}\n',
+    }
+    name = "staff.json" if style == "json" else "staff.yaml"
+    staff = write(tmp_path, f"shared/{name}", texts[style])
+    plan_path = write(tmp_path, "teams/a.yaml", PLAN.replace("staff.yaml", name))
+    edit = write_changes(plan_path, [ScenarioChange(person="trainer", add_hours=1.5)])
+    assert (Path(edit.path), edit.subject) == (staff, "people")
+    wanted = texts[style].replace('"hours_per_day": 4', '"hours_per_day": 5.5').replace(
+        "hours_per_day: 4", "hours_per_day: 5.5")
+    assert staff.read_text() == wanted
+    assert edit.lines == (wanted.splitlines().index(next(
+        line for line in wanted.splitlines() if "5.5" in line)) + 1,)
+    assert load_plan(plan_path).people[1].hours_per_day == 5.5
+
+
+def test_hours_and_other_changes_together_are_refused_for_a_people_file(
+        tmp_path: Path) -> None:
+    staff = write(tmp_path, "shared/staff.yaml", STAFF)
+    plan_path = write(tmp_path, "teams/a.yaml", PLAN)
+    before = plan_path.read_bytes(), staff.read_bytes()
+    with pytest.raises(BackplanError, match="make them one at a time"):
+        write_changes(plan_path, [ScenarioChange(person="qa", add_hours=1),
+                                  ScenarioChange(due="2027-04-30")])
     assert (plan_path.read_bytes(), staff.read_bytes()) == before
+
+
+def test_a_people_file_edit_that_breaks_a_rule_writes_nothing(tmp_path: Path) -> None:
+    staff = write(tmp_path, "shared/staff.yaml", STAFF)
+    plan_path = write(tmp_path, "teams/a.yaml", PLAN)
+    before = plan_path.read_bytes(), staff.read_bytes()
+    with pytest.raises(PlanValidationError):
+        write_changes(plan_path, [ScenarioChange(person="qa", add_hours=23)])  # 25 h a day
+    with pytest.raises(PlanValidationError, match="nobody"):
+        write_changes(plan_path, [ScenarioChange(person="nobody", add_hours=1)])
+    assert (plan_path.read_bytes(), staff.read_bytes()) == before
+
+
+def test_a_busy_people_file_is_refused(tmp_path: Path) -> None:
+    staff = write(tmp_path, "shared/staff.yaml", STAFF)
+    plan_path = write(tmp_path, "teams/a.yaml", PLAN)
+    before = staff.read_bytes()
+    with plan_file_lock(str(staff)), pytest.raises(PlanBusyError):
+        write_changes(plan_path, [ScenarioChange(person="qa", add_hours=1)], wait=0.1)
+    assert staff.read_bytes() == before
 
 
 def test_a_mapping_names_its_people_file_from_the_current_directory(

@@ -97,7 +97,10 @@ def _apply(
     fix = fixes[args.apply - 1]
     from backplan.io.edit import write_changes
 
-    print(write_changes(args.plan, fix.changes, wait=args.wait, force=args.force))
+    edit = write_changes(args.plan, fix.changes, wait=args.wait, force=args.force)
+    for warning in edit.warnings:
+        print(f"backplan: note: {warning}", file=sys.stderr)
+    print(edit)
     # What the file now holds, scheduled the same way: the claim, checked.
     after = backplan.schedule_plan(backplan.load_plan(args.plan), today=schedule.today,
                                    ignore_capacity=args.ignore_capacity)

@@ -71,7 +71,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from backplan.errors import PROBLEM_CODES, BackplanError, PlanValidationError, Problem
 from backplan.io.plan_files import load_plan
-from backplan.io.plan_text import PlanText, cannot_edit, number_text
+from backplan.io.plan_text import PeopleText, PlanText, cannot_edit, number_text
 from backplan.io.writing import (
     DEFAULT_WAIT_SECONDS,
     plan_file_lock,
@@ -364,7 +364,9 @@ def write_changes(
     ``backplan.models.changes``) of the plan and ``changes``, which ``apply_scenario`` and the
     fixes use too: ``drop`` sets ``priority: wont``; ``duration`` (``effort_hours``) sets the
     action's ``duration`` (``effort``) and removes its other sizing; ``due`` moves the goal's
-    (or a ``milestone``'s) due date; ``add_hours`` raises the person's ``hours_per_day``;
+    (or a ``milestone``'s) due date; ``add_hours`` raises the person's ``hours_per_day`` (in the
+    people file, when the plan names one: that file is edited, the same way, and the plan file
+    is not; hours and other changes at once are then refused);
     ``not_before``, ``not_after`` and ``lag`` set those fields; ``remove_after`` takes an id
     out of ``after``; ``volume``, ``aht`` and ``add_agents`` join the queue's ``adjust`` list.
     Each changed field is written once, with its value in that plan, where it stands (a new
@@ -379,7 +381,8 @@ def write_changes(
         force: edit a read-only plan file all the same.
 
     Returns:
-        A :class:`PlanEdit`: subject ``plan``, the changes described, the lines written.
+        A :class:`PlanEdit`: subject ``plan`` (``people`` for a people file, with a warning
+        that every plan naming it gets the hours), the changes described, the lines written.
 
     Raises:
         PlanValidationError: a change names an unknown id, or the changed plan breaks a rule
@@ -409,21 +412,20 @@ def write_changes(
             duration: 4
           - {id: tips, duration: 2, priority: wont}
     """
-    from backplan.models.changes import apply_changes as changed_plan
-
     given = tuple(changes)
+    hours = [change for change in given if change.kind == "add_hours"]
+    if hours and os.path.isfile(name := os.fspath(path)):
+        people_file = PlanText.read(name).people_file()
+        if people_file is not None:  # the hours are written there
+            if len(hours) < len(given):
+                raise BackplanError(
+                    f"{name}: the people's hours are in {people_file}, the other changes in the "
+                    "plan: make them one at a time; the files are unchanged")
+            return _write_people_changes(people_file, name, given, wait=wait, force=force)
 
     def plan(document: PlanText) -> _Planned | None:
-        if not given:
-            return None
-        try:
-            expected = changed_plan(document.plan, given)
-        except PlanValidationError as error:
-            raise PlanValidationError(
-                [Problem(p.code, p.item, p.field, p.message, p.hint, document.path)
-                 for p in error.problems],
-                source=document.path, subject="the changes") from None
-        if expected == document.plan:
+        expected = _changed(document, given)
+        if expected is None:
             return None
         fields = dict.fromkeys(f for change in given for f in _CHANGE_FIELDS[change.kind](change))
         for where in fields:
@@ -432,6 +434,46 @@ def write_changes(
 
     return _edit(path, plan, strict=False, wait=wait, force=force,
                  unchanged=lambda: ("plan", "no change: the plan already says so"))
+
+
+def _changed(document: PlanText, changes: tuple[ScenarioChange, ...]) -> Plan | None:
+    """The plan of ``document`` with ``changes`` applied; None when that changes nothing."""
+    from backplan.models.changes import apply_changes
+
+    if not changes:
+        return None
+    try:
+        expected = apply_changes(document.plan, changes)
+    except PlanValidationError as error:
+        raise PlanValidationError(
+            [Problem(p.code, p.item, p.field, p.message, p.hint, document.path)
+             for p in error.problems],
+            source=document.path, subject="the changes") from None
+    return None if expected == document.plan else expected
+
+
+def _write_people_changes(people_file: str, plan_file: str,
+                          changes: tuple[ScenarioChange, ...], *, wait: float,
+                          force: bool) -> PlanEdit:
+    """:func:`write_changes` of people's hours into the people file a plan names (the plan file
+    is not touched): under the people file's lock, checked by loading the plan again with it."""
+    if not os.path.isfile(people_file):
+        load_plan(Path(plan_file))  # the missing people file, reported as loading reports it
+    if not force and (why := read_only_problem(people_file)) is not None:
+        raise BackplanError(why)
+    with plan_file_lock(people_file, wait=wait):
+        document = PeopleText.of(people_file, load_plan(Path(plan_file)))
+        expected = _changed(document, changes)
+        if expected is None:
+            return PlanEdit(people_file, "people", "no change: the people file already says so",
+                            ())
+        for person in dict.fromkeys(str(change.person) for change in changes):
+            _write_field(document, expected, ("people", person, "hours_per_day"))
+        lines = document.commit(expected, "people")
+    shared = (f"{os.path.basename(people_file)} is a people file: every plan that names it "
+              "gets these hours")
+    return PlanEdit(people_file, "people", "; ".join(str(change) for change in changes), lines,
+                    (shared,))
 
 
 # --------------------------------------------------------------------------------------------

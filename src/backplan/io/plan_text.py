@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from pydantic import TypeAdapter
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from backplan.calendars.window import date_window_problems
@@ -23,7 +25,7 @@ from backplan.errors import BackplanError, PlanValidationError
 from backplan.graph import plan_problems
 from backplan.io.plan_files import load_plan, loads_plan
 from backplan.io.writing import FileSnapshot, read_snapshot, write_atomic
-from backplan.models import Plan
+from backplan.models import Person, Plan
 
 __all__ = ["PlanText", "cannot_edit", "number_text"]
 
@@ -67,10 +69,15 @@ class PlanText:
         # libyaml's marks count characters as PyYAML's do; ASCII text is safe either way.
         fast = getattr(yaml, "CSafeLoader", None) if self.text.isascii() else None
         root = yaml.compose(self.text, Loader=fast or yaml.SafeLoader)
-        if not isinstance(root, MappingNode):
+        if not isinstance(root, MappingNode | SequenceNode) or not self._holds(root):
             raise cannot_edit(self, "the plan", "the document is not a mapping")
-        self.root = root
+        self.root: MappingNode | SequenceNode = root
         self.changes: list[_Change] = []
+
+    @staticmethod
+    def _holds(root: MappingNode | SequenceNode) -> bool:
+        """Whether the document's top level is the kind this file holds: a plan is a mapping."""
+        return isinstance(root, MappingNode)
 
     @classmethod
     def read(cls, path: str) -> PlanText:
@@ -141,6 +148,14 @@ class PlanText:
         if not isinstance(node, MappingNode):
             raise cannot_edit(self, section, "it is not a mapping")
         return node
+
+    def people_file(self) -> str | None:
+        """The people file the plan names (``people: FILE``), as its path from here; None when
+        the plan lists its people (or has none)."""
+        node = self.get(self.root, "people")
+        if not isinstance(node, ScalarNode) or not node.value.strip():
+            return None
+        return os.path.normpath(os.path.join(os.path.dirname(self.path), node.value))
 
     # -- formatting ----------------------------------------------------------------------------
     def scalar(self, value: object) -> str:
@@ -329,6 +344,15 @@ class PlanText:
         pieces.append(self.text[position:])
         return "".join(pieces), spans
 
+    def _read_back_slowly(self, text: str, subject: str) -> Plan:
+        """The plan the edited text holds, with the problems and their lines if it has any."""
+        try:
+            return loads_plan(text, source=self.path)
+        except PlanValidationError:
+            raise
+        except BackplanError as exc:
+            raise cannot_edit(self, subject, f"the edited text does not parse: {exc}") from None
+
     def _reads_back(self, text: str) -> Plan | None:
         """The plan the edited text holds, read quickly (libyaml when there is one); None when
         that does not give a sound plan (the caller then reads it with :func:`loads_plan`).
@@ -359,13 +383,7 @@ class PlanText:
         got = self._reads_back(text)
         if got != expected:
             # Read it again the slow way, for the problems with their lines (or a real mismatch).
-            try:
-                got = loads_plan(text, source=self.path)
-            except PlanValidationError:
-                raise
-            except BackplanError as exc:
-                raise cannot_edit(self, subject,
-                                   f"the edited text does not parse: {exc}") from None
+            got = self._read_back_slowly(text, subject)
         if got != expected:
             raise cannot_edit(self, subject, "the edited file would not read back as intended")
         lines = sorted({
@@ -376,6 +394,47 @@ class PlanText:
         write_atomic(self.path, (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8"),
                      expected=self.snapshot)
         return tuple(lines)
+
+
+class PeopleText(PlanText):
+    """A people file (the people of the plans that name it) as editable text: a list of
+    people, or a mapping whose one key, ``people``, holds the list.
+
+    ``plan`` is a plan that names the file, as loaded: an edit is checked by reading the file
+    back into that plan, which must then be the one expected.
+    """
+
+    @classmethod
+    def of(cls, path: str, plan: Plan) -> PeopleText:
+        """The people file at ``path``, read once, for ``plan`` (which names it)."""
+        snapshot = read_snapshot(path)
+        return cls(path, snapshot, snapshot.data.decode("utf-8-sig"), plan)
+
+    @staticmethod
+    def _holds(root: MappingNode | SequenceNode) -> bool:
+        return True
+
+    def item_node(self, section: str, item_id: str) -> MappingNode:
+        items = self.root if isinstance(self.root, SequenceNode) else self.get(self.root, section)
+        return self._item(items, item_id, f"the people file's {section}")
+
+    def _reads_back(self, text: str) -> Plan | None:
+        try:
+            data = json.loads(text) if self.json_style else yaml.load(
+                text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader
+            if isinstance(data, dict) and set(data) == {"people"}:
+                data = data["people"]
+            people = _people_of(data)
+        except (yaml.YAMLError, ValueError, TypeError):
+            return None
+        return self.plan.model_copy(update={"people": people})
+
+    def _read_back_slowly(self, text: str, subject: str) -> Plan:
+        raise cannot_edit(self, subject, "the edited people file would not read back as intended")
+
+
+def _people_of(data: object) -> tuple[Person, ...]:
+    return TypeAdapter(tuple[Person, ...]).validate_python(data)
 
 
 def _lines_of(text: str, start: int, end: int) -> range:
