@@ -36,17 +36,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import os
 import platform
 import random
-import statistics
 import sys
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+from bench_schedule import median_time
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 23)
@@ -119,19 +119,7 @@ def make_people_plan(n: int, people: int, *, seed: int = 16, tight: bool = False
 
 def cpu_median(fn: Callable[[], object], repeats: int) -> float:
     """Median CPU time of ``fn()`` over ``repeats`` runs, the garbage collector paused."""
-    gc.collect()
-    enabled = gc.isenabled()
-    gc.disable()
-    times = []
-    try:
-        for _ in range(repeats):
-            start = time.process_time()
-            fn()
-            times.append(time.process_time() - start)
-    finally:
-        if enabled:
-            gc.enable()
-    return statistics.median(times)
+    return median_time(fn, repeats, clock=time.process_time)
 
 
 def search_alone(plan: Any) -> tuple[Callable[[], object], Callable[[], int]]:
