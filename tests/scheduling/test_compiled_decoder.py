@@ -32,13 +32,8 @@ needs_compiled = pytest.mark.skipif(COMPILED is None, reason="the C extension is
 
 
 def python_engine(problem: LevellingProblem) -> Engine:
-    """An engine that runs the Python placement only."""
-    saved = levelling_engine.COMPILED_DECODER
-    levelling_engine.COMPILED_DECODER = None
-    try:
-        return Engine(problem)
-    finally:
-        levelling_engine.COMPILED_DECODER = saved
+    """An engine that runs the Python placement only (also after its lanes are rebuilt)."""
+    return Engine(problem, compiled=False)
 
 
 def test_the_compiled_decoder_is_built_where_ci_asks_for_it() -> None:
@@ -149,12 +144,31 @@ def test_the_compiled_decoder_refuses_what_it_cannot_hold() -> None:
         COMPILED([1], [((3, 1),)], [-1], [[]], [[]], [0], 10, 1)
     with pytest.raises(ValueError, match="out of range"):
         COMPILED([1], [()], [-1], [[(5, 0)]], [[]], [0], 10, 1)
+    with pytest.raises(ValueError, match="out of range"):
+        COMPILED([1], [()], [-1], [[]], [[]], [-5], 10, 1)  # a release before day 0
+    with pytest.raises(TypeError, match="pairs"):
+        COMPILED([1], [[[0, 1]]], [-1], [[]], [[]], [0], 10, 1)
+    with pytest.raises(TypeError, match="ints"):
+        COMPILED([True], [()], [-1], [[]], [[]], [0], 10, 1)
     decoder = COMPILED([1], [()], [-1], [[]], [[]], [0], 10, 1)
+    with pytest.raises(TypeError, match="once"):
+        decoder.__init__([1], [()], [-1], [[]], [[]], [0], 10, 1)
     with pytest.raises(ValueError, match="order"):
         decoder.forward([1], [bytearray(4)])
     with pytest.raises(TypeError, match="bytearray"):
         decoder.forward([0], [b"1234"])
+    with pytest.raises(ValueError, match="horizon"):
+        decoder.backward([0], [bytearray(4)], 2**62)
+    with pytest.raises(ValueError, match="values"):
+        decoder.by_start([-(2**63)])
+    with pytest.raises(TypeError, match="not set up"):
+        COMPILED.__new__(COMPILED).forward([], [])
     assert decoder.forward([0], [bytearray(4)]) == ([0], [0])
+    # Each decode starts afresh: an order that places a node before its predecessor reads
+    # the predecessor's finish as 0, as the Python placement does, not the last call's.
+    chain = COMPILED([2, 2], [(), ()], [-1, -1], [[], [(0, 1)]], [[(1, 1)], []], [0, 0], 40, 0)
+    assert chain.forward([0, 1], []) == ([0, 2], [1, 3])
+    assert chain.forward([1, 0], []) == ([0, 1], [1, 2])
 
 
 def test_work_that_never_fits_is_no_room_with_either_placement() -> None:

@@ -21,6 +21,9 @@
  * by_finish(tf) / by_start(ts) -> list
  *   Nodes by finish, latest first (ties: lower node first); by start, earliest first (ties:
  *   higher node first).
+ *
+ * Every number must be an int (exactly: no Python code runs while the arrays are read) within
+ * LIMIT; a Decoder is set up once.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -30,6 +33,7 @@
 
 typedef struct {
     PyObject_HEAD
+    int ready; /* set up by __init__, once */
     Py_ssize_t n;
     Py_ssize_t people;
     long k_limit;
@@ -52,6 +56,10 @@ typedef struct {
 } Decoder;
 
 #define NO_ROOM_HERE (-1)
+
+/* Tau days, durations, offsets and efforts are at most this (far beyond any plan), so that no sum
+ * of them overflows a long. */
+#define LIMIT (1L << 40)
 
 static void
 decoder_free_arrays(Decoder *self)
@@ -98,6 +106,12 @@ read_longs(PyObject *seq, Py_ssize_t n, long *out, const char *what)
     }
     PyObject **items = PySequence_Fast_ITEMS(fast);
     for (Py_ssize_t i = 0; i < n; i++) {
+        /* ints only: nothing of Python's (an __index__) runs while the items are read */
+        if (!PyLong_CheckExact(items[i])) {
+            PyErr_Format(PyExc_TypeError, "%s: expected ints", what);
+            Py_DECREF(fast);
+            return -1;
+        }
         long v = PyLong_AsLong(items[i]);
         if (v == -1 && PyErr_Occurred()) {
             Py_DECREF(fast);
@@ -151,8 +165,17 @@ read_pairs(PyObject *seq, Py_ssize_t n, Py_ssize_t **start, long **first, long *
         Py_ssize_t size = PySequence_Fast_GET_SIZE(inner);
         PyObject **pairs = PySequence_Fast_ITEMS(inner);
         for (Py_ssize_t j = 0; j < size && k < total; j++, k++) {
-            long a, b;
-            if (!PyArg_ParseTuple(pairs[j], "ll", &a, &b)) {
+            PyObject *pair = pairs[j];
+            long a = -1, b = -1;
+            if (PyTuple_CheckExact(pair) && PyTuple_GET_SIZE(pair) == 2
+                && PyLong_CheckExact(PyTuple_GET_ITEM(pair, 0))
+                && PyLong_CheckExact(PyTuple_GET_ITEM(pair, 1))) {
+                a = PyLong_AsLong(PyTuple_GET_ITEM(pair, 0));
+                b = PyLong_AsLong(PyTuple_GET_ITEM(pair, 1));
+            }
+            else
+                PyErr_Format(PyExc_TypeError, "%s: expected (int, int) pairs", what);
+            if (PyErr_Occurred()) {
                 Py_DECREF(inner);
                 Py_DECREF(fast);
                 return -1;
@@ -178,8 +201,14 @@ decoder_init(Decoder *self, PyObject *args, PyObject *kwds)
     if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOOOOln", kwlist, &duration, &parts,
                                      &effort, &preds, &succs, &release, &k_limit, &people))
         return -1;
-    decoder_free_arrays(self);
-    memset(&self->n, 0, sizeof(Decoder) - offsetof(Decoder, n));
+    if (self->ready || self->duration != NULL) {
+        PyErr_SetString(PyExc_TypeError, "a Decoder is set up once");
+        return -1;
+    }
+    if (people < 0 || k_limit < 0 || k_limit > LIMIT) {
+        PyErr_SetString(PyExc_ValueError, "people, k_limit: out of range");
+        return -1;
+    }
     Py_ssize_t n = PySequence_Size(duration);
     if (n < 0)
         return -1;
@@ -224,16 +253,36 @@ decoder_init(Decoder *self, PyObject *args, PyObject *kwds)
                 PyErr_SetString(PyExc_ValueError, "parts: more than 255 units a day");
                 return -1;
             }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (self->release[i] < 0 || self->release[i] > LIMIT || self->duration[i] < 0
+            || self->duration[i] > LIMIT || self->effort[i] > LIMIT) {
+            PyErr_SetString(PyExc_ValueError, "release, duration, effort: out of range");
+            return -1;
+        }
     for (Py_ssize_t k = 0; k < self->pred_start[n]; k++)
-        if (self->pred_node[k] < 0 || self->pred_node[k] >= n) {
-            PyErr_SetString(PyExc_ValueError, "preds: a node out of range");
+        if (self->pred_node[k] < 0 || self->pred_node[k] >= n || self->pred_offset[k] < -LIMIT
+            || self->pred_offset[k] > LIMIT) {
+            PyErr_SetString(PyExc_ValueError, "preds: a node or offset out of range");
             return -1;
         }
     for (Py_ssize_t k = 0; k < self->succ_start[n]; k++)
-        if (self->succ_node[k] < 0 || self->succ_node[k] >= n) {
-            PyErr_SetString(PyExc_ValueError, "succs: a node out of range");
+        if (self->succ_node[k] < 0 || self->succ_node[k] >= n || self->succ_offset[k] < -LIMIT
+            || self->succ_offset[k] > LIMIT) {
+            PyErr_SetString(PyExc_ValueError, "succs: a node or offset out of range");
             return -1;
         }
+    self->ready = 1;
+    return 0;
+}
+
+/* Methods need a decoder that __init__ set up. */
+static int
+check_ready(Decoder *self)
+{
+    if (!self->ready) {
+        PyErr_SetString(PyExc_TypeError, "the Decoder is not set up");
+        return -1;
+    }
     return 0;
 }
 
@@ -241,6 +290,10 @@ decoder_init(Decoder *self, PyObject *args, PyObject *kwds)
 static unsigned char *
 scratch_rows(Decoder *self, Py_ssize_t length)
 {
+    if (self->people > 0 && length > PY_SSIZE_T_MAX / self->people) {
+        PyErr_NoMemory();
+        return NULL;
+    }
     Py_ssize_t size = self->people * length;
     if (size < 1)
         size = 1;
@@ -376,6 +429,8 @@ sgs(Decoder *self, const Py_ssize_t *pstart, const long *pnode, const long *poff
     unsigned char *rows, long length, int grow)
 {
     long *ts = self->ts, *tf = self->tf;
+    memset(ts, 0, (size_t)self->n * sizeof(long)); /* as the Python placement's fresh [0] * n */
+    memset(tf, 0, (size_t)self->n * sizeof(long));
     for (Py_ssize_t k = 0; k < self->n; k++) {
         long i = self->order[k];
         long s = self->first[i];
@@ -459,7 +514,7 @@ decoder_forward(Decoder *self, PyObject *args)
     PyObject *order, *lanes;
     if (!PyArg_ParseTuple(args, "OO!", &order, &PyList_Type, &lanes))
         return NULL;
-    if (read_order(self, order) < 0)
+    if (check_ready(self) < 0 || read_order(self, order) < 0)
         return NULL;
     Py_ssize_t length = lanes_length(self, lanes);
     if (length < 0)
@@ -490,11 +545,11 @@ decoder_backward(Decoder *self, PyObject *args)
     long horizon;
     if (!PyArg_ParseTuple(args, "OO!l", &order, &PyList_Type, &lanes, &horizon))
         return NULL;
-    if (horizon < 0) {
-        PyErr_SetString(PyExc_ValueError, "horizon: at least 0");
+    if (horizon < 0 || horizon > LIMIT) {
+        PyErr_SetString(PyExc_ValueError, "horizon: out of range");
         return NULL;
     }
-    if (read_order(self, order) < 0)
+    if (check_ready(self) < 0 || read_order(self, order) < 0)
         return NULL;
     Py_ssize_t length = lanes_length(self, lanes);
     if (length < 0)
@@ -530,17 +585,27 @@ decoder_backward(Decoder *self, PyObject *args)
 static PyObject *
 sorted_nodes(Decoder *self, PyObject *values, long sign, int ties_ascending)
 {
+    if (check_ready(self) < 0)
+        return NULL;
     Py_ssize_t n = self->n;
     long *keys = self->keys;
     if (read_longs(values, n, keys, "values") < 0)
         return NULL;
     long low = 0, high = -1;
     for (Py_ssize_t i = 0; i < n; i++) {
+        if (keys[i] < -LIMIT || keys[i] > LIMIT) {
+            PyErr_SetString(PyExc_ValueError, "values: out of range");
+            return NULL;
+        }
         keys[i] *= sign;
         if (i == 0 || keys[i] < low)
             low = keys[i];
         if (i == 0 || keys[i] > high)
             high = keys[i];
+    }
+    if (high - low > 4 * (long)n + (1L << 24)) {
+        PyErr_SetString(PyExc_ValueError, "values: too far apart to sort by counting");
+        return NULL;
     }
     size_t range = n ? (size_t)(high - low) + 2 : 1;
     Py_ssize_t *at = PyMem_Calloc(range, sizeof(Py_ssize_t));
@@ -598,7 +663,7 @@ static PyTypeObject DecoderType = {
     .tp_name = "backplan.scheduling._sgs.Decoder",
     .tp_basicsize = sizeof(Decoder),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Serial schedule generation for fixed-duration work on bytearray lanes.",
+    .tp_doc = "Serial schedule generation on bytearray lanes (fixed durations and effort).",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)decoder_init,
     .tp_dealloc = (destructor)decoder_dealloc,

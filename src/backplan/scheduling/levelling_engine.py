@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from backplan.calendars import PersonCalendar, QueueCapacity, WorkingCalendar
 from backplan.calendars.people import rate_seconds
@@ -257,8 +257,11 @@ class Engine:
     days with enough free for a fixed duration in one call, else a list.
     """
 
-    def __init__(self, problem: LevellingProblem) -> None:
+    def __init__(self, problem: LevellingProblem, *, compiled: bool = True) -> None:
         self.p = problem
+        #: Whether to decode with :data:`COMPILED_DECODER` where it can (False: the Python
+        #: placement only, for comparisons).
+        self.use_compiled = compiled
         self.n = problem.n
         self.count = 0
         self.tdl = problem.deadline
@@ -320,7 +323,7 @@ class Engine:
     def _compiled_decoder(self) -> CompiledDecoder | None:
         """The compiled decoder for these jobs, or None where it cannot place them (a person's
         lane a list) or is not built."""
-        if COMPILED_DECODER is None or self.wide:
+        if COMPILED_DECODER is None or not self.use_compiled or self.wide:
             return None
         parts: list[tuple[tuple[int, int], ...]] = []
         effort: list[int] = []
@@ -394,7 +397,7 @@ class Engine:
         """
         self.count += 1
         if self.compiled is not None and not record:
-            out = self.compiled.forward(order, self.lanes)
+            out = self.compiled.forward(order, cast(list[bytearray], self.lanes))
             if isinstance(out, int):
                 raise NoRoom(out)
             if out is not None:  # None: beyond the lanes, grown by the Python placement below
@@ -427,7 +430,7 @@ class Engine:
             except _Rescale as stuck:
                 self._rescale(stuck)
         if self.compiled is not None:
-            late = self.compiled.backward(order, self.lanes, horizon)
+            late = self.compiled.backward(order, cast(list[bytearray], self.lanes), horizon)
             return None if late is None else Decoded(late[0], late[1], [])
         rows: list[_Lane] = [row[horizon::-1] for row in self.lanes]
         if rows and len(rows[0]) <= horizon:  # beyond k_limit: no hours there
