@@ -12,7 +12,7 @@ seeded.
 
 Example:
     >>> default_iterations(30)
-    5000
+    1500
 """
 
 from __future__ import annotations
@@ -27,24 +27,26 @@ from backplan.scheduling.levelling_engine import Decoded, Engine
 __all__ = ["default_iterations", "search"]
 
 
-#: Schedules the search decodes by default: at most ``_MOST`` (up to ``_FULL`` nodes), fewer
-#: beyond (a decode takes time in proportion to the nodes), at least ``_LEAST``.
-_MOST, _FULL, _LEAST = 5000, 120, 12
+#: Schedules the search decodes by default: ``_MOST`` at ``_FULL`` nodes; fewer for smaller
+#: networks (their lists converge sooner), at least ``_FEW``; fewer beyond (a decode takes time
+#: in proportion to the nodes), at least ``_LEAST``.
+_MOST, _FULL, _FEW, _LEAST = 5000, 120, 1500, 12
 
 
 def default_iterations(n_nodes: int) -> int:
     """How many schedules the search decodes by default for a network of ``n_nodes`` nodes:
-    5,000 up to 120 nodes, then ``5000 * (120 / n_nodes) ** 2`` (a big plan gets its
-    latest-finish schedule justified and a few samples), at least 12.
+    ``5000 * n_nodes / 120`` up to 120 nodes, at least 1,500; then ``5000 * (120 / n_nodes)
+    ** 2`` (a big plan gets its latest-finish schedule justified and a few samples), at
+    least 12.
 
     Example:
-        >>> default_iterations(30), default_iterations(120), default_iterations(500)
-        (5000, 5000, 288)
-        >>> default_iterations(2000), default_iterations(5000)
-        (18, 12)
+        >>> default_iterations(30), default_iterations(60), default_iterations(120)
+        (1500, 2500, 5000)
+        >>> default_iterations(500), default_iterations(2000), default_iterations(5000)
+        (288, 18, 12)
     """
     if n_nodes <= _FULL:
-        return _MOST
+        return max(_FEW, _MOST * n_nodes // _FULL)
     return max(_LEAST, int(_MOST * (_FULL / n_nodes) ** 2))
 
 

@@ -78,7 +78,7 @@ def portfolio_iterations(nodes: int, plans: int) -> int:
 
     Example:
         >>> portfolio_iterations(30, 4), portfolio_iterations(50, 1000)
-        (1666, 4)
+        (1500, 4)
     """
     share = PORTFOLIO_WORK // max(1, plans * max(1, nodes))
     return max(1, min(default_iterations(nodes), share))
