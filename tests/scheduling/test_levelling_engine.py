@@ -221,8 +221,13 @@ def test_the_search_orders_every_node_after_its_predecessors_and_repeats_itself(
     assert search(Engine(problem), random.Random(seed), 200) == order
 
 
-def test_big_plans_get_fewer_schedules_by_default() -> None:
-    assert default_iterations(30) == default_iterations(120) > default_iterations(1_000)
+def test_the_default_search_grows_with_the_network_up_to_120_nodes_then_shrinks() -> None:
+    sizes = [1, 10, 36, 37, 60, 119, 120]
+    budgets = [default_iterations(n) for n in sizes]
+    assert budgets == sorted(budgets)
+    assert default_iterations(1) == default_iterations(36) == 1500
+    assert default_iterations(120) == 5000
+    assert default_iterations(120) > default_iterations(121) > default_iterations(1_000)
     assert default_iterations(1_000) > default_iterations(5_000) >= 12
     assert default_iterations(100_000) == 12
 
