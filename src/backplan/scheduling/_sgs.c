@@ -92,18 +92,25 @@ decoder_dealloc(Decoder *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* ``seq`` as a list or tuple of ``n`` items (a new reference), or NULL with an error set. */
+static PyObject *
+sized(PyObject *seq, Py_ssize_t n, const char *what)
+{
+    PyObject *fast = PySequence_Fast(seq, what);
+    if (fast != NULL && PySequence_Fast_GET_SIZE(fast) != n) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd items", what, n);
+        Py_CLEAR(fast);
+    }
+    return fast;
+}
+
 /* A sequence of ints into ``out`` (n of them). */
 static int
 read_longs(PyObject *seq, Py_ssize_t n, long *out, const char *what)
 {
-    PyObject *fast = PySequence_Fast(seq, what);
+    PyObject *fast = sized(seq, n, what);
     if (fast == NULL)
         return -1;
-    if (PySequence_Fast_GET_SIZE(fast) != n) {
-        PyErr_Format(PyExc_ValueError, "%s: expected %zd items", what, n);
-        Py_DECREF(fast);
-        return -1;
-    }
     PyObject **items = PySequence_Fast_ITEMS(fast);
     for (Py_ssize_t i = 0; i < n; i++) {
         /* ints only: nothing of Python's (an __index__) runs while the items are read */
@@ -123,28 +130,24 @@ read_longs(PyObject *seq, Py_ssize_t n, long *out, const char *what)
     return 0;
 }
 
-/* Per node, a sequence of int pairs: into CSR arrays (``start`` has n + 1 entries). */
+/* Per node, a list or tuple of int pairs: into CSR arrays (``start`` has n + 1 entries). */
 static int
 read_pairs(PyObject *seq, Py_ssize_t n, Py_ssize_t **start, long **first, long **second,
            const char *what)
 {
-    PyObject *fast = PySequence_Fast(seq, what);
+    PyObject *fast = sized(seq, n, what);
     if (fast == NULL)
         return -1;
-    if (PySequence_Fast_GET_SIZE(fast) != n) {
-        PyErr_Format(PyExc_ValueError, "%s: expected %zd items", what, n);
-        Py_DECREF(fast);
-        return -1;
-    }
     PyObject **items = PySequence_Fast_ITEMS(fast);
     Py_ssize_t total = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t size = PySequence_Size(items[i]);
-        if (size < 0) {
+        /* lists and tuples only: nothing of Python's (a __len__) runs while they are read */
+        if (!PyList_CheckExact(items[i]) && !PyTuple_CheckExact(items[i])) {
+            PyErr_Format(PyExc_TypeError, "%s: expected a list or tuple per node", what);
             Py_DECREF(fast);
             return -1;
         }
-        total += size;
+        total += PySequence_Fast_GET_SIZE(items[i]);
     }
     *start = PyMem_Calloc((size_t)n + 1, sizeof(Py_ssize_t));
     *first = PyMem_Calloc((size_t)total + 1, sizeof(long));
@@ -157,11 +160,8 @@ read_pairs(PyObject *seq, Py_ssize_t n, Py_ssize_t **start, long **first, long *
     Py_ssize_t k = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         (*start)[i] = k;
-        PyObject *inner = PySequence_Fast(items[i], what);
-        if (inner == NULL) {
-            Py_DECREF(fast);
-            return -1;
-        }
+        PyObject *inner = items[i];
+        Py_INCREF(inner);
         Py_ssize_t size = PySequence_Fast_GET_SIZE(inner);
         PyObject **pairs = PySequence_Fast_ITEMS(inner);
         for (Py_ssize_t j = 0; j < size && k < total; j++, k++) {
