@@ -8,10 +8,10 @@ improvement (double justification, Valls et al. 2005) shifts every action right 
 :mod:`backplan.scheduling.levelling_search` searches among priority lists with it.
 
 Speed: each person's free hours are whole units (the common divisor of everything booked on
-them) in a bytearray per person. Where the compiled decoder (:data:`COMPILED_DECODER`, built
-from ``_sgs.c`` at install when a C compiler is there) can place every node (fixed durations,
-up to 255 units a day), it decodes; otherwise one compiled pattern search finds where a fixed
-duration fits and one ``bytes.translate`` books it. Both place the same way: same schedules,
+them) in a bytearray per person. The compiled decoder (:data:`COMPILED_DECODER`, built from
+``_sgs.c`` at install when a C compiler is there) decodes whenever every person's day fits in a
+byte (up to 255 units); otherwise, or without it, one compiled pattern search finds where a
+fixed duration fits and one ``bytes.translate`` books it. Both place the same way: same schedules,
 same search. The right shift of justification is the same placement run in mirrored time; a
 schedule met again is not justified again.
 """
@@ -44,7 +44,6 @@ __all__ = [
 
 #: Working days the search may reach back beyond the plan before it gives up on an action.
 REACH_DAYS = 3650
-
 
 
 def _compiled_decoder_class() -> type[CompiledDecoder] | None:
