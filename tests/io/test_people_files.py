@@ -188,7 +188,7 @@ def test_a_fix_of_hours_from_a_people_file_is_written_there(
     out, err = capsys.readouterr()
     assert code == 0, err
     assert out.startswith("staff.yaml: people: ")
-    assert "every plan that names it gets these hours" in err
+    assert "every plan and portfolio that names it gets these hours" in err
     assert plan_path.read_bytes() == plan_before
     # The hours changed where they stand; the comment and the other person are as written.
     hours = fix["changes"][0]["add_hours"]
@@ -327,3 +327,18 @@ def test_a_plans_own_people_file_redefining_a_shared_person_is_named_at_people(
     problem = the_portfolios_one_problem(tmp_path)
     assert (problem.code, problem.item, Path(problem.file or "").name, problem.line) == (
         "duplicate-id", "qa", "a.yaml", 2)  # the line that names the other people file
+
+
+@pytest.mark.parametrize("text", [
+    '{"people": [{"id": "qa", "hours_per_day": 2}]}  # JSON-like YAML, with a comment\n',
+    '- id: qa\n  name: "smile \\ud83d\\ude00"\n  hours_per_day: 2\n',  # escapes libyaml refuses
+])
+def test_an_edited_people_file_is_read_back_as_the_loader_reads_it(
+        tmp_path: Path, text: str) -> None:
+    staff = write(tmp_path, "shared/staff.yaml", text)
+    plan_path = write(tmp_path, "teams/a.yaml", PLAN.replace("assignees: [qa]}", "assignees: [qa]}")
+                      .replace("  - {id: coach, duration: 3, after: [audit]}\n", ""))
+    write_changes(plan_path, [ScenarioChange(person="qa", add_hours=1)])
+    assert staff.read_text() == text.replace("hours_per_day: 2", "hours_per_day: 3").replace(
+        '"hours_per_day": 2', '"hours_per_day": 3')
+    assert load_plan(plan_path).people[0].hours_per_day == 3

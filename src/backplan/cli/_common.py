@@ -131,10 +131,10 @@ def add_edit_options(parser: argparse.ArgumentParser, *, strict: bool = True) ->
     (``strict``) ``--strict``."""
     parser.add_argument(
         "--wait", type=seconds, default=DEFAULT_WAIT_SECONDS, metavar="SECONDS",
-        help="while another edit holds the plan file, wait this long before giving up "
+        help="while another edit holds the file, wait this long before giving up "
              f"(default: {DEFAULT_WAIT_SECONDS:g})")
     parser.add_argument("--force", action="store_true",
-                        help="edit the plan file even when it is read-only")
+                        help="edit the file even when it is read-only")
     if strict:
         parser.add_argument("--strict", action="store_true",
                             help="refuse implausible dates (more than a year away from the "

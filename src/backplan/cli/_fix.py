@@ -28,7 +28,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     fix = add_command(
         commands, "fix",
         help="list the changes that would fix the plan, each measured by scheduling the plan "
-             "with it, best first; --apply N writes fix N into the plan file",
+             "with it, best first; --apply N writes fix N into the plan file (more hours "
+             "for someone from a people file: into that file)",
         examples="  backplan fix examples/aht.yaml --today 2026-11-23\n"
                  "  backplan fix examples/capacity.yaml --today 2026-11-23 --format json\n"
                  "  cp examples/aht.yaml my-aht.yaml && backplan fix my-aht.yaml "
@@ -39,7 +40,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_capacity_option(fix)
     add_format_option(fix, ("table", "json"), default="table")
     fix.add_argument("--apply", type=whole_number(1), default=None, metavar="N",
-                     help="write fix N's changes into the plan file (comments and layout kept)")
+                     help="write fix N's changes into the plan file, or more hours for someone "
+                          "from a people file into that file (comments and layout kept)")
     add_edit_options(fix, strict=False)
     fix.set_defaults(run=run_fix)
 

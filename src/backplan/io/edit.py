@@ -104,7 +104,8 @@ class PlanEdit:
     """What an edit changed: the file, a description, and the 1-based lines now holding it.
 
     ``lines`` is empty when the file already said so (nothing was written). ``warnings`` are
-    implausible values that were written all the same (``strict=True`` refuses them instead).
+    implausible values that were written all the same (``strict=True`` refuses them instead), or
+    a note that the file edited is a people file, shared by the plans that name it.
     """
 
     path: str
@@ -470,8 +471,9 @@ def _write_people_changes(people_file: str, plan_file: str,
         for person in dict.fromkeys(str(change.person) for change in changes):
             _write_field(document, expected, ("people", person, "hours_per_day"))
         lines = document.commit(expected, "people")
-    shared = (f"{os.path.basename(people_file)} is a people file: every plan that names it "
-              "gets these hours")
+    shared = (f"{os.path.basename(people_file)} is a people file: every plan and portfolio "
+              "that names it gets these hours; a plan that lists the same person itself keeps "
+              "its own hours (a portfolio with both then reports the person as defined twice)")
     return PlanEdit(people_file, "people", "; ".join(str(change) for change in changes), lines,
                     (shared,))
 

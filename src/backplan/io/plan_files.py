@@ -199,7 +199,7 @@ class PeopleFile:
 
 def read_people_file(
     name: str, *, base: str | None = None, file: str | None = None, line: int | None = None,
-    referrer: Literal["plan", "portfolio"] = "plan",
+    referrer: Literal["plan", "portfolio"] = "plan", text: str | None = None,
 ) -> PeopleFile:
     """The people a plan's or a portfolio's ``people: FILE`` names, and the problems found.
 
@@ -213,6 +213,8 @@ def read_people_file(
             directory.
         file, line, referrer: where ``people:`` is written (the file, its line, and whether in a
             plan or a portfolio), for a people file that cannot be found.
+        text: the file's text as it is to be (an edit checked before it is written); default:
+            the text the file holds.
 
     Example:
         >>> found = read_people_file("examples/portfolio/people.yaml")
@@ -230,7 +232,8 @@ def read_people_file(
         return PeopleFile((), (Problem("file-not-found" if path else "invalid-value", referrer,
                                        "people", what, hint, file, line),), path)
     try:
-        text = _read_text(path)
+        if text is None:
+            text = _read_text(path)
         data, loc = (_read_json(text, file=path) if path.lower().endswith(".json")
                      else read_yaml(text, file=path))
     except PlanFileError as error:  # not found: said where it is named; else in the file

@@ -23,7 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from backplan.calendars.window import date_window_problems
 from backplan.errors import BackplanError, PlanValidationError
 from backplan.graph import plan_problems
-from backplan.io.plan_files import load_plan, loads_plan
+from backplan.io.plan_files import load_plan, loads_plan, read_people_file
 from backplan.io.writing import FileSnapshot, read_snapshot, write_atomic
 from backplan.models import Person, Plan
 
@@ -68,7 +68,12 @@ class PlanText:
         self.newline = "\r\n" if "\r\n" in self.text else "\n"
         # libyaml's marks count characters as PyYAML's do; ASCII text is safe either way.
         fast = getattr(yaml, "CSafeLoader", None) if self.text.isascii() else None
-        root = yaml.compose(self.text, Loader=fast or yaml.SafeLoader)
+        try:
+            root = yaml.compose(self.text, Loader=fast or yaml.SafeLoader)
+        except yaml.YAMLError:  # libyaml refuses what the loader reads (such as \ud83d escapes)
+            if fast is None:
+                raise
+            root = yaml.compose(self.text, Loader=yaml.SafeLoader)
         if not isinstance(root, MappingNode | SequenceNode) or not self._holds(root):
             raise cannot_edit(self, "the plan", "the document is not a mapping")
         self.root: MappingNode | SequenceNode = root
@@ -419,8 +424,8 @@ class PeopleText(PlanText):
         return self._item(items, item_id, f"the people file's {section}")
 
     def _reads_back(self, text: str) -> Plan | None:
-        try:
-            data = json.loads(text) if self.json_style else yaml.load(
+        try:  # JSON by the name, as the people file is read
+            data = json.loads(text) if self.path.lower().endswith(".json") else yaml.load(
                 text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader
             if isinstance(data, dict) and set(data) == {"people"}:
                 data = data["people"]
@@ -430,7 +435,10 @@ class PeopleText(PlanText):
         return self.plan.model_copy(update={"people": people})
 
     def _read_back_slowly(self, text: str, subject: str) -> Plan:
-        raise cannot_edit(self, subject, "the edited people file would not read back as intended")
+        read = read_people_file(self.path, text=text)
+        if read.problems:
+            raise PlanValidationError(list(read.problems), source=self.path)
+        return self.plan.model_copy(update={"people": read.people})
 
 
 def _people_of(data: object) -> tuple[Person, ...]:
