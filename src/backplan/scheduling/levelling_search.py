@@ -4,7 +4,7 @@ justified by :class:`~backplan.scheduling.levelling_engine.Engine`.
 A steady-state genetic algorithm (two-point crossover of activity lists, Hartmann 1998, and a
 stretch of the list reshuffled now and then) searches among lists, seeded by regret-based
 biased random sampling on latest-finish priorities. It stops at a lower bound (the
-precedence-only schedule), after a budget of decoded schedules (fewer for big plans, see
+precedence-only schedule), after a budget of decoded schedules (by the network's size, see
 :func:`default_iterations`), or when the best has not improved for half the budget. Everything is
 seeded.
 
