@@ -1,17 +1,18 @@
-"""The optional compiled part: the levelled scheduler's decoder (see pyproject.toml for the rest).
+"""The optional compiled parts (see pyproject.toml for the rest): the levelled scheduler's
+decoder, the numbering of a plan's ``after`` ids and the writer of a schedule's action rows.
 
-``optional=True``: where no C compiler is found the install goes on without it, and the
-levelled scheduler runs the same placement in Python (same schedules, slower).
+``optional=True``: where no C compiler is found the install goes on without them, and backplan
+runs the same code in Python (same results, slower).
 """
 
 from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension(
-            "backplan.scheduling._sgs",
-            ["src/backplan/scheduling/_sgs.c"],
-            optional=True,
-        )
+        Extension("backplan.scheduling._sgs", ["src/backplan/scheduling/_sgs.c"], optional=True),
+        Extension("backplan.graph._ref_numbers", ["src/backplan/graph/_ref_numbers.c"],
+                  optional=True),
+        Extension("backplan._field_columns", ["src/backplan/_field_columns.c"], optional=True),
+        Extension("backplan._json_rows", ["src/backplan/_json_rows.c"], optional=True),
     ]
 )

@@ -15,7 +15,7 @@ SRC = Path(backplan.__file__).parent
 
 # Layers, lowest first: a module may import from its own layer or lower ones only.
 LAYERS = [
-    {"errors", "_lazy", "_find", "_gc", "staffing", "words"},
+    {"errors", "_lazy", "_find", "_gc", "_columns", "_json_rows", "staffing", "words"},
     {"models"},
     {"calendars", "graph"},
     {"scheduling"},
@@ -71,7 +71,8 @@ def private_names_imported(path: Path) -> list[str]:
             if not name.startswith("_") or name.startswith("__"):
                 continue
             submodule = SRC.joinpath(*node.module.split(".")[1:], name)
-            if not (submodule.with_suffix(".py").exists() or submodule.is_dir()):
+            if not (submodule.with_suffix(".py").exists() or submodule.is_dir()
+                    or submodule.with_suffix(".pyi").exists()):  # a compiled submodule
                 found.append(f"{node.module}.{name} (line {node.lineno})")
     return found
 

@@ -301,3 +301,14 @@ def test_the_file_holds_what_apply_scenario_gives(
         return
     write_changes(path, changes)
     assert load_plan(path) == expected
+
+
+def test_hours_are_written_as_a_user_would_write_them(tmp_path: Path) -> None:
+    """0.1 + 0.2 hours is 0.3 in the file (and in the plan the fix is measured on), not
+    0.30000000000000004."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(YAML_PLAN.replace("hours_per_day: 2 ", "hours_per_day: 0.1 "))
+    write_changes(path, [ScenarioChange(person="ann", add_hours=0.2)])
+    assert "hours_per_day: 0.3   # after the queue" in path.read_text()
+    scenario = Scenario(name="more", changes=(ScenarioChange(person="ann", add_hours=0.2),))
+    assert apply_scenario(load_plan(path), scenario).people[0].hours_per_day == 0.5

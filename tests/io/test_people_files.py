@@ -201,6 +201,69 @@ def test_a_fix_of_hours_from_a_people_file_is_written_there(
     assert "the file changed meanwhile" not in out
 
 
+def test_a_fix_measured_on_other_hours_is_not_applied(tmp_path: Path) -> None:
+    """Two ``fix --apply`` at once, each measured on 2 hours: the second one would add its
+    hours on top of the first's. Measured on a plan the files no longer hold, it writes
+    nothing."""
+    staff = write(tmp_path, "shared/staff.yaml", STAFF)
+    plan_path = write(tmp_path, "teams/a.yaml", PLAN)
+    measured = load_plan(plan_path)
+    change = [ScenarioChange(person="qa", add_hours=2.5)]
+    write_changes(plan_path, change, measured_on=measured)  # the first: 2 -> 4.5
+    after_first = staff.read_bytes(), plan_path.read_bytes()
+    with pytest.raises(PlanBusyError, match="changed after the changes were measured"):
+        write_changes(plan_path, change, measured_on=measured)
+    assert (staff.read_bytes(), plan_path.read_bytes()) == after_first
+    assert load_plan(plan_path).people[0].hours_per_day == 4.5
+    # A change to the plan file itself counts as well; a comment does not.
+    plan_path.write_text(PLAN.replace("2027-03-31", "2027-04-30"))
+    with pytest.raises(PlanBusyError):
+        write_changes(plan_path, change, measured_on=load_plan(plan_path).model_copy(
+            update={"actions": ()}))
+    measured = load_plan(plan_path)
+    plan_path.write_text("# read on Monday\n" + plan_path.read_text())
+    write_changes(plan_path, change, measured_on=measured)
+    assert load_plan(plan_path).people[0].hours_per_day == 7
+
+
+def test_a_plan_file_change_measured_on_another_plan_is_not_applied(tmp_path: Path) -> None:
+    plan_path = write(tmp_path, "plan.yaml", "goal: {id: g, due: 2027-03-31}\n"
+                                             "actions:\n  - {id: a, duration: 5}  # as agreed\n")
+    measured = load_plan(plan_path)
+    plan_path.write_text(plan_path.read_text().replace("duration: 5", "duration: 6"))
+    before = plan_path.read_bytes()
+    with pytest.raises(PlanBusyError):
+        write_changes(plan_path, [ScenarioChange(action="a", duration=4)], measured_on=measured)
+    assert plan_path.read_bytes() == before
+    write_changes(plan_path, [ScenarioChange(action="a", duration=4)],
+                  measured_on=load_plan(plan_path))
+    assert plan_path.read_text().endswith("{id: a, duration: 4}  # as agreed\n")
+
+
+@pytest.mark.slow
+def test_two_fix_applies_at_once_add_the_hours_once(tmp_path: Path) -> None:
+    """Two processes apply the same measured fix of hours at the same moment: one writes it;
+    the other finds the plan changed (or, measured after the first, no such fix) and exits 2."""
+    import subprocess
+    import sys
+
+    staff = write(tmp_path, "shared/staff.yaml", STAFF)
+    plan_path = write(tmp_path, "teams/a.yaml", PLAN.replace("2027-03-31", "2026-12-04")
+                      .replace("hours: 8", "hours: 30"))
+    measured = backplan.schedule_plan(load_plan(plan_path), today=TODAY)
+    number, fix = next((k, fix) for k, fix in enumerate(measured.fixes, start=1)
+                       if fix.kind == "add-hours")
+    command = [sys.executable, "-m", "backplan", "fix", str(plan_path), "--apply", str(number),
+               "--today", TODAY.isoformat(), "--wait", "30"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    said = [run.communicate(timeout=120) for run in runs]
+    assert sorted(run.returncode for run in runs) == [0, 2], said
+    hours = fix.changes[0].add_hours
+    assert load_plan(plan_path).people[0].hours_per_day == 2 + (hours or 0)
+    assert staff.read_text().count("hours_per_day") == 2
+
+
 @pytest.mark.parametrize("style", ["list", "mapping", "json"])
 def test_write_changes_edits_a_people_file_in_its_own_style(tmp_path: Path, style: str) -> None:
     texts = {

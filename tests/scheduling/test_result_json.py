@@ -113,3 +113,70 @@ def test_text_that_is_not_utf8_is_written_as_before() -> None:
                       "actions": [{"id": "a", "title": "half \udc80 pair", "duration": 1}]})
     schedule = schedule_plan(plan, today=TODAY)
     assert schedule.to_json() == reference(schedule)
+
+
+# The compiled writer of the rows (backplan._json_rows), on its own: any record it accepts is
+# written as json.dumps writes it; anything json.dumps would write differently is refused.
+
+json_rows = pytest.importorskip("backplan._json_rows", reason="the C extension is not built")
+
+_KEYS = st.lists(st.text(max_size=6), min_size=1, max_size=5, unique=True)
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=12),
+    st.dates(), st.sampled_from(["\\", '"', "\x00\x1f\x7f", "\u2028\u2029", "é☕🙂", "\b\f\n\r\t"]))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                       | st.lists(inner, max_size=3).map(tuple), max_leaves=6)
+
+
+def _dumped(records: list[tuple[Any, ...]], keys: list[str], indent: int, level: int) -> str:
+    rows = [dict(zip(keys, record, strict=True)) for record in records]
+    text = json.dumps(rows, indent=indent, ensure_ascii=False, default=dt.date.isoformat)
+    return text.replace("\n", "\n" + " " * (indent * level))
+
+
+def _has_surrogate(value: object) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, list | tuple):
+        return any(map(_has_surrogate, value))
+    return False
+
+
+@given(keys=_KEYS, data=st.data(), indent=st.integers(0, 4), level=st.integers(0, 3))
+def test_compiled_rows_are_json_dumps_text(keys: list[str], data: st.DataObject, indent: int,
+                                           level: int) -> None:
+    records = data.draw(st.lists(st.tuples(*[_VALUES] * len(keys)), max_size=4))
+    written = json_rows.rows(records, tuple(keys), indent, level)
+    if _has_surrogate(records) or _has_surrogate(keys):
+        assert written is None  # not UTF-8: the caller writes them as before
+    else:
+        assert written == _dumped(records, keys, indent, level)
+
+
+@pytest.mark.parametrize("odd", [1.5, 2**63, -(2**63) - 1, {"a": 1}, dt.datetime(2027, 1, 1),
+                                 True.__class__, object(), [1, 2.5], b"bytes"])
+def test_compiled_rows_refuse_what_json_dumps_writes_otherwise(odd: object) -> None:
+    assert json_rows.rows([("a", odd)], ("id", "value"), 2, 1) is None
+
+
+def test_compiled_rows_refuse_a_record_of_the_wrong_length() -> None:
+    assert json_rows.rows([("a", 1)], ("id",), 2, 1) is None
+    assert json_rows.rows([["a"]], ("id",), 2, 1) is None  # not a tuple
+    with pytest.raises(ValueError, match="keys"):
+        json_rows.rows([("a",)], (), 2, 1)
+    with pytest.raises(TypeError):
+        json_rows.rows([("a",)], (1,), 2, 1)
+
+
+def test_without_the_compiled_writer_pydantic_core_writes_the_rows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from backplan.scheduling import result
+
+    monkeypatch.setattr(result, "_compiled_rows", lambda *args: None)
+    for example in EXAMPLES[:4]:
+        schedule = schedule_plan(load_plan(example), today=TODAY)
+        assert schedule.to_json() == reference(schedule)
+    plan = load_plan({"goal": {"id": "g", "due": "2027-03-31"},
+                      "actions": [{"id": "a", "title": "tab\tquote\" ☕", "duration": 1}]})
+    schedule = schedule_plan(plan, today=TODAY)
+    assert schedule.to_json(indent=3) == reference(schedule, 3)

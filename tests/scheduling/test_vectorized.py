@@ -183,3 +183,25 @@ def test_predecessor_view_reads_like_a_list() -> None:
     assert len(groups) == 3
     assert groups[2] == ((3, [0, 1]),)
     assert list(groups) == [(), (), ((3, [0, 1]),)] == groups[0:3]
+
+
+@given(data=plan_dicts(max_items=16), today=todays, shuffle=st.randoms(use_true_random=False))
+def test_same_json_without_the_compiled_loops(
+    data: dict[str, Any], today: dt.date, shuffle: random.Random
+) -> None:
+    """Where the install built no C loops (reading the actions' fields, numbering ``after`` ids,
+    writing the rows), the Python ones give the same schedule, to the character."""
+    from backplan import _columns
+    from backplan.graph import refs
+    from backplan.scheduling import result
+
+    shuffle.shuffle(data["actions"])
+    plan = Plan.model_validate(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(vectorized, "MIN_NODES", 0)
+        patch.setattr(vectorized, "MIN_LEVEL_WIDTH", 1)
+        compiled = schedule_plan(plan, today=today).to_json()
+        patch.setattr(_columns, "COMPILED_FIELD_COLUMNS", None)
+        patch.setattr(refs, "COMPILED_REF_NUMBERS", None)
+        patch.setattr(result, "_compiled_rows", lambda *args: None)
+        assert schedule_plan(plan, today=today).to_json() == compiled

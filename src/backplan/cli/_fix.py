@@ -41,7 +41,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_format_option(fix, ("table", "json"), default="table")
     fix.add_argument("--apply", type=whole_number(1), default=None, metavar="N",
                      help="write fix N's changes into the plan file, or more hours for someone "
-                          "from a people file into that file (comments and layout kept)")
+                          "from a people file into that file (comments and layout kept); "
+                          "exit 2, writing nothing, when the files changed since the fix was "
+                          "measured")
     add_edit_options(fix, strict=False)
     fix.set_defaults(run=run_fix)
 
@@ -53,7 +55,7 @@ def run_fix(args: argparse.Namespace) -> int:
                                       ignore_capacity=args.ignore_capacity)
     fixes = schedule.fixes
     if args.apply is not None:
-        return _apply(args, schedule, fixes)
+        return _apply(args, plan, schedule, fixes)
     if args.format == "json":
         print(json.dumps({
             "goal": schedule.goal, "today": schedule.today.isoformat(),
@@ -89,7 +91,8 @@ def run_fix(args: argparse.Namespace) -> int:
 
 
 def _apply(
-    args: argparse.Namespace, schedule: backplan.Schedule, fixes: tuple[backplan.Fix, ...]
+    args: argparse.Namespace, plan: backplan.Plan, schedule: backplan.Schedule,
+    fixes: tuple[backplan.Fix, ...],
 ) -> int:
     if args.apply > len(fixes):
         print(f"backplan: there is no fix {args.apply}: the plan has "
@@ -99,7 +102,8 @@ def _apply(
     fix = fixes[args.apply - 1]
     from backplan.io.edit import write_changes
 
-    edit = write_changes(args.plan, fix.changes, wait=args.wait, force=args.force)
+    edit = write_changes(args.plan, fix.changes, wait=args.wait, force=args.force,
+                         measured_on=plan)
     for warning in edit.warnings:
         print(f"backplan: note: {warning}", file=sys.stderr)
     print(edit)

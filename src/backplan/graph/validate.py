@@ -20,14 +20,14 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import chain, repeat
-from operator import attrgetter, gt
+from operator import attrgetter
 
 from backplan.errors import PlanValidationError, Problem
 from backplan.graph.key_results import key_result_problems, refers_to_key_results
 from backplan.graph.order import CycleError, topological_order
 from backplan.graph.people import people_problems
 from backplan.graph.queue import queue_problems
+from backplan.graph.refs import ref_numbers
 from backplan.models import Plan
 
 __all__ = [
@@ -81,12 +81,10 @@ def _in_file_order(plan: Plan) -> bool:
             or not milestones.isdisjoint(position)):
         return False
     try:
-        before = list(map(position.__getitem__, chain.from_iterable(afters)))
+        in_order = ref_numbers(position, afters)[1]
     except KeyError:  # an after that names a milestone, the goal or nothing
         return False
-    owners = chain.from_iterable(map(repeat, range(len(afters)), map(len, afters)))
-    return all(map(gt, owners, before)) and milestones.issuperset(
-        filter(None, map(_MILESTONE, actions)))
+    return in_order and milestones.issuperset(filter(None, map(_MILESTONE, actions)))
 
 
 def reference_problems(plan: Plan) -> list[Problem]:

@@ -69,7 +69,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from backplan.errors import PROBLEM_CODES, BackplanError, PlanValidationError, Problem
+from backplan.errors import (
+    PROBLEM_CODES,
+    BackplanError,
+    PlanBusyError,
+    PlanValidationError,
+    Problem,
+)
 from backplan.io.plan_files import load_plan
 from backplan.io.plan_text import PeopleText, PlanText, cannot_edit, number_text
 from backplan.io.writing import (
@@ -358,6 +364,7 @@ def write_changes(
     *,
     wait: float = DEFAULT_WAIT_SECONDS,
     force: bool = False,
+    measured_on: Plan | None = None,
 ) -> PlanEdit:
     """Write changes (as in what-if scenarios and fixes) into the plan file, all in one edit.
 
@@ -380,6 +387,10 @@ def write_changes(
         changes: the changes, applied in order.
         wait: seconds to wait while another edit holds the file.
         force: edit a read-only plan file all the same.
+        measured_on: the plan the changes were measured on (a fix's): when the file (with its
+            people file) holds another plan by the time it is locked, nothing is written, so
+            that a change measured on one plan is never applied to another (two ``fix
+            --apply`` at once would otherwise both add their hours).
 
     Returns:
         A :class:`PlanEdit`: subject ``plan`` (``people`` for a people file, with a warning
@@ -388,7 +399,8 @@ def write_changes(
     Raises:
         PlanValidationError: a change names an unknown id, or the changed plan breaks a rule
             (nothing is written).
-        PlanBusyError: another edit held the file for ``wait`` seconds (nothing is written).
+        PlanBusyError: another edit held the file for ``wait`` seconds, or the plan is no
+            longer ``measured_on`` (nothing is written).
         BackplanError: the file is read-only, or cannot be written (it is left unchanged).
 
     Example:
@@ -422,9 +434,11 @@ def write_changes(
                 raise BackplanError(
                     f"{name}: the people's hours are in {people_file}, the other changes in the "
                     "plan: make them one at a time; the files are unchanged")
-            return _write_people_changes(people_file, name, given, wait=wait, force=force)
+            return _write_people_changes(people_file, name, given, wait=wait, force=force,
+                                         measured_on=measured_on)
 
     def plan(document: PlanText) -> _Planned | None:
+        _check_measured_on(document.plan, measured_on, document.path)
         expected = _changed(document, given)
         if expected is None:
             return None
@@ -453,9 +467,17 @@ def _changed(document: PlanText, changes: tuple[ScenarioChange, ...]) -> Plan | 
     return None if expected == document.plan else expected
 
 
+def _check_measured_on(plan: Plan, measured_on: Plan | None, path: str) -> None:
+    """Refuse the edit when the changes were measured on a plan other than ``plan``."""
+    if measured_on is not None and plan != measured_on:
+        raise PlanBusyError(
+            f"{path} changed after the changes were measured on it (another edit); nothing was "
+            "written: measure them again (backplan fix) on the plan as it is now")
+
+
 def _write_people_changes(people_file: str, plan_file: str,
                           changes: tuple[ScenarioChange, ...], *, wait: float,
-                          force: bool) -> PlanEdit:
+                          force: bool, measured_on: Plan | None) -> PlanEdit:
     """:func:`write_changes` of people's hours into the people file a plan names (the plan file
     is not touched): under the people file's lock, checked by loading the plan again with it."""
     if not os.path.isfile(people_file):
@@ -464,6 +486,7 @@ def _write_people_changes(people_file: str, plan_file: str,
         raise BackplanError(why)
     with plan_file_lock(people_file, wait=wait):
         document = PeopleText.of(people_file, load_plan(Path(plan_file)))
+        _check_measured_on(document.plan, measured_on, plan_file)
         expected = _changed(document, changes)
         if expected is None:
             return PlanEdit(people_file, "people", "no change: the people file already says so",

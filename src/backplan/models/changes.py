@@ -144,7 +144,9 @@ class _Editor:
                 return [_unknown(source, f"{field}.person", "a person", change.person,
                                  list(self.person_index))]
             person = self._data(self.people, self.plan.people, i)
-            hours = person["hours_per_day"] + change.add_hours
+            # rounded past any hours a plan can tell apart: 0.1 + 0.2 is 0.3, as a user
+            # would write it (not 0.30000000000000004)
+            hours = round(person["hours_per_day"] + change.add_hours, 9)
             if hours > _MAX_HOURS:
                 return [Problem(
                     "invalid-value", source, f"{field}.add_hours",

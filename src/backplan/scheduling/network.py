@@ -31,11 +31,10 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from backplan._columns import field_columns
 from backplan.calendars import WorkingCalendar, nominal_duration_days
 from backplan.graph.order import CycleError, topological_order
 from backplan.models import Action, Assignee, Plan
@@ -158,10 +157,9 @@ def compile_network(
 
 #: The action fields the network and the result rows are built from (then ``status``,
 #: ``impact`` and ``assignees``, read for the checks), in :class:`PlanNodes` order.
-_ACTION_FIELDS = operator.itemgetter(
+_ACTION_FIELDS = (
     "id", "priority", "milestone", "after", "lag", "duration", "not_before", "not_after", "title",
     "owner", "status", "impact", "assignees")
-_FIELDS_DICT = operator.attrgetter("__dict__")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,11 +204,8 @@ def resolve_nodes(plan: Plan) -> PlanNodes:
         UnsoundPlanError: an id is duplicated, or an action names a milestone that does not exist.
     """
     actions = plan.actions
-    # One pass over the actions reads every field needed (in large plans each pass costs, and
-    # reading a model's field values from its __dict__ costs a third less than attributes).
-    columns: list[Sequence[Any]] = (
-        list(zip(*map(_ACTION_FIELDS, map(_FIELDS_DICT, actions)), strict=True)) if actions
-        else [()] * 13)
+    # One pass over the actions reads every field needed (in large plans each pass costs).
+    columns = field_columns(actions, _ACTION_FIELDS)
     action_ids, priorities, milestone_refs = columns[:3]
     uses_impact = any(columns.pop(-2))
     uses_assignees = any(columns[-1])

@@ -334,17 +334,29 @@ class Schedule:
 
 
 def _with_native_action_rows(schedule: Schedule, indent: int) -> str | None:
-    """:meth:`Schedule.to_json` with the action rows written by pydantic-core; None when that
-    cannot give the same text (a row that is not the action's fields, or text that is not
-    UTF-8, such as a lone surrogate)."""
+    """:meth:`Schedule.to_json` with the action rows written natively: by the compiled writer
+    (``backplan._json_rows``) where it was built, else by pydantic-core; None when neither can
+    give the same text (a row that is not the action's fields, or text that is not UTF-8, such
+    as a lone surrogate)."""
     import pydantic_core
 
     actions = schedule.actions
-    rows = list(map(dict, map(zip, repeat(type(actions[0])._fields), actions)))
     first = actions[0].to_dict()
     document = replace(schedule, actions=()).to_dict()
+    keys = type(actions[0])._fields
+    if list(keys) != list(first):
+        return None
+    rows_text = _compiled_rows(list(actions), keys, indent)
+    if rows_text is not None:
+        if json.loads(_compiled_rows([actions[0]], keys, indent) or "null") != [first]:
+            return None
+        head = _document_text(document, indent)
+        if head is None:
+            return None
+        return _spliced(head, rows_text, indent)
+    rows = list(map(dict, map(zip, repeat(keys), actions)))
     try:
-        if list(rows[0]) != list(first) or json.loads(pydantic_core.to_json(rows[0])) != first:
+        if json.loads(pydantic_core.to_json(rows[0])) != first:
             return None
         whole = _written_alike(document)  # then all of it in one go
         if whole:
@@ -357,14 +369,41 @@ def _with_native_action_rows(schedule: Schedule, indent: int) -> str | None:
         del document  # it holds the rows
         return written.decode()
     body = written.decode()
-    # The rest as json.dumps writes it (pydantic-core writes 1e-05 as 0.00001).
+    # body is '{' + the line(s) of the "actions" key, at the same indent + '\n}'
     head = json.dumps(document, indent=indent, ensure_ascii=False)
+    return _spliced(head, body[body.index("[") : -2], indent)
+
+
+def _compiled_rows(rows: list[Any], keys: tuple[str, ...], indent: int) -> str | None:
+    """``rows`` as the value of a top-level key, written by ``backplan._json_rows`` (None when
+    it was not built, or cannot write them as ``json.dumps`` would)."""
+    try:
+        from backplan import _json_rows
+    except ImportError:
+        return None
+    return _json_rows.rows(rows, keys, indent, 1)
+
+
+def _document_text(document: dict[str, Any], indent: int) -> str | None:
+    """``json.dumps(document, indent=indent, ensure_ascii=False)``, by pydantic-core when it
+    writes the same (a levelled schedule's bookings can be many)."""
+    import pydantic_core
+
+    if not _written_alike(document):
+        return json.dumps(document, indent=indent, ensure_ascii=False)
+    try:
+        return pydantic_core.to_json(document, indent=indent).decode()
+    except (pydantic_core.PydanticSerializationError, UnicodeDecodeError):
+        return None
+
+
+def _spliced(head: str, rows_text: str, indent: int) -> str | None:
+    """``head`` (a document with ``"actions": []``) with ``rows_text`` as its actions."""
     empty = "\n" + " " * indent + '"actions": []'  # a key of the top level: its own line
     at = head.find(empty)
     if at < 0:
         return None
-    # body is '{' + the line(s) of the "actions" key, at the same indent + '\n}'
-    return head[:at] + body[1:-2] + head[at + len(empty):]
+    return "".join((head[:at + len(empty) - 2], rows_text, head[at + len(empty):]))
 
 
 _PLAIN = (str, int, bool, type(None))

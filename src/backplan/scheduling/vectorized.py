@@ -30,14 +30,13 @@ Example:
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import TYPE_CHECKING, overload
 
 from backplan.calendars import WorkingCalendar
 from backplan.graph.order import CycleError
+from backplan.graph.refs import ref_numbers
 from backplan.models import Plan
 from backplan.scheduling.flags import PassResult
 from backplan.scheduling.network import (
@@ -180,7 +179,7 @@ def compile_levelled(
         if bridged:  # their after edges are among the special ones
             afters = [() if i in bridged else a for i, a in enumerate(afters)]
         counts = np.fromiter(map(len, afters), dtype=np.int64, count=n_actions)
-        pred = _node_numbers(index, list(chain.from_iterable(afters)))
+        pred = np.asarray(ref_numbers(index, list(afters), order=False)[0], dtype=np.int64)
     except KeyError as missing:
         raise UnsoundPlanError(f"unknown id {missing}") from None
     lag = np.array(nodes.lag, dtype=np.int64)
@@ -216,19 +215,6 @@ def compile_levelled(
     view = PredecessorView(levels.first_edge[rank], indegree[rank], levels.pred, levels.offset)
     network = assemble_network(plan, ids, order, view, columns, dependents, nodes.wont)
     return network, levels
-
-
-def _node_numbers(index: dict[str, int], ids: list[str]) -> IntArray:
-    """The node number of each id (one ``itemgetter`` call: a third faster than a loop).
-
-    Raises:
-        KeyError: an id is not in ``index``.
-    """
-    import numpy as np
-
-    if len(ids) < 2:  # itemgetter of one key returns the value itself, of none fails
-        return np.array([index[i] for i in ids], dtype=np.int64)
-    return np.fromiter(operator.itemgetter(*ids)(index), dtype=np.int64, count=len(ids))
 
 
 def _in_order(

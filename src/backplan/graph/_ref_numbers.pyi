@@ -1,0 +1,3 @@
+"""Types of the compiled reference numbering (``_ref_numbers.c``); see ``graph.refs``."""
+
+def numbers(index: dict[str, int], lists: list[tuple[str, ...]]) -> tuple[bytearray, bool]: ...

@@ -1,0 +1,58 @@
+"""``field_columns``: the compiled reader (``backplan._field_columns``) gives the columns the
+Python loop gives, from pydantic models and from plain objects, and refuses the same items."""
+
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import backplan
+from backplan import _columns
+from backplan._columns import field_columns
+from strategies import plan_dicts
+
+needs_compiled = pytest.mark.skipif(_columns.COMPILED_FIELD_COLUMNS is None,
+                                    reason="the C extension is not built")
+FIELDS = ("id", "after", "duration", "milestone", "not_before", "assignees", "status")
+
+
+def test_the_compiled_reader_is_built_where_ci_asks_for_it() -> None:
+    if os.environ.get("BACKPLAN_REQUIRE_COMPILED"):
+        assert _columns.COMPILED_FIELD_COLUMNS is not None, "is a C compiler installed?"
+
+
+@given(data=plan_dicts(), names=st.lists(st.sampled_from(FIELDS), max_size=5))
+def test_compiled_and_python_readers_agree_on_actions(data: dict[str, Any],
+                                                      names: list[str]) -> None:
+    actions = backplan.load_plan(data).actions
+    expected = [[getattr(a, name) for a in actions] for name in names]
+    for items in (actions, list(actions)):
+        for compiled in (True, False):
+            columns = field_columns(items, tuple(names), compiled=compiled)
+            assert list(map(list, columns)) == expected
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_empty_and_missing(compiled: bool) -> None:
+    one = SimpleNamespace(a=1, b="x")
+    def read(items: list[Any], names: tuple[str, ...]) -> list[list[Any]]:
+        return list(map(list, field_columns(items, names, compiled=compiled)))
+
+    assert read([], ("a", "b")) == [[], []]
+    assert read([one], ()) == []
+    assert read([one, SimpleNamespace(a=2, b=None)], ("b", "a")) == [["x", None], [1, 2]]
+    with pytest.raises(KeyError, match="c"):
+        field_columns([one], ("a", "c"), compiled=compiled)
+
+
+@needs_compiled
+def test_the_compiled_reader_refuses_items_without_a_dict() -> None:
+    with pytest.raises(TypeError, match="__dict__"):
+        field_columns([1, 2], ("real",))
+    with pytest.raises(TypeError, match="str"):
+        field_columns([SimpleNamespace(a=1)], (1,))  # type: ignore[arg-type]
