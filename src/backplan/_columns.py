@@ -47,8 +47,8 @@ def field_columns(
     Raises:
         KeyError: an item lacks a name.
     """
-    if compiled and COMPILED_FIELD_COLUMNS is not None and type(items) in (list, tuple):
-        return list(COMPILED_FIELD_COLUMNS.columns(items, names))
+    if compiled and COMPILED_FIELD_COLUMNS is not None:
+        return list(COMPILED_FIELD_COLUMNS.columns(tuple(items), names))
     if not names:
         return []
     if not items:

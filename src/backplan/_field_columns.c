@@ -3,11 +3,14 @@
  * columns(items, names) -> list[list]
  *   ``[[item.__dict__[name] for item in items] for name in names]``: each item's instance
  *   dictionary read directly (pydantic models keep their field values there). ``items`` is a
- *   list or tuple; ``names`` a tuple of str. Raises KeyError(name) when an item's dictionary
- *   lacks a name, TypeError when an item has no instance dictionary.
+ *   tuple; ``names`` a tuple of str. Raises KeyError(name) when an item's dictionary lacks a
+ *   name, TypeError when an item has no instance dictionary.
  *
- * The same as ``backplan._columns.field_columns`` in Python (its fallback, and
- * what the tests compare it with). Reading a dict by str keys runs no Python code.
+ * The same as ``backplan._columns.field_columns`` in Python (its fallback, and what the tests
+ * compare it with). Python code may run while a dictionary is read (a key of another type with
+ * the same hash is compared with ``==``; a collection the allocations trigger runs finalizers):
+ * so the items come as a tuple, which no code can change, and each dictionary is held while it
+ * is read.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -15,11 +18,7 @@
 static PyObject *columns(PyObject *module, PyObject *args)
 {
     PyObject *items, *names;
-    if (!PyArg_ParseTuple(args, "OO!", &items, &PyTuple_Type, &names)) {
-        return NULL;
-    }
-    if (!PyList_CheckExact(items) && !PyTuple_CheckExact(items)) {
-        PyErr_SetString(PyExc_TypeError, "items must be a list or a tuple");
+    if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &items, &PyTuple_Type, &names)) {
         return NULL;
     }
     Py_ssize_t width = PyTuple_GET_SIZE(names);
@@ -29,18 +28,21 @@ static PyObject *columns(PyObject *module, PyObject *args)
             return NULL;
         }
     }
-    /* A tuple cannot change; a list is read without Python code running, so it cannot either. */
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
-    PyObject **item = PySequence_Fast_ITEMS(items);
+    Py_ssize_t count = PyTuple_GET_SIZE(items);
+    PyObject **item = &PyTuple_GET_ITEM(items, 0);
+    /* The lists are filled while Python code may run (a finalizer, an __eq__): until then the
+     * garbage collector does not track them, so no code can find their empty slots. */
     PyObject *result = PyList_New(width);
     if (result == NULL) {
         return NULL;
     }
+    PyObject_GC_UnTrack(result);
     for (Py_ssize_t k = 0; k < width; k++) {
         PyObject *column = PyList_New(count);
         if (column == NULL) {
             goto fail;
         }
+        PyObject_GC_UnTrack(column);
         PyList_SET_ITEM(result, k, column);
     }
     for (Py_ssize_t i = 0; i < count; i++) {
@@ -67,6 +69,10 @@ static PyObject *columns(PyObject *module, PyObject *args)
         }
         Py_DECREF(dict);
     }
+    for (Py_ssize_t k = 0; k < width; k++) {
+        PyObject_GC_Track(PyList_GET_ITEM(result, k));
+    }
+    PyObject_GC_Track(result);
     return result;
 fail:
     Py_DECREF(result); /* the unset items of a new list are NULL, which it frees fine */

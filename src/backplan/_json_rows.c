@@ -8,7 +8,7 @@
  *   a bool, an int, a str, a ``datetime.date`` (written as its isoformat, in quotes) or a list or
  *   tuple of those. None when a value is anything else (a float, a dict, a datetime), a text
  *   holds a lone surrogate (no UTF-8), or a record is not such a tuple: the caller then writes
- *   the rows itself.
+ *   the rows itself. Keys that repeat are refused too (json.dumps would keep the last value).
  *
  * Only exact types are accepted (no Python code runs while the records are read), and the
  * tests compare the text with json.dumps on random records.
@@ -231,7 +231,9 @@ static int put_value(Buffer *buffer, PyObject *value, Py_ssize_t indent, Py_ssiz
 static int put_record(Buffer *buffer, PyObject *record, PyObject **keys, Py_ssize_t key_count,
                       Py_ssize_t indent, Py_ssize_t depth)
 {
-    if (!PyTuple_Check(record) || PyTuple_GET_SIZE(record) != key_count) {
+    /* a tuple, or a named tuple: a subclass that iterates otherwise would zip otherwise */
+    if (!PyTuple_Check(record) || Py_TYPE(record)->tp_iter != PyTuple_Type.tp_iter
+            || PyTuple_GET_SIZE(record) != key_count) {
         return NOT_WRITABLE;
     }
     if (put(buffer, "{", 1) < 0) {
@@ -289,6 +291,14 @@ static PyObject *rows(PyObject *module, PyObject *args)
             PyErr_SetString(PyExc_TypeError, "keys must be str");
             goto done;
         }
+        for (Py_ssize_t j = 0; j < k; j++) { /* strs compared: no Python code runs */
+            if (PyUnicode_Compare(name, PyTuple_GET_ITEM(key_names, j)) == 0) {
+                status = NOT_WRITABLE;
+            }
+        }
+        if (status) {
+            break;
+        }
         status = put_text(&buffer, name);
         if (status == 0 && put(&buffer, ": ", 2) < 0) {
             status = -1;
@@ -313,8 +323,8 @@ static PyObject *rows(PyObject *module, PyObject *args)
         result = PyUnicode_FromString("[]");
         goto done;
     }
-    /* about what a schedule's row takes, to grow the buffer less often */
-    if (reserve(&buffer, count < PY_SSIZE_T_MAX / 512 ? count * 512 : 0) < 0
+    /* about what a schedule's row takes, to grow the buffer less often (at most 64 MiB ahead) */
+    if (reserve(&buffer, count < ((Py_ssize_t)1 << 17) ? count * 512 : (Py_ssize_t)1 << 26) < 0
             || put(&buffer, "[", 1) < 0) {
         goto done;
     }

@@ -63,6 +63,8 @@ def test_the_compiled_loop_refuses_what_it_cannot_read() -> None:
         ref_numbers({"a": -1}, [("a",)])
     with pytest.raises(TypeError):
         ref_numbers({"a": 0}, [(0,)])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="must be str"):  # its __eq__ could run any code
+        ref_numbers({"a": 0, 1: 1}, [("a",)])  # type: ignore[dict-item]
 
 
 def test_the_python_loop_can_skip_the_order() -> None:

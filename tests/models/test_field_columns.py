@@ -56,3 +56,35 @@ def test_the_compiled_reader_refuses_items_without_a_dict() -> None:
         field_columns([1, 2], ("real",))
     with pytest.raises(TypeError, match="str"):
         field_columns([SimpleNamespace(a=1)], (1,))  # type: ignore[arg-type]
+
+
+@needs_compiled
+def test_an_item_emptied_while_it_is_read_is_reported_not_read_after_it_is_freed() -> None:
+    """Reading a dictionary can run Python code (a key of another type with the same hash is
+    compared with ``==``); that code may change the items' dictionaries, or the list they came
+    from: the reader holds its own tuple and each dictionary, and reports a missing field."""
+    hold: list[SimpleNamespace] = []
+
+    class Clearing:
+        armed = False
+
+        def __hash__(self) -> int:
+            return hash("x")
+
+        def __eq__(self, other: object) -> bool:
+            if Clearing.armed:
+                Clearing.armed = False
+                for item in hold:
+                    item.__dict__.clear()
+                hold.clear()
+            return False
+
+    for n in range(50):
+        item = SimpleNamespace()
+        item.__dict__[Clearing()] = 0  # type: ignore[index]
+        item.x = n
+        hold.append(item)
+    items = list(hold)
+    Clearing.armed = True
+    with pytest.raises(KeyError, match="x"):
+        field_columns(items, ("x",))

@@ -159,9 +159,16 @@ def test_compiled_rows_refuse_what_json_dumps_writes_otherwise(odd: object) -> N
     assert json_rows.rows([("a", odd)], ("id", "value"), 2, 1) is None
 
 
+class _Reversed(tuple):  # type: ignore[type-arg]
+    def __iter__(self) -> Any:
+        return reversed(tuple(tuple.__iter__(self)))
+
+
 def test_compiled_rows_refuse_a_record_of_the_wrong_length() -> None:
     assert json_rows.rows([("a", 1)], ("id",), 2, 1) is None
     assert json_rows.rows([["a"]], ("id",), 2, 1) is None  # not a tuple
+    assert json_rows.rows([_Reversed(("a", "b"))], ("x", "y"), 2, 1) is None  # zips otherwise
+    assert json_rows.rows([("a", "b")], ("x", "x"), 2, 1) is None  # json.dumps keeps 'b' once
     with pytest.raises(ValueError, match="keys"):
         json_rows.rows([("a",)], (), 2, 1)
     with pytest.raises(TypeError):

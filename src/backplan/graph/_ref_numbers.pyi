@@ -1,3 +1,5 @@
 """Types of the compiled reference numbering (``_ref_numbers.c``); see ``graph.refs``."""
 
-def numbers(index: dict[str, int], lists: list[tuple[str, ...]]) -> tuple[bytearray, bool]: ...
+def numbers(
+    index: dict[str, int], lists: tuple[tuple[str, ...], ...]
+) -> tuple[bytearray, bool]: ...

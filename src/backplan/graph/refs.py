@@ -36,7 +36,7 @@ COMPILED_REF_NUMBERS = _compiled()
 
 
 def ref_numbers(
-    index: dict[str, int], lists: list[tuple[str, ...]], *, order: bool = True,
+    index: dict[str, int], lists: Sequence[tuple[str, ...]], *, order: bool = True,
     compiled: bool = True,
 ) -> tuple[Sequence[int], bool]:
     """The number ``index`` gives each id of ``lists``, list after list, and whether every list
@@ -52,7 +52,7 @@ def ref_numbers(
         KeyError: an id that ``index`` does not hold (the first one).
     """
     if compiled and COMPILED_REF_NUMBERS is not None:
-        numbers, in_order = COMPILED_REF_NUMBERS.numbers(index, lists)
+        numbers, in_order = COMPILED_REF_NUMBERS.numbers(index, tuple(lists))
         return memoryview(numbers).cast("q"), in_order
     ids = list(chain.from_iterable(lists))
     # one itemgetter call looks them all up (a third faster than a loop); of one id it returns
