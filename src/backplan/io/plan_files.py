@@ -55,7 +55,9 @@ from backplan.io._yaml import (
 from backplan.models import Person, Plan
 from backplan.models.fast import fast_plan
 
-__all__ = ["PeopleFile", "dump_plan", "load_plan", "loads_plan", "read_people_file"]
+__all__ = [
+    "PeopleFile", "dump_plan", "load_plan", "loads_plan", "people_file_path", "read_people_file",
+]
 
 PlanFormat = Literal["yaml", "json"]
 
@@ -197,6 +199,19 @@ class PeopleFile:
     tree: Loc | None = None
 
 
+def people_file_path(name: str, base: str | None = None) -> str:
+    """Where ``people: NAME``, written in a file in folder ``base``, points (normalised; the
+    empty string when nothing is named).
+
+    Example:
+        >>> people_file_path("../shared/staff.yaml", "teams")
+        'shared/staff.yaml'
+        >>> people_file_path("staff.yaml", "plans/q1")
+        'plans/q1/staff.yaml'
+    """
+    return os.path.normpath(os.path.join(base, name) if base else name) if name.strip() else ""
+
+
 def read_people_file(
     name: str, *, base: str | None = None, file: str | None = None, line: int | None = None,
     referrer: Literal["plan", "portfolio"] = "plan", text: str | None = None,
@@ -224,7 +239,7 @@ def read_people_file(
         >>> problem.code, problem.file, problem.line, problem.message
         ('file-not-found', 'plan.yaml', 3, "no such file: 'nobody.yaml'")
     """
-    path = os.path.normpath(os.path.join(base, name) if base else name) if name.strip() else ""
+    path = people_file_path(name, base)
     hint = "check the path; it is relative to the file that names it"
     if not path or os.path.isdir(path):
         what = (f"{name!r} is a folder, not a people file" if path else

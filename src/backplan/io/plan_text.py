@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from backplan.calendars.window import date_window_problems
 from backplan.errors import BackplanError, PlanValidationError
 from backplan.graph import plan_problems
-from backplan.io.plan_files import load_plan, loads_plan, read_people_file
+from backplan.io.plan_files import load_plan, loads_plan, people_file_path, read_people_file
 from backplan.io.writing import FileSnapshot, read_snapshot, write_atomic
 from backplan.models import Plan
 
@@ -159,7 +159,7 @@ class PlanText:
         node = self.get(self.root, "people")
         if not isinstance(node, ScalarNode) or not node.value.strip():
             return None
-        return os.path.normpath(os.path.join(os.path.dirname(self.path), node.value))
+        return people_file_path(node.value, os.path.dirname(self.path))
 
     # -- formatting ----------------------------------------------------------------------------
     def scalar(self, value: object) -> str:
