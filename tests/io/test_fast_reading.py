@@ -327,3 +327,49 @@ def test_mappings_take_the_fast_way_and_report_like_before() -> None:
                    "actions": [{"id": "a", "duration": 1, "after": ["x"]}]})
     assert [(p.code, p.item, p.field, p.line) for p in error.value.problems] == [
         ("unknown-id", "a", "after", None)]
+
+
+PEOPLE_PLAN = """\
+goal: {id: g, due: 2027-03-31}
+people: staff.yaml   # shared with the other teams
+actions:
+  - {id: audit, effort: {hours: 8}, assignees: [qa]}
+  - {id: coach, duration: 3, after: [audit]}
+"""
+
+
+@pytest.mark.parametrize("staff", [
+    "- {id: qa, hours_per_day: 2}\n",
+    "people:\n  - id: qa\n    hours_per_day: 2.5\n  - {id: lead, hours_per_day: 1}\n",
+])
+def test_a_plan_naming_a_people_file_takes_the_fast_way(
+    staff: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "staff.yaml").write_text(staff)
+    path = tmp_path / "plan.yaml"
+    path.write_text(PEOPLE_PLAN)
+    with monkeypatch.context() as patch:
+        patch.setattr(plan_files, "plain_yaml_data", lambda text: None)
+        slow = load_plan(path)
+    with monkeypatch.context() as patch:
+        patch.setattr(plan_files, "_build", lambda *args, **kwargs: pytest.fail("slow way"))
+        fast = load_plan(path)
+    assert fast == slow
+    assert fast.people[0].id == "qa"
+
+
+@pytest.mark.parametrize(("staff", "plan_text"), [
+    ("- {id: qa, hours_per_day: 30}\n", PEOPLE_PLAN),  # a problem in the people file
+    ("- {id: qa, hours_per_day: 2}\n", PEOPLE_PLAN.replace("[qa]", "[nobody]")),  # in the plan
+    ("- {id: qa, hours_per_day: 2}\n", PEOPLE_PLAN.replace("staff.yaml", "gone.yaml")),
+    ("- {id: audit, hours_per_day: 2}\n", PEOPLE_PLAN),  # a person with an action's id
+])
+def test_a_plan_naming_a_people_file_reports_like_before(
+    staff: str, plan_text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "staff.yaml").write_text(staff)
+    path = tmp_path / "plan.yaml"
+    path.write_text(plan_text)
+    slow = load_slowly(plan_text, monkeypatch, source=str(path))
+    assert isinstance(slow, list)
+    assert load_or_problems(plan_text, source=str(path)) == slow

@@ -168,7 +168,9 @@ def loads_plan(
         # Plain text, read without line numbers, usually is a sound plan; anything else is
         # read again with the line of every key and item, to report each problem there.
         plain = _plain_json_data(text) if chosen == "json" else plain_yaml_data(text)
-        plan = fast_plan(plain) if plain is not None and not _names_people_file(plain) else None
+        if plain is not None and _names_people_file(plain):
+            plain = _with_people_file(plain, file=source)
+        plan = fast_plan(plain) if plain is not None else None
         del plain  # before the checks (their memory is the data's, reused)
         if plan is not None and (not check or _sound(plan)):
             return plan
@@ -576,6 +578,14 @@ def _sound(plan: Plan) -> bool:
 @functools.cache
 def _people_adapter() -> TypeAdapter[tuple[Person, ...]]:
     return TypeAdapter(tuple[Person, ...])
+
+
+def _with_people_file(data: dict[str, Any], *, file: str | None) -> dict[str, Any] | None:
+    """``data`` with the people its ``people: FILE`` names, read the fast way; None when that
+    file has a problem (:func:`_build` reads it again and reports it where it is)."""
+    found = read_people_file(data["people"], base=os.path.dirname(file) if file else None,
+                             file=file)
+    return None if found.problems else {**data, "people": list(found.people)}
 
 
 def _names_people_file(data: Mapping[str, Any]) -> bool:
