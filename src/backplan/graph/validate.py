@@ -73,7 +73,7 @@ def _in_file_order(plan: Plan) -> bool:
     if any(map(_AFTER, plan.milestones)):
         return False
     actions = plan.actions
-    afters = list(map(_AFTER, actions))
+    afters = tuple(map(_AFTER, actions))
     position = dict(zip(map(_ID, actions), range(len(afters)), strict=True))
     milestones = set(map(_ID, plan.milestones))
     if len(position) != len(afters) or len(milestones) != len(plan.milestones) or (

@@ -179,7 +179,7 @@ def compile_levelled(
         if bridged:  # their after edges are among the special ones
             afters = [() if i in bridged else a for i, a in enumerate(afters)]
         counts = np.fromiter(map(len, afters), dtype=np.int64, count=n_actions)
-        pred = np.asarray(ref_numbers(index, list(afters), order=False)[0], dtype=np.int64)
+        pred = np.asarray(ref_numbers(index, afters, order=False)[0], dtype=np.int64)
     except KeyError as missing:
         raise UnsoundPlanError(f"unknown id {missing}") from None
     lag = np.array(nodes.lag, dtype=np.int64)
