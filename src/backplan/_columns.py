@@ -15,22 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from operator import attrgetter, itemgetter
-from types import ModuleType
 from typing import Any
+
+from backplan._compiled import compiled
 
 __all__ = ["COMPILED_FIELD_COLUMNS", "field_columns"]
 
 
-def _compiled() -> ModuleType | None:
-    try:
-        from backplan import _field_columns
-    except ImportError:  # installed without a C compiler
-        return None
-    return _field_columns
-
-
 #: The compiled module (``backplan._field_columns``), or None where it was not built.
-COMPILED_FIELD_COLUMNS = _compiled()
+COMPILED_FIELD_COLUMNS = compiled("backplan._field_columns")
 
 _INSTANCE_DICT = attrgetter("__dict__")
 

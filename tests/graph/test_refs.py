@@ -3,8 +3,6 @@ loop does, finds the same first unknown id, and tells the same about file order.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,12 +12,6 @@ from backplan.graph.refs import ref_numbers
 
 needs_compiled = pytest.mark.skipif(refs.COMPILED_REF_NUMBERS is None,
                                     reason="the C extension is not built")
-
-
-def test_the_compiled_loop_is_built_where_ci_asks_for_it() -> None:
-    if os.environ.get("BACKPLAN_REQUIRE_COMPILED"):
-        assert refs.COMPILED_REF_NUMBERS is not None, "is a C compiler installed?"
-        import backplan._json_rows  # noqa: F401  (Schedule.to_json's row writer)
 
 
 def outcome(index: dict[str, int], lists: list[tuple[str, ...]], *, compiled: bool

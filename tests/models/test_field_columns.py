@@ -3,7 +3,6 @@ Python loop gives, from pydantic models and from plain objects, and refuses the 
 
 from __future__ import annotations
 
-import os
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,11 +18,6 @@ from strategies import plan_dicts
 needs_compiled = pytest.mark.skipif(_columns.COMPILED_FIELD_COLUMNS is None,
                                     reason="the C extension is not built")
 FIELDS = ("id", "after", "duration", "milestone", "not_before", "assignees", "status")
-
-
-def test_the_compiled_reader_is_built_where_ci_asks_for_it() -> None:
-    if os.environ.get("BACKPLAN_REQUIRE_COMPILED"):
-        assert _columns.COMPILED_FIELD_COLUMNS is not None, "is a C compiler installed?"
 
 
 @given(data=plan_dicts(), names=st.lists(st.sampled_from(FIELDS), max_size=5))

@@ -18,21 +18,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import chain, repeat
 from operator import gt, itemgetter
-from types import ModuleType
+
+from backplan._compiled import compiled
 
 __all__ = ["COMPILED_REF_NUMBERS", "ref_numbers"]
 
 
-def _compiled() -> ModuleType | None:
-    try:
-        from backplan.graph import _ref_numbers
-    except ImportError:  # installed without a C compiler
-        return None
-    return _ref_numbers
-
-
 #: The compiled module (``backplan.graph._ref_numbers``), or None where it was not built.
-COMPILED_REF_NUMBERS = _compiled()
+COMPILED_REF_NUMBERS = compiled("backplan.graph._ref_numbers")
 
 
 def ref_numbers(

@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from backplan._compiled import compiled
 from backplan.calendars import PersonCalendar, QueueCapacity, WorkingCalendar
 from backplan.calendars.people import rate_seconds
 from backplan.models import Plan
@@ -46,17 +47,11 @@ __all__ = [
 REACH_DAYS = 3650
 
 
-def _compiled_decoder_class() -> type[CompiledDecoder] | None:
-    try:
-        from backplan.scheduling._sgs import Decoder
-    except ImportError:  # installed without a C compiler: the Python placement, same schedules
-        return None
-    return Decoder
-
+_SGS = compiled("backplan.scheduling._sgs")
 
 #: The compiled serial schedule generation (``backplan.scheduling._sgs.Decoder``), or None when
 #: the extension was not built; set it to None to run the Python placement (the tests compare).
-COMPILED_DECODER = _compiled_decoder_class()
+COMPILED_DECODER: type[CompiledDecoder] | None = None if _SGS is None else _SGS.Decoder
 
 
 # --------------------------------------------------------------------------- the problem

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from itertools import repeat
 from typing import Any, Literal, NamedTuple
 
+from backplan._compiled import compiled
 from backplan._find import find
 from backplan._gc import paused_gc
 from backplan.errors import InfeasibleScheduleError
@@ -374,14 +375,17 @@ def _with_native_action_rows(schedule: Schedule, indent: int) -> str | None:
     return _spliced(head, body[body.index("[") : -2], indent)
 
 
+#: The compiled row writer (``backplan._json_rows``), or None where it was not built.
+COMPILED_JSON_ROWS = compiled("backplan._json_rows")
+
+
 def _compiled_rows(rows: list[Any], keys: tuple[str, ...], indent: int) -> str | None:
-    """``rows`` as the value of a top-level key, written by ``backplan._json_rows`` (None when
-    it was not built, or cannot write them as ``json.dumps`` would)."""
-    try:
-        from backplan import _json_rows
-    except ImportError:
+    """``rows`` as the value of a top-level key, written by :data:`COMPILED_JSON_ROWS` (None
+    when it was not built, or cannot write them as ``json.dumps`` would)."""
+    if COMPILED_JSON_ROWS is None:
         return None
-    return _json_rows.rows(rows, keys, indent, 1)
+    rows_text: str | None = COMPILED_JSON_ROWS.rows(rows, keys, indent, 1)
+    return rows_text
 
 
 def _document_text(document: dict[str, Any], indent: int) -> str | None:
