@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from backplan._compiled import compiled
+from backplan._compiled import compiled as compiled_module
 
 __all__ = ["COMPILED_FIELD_COLUMNS", "field_columns"]
 
 
 #: The compiled module (``backplan._field_columns``), or None where it was not built.
-COMPILED_FIELD_COLUMNS = compiled("backplan._field_columns")
+COMPILED_FIELD_COLUMNS = compiled_module("backplan._field_columns")
 
 _INSTANCE_DICT = attrgetter("__dict__")
 

@@ -9,7 +9,7 @@ Example:
     >>> numbers, in_order = ref_numbers({"a": 0, "b": 1, "c": 2}, [(), ("a",), ("a", "b")])
     >>> list(numbers), in_order
     ([0, 0, 1], True)
-    >>> ref_numbers({"a": 0, "b": 1}, [("b",), ()])[1]  # a names one below it
+    >>> ref_numbers({"a": 0, "b": 1}, [("b",), ()])[1]  # the first names one after it
     False
 """
 
@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from itertools import chain, repeat
 from operator import gt, itemgetter
 
-from backplan._compiled import compiled
+from backplan._compiled import compiled as compiled_module
 
 __all__ = ["COMPILED_REF_NUMBERS", "ref_numbers"]
 
 
 #: The compiled module (``backplan.graph._ref_numbers``), or None where it was not built.
-COMPILED_REF_NUMBERS = compiled("backplan.graph._ref_numbers")
+COMPILED_REF_NUMBERS = compiled_module("backplan.graph._ref_numbers")
 
 
 def ref_numbers(
