@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
 import types
 import typing
 from collections.abc import Iterator
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from backplan._columns import field_columns
 from backplan.errors import Problem
 
 if TYPE_CHECKING:
@@ -216,8 +216,8 @@ def _dates_in_models(
                 else:
                     yield from _dates_in(getattr(model, name), item, field or name)
         return
-    for name in names:
-        values = list(map(operator.attrgetter(name), models))
+    # all dated fields in one compiled pass (a model's fields are in its __dict__)
+    for name, values in zip(names, field_columns(models, names), strict=True):
         if values.count(None) == len(values):
             continue
         for model, value in zip(models, values, strict=True):

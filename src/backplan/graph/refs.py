@@ -15,13 +15,17 @@ Example:
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass
 from itertools import chain, repeat
-from operator import gt, itemgetter
+from operator import attrgetter, gt, itemgetter
 
 from backplan._compiled import compiled as compiled_module
+from backplan.models import Plan
 
-__all__ = ["COMPILED_REF_NUMBERS", "ref_numbers"]
+__all__ = ["COMPILED_REF_NUMBERS", "ActionRefs", "action_refs", "ref_numbers"]
 
 
 #: The compiled module (``backplan.graph._ref_numbers``), or None where it was not built.
@@ -55,3 +59,55 @@ def ref_numbers(
         return found, True
     owners = chain.from_iterable(map(repeat, range(len(lists)), map(len, lists)))
     return found, all(map(gt, owners, found))
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRefs:
+    """How a plan's actions refer to each other (see :func:`action_refs`).
+
+    Attributes:
+        position: each action's number (its place in the plan) by id.
+        numbers: per action, list after list, the numbers of the actions its ``after`` names.
+        in_order: whether each action's ``after`` names only actions above it.
+    """
+
+    position: dict[str, int]
+    numbers: Sequence[int]
+    in_order: bool
+
+
+_ID, _AFTER = attrgetter("id"), attrgetter("after")
+#: The last plan :func:`action_refs` numbered (a weak reference) and its numbers.
+_last: tuple[weakref.ref[Plan], ActionRefs | None] | None = None
+
+
+def action_refs(plan: Plan) -> ActionRefs | None:
+    """The action numbers the ``after`` lists of ``plan``'s actions name, when every action id
+    is used once and every ``after`` id is an action's; else None.
+
+    The reference check and the scheduler's network both need them. A plan is frozen, so the
+    numbers of the last plan asked about are kept (while the plan lives) and the second asker
+    gets them at no cost: on 100,000 actions, numbering takes a tenth of a second.
+
+    Example:
+        >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-03-31"}, "actions": [
+        ...     {"id": "a", "duration": 1}, {"id": "b", "duration": 1, "after": ["a"]}]})
+        >>> refs = action_refs(plan)
+        >>> refs.position, list(refs.numbers), refs.in_order
+        ({'a': 0, 'b': 1}, [0], True)
+        >>> action_refs(plan) is refs
+        True
+    """
+    global _last
+    last = _last
+    if last is not None and last[0]() is plan:
+        return last[1]
+    actions = plan.actions
+    afters = tuple(map(_AFTER, actions))
+    position = dict(zip(map(_ID, actions), range(len(afters)), strict=True))
+    refs: ActionRefs | None = None
+    if len(position) == len(afters):
+        with suppress(KeyError):  # an after that names a milestone, the goal or nothing
+            refs = ActionRefs(position, *ref_numbers(position, afters))
+    _last = (weakref.ref(plan), refs)
+    return refs

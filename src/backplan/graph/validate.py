@@ -27,7 +27,7 @@ from backplan.graph.key_results import key_result_problems, refers_to_key_result
 from backplan.graph.order import CycleError, topological_order
 from backplan.graph.people import people_problems
 from backplan.graph.queue import queue_problems
-from backplan.graph.refs import ref_numbers
+from backplan.graph.refs import action_refs
 from backplan.models import Plan
 
 __all__ = [
@@ -72,19 +72,15 @@ def _in_file_order(plan: Plan) -> bool:
     nothing goes round in a circle (milestones only collect actions)."""
     if any(map(_AFTER, plan.milestones)):
         return False
-    actions = plan.actions
-    afters = tuple(map(_AFTER, actions))
-    position = dict(zip(map(_ID, actions), range(len(afters)), strict=True))
+    refs = action_refs(plan)
+    if refs is None or not refs.in_order:
+        return False
     milestones = set(map(_ID, plan.milestones))
-    if len(position) != len(afters) or len(milestones) != len(plan.milestones) or (
-            plan.goal.id in position or plan.goal.id in milestones
-            or not milestones.isdisjoint(position)):
+    if len(milestones) != len(plan.milestones) or (
+            plan.goal.id in refs.position or plan.goal.id in milestones
+            or not milestones.isdisjoint(refs.position)):
         return False
-    try:
-        in_order = ref_numbers(position, afters)[1]
-    except KeyError:  # an after that names a milestone, the goal or nothing
-        return False
-    return in_order and milestones.issuperset(filter(None, map(_MILESTONE, actions)))
+    return milestones.issuperset(filter(None, map(_MILESTONE, plan.actions)))
 
 
 def reference_problems(plan: Plan) -> list[Problem]:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, overload
 
 from backplan.calendars import WorkingCalendar
 from backplan.graph.order import CycleError
-from backplan.graph.refs import ref_numbers
+from backplan.graph.refs import action_refs, ref_numbers
 from backplan.models import Plan
 from backplan.scheduling.flags import PassResult
 from backplan.scheduling.network import (
@@ -179,7 +179,11 @@ def compile_levelled(
         if bridged:  # their after edges are among the special ones
             afters = [() if i in bridged else a for i, a in enumerate(afters)]
         counts = np.fromiter(map(len, afters), dtype=np.int64, count=n_actions)
-        pred = np.asarray(ref_numbers(index, afters, order=False)[0], dtype=np.int64)
+        # With no wont actions, actions are numbered as in the plan (milestones after them):
+        # the numbers the reference check found serve (when every after names an action).
+        refs = None if nodes.wont else action_refs(plan)
+        numbers = refs.numbers if refs is not None else ref_numbers(index, afters, order=False)[0]
+        pred = np.asarray(numbers, dtype=np.int64)
     except KeyError as missing:
         raise UnsoundPlanError(f"unknown id {missing}") from None
     lag = np.array(nodes.lag, dtype=np.int64)
