@@ -11,9 +11,11 @@ interrupted (Ctrl-C).
 from __future__ import annotations
 
 import argparse
+import atexit
 import dataclasses
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
@@ -61,7 +63,30 @@ def run() -> NoReturn:
     start); set ``PYDANTIC_DISABLE_PLUGINS`` yourself (empty: keep them all) to choose.
     """
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    sys.exit(main())
+    _exit_now(main())
+
+
+def _exit_now(code: int) -> NoReturn:
+    """End the program with exit status ``code``, without the interpreter's teardown.
+
+    Teardown frees every module and object one by one: 0.06-0.1 s at each run, a quarter of a
+    small plan's ``schedule`` and more after a big plan. What of it matters is done first: the
+    functions registered with :mod:`atexit` run, and the output is flushed (a reader that
+    stopped early is not an error, as in :func:`main`). With another thread still running, or
+    where CPython offers no way to run the :mod:`atexit` functions (``atexit._run_exitfuncs``,
+    in every CPython since 2.x), the program exits the usual way, which waits for the thread.
+    """
+    run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_functions is None or threading.active_count() > 1:
+        sys.exit(code)
+    run_exit_functions()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader is gone, or the stream was closed
+            pass
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,98 @@
+"""How the ``backplan`` program ends (``backplan.cli.run``): without the interpreter's teardown,
+but with everything teardown does that a user or a tool could notice.
+
+Each test runs the program in its own process, as a shell would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backplan.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+FCR = str(ROOT / "examples" / "fcr.yaml")
+TODAY = "2026-11-23"
+
+
+def program(prelude: str, *args: str, stdin: int | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``backplan ARGS`` in a new process after ``prelude`` (Python run first)."""
+    code = textwrap.dedent(prelude) + (
+        "\nimport sys\nfrom backplan.cli import run\n"
+        f"sys.argv = ['backplan', *{list(args)!r}]\nrun()\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+
+
+def test_the_whole_output_arrives(capsys: pytest.CaptureFixture[str]) -> None:
+    """The output is flushed before the process ends: a reader gets all of it (here about
+    40 KB of JSON), as :func:`main` prints it."""
+    done = program("", "schedule", FCR, "--today", TODAY, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert main(["schedule", FCR, "--today", TODAY, "--format", "json"]) == 0
+    assert done.stdout == capsys.readouterr().out
+    assert json.loads(done.stdout)["goal"] == "fcr-80"
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    (["schedule", FCR, "--today", TODAY], 0),
+    (["schedule", FCR, "--today", "2027-03-30", "--strict"], 1),  # infeasible: too late
+    (["schedule", str(ROOT / "no-such-plan.yaml")], 2),
+    (["schedule"], 2),  # argparse's own exit: the usual way out
+])
+def test_exit_codes_are_kept(args: list[str], code: int) -> None:
+    done = program("", *args)
+    assert done.returncode == code, done.stderr
+
+
+def test_functions_registered_with_atexit_still_run() -> None:
+    done = program("""
+        import atexit, sys
+        atexit.register(lambda: print("saved by atexit", file=sys.stderr))
+    """, "schedule", FCR, "--today", TODAY)
+    assert done.returncode == 0
+    assert done.stderr.strip() == "saved by atexit"
+
+
+def test_a_running_thread_is_waited_for(tmp_path: Path) -> None:
+    """Another thread still running (a tool importing backplan may start one): the usual exit,
+    which lets it finish."""
+    marker = tmp_path / "finished"
+    done = program(f"""
+        import threading, time
+        def work():
+            time.sleep(0.5)
+            open({str(marker)!r}, "w").close()
+        threading.Thread(target=work).start()
+    """, "schedule", FCR, "--today", TODAY)
+    assert done.returncode == 0, done.stderr
+    assert marker.exists()
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
+    """``backplan schedule ... | head -1``: the reader goes away; the program ends quietly."""
+    plan = tmp_path / "long.json"
+    plan.write_text(json.dumps({
+        "goal": {"id": "g", "due": "2035-12-31"},
+        "actions": [{"id": f"a{k}", "duration": 1, "after": [f"a{k - 1}"] if k else []}
+                    for k in range(3000)]}))  # about 1 MB of JSON out: more than a pipe holds
+    code = (f"import sys; sys.argv = ['backplan', 'schedule', {str(plan)!r}, '--today', "
+            f"{TODAY!r}, '--format', 'json']\nfrom backplan.cli import run\nrun()\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=env) as writer:
+        assert writer.stdout is not None
+        assert writer.stderr is not None
+        assert writer.stdout.read(10) == b'{\n  "goal"'
+        writer.stdout.close()  # stop reading, as head does
+        errors = writer.stderr.read().decode()
+        assert writer.wait(timeout=120) == 0
+    assert errors == ""
