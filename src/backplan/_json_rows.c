@@ -73,19 +73,10 @@ static int new_line(Buffer *buffer, Py_ssize_t indent, Py_ssize_t depth)
 
 #define NOT_WRITABLE 1 /* a value json.dumps would write differently, or not as UTF-8 */
 
-/* ``text`` in quotes, escaped as json.dumps(ensure_ascii=False) escapes it. 0, -1 (error set)
- * or NOT_WRITABLE. */
-static int put_text(Buffer *buffer, PyObject *text)
+/* The ``length`` UTF-8 bytes at ``utf8`` in quotes, escaped as json.dumps(ensure_ascii=False)
+ * escapes them. 0 or -1 (error set). */
+static int put_utf8(Buffer *buffer, const char *utf8, Py_ssize_t length)
 {
-    Py_ssize_t length;
-    const char *utf8 = PyUnicode_AsUTF8AndSize(text, &length);
-    if (utf8 == NULL) {
-        if (PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
-            PyErr_Clear();
-            return NOT_WRITABLE;
-        }
-        return -1;
-    }
     /* at most 6 bytes a byte (\u00XX) and the quotes */
     if (length > (PY_SSIZE_T_MAX - 2) / 6 || reserve(buffer, 6 * length + 2) < 0) {
         if (!PyErr_Occurred()) {
@@ -122,6 +113,28 @@ static int put_text(Buffer *buffer, PyObject *text)
     *out++ = '"';
     buffer->size = out - buffer->data;
     return 0;
+}
+
+/* ``text`` in quotes, escaped as json.dumps(ensure_ascii=False) escapes it. 0, -1 (error set)
+ * or NOT_WRITABLE. ASCII text is read in place; other text is encoded into a temporary copy
+ * (PyUnicode_AsUTF8AndSize would keep that copy on the string for as long as it lives). */
+static int put_text(Buffer *buffer, PyObject *text)
+{
+    if (PyUnicode_IS_COMPACT_ASCII(text)) {
+        return put_utf8(buffer, (const char *)PyUnicode_1BYTE_DATA(text),
+                        PyUnicode_GET_LENGTH(text));
+    }
+    PyObject *encoded = PyUnicode_AsUTF8String(text);
+    if (encoded == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+            PyErr_Clear();
+            return NOT_WRITABLE;
+        }
+        return -1;
+    }
+    int status = put_utf8(buffer, PyBytes_AS_STRING(encoded), PyBytes_GET_SIZE(encoded));
+    Py_DECREF(encoded);
+    return status;
 }
 
 static int put_value(Buffer *buffer, PyObject *value, Py_ssize_t indent, Py_ssize_t depth);

@@ -175,6 +175,18 @@ def test_compiled_rows_refuse_a_record_of_the_wrong_length() -> None:
         json_rows.rows([("a",)], (1,), 2, 1)
 
 
+def test_compiled_rows_leave_the_text_they_write_as_it_was() -> None:
+    """Writing a title does not keep a UTF-8 copy on it (that would stay as long as the plan)."""
+    import sys
+
+    titles = ["".join(["Schulung für Erstlösung ", str(k), " \u2713"]) for k in range(3)]
+    titles.append("".join(["plain ASCII ", "title"]))
+    sizes = list(map(sys.getsizeof, titles))
+    written = json_rows.rows([(title,) for title in titles], ("title",), 2, 1)
+    assert written == _dumped([(title,) for title in titles], ["title"], 2, 1)
+    assert list(map(sys.getsizeof, titles)) == sizes
+
+
 def test_without_the_compiled_writer_pydantic_core_writes_the_rows(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from backplan.scheduling import result
