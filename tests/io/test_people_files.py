@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,17 @@ def test_a_missing_people_file_is_named_where_the_plan_names_it(tmp_path: Path) 
         "file-not-found", "plan", "people", 2)
     assert "'../shared/staff.yaml'" in problem.message
     assert "relative to the file that names it" in problem.hint
+
+
+@pytest.mark.skipif(os.sep != "/", reason="a backslash separates folders on Windows")
+def test_a_windows_path_to_the_people_file_gets_the_forward_slash_hint(tmp_path: Path) -> None:
+    write(tmp_path, "teams/staff.yaml", STAFF)
+    path = write(tmp_path, "plan.yaml", PLAN.replace("../shared/staff.yaml", "teams\\staff.yaml"))
+    with pytest.raises(PlanValidationError) as caught:
+        load_plan(path)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.field, problem.line) == ("file-not-found", "people", 2)
+    assert problem.hint.startswith("write 'teams/staff.yaml': folders are separated by '/'")
 
 
 def test_problems_in_the_people_file_come_with_the_plans_at_once(tmp_path: Path) -> None:

@@ -243,6 +243,10 @@ def read_people_file(
     """
     path = people_file_path(name, base)
     hint = "check the path; it is relative to the file that names it"
+    if "\\" in name and os.sep == "/":  # a path written on Windows, read where "/" separates
+        forward = name.replace("\\", "/")
+        hint = (f"write {forward!r}: folders are separated by '/' (the path is relative to the "
+                "file that names it)")
     if not path or os.path.isdir(path):
         what = (f"{name!r} is a folder, not a people file" if path else
                 "no people file named: give its path, or list the people")
