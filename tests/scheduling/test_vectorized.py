@@ -205,3 +205,27 @@ def test_same_json_without_the_compiled_loops(
         patch.setattr(refs, "COMPILED_REF_NUMBERS", None)
         patch.setattr(result, "_compiled_rows", lambda *args: None)
         assert schedule_plan(plan, today=today).to_json() == compiled
+
+
+def test_the_engine_does_not_load_numpy_ma() -> None:
+    """``numpy.unique`` imports ``numpy.ma`` on first use (20 ms of each big schedule); the
+    engine's levels do without it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, datetime as dt\n"
+        "from backplan import load_plan, schedule_plan\n"
+        "from backplan.scheduling import vectorized\n"
+        "vectorized.MIN_NODES, vectorized.MIN_LEVEL_WIDTH = 0, 1\n"
+        "plan = load_plan({'goal': {'id': 'g', 'due': '2027-06-30'}, 'actions': [\n"
+        "    {'id': f'a{k}', 'duration': 2, 'after': [f'a{j}' for j in (k - 1, k - 2) if j >= 0]}\n"
+        "    for k in range(50)]})\n"
+        "real = vectorized.compile_levelled\n"
+        "used = []\n"
+        "vectorized.compile_levelled = lambda *a, **k: used.append(1) or real(*a, **k)\n"
+        "schedule_plan(plan, today=dt.date(2027, 1, 4))\n"
+        "print(bool(used), 'numpy.ma' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.split() == ["True", "False"]

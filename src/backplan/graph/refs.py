@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import chain, repeat
-from operator import attrgetter, gt, itemgetter
+from operator import gt, itemgetter
 
+from backplan._columns import field_columns
 from backplan._compiled import compiled as compiled_module
 from backplan.models import Plan
 
@@ -76,7 +77,6 @@ class ActionRefs:
     in_order: bool
 
 
-_ID, _AFTER = attrgetter("id"), attrgetter("after")
 #: The last plan :func:`action_refs` numbered (a weak reference) and its numbers.
 _last: tuple[weakref.ref[Plan], ActionRefs | None] | None = None
 
@@ -102,9 +102,8 @@ def action_refs(plan: Plan) -> ActionRefs | None:
     last = _last
     if last is not None and last[0]() is plan:
         return last[1]
-    actions = plan.actions
-    afters = tuple(map(_AFTER, actions))
-    position = dict(zip(map(_ID, actions), range(len(afters)), strict=True))
+    ids, afters = field_columns(plan.actions, ("id", "after"))  # one compiled pass
+    position = dict(zip(ids, range(len(ids)), strict=True))
     refs: ActionRefs | None = None
     if len(position) == len(afters):
         with suppress(KeyError):  # an after that names a milestone, the goal or nothing
