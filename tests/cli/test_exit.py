@@ -96,3 +96,18 @@ def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
         errors = writer.stderr.read().decode()
         assert writer.wait(timeout=120) == 0
     assert errors == ""
+
+
+def test_output_that_cannot_be_written_is_reported() -> None:
+    """The last of the output is written when the program ends: a full disk then is exit 2
+    with the one line :func:`main` prints, never a traceback."""
+    done = program("""
+        import errno, io, sys
+        class Full(io.StringIO):
+            def flush(self):
+                raise OSError(errno.ENOSPC, "No space left on device")
+        sys.stdout = Full()
+    """, "schedule", FCR, "--today", TODAY)
+    assert done.returncode == 2
+    assert done.stderr.startswith("backplan: No space left on device (check the path")
+    assert "Traceback" not in done.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import dataclasses
 import os
 import sys
@@ -72,9 +73,10 @@ def _exit_now(code: int) -> NoReturn:
     Teardown frees every module and object one by one: 0.06-0.1 s at each run, a quarter of a
     small plan's ``schedule`` and more after a big plan. What of it matters is done first: the
     functions registered with :mod:`atexit` run, and the output is flushed (a reader that
-    stopped early is not an error, as in :func:`main`). With another thread still running, or
-    where CPython offers no way to run the :mod:`atexit` functions (``atexit._run_exitfuncs``,
-    in every CPython since 2.x), the program exits the usual way, which waits for the thread.
+    stopped early is not an error; output that cannot be written is, as in :func:`main`).
+    With another thread still running, or where CPython offers no way to run the :mod:`atexit`
+    functions (``atexit._run_exitfuncs``, in every CPython since 2.x), the program exits the
+    usual way, which waits for the thread.
     """
     run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
     if run_exit_functions is None or threading.active_count() > 1:
@@ -86,7 +88,19 @@ def _exit_now(code: int) -> NoReturn:
                 stream.flush()
         except (BrokenPipeError, ValueError):  # the reader is gone, or the stream was closed
             pass
+        except OSError as error:  # the output could not be written (a full disk)
+            if stream is sys.stdout:
+                _report_unwritable(error)
+                code = EXIT_BAD_INPUT
     os._exit(code)
+
+
+def _report_unwritable(error: OSError) -> None:
+    """The one line saying that output could not be written, and how to fix it."""
+    where = f"{error.filename}: " if error.filename is not None else ""
+    with contextlib.suppress(OSError):  # nowhere to say it: the exit status does
+        print(f"backplan: {where}{error.strerror or error} (check the path, that its folder "
+              "exists and that it may be written)", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,9 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as error:  # an output path in a missing folder, a read-only file, a full disk
-        where = f"{error.filename}: " if error.filename is not None else ""
-        print(f"backplan: {where}{error.strerror or error} (check the path, that its folder "
-              "exists and that it may be written)", file=sys.stderr)
+        _report_unwritable(error)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"backplan {args.command}: interrupted", file=sys.stderr)
