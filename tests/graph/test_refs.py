@@ -103,10 +103,11 @@ def test_action_refs_are_kept_for_the_last_plan_only_while_it_lives() -> None:
     other = _plan(actions)  # equal, but another plan: numbered again
     assert action_refs(other) is not first
     assert action_refs(other) == first
-    alive = weakref.ref(other)
+    plan_alive, refs_alive = weakref.ref(other), weakref.ref(action_refs(other) or first)
     del other
     gc.collect()
-    assert alive() is None  # the memo does not keep a plan alive
+    assert plan_alive() is None  # the memo does not keep a plan alive
+    assert refs_alive() is None  # and its numbers go with it
 
 
 def test_schedules_equal_with_and_without_the_kept_numbers(

@@ -62,7 +62,7 @@ def ref_numbers(
     return found, all(map(gt, owners, found))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class ActionRefs:
     """How a plan's actions refer to each other (see :func:`action_refs`).
 
@@ -86,8 +86,9 @@ def action_refs(plan: Plan) -> ActionRefs | None:
     is used once and every ``after`` id is an action's; else None.
 
     The reference check and the scheduler's network both need them. A plan is frozen, so the
-    numbers of the last plan asked about are kept (while the plan lives) and the second asker
-    gets them at no cost: on 100,000 actions, numbering takes a tenth of a second.
+    numbers of the last plan asked about are kept while the plan lives (they go with it), and
+    the second asker gets them at no cost: on 100,000 actions, numbering takes a tenth of a
+    second.
 
     Example:
         >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-03-31"}, "actions": [
@@ -108,5 +109,13 @@ def action_refs(plan: Plan) -> ActionRefs | None:
     if len(position) == len(afters):
         with suppress(KeyError):  # an after that names a milestone, the goal or nothing
             refs = ActionRefs(position, *ref_numbers(position, afters))
-    _last = (weakref.ref(plan), refs)
+    _last = (weakref.ref(plan, _forget), refs)
     return refs
+
+
+def _forget(gone: weakref.ref[Plan]) -> None:
+    """The kept plan has died: let its numbers go too."""
+    global _last
+    last = _last
+    if last is not None and last[0] is gone:
+        _last = None
