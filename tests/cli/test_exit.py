@@ -111,3 +111,15 @@ def test_output_that_cannot_be_written_is_reported() -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("backplan: No space left on device (check the path")
     assert "Traceback" not in done.stderr
+
+
+def test_under_a_profiler_the_program_ends_the_usual_way(tmp_path: Path) -> None:
+    """``python -m cProfile -o FILE -m backplan ...`` writes its figures after the program
+    returns: the program must return."""
+    figures = tmp_path / "profile.out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(figures), "-m", "backplan",
+                           "schedule", FCR, "--today", TODAY], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert figures.stat().st_size > 0

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from backplan.graph import refs
 from backplan.graph.refs import action_refs, ref_numbers
-from backplan.models import Plan
+from backplan.models import Action, Plan
 
 needs_compiled = pytest.mark.skipif(refs.COMPILED_REF_NUMBERS is None,
                                     reason="the C extension is not built")
@@ -136,3 +136,18 @@ def test_schedules_equal_with_and_without_the_kept_numbers(
     fresh = schedule_plan(load_plan(data), today=today)
     assert numbered == [1]
     assert kept.to_json() == fresh.to_json()
+
+
+def test_numbers_are_kept_only_for_actions_no_one_can_change() -> None:
+    """A plan built with ``model_construct`` may hold its actions in a list, which can change
+    after the check: its numbers are not kept (the scheduler numbers them afresh). Kept numbers
+    cannot be written to."""
+    actions = [Action(id="a", duration=1), Action(id="b", duration=1, after=("a",))]
+    listed = Plan.model_construct(goal=_plan([]).goal, actions=actions)
+    assert action_refs(listed) is None
+    kept = action_refs(_plan([{"id": "a", "duration": 1},
+                              {"id": "b", "duration": 1, "after": ["a"]}]))
+    assert kept is not None
+    if isinstance(kept.numbers, memoryview):  # the compiled loop's buffer
+        with pytest.raises(TypeError):
+            kept.numbers[0] = 1  # type: ignore[index]

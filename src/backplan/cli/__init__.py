@@ -61,7 +61,8 @@ def run() -> NoReturn:
     """The ``backplan`` program: :func:`main`, with pydantic plugins off unless asked for.
 
     Looking for pydantic plugins reads every installed package's metadata (about 50 ms at each
-    start); set ``PYDANTIC_DISABLE_PLUGINS`` yourself (empty: keep them all) to choose.
+    start); set ``PYDANTIC_DISABLE_PLUGINS`` yourself (empty: keep them all) to choose. It
+    ends the process (see :func:`_exit_now`); to run a command and go on, call :func:`main`.
     """
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _exit_now(main())
@@ -74,12 +75,15 @@ def _exit_now(code: int) -> NoReturn:
     small plan's ``schedule`` and more after a big plan. What of it matters is done first: the
     functions registered with :mod:`atexit` run, and the output is flushed (a reader that
     stopped early is not an error; output that cannot be written is, as in :func:`main`).
-    With another thread still running, or where CPython offers no way to run the :mod:`atexit`
-    functions (``atexit._run_exitfuncs``, in every CPython since 2.x), the program exits the
-    usual way, which waits for the thread.
+    The program exits the usual way (``SystemExit``) when another thread is still running (the
+    usual exit waits for it), under a profiler, a tracer or ``python -i`` (they work after the
+    program returns), or where CPython offers no way to run the :mod:`atexit` functions
+    (``atexit._run_exitfuncs``, in every CPython since 2.x). A program that runs backplan's
+    commands within its own process calls :func:`main`, which returns the exit status.
     """
     run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
-    if run_exit_functions is None or threading.active_count() > 1:
+    watched = sys.getprofile() or sys.gettrace() or sys.flags.inspect  # cProfile, trace, -i
+    if run_exit_functions is None or watched or threading.active_count() > 1:
         sys.exit(code)
     run_exit_functions()
     for stream in (sys.stdout, sys.stderr):

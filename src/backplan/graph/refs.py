@@ -41,17 +41,17 @@ def ref_numbers(
     names only numbers below its own position (then each list refers only to the ones before
     it, and nothing goes round in a circle).
 
-    The numbers are 64-bit integers in a buffer (``numpy.asarray`` reads them without a copy)
-    from the compiled loop, a tuple from the Python one. ``order=False``: the Python loop does
-    not look at the order (and says True). ``compiled=False`` runs the Python loop (the tests
-    compare the two).
+    The numbers are 64-bit integers in a read-only buffer (``numpy.asarray`` reads them
+    without a copy) from the compiled loop, a tuple from the Python one. ``order=False``: the
+    Python loop does not look at the order (and says True). ``compiled=False`` runs the Python
+    loop (the tests compare the two).
 
     Raises:
         KeyError: an id that ``index`` does not hold (the first one).
     """
     if compiled and COMPILED_REF_NUMBERS is not None:
         numbers, in_order = COMPILED_REF_NUMBERS.numbers(index, tuple(lists))
-        return memoryview(numbers).cast("q"), in_order
+        return memoryview(numbers).cast("q").toreadonly(), in_order
     ids = list(chain.from_iterable(lists))
     # one itemgetter call looks them all up (a third faster than a loop); of one id it returns
     # the number itself, of none it fails
@@ -106,7 +106,8 @@ def action_refs(plan: Plan) -> ActionRefs | None:
     ids, afters = field_columns(plan.actions, ("id", "after"))  # one compiled pass
     position = dict(zip(ids, range(len(ids)), strict=True))
     refs: ActionRefs | None = None
-    if len(position) == len(afters):
+    # only of actions in a tuple: a list (a plan built with model_construct) could change
+    if type(plan.actions) is tuple and len(position) == len(afters):
         with suppress(KeyError):  # an after that names a milestone, the goal or nothing
             refs = ActionRefs(position, *ref_numbers(position, afters))
     _last = (weakref.ref(plan, _forget), refs)

@@ -182,8 +182,10 @@ def compile_levelled(
         # With no wont actions, actions are numbered as in the plan (milestones after them):
         # the numbers the reference check found serve (when every after names an action).
         refs = None if nodes.wont else action_refs(plan)
-        numbers = refs.numbers if refs is not None else ref_numbers(index, afters, order=False)[0]
-        pred = np.asarray(numbers, dtype=np.int64)
+        if refs is not None and len(refs.numbers) == int(counts.sum()):
+            pred = np.asarray(refs.numbers, dtype=np.int64)
+        else:
+            pred = np.asarray(ref_numbers(index, afters, order=False)[0], dtype=np.int64)
     except KeyError as missing:
         raise UnsoundPlanError(f"unknown id {missing}") from None
     lag = np.array(nodes.lag, dtype=np.int64)
