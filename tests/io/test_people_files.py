@@ -213,6 +213,33 @@ def test_a_fix_of_hours_from_a_people_file_is_written_there(
     assert "the file changed meanwhile" not in out
 
 
+@pytest.mark.parametrize(("name", "text", "careful"), [
+    ("teams/a.yaml", PLAN, 0),  # read the fast way: parsed once, when the edit loads the plan
+    ("teams/a.json", "\ufeff" + json.dumps(  # JSON, with a byte-order mark
+        {**yaml.safe_load(PLAN), "people": "../shared/staff.yaml"}, default=str), 0),
+    # an anchor: the fast reader leaves it to the careful one, which finds the people file
+    ("teams/a.yaml", PLAN.replace("- {id: coach", "- &coach {id: coach"), 1),
+])
+def test_hours_are_written_into_the_people_file_however_the_plan_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str,
+        careful: int) -> None:
+    from backplan.io.plan_text import PlanText
+
+    staff = write(tmp_path, "shared/staff.yaml", STAFF)
+    plan_path = tmp_path / name
+    plan_path.parent.mkdir(parents=True)
+    plan_path.write_text(text, encoding="utf-8")
+    plan_bytes = plan_path.read_bytes()
+    careful_reads: list[str] = []
+    real_read = PlanText.read.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(PlanText, "read", classmethod(
+        lambda cls, path: careful_reads.append(path) or real_read(cls, path)))
+    edit = write_changes(plan_path, [ScenarioChange(person="qa", add_hours=1)])
+    assert (edit.subject, len(careful_reads)) == ("people", careful)
+    assert plan_path.read_bytes() == plan_bytes
+    assert "hours_per_day: 3" in staff.read_text()
+
+
 def test_a_fix_measured_on_other_hours_is_not_applied(tmp_path: Path) -> None:
     """Two ``fix --apply`` at once, each measured on 2 hours: the second one would add its
     hours on top of the first's. Measured on a plan the files no longer hold, it writes

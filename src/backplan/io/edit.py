@@ -76,12 +76,13 @@ from backplan.errors import (
     PlanValidationError,
     Problem,
 )
-from backplan.io.plan_files import load_plan
+from backplan.io.plan_files import load_plan, people_file_path, plain_plan_data
 from backplan.io.plan_text import PeopleText, PlanText, cannot_edit, number_text
 from backplan.io.writing import (
     DEFAULT_WAIT_SECONDS,
     plan_file_lock,
     read_only_problem,
+    read_snapshot,
     write_atomic,
 )
 from backplan.models import Action, KeyResult, Plan
@@ -428,7 +429,7 @@ def write_changes(
     given = tuple(changes)
     hours = [change for change in given if change.kind == "add_hours"]
     if hours and os.path.isfile(name := os.fspath(path)):
-        people_file = PlanText.read(name).people_file()
+        people_file = _named_people_file(name)
         if people_file is not None:  # the hours are written there
             if len(hours) < len(given):
                 raise BackplanError(
@@ -473,6 +474,24 @@ def _check_measured_on(plan: Plan, measured_on: Plan | None, path: str) -> None:
         raise PlanBusyError(
             f"{path} changed after the changes were measured on it (another edit); nothing was "
             "written: measure them again (backplan fix) on the plan as it is now")
+
+
+def _named_people_file(name: str) -> str | None:
+    """The people file the plan file ``name`` names (``people: FILE``), as its path from here;
+    None when the plan lists its people (or has none). Read the fast way where it can be (with
+    line numbers, a big plan's read was most of an hours edit), else as :class:`PlanText`
+    reads it, which reports the file's problems."""
+    try:
+        data = plain_plan_data(read_snapshot(name).data.decode("utf-8-sig"), source=name)
+    except (OSError, UnicodeDecodeError):
+        data = None
+    if data is not None:
+        people = data.get("people")
+        if people is None or isinstance(people, list):
+            return None
+        if isinstance(people, str):
+            return people_file_path(people, os.path.dirname(name)) or None
+    return PlanText.read(name).people_file()
 
 
 def _write_people_changes(people_file: str, plan_file: str,

@@ -56,7 +56,8 @@ from backplan.models import Person, Plan
 from backplan.models.fast import fast_plan
 
 __all__ = [
-    "PeopleFile", "dump_plan", "load_plan", "loads_plan", "people_file_path", "read_people_file",
+    "PeopleFile", "dump_plan", "load_plan", "loads_plan", "people_file_path", "plain_plan_data",
+    "read_people_file",
 ]
 
 PlanFormat = Literal["yaml", "json"]
@@ -167,7 +168,7 @@ def loads_plan(
     with paused_gc():
         # Plain text, read without line numbers, usually is a sound plan; anything else is
         # read again with the line of every key and item, to report each problem there.
-        plain = _plain_json_data(text) if chosen == "json" else plain_yaml_data(text)
+        plain = plain_plan_data(text, format=chosen)  # text and format as chosen above
         if plain is not None and _names_people_file(plain):
             plain = _with_people_file(plain, file=source)
         plan = fast_plan(plain) if plain is not None else None
@@ -181,6 +182,25 @@ def loads_plan(
         if not isinstance(data, dict):
             raise PlanFileError([_not_a_mapping(data, loc, source)], source=source)
         return _build(data, loc or _loc_of_data(data), file=source, check=check)
+
+
+def plain_plan_data(
+    text: str, *, source: str | None = None, format: PlanFormat | None = None
+) -> dict[str, Any] | None:
+    """The mapping plan ``text`` holds, read the fast way (no line numbers): the C JSON parser,
+    or PyYAML's C loader where installed; None when the text is not read that way (invalid, a
+    repeated key, not a mapping, YAML the fast way leaves to the careful one). ``source`` and
+    ``format`` choose JSON or YAML as in :func:`loads_plan`.
+
+    Example:
+        >>> plain_plan_data('{"goal": {"id": "g", "due": "2027-03-31"}}')
+        {'goal': {'id': 'g', 'due': '2027-03-31'}}
+        >>> plain_plan_data("goal: {id: g}\\ngoal: {id: h}\\n") is None
+        True
+    """
+    text = text.removeprefix("\ufeff")
+    chosen = format or _guess_format(text, source)
+    return _plain_json_data(text) if chosen == "json" else plain_yaml_data(text)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
