@@ -123,3 +123,16 @@ def test_under_a_profiler_the_program_ends_the_usual_way(tmp_path: Path) -> None
                           env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert figures.stat().st_size > 0
+
+
+def test_error_output_that_cannot_be_written_is_exit_120() -> None:
+    """Nowhere left to say it: the status CPython's own exit gives when a flush fails."""
+    done = program("""
+        import errno, io, sys
+        class Full(io.StringIO):
+            def flush(self):
+                raise OSError(errno.ENOSPC, "No space left on device")
+        sys.stderr = Full()
+    """, "schedule", FCR, "--today", TODAY)
+    assert done.returncode == 120
+    assert done.stdout.startswith("Goal fcr-80 due 2027-03-31")  # the output itself arrived

@@ -39,6 +39,8 @@ __all__ = ["main", "run"]
 
 #: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
+#: Exit status when the error output cannot be written at the end (as CPython's own exit).
+EXIT_UNFLUSHED = 120
 
 #: Modules whose ``register(commands)`` adds a command, in ``--help`` order.
 COMMANDS = (_schedule, _fix, _track, _risk, _export, _priorities, _load, _portfolio, _staffing)
@@ -96,6 +98,8 @@ def _exit_now(code: int) -> NoReturn:
             if stream is sys.stdout:
                 _report_unwritable(error)
                 code = EXIT_BAD_INPUT
+            else:  # nowhere left to say it: the status CPython's own exit gives
+                code = EXIT_UNFLUSHED
     os._exit(code)
 
 
