@@ -5,7 +5,7 @@ setting ``run``. Exit codes: 0 success (feasible or not), 1 with ``--strict`` wh
 infeasible, 2 bad input (the problems are printed, one per line, without a traceback), 70 an
 internal error: an exception backplan did not expect is a bug; it is reported in one line that
 names the command and asks for a bug report (``BACKPLAN_DEBUG=1`` shows the traceback), 130
-interrupted (Ctrl-C).
+interrupted (Ctrl-C), 120 the error output could not be written at the end.
 """
 
 from __future__ import annotations
