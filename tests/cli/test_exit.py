@@ -32,6 +32,18 @@ def program(prelude: str, *args: str, stdin: int | None = None) -> subprocess.Co
                           timeout=120, check=False)
 
 
+def full_disk(stream: str) -> str:
+    """Python that makes ``sys.<stream>`` fail to flush, as on a full disk (what the program
+    writes stays buffered: it fails at the last flush)."""
+    return f"""
+        import errno, io, sys
+        class Full(io.StringIO):
+            def flush(self):
+                raise OSError(errno.ENOSPC, "No space left on device")
+        sys.{stream} = Full()
+    """
+
+
 def test_the_whole_output_arrives(capsys: pytest.CaptureFixture[str]) -> None:
     """The output is flushed before the process ends: a reader gets all of it (here about
     40 KB of JSON), as :func:`main` prints it."""
@@ -101,13 +113,7 @@ def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
 def test_output_that_cannot_be_written_is_reported() -> None:
     """The last of the output is written when the program ends: a full disk then is exit 2
     with the one line :func:`main` prints, never a traceback."""
-    done = program("""
-        import errno, io, sys
-        class Full(io.StringIO):
-            def flush(self):
-                raise OSError(errno.ENOSPC, "No space left on device")
-        sys.stdout = Full()
-    """, "schedule", FCR, "--today", TODAY)
+    done = program(full_disk("stdout"), "schedule", FCR, "--today", TODAY)
     assert done.returncode == 2
     assert done.stderr.startswith("backplan: No space left on device (check the path")
     assert "Traceback" not in done.stderr
@@ -127,12 +133,6 @@ def test_under_a_profiler_the_program_ends_the_usual_way(tmp_path: Path) -> None
 
 def test_error_output_that_cannot_be_written_is_exit_120() -> None:
     """Nowhere left to say it: the status CPython's own exit gives when a flush fails."""
-    done = program("""
-        import errno, io, sys
-        class Full(io.StringIO):
-            def flush(self):
-                raise OSError(errno.ENOSPC, "No space left on device")
-        sys.stderr = Full()
-    """, "schedule", FCR, "--today", TODAY)
+    done = program(full_disk("stderr"), "schedule", FCR, "--today", TODAY)
     assert done.returncode == 120
     assert done.stdout.startswith("Goal fcr-80 due 2027-03-31")  # the output itself arrived
