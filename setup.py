@@ -14,5 +14,7 @@ setup(
                   optional=True),
         Extension("backplan._field_columns", ["src/backplan/_field_columns.c"], optional=True),
         Extension("backplan._json_rows", ["src/backplan/_json_rows.c"], optional=True),
+        Extension("backplan.models._plain_actions", ["src/backplan/models/_plain_actions.c"],
+                  optional=True),
     ]
 )

@@ -22,6 +22,7 @@ COMPILED_MODULES = (
     "backplan.graph._ref_numbers",  # after ids to node numbers
     "backplan._field_columns",  # the actions' fields, a list per field
     "backplan._json_rows",  # a schedule's action rows as JSON text
+    "backplan.models._plain_actions",  # plain actions built from plan data
 )
 
 

@@ -16,10 +16,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+import backplan.models.fast as fast_module
 from backplan.io._yaml import read_yaml
 from backplan.models import Action, Plan
 from backplan.models.fast import PLAIN_ACTION_RULES, _fast_validator, fast_plan
 from strategies import people_plan_dicts, plan_dicts
+
+BUILDER = fast_module._PLAIN_ACTIONS
+needs_builder = pytest.mark.skipif(BUILDER is None, reason="the compiled builder was not built")
+
+
+class Text(str):
+    """Text of another type: pydantic takes it, the compiled builder leaves it to pydantic."""
+
+
+class Items(list):  # type: ignore[type-arg]
+    """A list of another type."""
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN_FILES = sorted([*(ROOT / "examples").glob("*.yaml"), *(ROOT / "tests/data").rglob("*.yaml")])
@@ -79,7 +91,8 @@ def test_plain_actions_are_built_natively() -> None:
     assert not validators.field_validators
     fast = _fast_validator()
     assert fast is not None
-    assert "union" in repr(fast[0]).lower()
+    assert "union" in repr(fast.plan).lower()
+    assert fast.native_fields is not None, "the compiled builder cannot express Action's fields"
 
 
 @pytest.mark.parametrize("path", PLAN_FILES, ids=[p.name for p in PLAN_FILES])
@@ -110,16 +123,18 @@ def test_generated_plans_with_people(data: dict[str, Any]) -> None:
 
 # Values for each field of an action: valid ones, and the near misses the fast path must refuse
 # (or leave to the models) exactly where the models refuse them.
-_IDS = ["a", "b", "a b", " a", "a ", "", "é", "a\nb", "a\tb", "\x1c", "2027", 2027, None, True]
+_IDS = ["a", "b", "a b", " a", "a ", "", "é", "a\nb", "a\tb", "\x1c", "\x7f", "~", "2027", 2027,
+        None, True, Text("a")]
 FIELD_VALUES: dict[str, list[Any]] = {
     "id": _IDS,
-    "title": ["", "Export", 5, None, "x\n"],
-    "duration": [1, 5, 3650, 0, 3651, -1, True, 2.0, "3", None],
-    "after": [[], ["b"], ["b", "c"], ["b", "b"], ["a"], ["é"], ["b "], "b", [1], None, ("b",)],
-    "lag": [0, 1, 3650, 3651, -1, True, "1", None, 1.0],
+    "title": ["", "Export", 5, None, "x\n", Text("x"), "\ud800", "☕"],
+    "duration": [1, 5, 3650, 0, 3651, -1, True, 2.0, "3", None, 2**70, -(2**70)],
+    "after": [[], ["b"], ["b", "c"], ["b", "b"], ["a"], ["é"], ["b "], "b", [1], None, ("b",),
+              ("b", "b"), Items(["b"]), [Text("b")], ["c", "b", "c"]],
+    "lag": [0, 1, 3650, 3651, -1, True, "1", None, 1.0, 2**64],
     "milestone": ["m", "é", "", None, 7],
-    "priority": ["must", "wont", "Must", None],
-    "owner": ["Ana", None, 3],
+    "priority": ["must", "wont", "Must", None, Text("must")],
+    "owner": ["Ana", None, 3, Text("Ana")],
     "kind": ["analysis", " x", None],
     "impact": [{}, {"fcr": 1}, {"fcr": 1.5}, {"fcr": True}, {"fcr": "1"}, {" fcr": 1},
                {"fcr": float("nan")}, []],
@@ -174,3 +189,93 @@ def test_actions_beyond_the_plain_ones_are_validated_by_action_itself() -> None:
     plan = assert_same_as_the_models(data)
     assert plan is not None
     assert "duration" not in plan.actions[2].model_fields_set  # derived from the estimate
+
+
+@needs_builder
+def test_plain_actions_are_built_by_the_compiled_loop_and_the_rest_by_pydantic() -> None:
+    fast = _fast_validator()
+    assert fast is not None
+    assert fast.native_fields is not None
+    rows = ({"id": "a", "duration": 2}, {"id": "b", "duration": 1, "not_before": "2027-01-04"},
+            {"id": "c", "duration": 1, "after": ["a"], "lag": 2}, "not an action",
+            {"id": "d", "duration": 1, "extra": 1})
+    built, others = BUILDER.build(Action, rows, fast.native_fields)
+    assert others == [1, 3, 4]
+    assert [None if a is None else a.id for a in built] == ["a", None, "c", None, None]
+    assert typed(built[2]) == typed(Action.model_validate(rows[2]))
+
+
+@given(items=st.lists(actions(), min_size=1, max_size=3))
+def test_without_the_compiled_builder_the_plan_is_the_same(
+    items: list[dict[str, Any]],
+) -> None:
+    data = {"goal": GOAL, "milestones": [{"id": "m"}], "actions": items}
+    with_builder = fast_plan(data)
+    saved, fast_module._PLAIN_ACTIONS = fast_module._PLAIN_ACTIONS, None
+    try:
+        without = fast_plan(data)
+    finally:
+        fast_module._PLAIN_ACTIONS = saved
+    assert typed(with_builder) == typed(without)
+
+
+def test_a_mapping_that_is_not_a_dict_goes_through_pydantic() -> None:
+    from types import MappingProxyType
+
+    data = {"goal": GOAL, "actions": [{"id": "a", "duration": 2}]}
+    assert typed(fast_plan(MappingProxyType(data))) == typed(Plan.model_validate(data))
+    assert typed(fast_plan({**data, "actions": ({"id": "a", "duration": 2},)})) == typed(
+        Plan.model_validate(data))
+
+
+@needs_builder
+def test_the_compiled_builder_keeps_no_memory() -> None:
+    """Building the same plan again and again holds no more memory (no reference leaked)."""
+    import tracemalloc
+
+    data = {"goal": GOAL, "milestones": [{"id": "m"}], "actions": [
+        {"id": f"a{i}", "title": "Tag ☕", "duration": 1 + i % 5, "milestone": "m",
+         "after": [f"a{i - 1}"] if i else [], "priority": "should"} for i in range(200)]}
+    data["actions"].append({"id": "late", "duration": 1, "not_before": "2027-01-04"})
+    fast_plan(data)
+    tracemalloc.start()
+    try:
+        for _ in range(3):
+            fast_plan(data)
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(30):
+            fast_plan(data)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 20_000, grown  # a leaked action a build would be 200 x ~600 bytes
+
+
+@needs_builder
+def test_native_fields_refuses_what_the_builder_cannot_check() -> None:
+    from backplan.models.fast import native_fields
+
+    fast = _fast_validator()
+    assert fast is not None
+    plain = fast.plan  # a validator, not a schema: find the plain schema again
+    del plain
+    schema = {"type": "model", "cls": Action, "config": {"extra_fields_behavior": "forbid",
+                                                        "str_strip_whitespace": False},
+              "schema": {"type": "model-fields", "fields": {
+                  "id": {"type": "model-field", "schema": {"type": "str"}},
+              }}}
+    assert native_fields(schema) == (("id", 2, True, False, False, None, None, 0, 0, ()),)
+    ignore = {**schema, "config": {"extra_fields_behavior": "ignore"}}
+    assert native_fields(ignore) is None
+    lower = {**schema, "config": {**schema["config"], "str_to_lower": True}}
+    assert native_fields(lower) is None
+    required_dict = {**schema, "schema": {"type": "model-fields", "fields": {
+        "impact": {"type": "model-field", "schema": {"type": "dict"}}}}}
+    assert native_fields(required_dict) is None
+    mutable_default = {**schema, "schema": {"type": "model-fields", "fields": {
+        "tags": {"type": "model-field", "schema": {
+            "type": "default", "schema": {"type": "list"}, "default": []}}}}}
+    assert native_fields(mutable_default) is None
+    aliased = {**schema, "schema": {"type": "model-fields", "fields": {
+        "id": {"type": "model-field", "schema": {"type": "str"}, "validation_alias": "ID"}}}}
+    assert native_fields(aliased) is None
