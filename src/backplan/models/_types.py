@@ -58,7 +58,8 @@ def _check_id(value: Any) -> Any:
             **{"value": value},
         )
     # One string object per id: references resolve by identity, and big plans use less memory.
-    return sys.intern(value)
+    # (Text of a str subclass, such as numpy's str_, is interned as plain text.)
+    return sys.intern(value if type(value) is str else str.__str__(value))
 
 
 def _check_date(value: Any) -> Any:
