@@ -1,6 +1,7 @@
 /* Rows of records as indented JSON text, compiled: the action rows of a big schedule.
  *
  * rows(records, keys, indent, level) -> str | None
+ * rows_utf8(records, keys, indent, level) -> bytes | None
  *   The text ``json.dumps([dict(zip(keys, r)) for r in records], indent=indent,
  *   ensure_ascii=False)`` gives, as it stands ``level`` levels deep in a document (every line
  *   after the first indented by ``indent * level`` more spaces), character for character.
@@ -9,6 +10,8 @@
  *   tuple of those. None when a value is anything else (a float, a dict, a datetime), a text
  *   holds a lone surrogate (no UTF-8), or a record is not such a tuple: the caller then writes
  *   the rows itself. Keys that repeat are refused too (json.dumps would keep the last value).
+ *   ``rows_utf8`` gives the same text as UTF-8: the bytes it was written into (no copy), for a
+ *   caller that writes it to a file.
  *
  * Only exact types are accepted (no Python code runs while the records are read), and the
  * tests compare the text with json.dumps on random records.
@@ -18,7 +21,10 @@
 #include <datetime.h>
 #include <string.h>
 
+/* Text written into a bytes object (resized as it grows, then to its size): UTF-8 to return
+ * as it is, or to decode. */
 typedef struct {
+    PyObject *bytes;
     char *data;
     Py_ssize_t size;
     Py_ssize_t capacity;
@@ -38,14 +44,37 @@ static int reserve(Buffer *buffer, Py_ssize_t more)
         }
         capacity *= 2;
     }
-    char *data = PyMem_Realloc(buffer->data, (size_t)capacity);
-    if (data == NULL) {
-        PyErr_NoMemory();
+    if (buffer->bytes == NULL) {
+        buffer->bytes = PyBytes_FromStringAndSize(NULL, capacity);
+    }
+    else if (_PyBytes_Resize(&buffer->bytes, capacity) < 0) { /* frees it, sets NULL */
+        buffer->data = NULL;
+        buffer->size = buffer->capacity = 0;
         return -1;
     }
-    buffer->data = data;
+    if (buffer->bytes == NULL) {
+        return -1;
+    }
+    buffer->data = PyBytes_AS_STRING(buffer->bytes);
     buffer->capacity = capacity;
     return 0;
+}
+
+/* The text written, as bytes of its size (the buffer is left empty), or NULL (error set). */
+static PyObject *written(Buffer *buffer)
+{
+    if (buffer->bytes == NULL) {
+        return PyBytes_FromStringAndSize(NULL, 0);
+    }
+    if (_PyBytes_Resize(&buffer->bytes, buffer->size) < 0) {
+        buffer->bytes = NULL;
+        return NULL;
+    }
+    PyObject *text = buffer->bytes;
+    buffer->bytes = NULL;
+    buffer->data = NULL;
+    buffer->size = buffer->capacity = 0;
+    return text;
 }
 
 static int put(Buffer *buffer, const char *text, Py_ssize_t length)
@@ -273,7 +302,8 @@ static int put_record(Buffer *buffer, PyObject *record, PyObject **keys, Py_ssiz
     return put(buffer, "}", 1);
 }
 
-static PyObject *rows(PyObject *module, PyObject *args)
+/* The rows' text as UTF-8 bytes, None (not writable as json.dumps writes it) or NULL. */
+static PyObject *rows_text(PyObject *args)
 {
     PyObject *records, *key_names;
     Py_ssize_t indent, level;
@@ -291,7 +321,7 @@ static PyObject *rows(PyObject *module, PyObject *args)
         return NULL;
     }
     PyObject *result = NULL;
-    Buffer buffer = {NULL, 0, 0};
+    Buffer buffer = {NULL, NULL, 0, 0};
     /* Each key, quoted and escaped, with ': ' after it. */
     PyObject **keys = PyMem_Calloc((size_t)key_count, sizeof(PyObject *));
     if (keys == NULL) {
@@ -333,7 +363,7 @@ static PyObject *rows(PyObject *module, PyObject *args)
     }
     Py_ssize_t count = PyList_GET_SIZE(records);
     if (count == 0) {
-        result = PyUnicode_FromString("[]");
+        result = PyBytes_FromString("[]");
         goto done;
     }
     /* about what a schedule's row takes, to grow the buffer less often (at most 64 MiB ahead) */
@@ -359,19 +389,38 @@ static PyObject *rows(PyObject *module, PyObject *args)
     if (new_line(&buffer, indent, level) < 0 || put(&buffer, "]", 1) < 0) {
         goto done;
     }
-    result = PyUnicode_DecodeUTF8(buffer.data, buffer.size, "strict");
+    result = written(&buffer);
 done:
     for (Py_ssize_t k = 0; k < key_count; k++) {
         Py_XDECREF(keys[k]);
     }
     PyMem_Free(keys);
-    PyMem_Free(buffer.data);
+    Py_XDECREF(buffer.bytes);
     return result;
+}
+
+static PyObject *rows(PyObject *module, PyObject *args)
+{
+    PyObject *text = rows_text(args);
+    if (text == NULL || text == Py_None) {
+        return text;
+    }
+    PyObject *result = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(text), PyBytes_GET_SIZE(text),
+                                            "strict");
+    Py_DECREF(text);
+    return result;
+}
+
+static PyObject *rows_utf8(PyObject *module, PyObject *args)
+{
+    return rows_text(args);
 }
 
 static PyMethodDef methods[] = {
     {"rows", rows, METH_VARARGS,
      "rows(records, keys, indent, level) -> str | None: records as json.dumps writes them."},
+    {"rows_utf8", rows_utf8, METH_VARARGS,
+     "rows_utf8(records, keys, indent, level) -> bytes | None: the same text as UTF-8."},
     {NULL, NULL, 0, NULL},
 };
 

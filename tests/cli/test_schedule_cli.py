@@ -151,3 +151,40 @@ def test_the_program_turns_pydantic_plugins_off_unless_asked(
         backplan.cli.run()
     assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ""
     assert "backplan" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1", "ascii"])
+def test_json_output_is_the_same_text_whatever_the_output_encoding(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str) -> None:
+    """As UTF-8 the program writes the rows' bytes as the compiled writer wrote them; otherwise
+    it prints the text: the output is the same text either way (here in ASCII, which each
+    encoding can write)."""
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"goal": {"id": "g", "due": "2027-03-31", "title": "Raise FCR"},
+                                "actions": [{"id": f"a{k}", "title": f"Step {k}", "duration": 2,
+                                             "after": [f"a{k - 1}"] if k else []}
+                                            for k in range(300)]}), encoding="utf-8")
+    argv = ["schedule", str(plan), "--today", "2026-11-23", "--format", "json"]
+    done = subprocess.run([sys.executable, "-m", "backplan", *argv], capture_output=True,
+                          env={**os.environ, "PYTHONIOENCODING": encoding}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert main(argv) == 0
+    assert done.stdout == capsys.readouterr().out.encode(encoding)
+
+
+def test_json_output_in_utf8_keeps_every_character(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("goal: {id: g, due: 2027-03-31, title: Erstlösung ☕}\n"
+                    "actions:\n"
+                    "  - {id: a, title: \"Schulung \\t für \\\"alle\\\" 🙂\", duration: 2}\n"
+                    "  - {id: b, title: \"\\u2028 Absatz\", duration: 1, after: [a]}\n",
+                    encoding="utf-8")
+    argv = ["schedule", str(plan), "--today", "2026-11-23", "--format", "json"]
+    done = subprocess.run([sys.executable, "-m", "backplan", *argv], capture_output=True,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "Erstlösung ☕" in printed
+    assert done.stdout.decode("utf-8") == printed

@@ -199,3 +199,52 @@ def test_without_the_compiled_writer_pydantic_core_writes_the_rows(
                       "actions": [{"id": "a", "title": "tab\tquote\" ☕", "duration": 1}]})
     schedule = schedule_plan(plan, today=TODAY)
     assert schedule.to_json(indent=3) == reference(schedule, 3)
+
+
+# Schedule.write_json: the same text, as UTF-8 bytes, written in pieces.
+
+@pytest.mark.parametrize("example", EXAMPLES[:6], ids=[p.stem for p in EXAMPLES[:6]])
+@pytest.mark.parametrize("indent", [2, 0, None])
+def test_write_json_writes_to_json_text_as_utf8(example: Path, indent: int | None) -> None:
+    import io
+
+    schedule = schedule_plan(load_plan(example), today=TODAY)
+    out = io.BytesIO()
+    schedule.write_json(out, indent=indent)
+    assert out.getvalue() == schedule.to_json(indent=indent).encode()
+
+
+@given(data=plan_dicts(), titles=st.lists(_TEXT, min_size=12, max_size=12))
+def test_write_json_with_any_text(data: dict[str, Any], titles: list[str]) -> None:
+    """Any character, lone surrogates too: encoded with the ``errors`` given, as
+    ``str.encode`` would encode :meth:`Schedule.to_json`'s text."""
+    import io
+
+    for item, title in zip([*data["milestones"], *data["actions"]], titles, strict=False):
+        item["title"] = title + "\udc80" if len(title) % 5 == 1 else title
+    schedule = schedule_plan(Plan.model_validate(data), today=START)
+    text = schedule.to_json()
+    for errors in ("surrogateescape", "surrogatepass", "strict"):
+        out = io.BytesIO()
+        try:
+            expected = text.encode("utf-8", errors)
+        except UnicodeEncodeError:
+            with pytest.raises(UnicodeEncodeError):
+                schedule.write_json(out, errors=errors)
+            continue
+        schedule.write_json(out, errors=errors)
+        assert out.getvalue() == expected
+
+
+def test_write_json_without_the_compiled_writer(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from backplan.scheduling import result
+
+    monkeypatch.setattr(result, "_compiled_rows", lambda *args: None)
+    plan = load_plan({"goal": {"id": "g", "due": "2027-03-31", "title": "Lösung ☕"},
+                      "actions": [{"id": "a", "title": "tab\tquote\" ☕", "duration": 1}]})
+    schedule = schedule_plan(plan, today=TODAY)
+    out = io.BytesIO()
+    schedule.write_json(out)
+    assert out.getvalue() == reference(schedule).encode()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import BinaryIO
 
 from backplan.errors import BackplanError, PlanError
 from backplan.io.writing import DEFAULT_WAIT_SECONDS
@@ -15,7 +18,7 @@ __all__ = [
     "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_INTERNAL_ERROR", "EXIT_OK", "add_capacity_option",
     "add_command", "add_edit_options", "add_format_option", "add_plan_argument",
     "add_today_option", "iso_date", "report", "resolve_today", "seconds", "share", "use_color",
-    "whole_number",
+    "utf8_stdout", "whole_number",
 ]
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
@@ -175,6 +178,24 @@ def use_color() -> bool:
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return sys.stdout.isatty()
+
+
+def utf8_stdout() -> BinaryIO | None:
+    """The bytes under standard output, flushed, when text printed there goes out as UTF-8
+    unchanged: the interpreter's own ``sys.stdout``, encoding UTF-8, where lines end in
+    ``\n``. Else None (a program that runs :func:`backplan.cli.main` with its output caught,
+    another encoding, Windows): then print text."""
+    stream = sys.stdout
+    if stream is not sys.__stdout__ or type(stream) is not io.TextIOWrapper or os.linesep != "\n":
+        return None
+    try:
+        if codecs.lookup(stream.encoding).name != "utf-8":
+            return None
+    except LookupError:  # pragma: no cover - the stream could not have been made
+        return None
+    stream.flush()
+    binary: BinaryIO = stream.buffer
+    return binary
 
 
 def report(error: BackplanError) -> None:

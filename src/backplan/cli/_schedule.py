@@ -20,6 +20,7 @@ from backplan.cli._common import (
     add_today_option,
     resolve_today,
     use_color,
+    utf8_stdout,
 )
 from backplan.errors import PlanError, PlanValidationError
 from backplan.words import counted
@@ -68,7 +69,12 @@ def run_schedule(args: argparse.Namespace) -> int:
     schedule = backplan.schedule_plan(plan, today=resolve_today(args.today),
                                       ignore_capacity=args.ignore_capacity)
     if args.format == "json":
-        print(schedule.to_json())
+        binary = utf8_stdout()
+        if binary is None:
+            print(schedule.to_json())
+        else:  # a big schedule's rows go out as written, not copied into text and back
+            schedule.write_json(binary, errors=sys.stdout.errors or "strict")
+            binary.write(b"\n")
     elif args.format == "csv":
         sys.stdout.write(backplan.to_csv(schedule))
     elif args.format == "mermaid":
