@@ -15,7 +15,8 @@ SRC = Path(backplan.__file__).parent
 
 # Layers, lowest first: a module may import from its own layer or lower ones only.
 LAYERS = [
-    {"errors", "_lazy", "_find", "_gc", "_compiled", "_columns", "_json_rows", "staffing", "words"},
+    {"errors", "_lazy", "_find", "_gc", "_compiled", "_columns", "_json_rows", "_plan_memo",
+     "staffing", "words"},
     {"models"},
     {"calendars", "graph"},
     {"scheduling"},

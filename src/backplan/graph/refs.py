@@ -15,18 +15,18 @@ Example:
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import gt, itemgetter
 
-from backplan._columns import field_columns
 from backplan._compiled import compiled as compiled_module
+from backplan._plan_memo import derived
+from backplan.graph.columns import action_columns
 from backplan.models import Plan
 
-__all__ = ["COMPILED_REF_NUMBERS", "ActionRefs", "action_refs", "ref_numbers"]
+__all__ = ["COMPILED_REF_NUMBERS", "ActionRefs", "action_positions", "action_refs", "ref_numbers"]
 
 
 #: The compiled module (``backplan.graph._ref_numbers``), or None where it was not built.
@@ -62,7 +62,7 @@ def ref_numbers(
     return found, all(map(gt, owners, found))
 
 
-@dataclass(frozen=True, slots=True, weakref_slot=True)
+@dataclass(frozen=True, slots=True)
 class ActionRefs:
     """How a plan's actions refer to each other (see :func:`action_refs`).
 
@@ -77,18 +77,31 @@ class ActionRefs:
     in_order: bool
 
 
-#: The last plan :func:`action_refs` numbered (a weak reference) and its numbers.
-_last: tuple[weakref.ref[Plan], ActionRefs | None] | None = None
+def action_positions(plan: Plan) -> dict[str, int]:
+    """Each action's number (its place in ``plan``) by id; of an id used twice, the last place.
+    Kept while ``plan`` is the last plan asked about (:mod:`backplan._plan_memo`).
+
+    Example:
+        >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-03-31"}, "actions": [
+        ...     {"id": "a", "duration": 1}, {"id": "b", "duration": 1, "after": ["a"]}]})
+        >>> action_positions(plan)
+        {'a': 0, 'b': 1}
+    """
+    return derived(plan, "action_positions", _positions)
+
+
+def _positions(plan: Plan) -> dict[str, int]:
+    ids = action_columns(plan).id
+    return dict(zip(ids, range(len(ids)), strict=True))
 
 
 def action_refs(plan: Plan) -> ActionRefs | None:
     """The action numbers the ``after`` lists of ``plan``'s actions name, when every action id
     is used once and every ``after`` id is an action's; else None.
 
-    The reference check and the scheduler's network both need them. A plan is frozen, so the
-    numbers of the last plan asked about are kept while the plan lives (they go with it), and
-    the second asker gets them at no cost: on 100,000 actions, numbering takes a tenth of a
-    second.
+    The reference check and the scheduler's network both need them: they are kept while
+    ``plan`` is the last plan asked about (:mod:`backplan._plan_memo`), and the second asker
+    gets them at no cost (on 100,000 actions, numbering takes a tenth of a second).
 
     Example:
         >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-03-31"}, "actions": [
@@ -99,24 +112,14 @@ def action_refs(plan: Plan) -> ActionRefs | None:
         >>> action_refs(plan) is refs
         True
     """
-    global _last
-    last = _last
-    if last is not None and last[0]() is plan:
-        return last[1]
-    ids, afters = field_columns(plan.actions, ("id", "after"))  # one compiled pass
-    position = dict(zip(ids, range(len(ids)), strict=True))
-    refs: ActionRefs | None = None
-    # only of actions in a tuple: a list (a plan built with model_construct) could change
-    if type(plan.actions) is tuple and len(position) == len(afters):
-        with suppress(KeyError):  # an after that names a milestone, the goal or nothing
-            refs = ActionRefs(position, *ref_numbers(position, afters))
-    _last = (weakref.ref(plan, _forget), refs)
-    return refs
+    return derived(plan, "action_refs", _numbered)
 
 
-def _forget(gone: weakref.ref[Plan]) -> None:
-    """The kept plan has died: let its numbers go too."""
-    global _last
-    last = _last
-    if last is not None and last[0] is gone:
-        _last = None
+def _numbered(plan: Plan) -> ActionRefs | None:
+    afters = action_columns(plan).after
+    position = action_positions(plan)
+    if len(position) != len(afters):  # an id used twice
+        return None
+    with suppress(KeyError):  # an after that names a milestone, the goal or nothing
+        return ActionRefs(position, *ref_numbers(position, afters))
+    return None

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from backplan.errors import PlanValidationError, Problem
+from backplan.graph.columns import action_columns
 from backplan.graph.key_results import key_result_problems, refers_to_key_results
 from backplan.graph.order import CycleError, topological_order
 from backplan.graph.people import people_problems
@@ -57,7 +58,9 @@ def validate_plan(plan: Plan) -> None:
 def plan_problems(plan: Plan) -> list[Problem]:
     """Every cross-reference problem in ``plan``, in file order (empty when the plan is sound)."""
     if _in_file_order(plan):  # the usual big plan, checked in C loops: only the sections left
-        return section_problems(plan)
+        columns = action_columns(plan)
+        return section_problems(plan, uses_impact=any(columns.impact),
+                                uses_assignees=any(columns.assignees))
     problems = reference_problems(plan)
     if any(problem.code == "duplicate-id" for problem in problems):
         return problems  # which item an id means is open: cycles once ids are unique
@@ -80,7 +83,7 @@ def _in_file_order(plan: Plan) -> bool:
             plan.goal.id in refs.position or plan.goal.id in milestones
             or not milestones.isdisjoint(refs.position)):
         return False
-    return milestones.issuperset(filter(None, map(_MILESTONE, plan.actions)))
+    return milestones.issuperset(filter(None, action_columns(plan).milestone))
 
 
 def reference_problems(plan: Plan) -> list[Problem]:

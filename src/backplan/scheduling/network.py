@@ -33,10 +33,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from backplan._columns import field_columns
 from backplan.calendars import WorkingCalendar, nominal_duration_days
+from backplan.graph.columns import action_columns
 from backplan.graph.order import CycleError, topological_order
+from backplan.graph.refs import action_positions
 from backplan.models import Action, Assignee, Plan
 
 __all__ = [
@@ -155,13 +157,6 @@ def compile_network(
     return assemble_network(plan, ids, order, pred_groups, columns, dependents, wont)
 
 
-#: The action fields the network and the result rows are built from (then ``status``,
-#: ``impact`` and ``assignees``, read for the checks), in :class:`PlanNodes` order.
-_ACTION_FIELDS = (
-    "id", "priority", "milestone", "after", "lag", "duration", "not_before", "not_after", "title",
-    "owner", "status", "impact", "assignees")
-
-
 @dataclass(frozen=True, slots=True)
 class PlanNodes:
     """A plan's nodes in plan numbering (scheduled actions, then milestones), with the fields of
@@ -204,30 +199,39 @@ def resolve_nodes(plan: Plan) -> PlanNodes:
         UnsoundPlanError: an id is duplicated, or an action names a milestone that does not exist.
     """
     actions = plan.actions
-    # One pass over the actions reads every field needed (in large plans each pass costs).
-    columns = field_columns(actions, _ACTION_FIELDS)
-    action_ids, priorities, milestone_refs = columns[:3]
-    uses_impact = any(columns.pop(-2))
-    uses_assignees = any(columns[-1])
-    started = not all(map("not_started".__eq__, columns.pop(-2)))
+    # The columns the reference check read (one pass over the actions: in big plans each costs).
+    columns = action_columns(plan)
+    uses_impact = any(columns.impact)
+    uses_assignees = any(columns.assignees)
+    started = not all(map("not_started".__eq__, columns.status))
     wont: set[str] = set()
-    scheduled = list(actions)
-    if "wont" in priorities:
-        keep = [p != "wont" for p in priorities]
-        wont = {i for i, p in zip(action_ids, priorities, strict=True) if p == "wont"}
+    scheduled: Sequence[Action] = actions
+    fields: list[Sequence[Any]] = [columns.priority, columns.milestone, columns.after,
+                                   columns.lag, columns.duration, columns.not_before,
+                                   columns.not_after, columns.title, columns.owner,
+                                   columns.assignees]
+    action_ids: Sequence[str] = columns.id
+    if "wont" in columns.priority:
+        keep = [p != "wont" for p in columns.priority]
+        wont = {i for i, p in zip(columns.id, columns.priority, strict=True) if p == "wont"}
         scheduled = [a for a, k in zip(actions, keep, strict=True) if k]
-        columns = [[v for v, k in zip(column, keep, strict=True) if k] for column in columns]
-    ids = [*columns[0], *(m.id for m in plan.milestones)]
-    index = dict(zip(ids, range(len(ids)), strict=True))
+        action_ids = [i for i, k in zip(columns.id, keep, strict=True) if k]
+        fields = [[v for v, k in zip(column, keep, strict=True) if k] for column in fields]
+        index = dict(zip(action_ids, range(len(action_ids)), strict=True))
+    else:
+        index = action_positions(plan).copy()  # each action's place, as the check numbered it
+    milestone_ids = [m.id for m in plan.milestones]
+    ids = [*action_ids, *milestone_ids]
+    index.update(zip(milestone_ids, range(len(action_ids), len(ids)), strict=True))
     if (len(index) != len(ids) or plan.goal.id in index or plan.goal.id in wont
             or not wont.isdisjoint(index) or len(wont) + len(scheduled) != len(actions)):
         raise UnsoundPlanError("duplicate ids")
-    named = set(milestone_refs)
+    named = set(columns.milestone)
     named.discard(None)
-    if not named <= {m.id for m in plan.milestones}:
+    if not named <= set(milestone_ids):
         raise UnsoundPlanError("an action names a milestone that does not exist")
-    return PlanNodes(scheduled, ids, index, wont, started, uses_impact, uses_assignees,
-                     *columns[1:])
+    return PlanNodes(list(scheduled), ids, index, wont, started, uses_impact, uses_assignees,
+                     *fields)
 
 
 def _edges(
