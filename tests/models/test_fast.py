@@ -219,6 +219,23 @@ def test_without_the_compiled_builder_the_plan_is_the_same(
     assert typed(with_builder) == typed(without)
 
 
+class _IdKey:
+    """A key that is not text but hashes and compares as ``"id"``."""
+
+    def __hash__(self) -> int:
+        return hash("id")
+
+    def __eq__(self, other: object) -> bool:
+        return other == "id"
+
+
+def test_a_key_that_only_compares_equal_to_a_field_name_is_refused() -> None:
+    # Found by review: the compiled builder looked "id" up and found this key.
+    data = {"goal": GOAL, "actions": [{_IdKey(): "a", "duration": 1}]}
+    assert validated(data) is None
+    assert fast_plan(data) is None
+
+
 def test_a_mapping_that_is_not_a_dict_goes_through_pydantic() -> None:
     from types import MappingProxyType
 
@@ -255,10 +272,6 @@ def test_the_compiled_builder_keeps_no_memory() -> None:
 def test_native_fields_refuses_what_the_builder_cannot_check() -> None:
     from backplan.models.fast import native_fields
 
-    fast = _fast_validator()
-    assert fast is not None
-    plain = fast.plan  # a validator, not a schema: find the plain schema again
-    del plain
     schema = {"type": "model", "cls": Action, "config": {"extra_fields_behavior": "forbid",
                                                         "str_strip_whitespace": False},
               "schema": {"type": "model-fields", "fields": {
@@ -276,6 +289,9 @@ def test_native_fields_refuses_what_the_builder_cannot_check() -> None:
         "tags": {"type": "model-field", "schema": {
             "type": "default", "schema": {"type": "list"}, "default": []}}}}}
     assert native_fields(mutable_default) is None
+    float_bound = {**schema, "schema": {"type": "model-fields", "fields": {
+        "share": {"type": "model-field", "schema": {"type": "int", "ge": 0.5}}}}}
+    assert native_fields(float_bound) is None  # a required field the builder cannot check
     aliased = {**schema, "schema": {"type": "model-fields", "fields": {
         "id": {"type": "model-field", "schema": {"type": "str"}, "validation_alias": "ID"}}}}
     assert native_fields(aliased) is None

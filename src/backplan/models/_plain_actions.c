@@ -190,6 +190,15 @@ static int read_row(PyObject *row, const Field *fields, Py_ssize_t width, PyObje
     if (!PyDict_CheckExact(row) || PyDict_GET_SIZE(row) > width) {
         return 0;
     }
+    /* Keys of another type are the models' to refuse; and with str keys only, looking a field
+     * up compares strs (no __eq__ of another type runs). */
+    Py_ssize_t position = 0;
+    PyObject *key, *item;
+    while (PyDict_Next(row, &position, &key, &item)) {
+        if (!PyUnicode_CheckExact(key)) {
+            return 0;
+        }
+    }
     Py_ssize_t found = 0;
     for (Py_ssize_t k = 0; k < width; k++) {
         values[k] = NULL;

@@ -51,7 +51,7 @@ from backplan.models._types import Id
 from backplan.models.plan import Plan
 from backplan.models.work import Action, After, WrittenDuration
 
-__all__ = ["PLAIN_ACTION_RULES", "Requirement", "fast_plan"]
+__all__ = ["PLAIN_ACTION_RULES", "Requirement", "fast_plan", "native_fields"]
 
 Schema = dict[str, Any]
 
@@ -292,7 +292,9 @@ _IMMUTABLE = (type(None), bool, int, float, str)
 _BUILDER_CONFIG = {"extra_fields_behavior": "forbid", "str_strip_whitespace": False}
 
 
-def native_fields(plain: Schema, distinct: tuple[str, ...] = ()) -> tuple[tuple[Any, ...], ...] | None:
+def native_fields(
+    plain: Schema, distinct: tuple[str, ...] = ()
+) -> tuple[tuple[Any, ...], ...] | None:
     """The compiled builder's spec of the plain-action schema ``plain``: per field, in order,
     ``(name, kind, required, nullable, distinct, default, factory, low, high, choices)``.
 
@@ -349,8 +351,10 @@ def _native_kind(schema: Schema) -> tuple[int, int, int, tuple[str, ...]]:
         return ID, 0, 0, ()
     if kind == "str" and not keys:
         return TEXT, 0, 0, ()
-    if kind == "int" and keys <= {"strict", "ge", "le"}:
-        return INT, schema.get("ge", -(2**63)), schema.get("le", 2**63 - 1), ()
+    low, high = schema.get("ge", -(2**63)), schema.get("le", 2**63 - 1)
+    if kind == "int" and keys <= {"strict", "ge", "le"} and type(low) is int and (
+            type(high) is int and -(2**63) <= low <= high < 2**63):
+        return INT, low, high, ()
     if kind == "literal" and keys == {"expected"} and all(
             type(value) is str for value in schema["expected"]):
         return CHOICE, 0, 0, tuple(schema["expected"])
