@@ -64,3 +64,22 @@ def test_cycles_are_still_collected() -> None:
         a.other, b.other = b, a
         del a, b
     assert gc.collect() >= 2
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_schedule_leaves_nothing_for_the_next_young_collection() -> None:
+    """What scheduling built goes to the oldest generation unscanned: the first collection
+    after a 100,000-action schedule used to scan all of it (34 ms)."""
+    import datetime as dt
+
+    from backplan import load_plan, schedule_plan
+
+    plan = load_plan({"goal": {"id": "g", "due": "2029-12-31"}, "actions": [
+        {"id": f"a{k}", "duration": 1 + k % 4, "after": [f"a{k - 1}"] if k % 10 else []}
+        for k in range(3000)]})
+    gc.collect()
+    schedule = schedule_plan(plan, today=dt.date(2027, 1, 4))
+    assert len(schedule.actions) == 3000
+    # in the oldest generation, moved there without a collection (one would have moved them
+    # to the middle one)
+    assert any(o is schedule.actions for o in gc.get_objects(generation=2))

@@ -17,11 +17,9 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import repeat
 
+from backplan._gc import paused_gc
 from backplan.calendars import WorkingCalendar, plan_calendar
 from backplan.errors import PlanValidationError
 from backplan.graph.order import CycleError
@@ -88,24 +86,12 @@ def schedule_precedence(plan: Plan, *, today: dt.date) -> Schedule:
         ScheduleRangeError: the dates would fall outside the years 1..9999.
     """
     today = check_today(today)
-    with _no_gc_pauses():
+    # Scheduling builds many small objects that all survive and no reference cycles: collections
+    # during it would only re-scan the plan (a 100k-action plan schedules twice as fast without
+    # them), and what survives goes to the oldest generation unscanned (the first collection
+    # after a 100k schedule scanned it all: 34 ms).
+    with paused_gc():
         return _schedule(plan, today)
-
-
-@contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects that all survive.
-
-    Scheduling creates no reference cycles; collections during it only re-scan the plan (a
-    100k-action plan schedules about twice as fast without them).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _schedule(plan: Plan, today: dt.date) -> Schedule:
