@@ -13,7 +13,7 @@ one action in ten, holidays) and written as a JSON plan file with ``dump_plan``;
 * stages in this process (medians, garbage collector as in the CLI: on, except where backplan
   pauses it): ``load`` (read the file, parse the text), ``validate`` (items, references: a
   ``Plan``), ``load_plan`` (the two through the public function), ``schedule``
-  (``schedule_plan``), ``write`` (``Schedule.to_json`` into a file);
+  (``schedule_plan``), ``write`` (``Schedule.write_json`` into a file, as the CLI writes);
 * ``end to end``: ``backplan schedule PLAN --format json --today ... > out.json`` as a
   subprocess (file in, file out; modules loaded from their bytecode cache, as after an
   installation), its peak RSS (``ru_maxrss`` of the child);
@@ -41,6 +41,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench_schedule import TODAY, make_plan
 
@@ -145,9 +146,16 @@ def stages(path: Path, out: Path, repeats: int) -> dict[str, float]:
         "validate": median_time(validate, repeats),
         "load_plan": median_time(lambda: load_plan(path), repeats),
         "schedule": median_time(lambda: schedule_plan(plan, today=TODAY), repeats),
-        "write": median_time(lambda: out.write_text(schedule.to_json() + "\n",
-                                                    encoding="utf-8"), repeats),
+        "write": median_time(lambda: write(schedule, out), repeats),
     }
+
+
+def write(schedule: Any, out: Path) -> None:
+    """What the CLI does with ``--format json`` (UTF-8 output): the text in pieces, and a
+    newline."""
+    with out.open("wb") as file:
+        schedule.write_json(file)
+        file.write(b"\n")
 
 
 def end_to_end(path: Path, out: Path, repeats: int, *, env: dict[str, str],
