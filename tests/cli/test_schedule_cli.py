@@ -188,3 +188,20 @@ def test_json_output_in_utf8_keeps_every_character(
     printed = capsys.readouterr().out
     assert "Erstlösung ☕" in printed
     assert done.stdout.decode("utf-8") == printed
+
+
+def test_a_program_that_asks_for_crlf_lines_gets_them(tmp_path: Path) -> None:
+    """A program calling :func:`main` may have reconfigured its output: the JSON is printed as
+    text then, in its line endings (found by review)."""
+    code = (
+        "import sys\n"
+        "from backplan.cli import main\n"
+        "sys.stdout.reconfigure(newline='\\r\\n')\n"
+        f"main(['schedule', {FCR!r}, '--format', 'json', '--today', '2026-11-23'])\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split(b"\n")
+    assert len(lines) > 100
+    assert all(line.endswith(b"\r") for line in lines[:-1])
+    assert lines[-1] == b""

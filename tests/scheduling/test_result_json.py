@@ -248,3 +248,21 @@ def test_write_json_without_the_compiled_writer(monkeypatch: pytest.MonkeyPatch)
     out = io.BytesIO()
     schedule.write_json(out)
     assert out.getvalue() == reference(schedule).encode()
+
+
+def test_write_json_writes_nothing_when_the_text_cannot_be_encoded() -> None:
+    """As ``file.write(schedule.to_json().encode())``: no half-written file (found by review:
+    the pieces before the rows were written, then the text after them failed)."""
+    import io
+
+    schedule = schedule_plan(load_plan(EXAMPLES[0].with_name("capacity.yaml")), today=TODAY)
+    booking = schedule.bookings[0]
+    odd = replace(schedule, milestones=(replace(schedule.milestones[0], title="bad \ud800"),
+                                        *schedule.milestones[1:]),
+                  bookings=(replace(booking, hours=0.00001), *schedule.bookings[1:]))
+    out = io.BytesIO()
+    with pytest.raises(UnicodeEncodeError):
+        odd.write_json(out)
+    assert out.getvalue() == b""
+    with pytest.raises(UnicodeEncodeError):
+        odd.to_json().encode()

@@ -67,7 +67,7 @@ def run() -> NoReturn:
     ends the process (see :func:`_exit_now`); to run a command and go on, call :func:`main`.
     """
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    _exit_now(main())
+    _exit_now(_main(None, own_stdout=True))
 
 
 def _exit_now(code: int) -> NoReturn:
@@ -114,7 +114,14 @@ def _report_unwritable(error: OSError) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (never raises, except ``SystemExit`` from
     ``--help``, ``--version`` and argument errors, which exit 0 or 2)."""
+    return _main(argv, own_stdout=False)
+
+
+def _main(argv: Sequence[str] | None, *, own_stdout: bool) -> int:
+    """:func:`main`; ``own_stdout``: standard output is the program's own, as the interpreter
+    made it (:func:`run`), not a stream a calling program may have replaced or reconfigured."""
     args = build_parser().parse_args(argv)
+    args.own_stdout = own_stdout
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)

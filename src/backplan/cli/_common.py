@@ -180,13 +180,15 @@ def use_color() -> bool:
     return sys.stdout.isatty()
 
 
-def utf8_stdout() -> BinaryIO | None:
+def utf8_stdout(args: argparse.Namespace) -> BinaryIO | None:
     """The bytes under standard output, flushed, when text printed there goes out as UTF-8
-    unchanged: the interpreter's own ``sys.stdout``, encoding UTF-8, where lines end in
-    ``\n``. Else None (a program that runs :func:`backplan.cli.main` with its output caught,
-    another encoding, Windows): then print text."""
+    unchanged: the ``backplan`` program's own ``sys.stdout`` (``args.own_stdout``, set by
+    :func:`backplan.cli.run`: nothing can have reconfigured it), encoding UTF-8, where lines
+    end in ``\n``. Else None (a program that runs :func:`backplan.cli.main`, which may have
+    caught or reconfigured the output; another encoding; Windows): then print text."""
     stream = sys.stdout
-    if stream is not sys.__stdout__ or type(stream) is not io.TextIOWrapper or os.linesep != "\n":
+    if not getattr(args, "own_stdout", False) or stream is not sys.__stdout__ or (
+            type(stream) is not io.TextIOWrapper or os.linesep != "\n"):
         return None
     try:
         if codecs.lookup(stream.encoding).name != "utf-8":

@@ -69,7 +69,7 @@ def run_schedule(args: argparse.Namespace) -> int:
     schedule = backplan.schedule_plan(plan, today=resolve_today(args.today),
                                       ignore_capacity=args.ignore_capacity)
     if args.format == "json":
-        binary = utf8_stdout()
+        binary = utf8_stdout(args)
         if binary is None:
             print(schedule.to_json())
         else:  # a big schedule's rows go out as written, not copied into text and back

@@ -15,11 +15,12 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import gt, itemgetter
+from types import MappingProxyType
 
 from backplan._compiled import compiled as compiled_module
 from backplan._plan_memo import derived
@@ -72,22 +73,23 @@ class ActionRefs:
         in_order: whether each action's ``after`` names only actions above it.
     """
 
-    position: dict[str, int]
+    position: Mapping[str, int]
     numbers: Sequence[int]
     in_order: bool
 
 
-def action_positions(plan: Plan) -> dict[str, int]:
+def action_positions(plan: Plan) -> MappingProxyType[str, int]:
     """Each action's number (its place in ``plan``) by id; of an id used twice, the last place.
-    Kept while ``plan`` is the last plan asked about (:mod:`backplan._plan_memo`).
+    Kept while ``plan`` is the last plan asked about (:mod:`backplan._plan_memo`), and shared:
+    a read-only view (``.copy()`` gives a dict).
 
     Example:
         >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-03-31"}, "actions": [
         ...     {"id": "a", "duration": 1}, {"id": "b", "duration": 1, "after": ["a"]}]})
-        >>> action_positions(plan)
+        >>> dict(action_positions(plan))
         {'a': 0, 'b': 1}
     """
-    return derived(plan, "action_positions", _positions)
+    return MappingProxyType(derived(plan, "action_positions", _positions))
 
 
 def _positions(plan: Plan) -> dict[str, int]:
@@ -107,7 +109,7 @@ def action_refs(plan: Plan) -> ActionRefs | None:
         >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-03-31"}, "actions": [
         ...     {"id": "a", "duration": 1}, {"id": "b", "duration": 1, "after": ["a"]}]})
         >>> refs = action_refs(plan)
-        >>> refs.position, list(refs.numbers), refs.in_order
+        >>> dict(refs.position), list(refs.numbers), refs.in_order
         ({'a': 0, 'b': 1}, [0], True)
         >>> action_refs(plan) is refs
         True
@@ -117,9 +119,9 @@ def action_refs(plan: Plan) -> ActionRefs | None:
 
 def _numbered(plan: Plan) -> ActionRefs | None:
     afters = action_columns(plan).after
-    position = action_positions(plan)
+    position = derived(plan, "action_positions", _positions)
     if len(position) != len(afters):  # an id used twice
         return None
     with suppress(KeyError):  # an after that names a milestone, the goal or nothing
-        return ActionRefs(position, *ref_numbers(position, afters))
+        return ActionRefs(MappingProxyType(position), *ref_numbers(position, afters))
     return None

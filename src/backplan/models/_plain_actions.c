@@ -85,15 +85,16 @@ static PyObject *ids_tuple(PyObject *value, int distinct)
         return NULL;
     }
     Py_ssize_t count = PyTuple_GET_SIZE(ids);
+    /* Exact ASCII strs: comparing or hashing them runs no Python code. The few predecessors an
+     * action usually has are compared pairwise; a long list goes through a set (linear). */
+    int pairwise = distinct && count <= 16;
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *id = PyTuple_GET_ITEM(ids, i);
         if (!is_id(id)) {
             Py_DECREF(ids);
             return NULL;
         }
-        /* Exact ASCII str: comparing them runs no Python code. A long list is rare: the
-         * quadratic loop stays cheap for the few predecessors an action has. */
-        for (Py_ssize_t j = 0; distinct && j < i; j++) {
+        for (Py_ssize_t j = 0; pairwise && j < i; j++) {
             PyObject *other = PyTuple_GET_ITEM(ids, j);
             if (PyUnicode_GET_LENGTH(other) == PyUnicode_GET_LENGTH(id)
                     && memcmp(PyUnicode_1BYTE_DATA(other), PyUnicode_1BYTE_DATA(id),
@@ -101,6 +102,19 @@ static PyObject *ids_tuple(PyObject *value, int distinct)
                 Py_DECREF(ids);
                 return NULL;
             }
+        }
+    }
+    if (distinct && !pairwise) {
+        PyObject *seen = PySet_New(ids);
+        if (seen == NULL) {
+            Py_DECREF(ids);
+            return NULL; /* out of memory: the error is set */
+        }
+        Py_ssize_t unique = PySet_GET_SIZE(seen);
+        Py_DECREF(seen);
+        if (unique != count) {
+            Py_DECREF(ids);
+            return NULL;
         }
     }
     return ids;

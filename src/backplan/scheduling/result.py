@@ -302,8 +302,12 @@ class Schedule:
             >>> out.getvalue() == schedule.to_json().encode()
             True
         """
-        for piece in _json_pieces(self, indent):
-            file.write(piece.encode("utf-8", errors) if isinstance(piece, str) else piece)
+        # every piece encoded first: text that cannot be encoded writes nothing (as with
+        # ``file.write(schedule.to_json().encode())``)
+        pieces = [p.encode("utf-8", errors) if isinstance(p, str) else p
+                  for p in _json_pieces(self, indent)]
+        for piece in pieces:
+            file.write(piece)
 
     def __str__(self) -> str:
         state = "feasible" if self.feasible else "NOT feasible"
