@@ -14,7 +14,7 @@ action that is *plain* is checked and built by pydantic-core alone (no Python ca
 Every other action is validated by :class:`Action` itself, in the same pass, so the plan is the
 one :meth:`Plan.model_validate` returns. Where the install compiled it (``_plain_actions.c``),
 plain actions are built by a loop that reads the same plain schema, with exact types only
-(twice as fast as pydantic-core at 100,000 actions); the rest of the plan, and each action it
+(in about a third of pydantic-core's time at 100,000 actions); the rest of the plan, and each action it
 leaves, is validated as above. Anything it rejects makes :func:`fast_plan` return None:
 the caller then validates with :meth:`Plan.model_validate`, whose errors are the ones to report.
 Should :class:`Action` gain a validator that :data:`PLAIN_ACTION_RULES` does not know, or a
