@@ -49,4 +49,3 @@ def field_columns(
     if len(names) == 1:
         return [tuple(map(itemgetter(names[0]), map(_INSTANCE_DICT, items)))]
     return list(zip(*map(itemgetter(*names), map(_INSTANCE_DICT, items)), strict=True))
-

@@ -1,8 +1,7 @@
 /* Rows of records as indented JSON text, compiled: the action rows of a big schedule.
  *
- * rows(records, keys, indent, level) -> str | None
  * rows_utf8(records, keys, indent, level) -> bytes | None
- *   The text ``json.dumps([dict(zip(keys, r)) for r in records], indent=indent,
+ *   As UTF-8, the text ``json.dumps([dict(zip(keys, r)) for r in records], indent=indent,
  *   ensure_ascii=False)`` gives, as it stands ``level`` levels deep in a document (every line
  *   after the first indented by ``indent * level`` more spaces), character for character.
  *   ``records`` is a list of tuples (named tuples too) as long as ``keys``; a value may be None,
@@ -10,8 +9,8 @@
  *   tuple of those. None when a value is anything else (a float, a dict, a datetime), a text
  *   holds a lone surrogate (no UTF-8), or a record is not such a tuple: the caller then writes
  *   the rows itself. Keys that repeat are refused too (json.dumps would keep the last value).
- *   ``rows_utf8`` gives the same text as UTF-8: the bytes it was written into (no copy), for a
- *   caller that writes it to a file.
+ *   The bytes are those the text was written into (no copy): a caller writes them to a file
+ *   as they are, or decodes them.
  *
  * Only exact types are accepted (no Python code runs while the records are read), and the
  * tests compare the text with json.dumps on random records.
@@ -302,8 +301,7 @@ static int put_record(Buffer *buffer, PyObject *record, PyObject **keys, Py_ssiz
     return put(buffer, "}", 1);
 }
 
-/* The rows' text as UTF-8 bytes, None (not writable as json.dumps writes it) or NULL. */
-static PyObject *rows_text(PyObject *args)
+static PyObject *rows_utf8(PyObject *module, PyObject *args)
 {
     PyObject *records, *key_names;
     Py_ssize_t indent, level;
@@ -399,28 +397,10 @@ done:
     return result;
 }
 
-static PyObject *rows(PyObject *module, PyObject *args)
-{
-    PyObject *text = rows_text(args);
-    if (text == NULL || text == Py_None) {
-        return text;
-    }
-    PyObject *result = PyUnicode_DecodeUTF8(PyBytes_AS_STRING(text), PyBytes_GET_SIZE(text),
-                                            "strict");
-    Py_DECREF(text);
-    return result;
-}
-
-static PyObject *rows_utf8(PyObject *module, PyObject *args)
-{
-    return rows_text(args);
-}
-
 static PyMethodDef methods[] = {
-    {"rows", rows, METH_VARARGS,
-     "rows(records, keys, indent, level) -> str | None: records as json.dumps writes them."},
     {"rows_utf8", rows_utf8, METH_VARARGS,
-     "rows_utf8(records, keys, indent, level) -> bytes | None: the same text as UTF-8."},
+     "rows_utf8(records, keys, indent, level) -> bytes | None: records as json.dumps writes "
+     "them, in UTF-8."},
     {NULL, NULL, 0, NULL},
 };
 

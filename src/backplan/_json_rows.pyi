@@ -2,7 +2,5 @@
 
 from collections.abc import Sequence
 
-def rows(records: list[Sequence[object]], keys: tuple[str, ...], indent: int, level: int
-         ) -> str | None: ...
 def rows_utf8(records: list[Sequence[object]], keys: tuple[str, ...], indent: int, level: int
               ) -> bytes | None: ...

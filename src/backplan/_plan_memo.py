@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar
 
 __all__ = ["derived"]
 
+
 class HasActions(Protocol):
     """What is asked of a plan here (:class:`backplan.Plan` has it)."""
 

@@ -89,7 +89,12 @@ def action_positions(plan: Plan) -> MappingProxyType[str, int]:
         >>> dict(action_positions(plan))
         {'a': 0, 'b': 1}
     """
-    return MappingProxyType(derived(plan, "action_positions", _positions))
+    return MappingProxyType(_position_dict(plan))
+
+
+def _position_dict(plan: Plan) -> dict[str, int]:
+    """:func:`action_positions` as the dict kept for ``plan`` (not to be changed)."""
+    return derived(plan, "action_positions", _positions)
 
 
 def _positions(plan: Plan) -> dict[str, int]:
@@ -119,7 +124,7 @@ def action_refs(plan: Plan) -> ActionRefs | None:
 
 def _numbered(plan: Plan) -> ActionRefs | None:
     afters = action_columns(plan).after
-    position = derived(plan, "action_positions", _positions)
+    position = _position_dict(plan)
     if len(position) != len(afters):  # an id used twice
         return None
     with suppress(KeyError):  # an after that names a milestone, the goal or nothing

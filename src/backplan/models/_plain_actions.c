@@ -1,5 +1,5 @@
 /* Plain actions built from plan data, compiled: what pydantic-core would build, without its
- * per-field machinery (a 100,000-action plan in half the time).
+ * per-field machinery (100,000 actions in about a third of the time: 0.16 against 0.44 s).
  *
  * build(cls, rows, fields) -> (list, list[int])
  *   ``rows`` is a tuple of the actions as plan data; ``fields`` a tuple with one spec per model
@@ -14,7 +14,7 @@
  *
  * Kinds (``backplan.models.fast`` derives them from the model's own schema, and the tests
  * compare every result with the model's):
- *   0 ABSENT  never given: a row that gives it is left to the models
+ *   0 NEVER_GIVEN  a row that gives it is left to the models
  *   1 ID      str, printable ASCII, no space at either end
  *   2 TEXT    str
  *   3 INT     int (not bool), low..high
@@ -31,12 +31,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-enum { ABSENT = 0, ID = 1, TEXT = 2, INT = 3, CHOICE = 4, IDS = 5 };
+enum { NEVER_GIVEN = 0, ID = 1, TEXT = 2, INT = 3, CHOICE = 4, IDS = 5 };
 
 typedef struct {
     PyObject *name;     /* borrowed from the spec tuple */
     int kind, required, nullable, distinct;
-    PyObject *fallback; /* the default, or NULL */
+    PyObject *fallback; /* the default (when there is no factory) */
     PyObject *factory;  /* called for each row that does not give the field, or NULL */
     long long low, high;
     PyObject *choices;  /* tuple of str, for CHOICE */
@@ -185,7 +185,7 @@ static int read_spec(PyObject *spec, Field *field)
     if (PyErr_Occurred()) {
         return -1;
     }
-    if (field->kind < ABSENT || field->kind > IDS || !PyTuple_Check(field->choices)) {
+    if (field->kind < NEVER_GIVEN || field->kind > IDS || !PyTuple_Check(field->choices)) {
         PyErr_SetString(PyExc_ValueError, "unknown field kind");
         return -1;
     }
@@ -214,6 +214,7 @@ static int read_row(PyObject *row, const Field *fields, Py_ssize_t width, PyObje
         }
     }
     Py_ssize_t found = 0;
+    int status = -1; /* on the way out through ``fail``; ``refuse`` sets 0 */
     for (Py_ssize_t k = 0; k < width; k++) {
         values[k] = NULL;
         given[k] = 0;
@@ -231,7 +232,7 @@ static int read_row(PyObject *row, const Field *fields, Py_ssize_t width, PyObje
             continue;
         }
         found++;
-        if (field->kind == ABSENT) {
+        if (field->kind == NEVER_GIVEN) {
             goto refuse;
         }
         Py_INCREF(value); /* held while a tuple of ids is allocated */
@@ -251,15 +252,12 @@ static int read_row(PyObject *row, const Field *fields, Py_ssize_t width, PyObje
     }
     return 1;
 refuse:
-    for (Py_ssize_t k = 0; k < width; k++) {
-        Py_CLEAR(values[k]);
-    }
-    return 0;
+    status = 0;
 fail:
     for (Py_ssize_t k = 0; k < width; k++) {
         Py_CLEAR(values[k]);
     }
-    return -1;
+    return status;
 }
 
 /* The instance of ``cls`` holding ``values`` (stolen, all of them, also on failure). */

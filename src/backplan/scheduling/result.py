@@ -395,7 +395,7 @@ def _native_pieces(schedule: Schedule, indent: int) -> tuple[str | bytes, ...] |
         written = pydantic_core.to_json(document if whole else {"actions": rows}, indent=indent)
     except pydantic_core.PydanticSerializationError:
         return None
-    del rows  # before the text is made from the bytes: a big schedule's rows take 650 bytes each
+    del rows  # before the pieces are used: a big schedule's rows take 650 bytes each
     if whole:
         del document  # it holds the rows
         return (written,)
