@@ -23,6 +23,7 @@ COMPILED_MODULES = (
     "backplan._field_columns",  # the actions' fields, a list per field
     "backplan._json_rows",  # a schedule's action rows as JSON text
     "backplan.models._plain_actions",  # plain actions built from plan data
+    "backplan.scheduling._precedence",  # a large plan's network and its two passes
 )
 
 

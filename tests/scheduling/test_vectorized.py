@@ -1,8 +1,10 @@
-"""The vectorized engine gives exactly the plain engine's schedules, and steps aside when it should.
+"""The engine for large plans gives exactly the plain engine's schedules, and steps aside when it
+should, compiled (``_precedence.c``) and with numpy alike.
 
-``schedule_plan`` picks the vectorized engine for large plans only; these tests lower the size
-threshold so that small random plans go through it, and compare every output with the plain
-loops (which the other scheduling tests check against an independent reference).
+``schedule_plan`` picks this engine for large plans only; these tests lower the size threshold
+so that small random plans go through it, and compare every output with the plain loops (which
+the other scheduling tests check against an independent reference). Every test runs once with
+each engine (the ``engine_kind`` fixture).
 """
 
 from __future__ import annotations
@@ -24,7 +26,17 @@ from backplan.scheduling.flags import PassResult
 from backplan.scheduling.passes import backward_pass, forward_pass
 from strategies import START, plan_dicts, plans, todays
 
-pytest.importorskip("numpy")
+
+@pytest.fixture(scope="module", autouse=True, params=["compiled", "numpy"])
+def engine_kind(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each test with the compiled engine (where the install built it), then with numpy's."""
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "numpy":
+            pytest.importorskip("numpy")
+            patch.setattr(vectorized, "COMPILED_PRECEDENCE", None)
+        elif vectorized.COMPILED_PRECEDENCE is None:
+            pytest.skip("the compiled engine was not built (no C compiler)")
+        yield str(request.param)
 
 
 @pytest.fixture
@@ -116,16 +128,21 @@ def test_level_order_when_plan_order_is_not_topological() -> None:
     assert network.ids == ("a", "b", "m", "late") == compile_network(plan, calendar).ids
 
 
-def test_a_long_chain_goes_to_the_plain_loops() -> None:
+def test_a_long_chain_goes_to_the_plain_loops_with_numpy_only(engine_kind: str) -> None:
     actions = [{"id": f"a{k}", "duration": 1, "after": [f"a{k - 1}"] if k else []}
                for k in range(200)]
     plan = Plan.model_validate({"goal": {"id": "g", "due": "2028-12-29"}, "actions": actions})
     calendar = WorkingCalendar()
-    assert vectorized.compile_levelled(plan, calendar) is None  # 1 node per level
+    compiled = vectorized.compile_levelled(plan, calendar)  # 1 node per level
+    if engine_kind == "numpy":  # numpy pays per level
+        assert compiled is None
+    else:  # the compiled loops do not
+        assert compiled is not None
+        assert isinstance(compiled[1], vectorized.Edges)
     assert vectorized.compile_levelled(plan, calendar, min_level_width=1) is not None
 
 
-def test_wide_plan_is_compiled_by_levels() -> None:
+def test_wide_plan_is_compiled_by_levels(engine_kind: str) -> None:
     actions = [{"id": f"a{k}", "duration": 1 + k % 3,
                 "after": [f"a{k - 100}", f"a{k - 101 - k % 49}"] if k >= 150 else []}
                for k in range(1_000)]
@@ -133,7 +150,13 @@ def test_wide_plan_is_compiled_by_levels() -> None:
     compiled = vectorized.compile_levelled(plan, WorkingCalendar())
     assert compiled is not None
     _, levels = compiled
-    assert len(levels.bounds) - 1 == 10  # a0..a149 on level 0, each further hundred one up
+    if engine_kind == "numpy":
+        assert isinstance(levels, vectorized.Levels)
+        assert len(levels.bounds) - 1 == 10  # a0..a149 on level 0, each further hundred one up
+    else:  # plan order is topological: the edges as the after lists give them
+        assert isinstance(levels, vectorized.Edges)
+        assert levels.pred.tolist() == [int(p[1:]) for a in actions for p in a["after"]]
+        assert levels.first_edge.tolist() == [0] * 151 + list(range(2, 1_701, 2))
 
 
 def test_cycle_is_named_as_by_the_plain_engine(engine: list[object]) -> None:
@@ -207,17 +230,19 @@ def test_same_json_without_the_compiled_loops(
         assert schedule_plan(plan, today=today).to_json() == compiled
 
 
-def test_the_engine_does_not_load_numpy_ma() -> None:
-    """``numpy.unique`` imports ``numpy.ma`` on first use (20 ms of each big schedule); the
-    engine's levels do without it."""
+def test_the_engine_loads_no_more_of_numpy_than_it_needs(engine_kind: str) -> None:
+    """The compiled engine imports no numpy at all (50 ms or more of each big schedule's start);
+    numpy's does without ``numpy.unique``, which imports ``numpy.ma`` on first use (20 ms)."""
     import subprocess
     import sys
 
+    loaded = "numpy" if engine_kind == "compiled" else "numpy.ma"
     code = (
         "import sys, datetime as dt\n"
         "from backplan import load_plan, schedule_plan\n"
         "from backplan.scheduling import vectorized\n"
         "vectorized.MIN_NODES, vectorized.MIN_LEVEL_WIDTH = 0, 1\n"
+        f"if {engine_kind == 'numpy'}: vectorized.COMPILED_PRECEDENCE = None\n"
         "plan = load_plan({'goal': {'id': 'g', 'due': '2027-06-30'}, 'actions': [\n"
         "    {'id': f'a{k}', 'duration': 2, 'after': [f'a{j}' for j in (k - 1, k - 2) if j >= 0]}\n"
         "    for k in range(50)]})\n"
@@ -225,7 +250,7 @@ def test_the_engine_does_not_load_numpy_ma() -> None:
         "used = []\n"
         "vectorized.compile_levelled = lambda *a, **k: used.append(1) or real(*a, **k)\n"
         "schedule_plan(plan, today=dt.date(2027, 1, 4))\n"
-        "print(bool(used), 'numpy.ma' in sys.modules)\n")
+        f"print(bool(used), {loaded!r} in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=120)
     assert done.stdout.split() == ["True", "False"]

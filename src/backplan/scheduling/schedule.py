@@ -125,11 +125,11 @@ def _schedule(plan: Plan, today: dt.date) -> Schedule:
 
 def _compile_levelled(
     plan: Plan, calendar: WorkingCalendar, nodes: PlanNodes | None = None
-) -> tuple[Network, vectorized.Levels] | None:
-    """The vectorized engine's network for a large plan when numpy is installed, else None."""
+) -> tuple[Network, vectorized.Levels | vectorized.Edges] | None:
+    """The large-plan engine's network (compiled, or numpy's) for a large plan, else None."""
     if len(plan.actions) + len(plan.milestones) < vectorized.MIN_NODES:
         return None
-    if not vectorized.numpy_available():
+    if not vectorized.available():
         return None
     return vectorized.compile_levelled(plan, calendar, nodes=nodes)
 

@@ -1,18 +1,22 @@
-"""The two passes vectorized with numpy, level by level: the engine for large plans.
+"""The engine for large plans: the network and both passes compiled, or vectorized with numpy.
 
-A node's *level* is 0 without predecessors, else one above its highest predecessor. Every node of
-a level depends only on lower levels, so a whole level is one array step: the forward pass takes,
-per node, the maximum over its incoming edges (``numpy.maximum.reduceat``), the backward pass
-pushes each level's latest starts down to its predecessors (``numpy.minimum.at``). The work is
-the same as the loops of :mod:`~backplan.scheduling.passes`, done in a few numpy calls per level
-instead of a few Python operations per edge.
+Where the install built ``_precedence.c`` (:data:`COMPILED_PRECEDENCE`), one C call groups the
+edges by target (and numbers the nodes by levels when the plan's order is not topological), and
+another runs both passes and finds every node's driving predecessor and binding successor: the
+loops of :mod:`~backplan.scheduling.passes`, without a Python operation per edge.
+
+Otherwise numpy runs them level by level. A node's *level* is 0 without predecessors, else one
+above its highest predecessor. Every node of a level depends only on lower levels, so a whole
+level is one array step: the forward pass takes, per node, the maximum over its incoming edges
+(``numpy.maximum.reduceat``), the backward pass pushes each level's latest starts down to its
+predecessors (``numpy.minimum.at``).
 
 The compiled network is the same as :func:`~backplan.scheduling.network.compile_network`'s: the
 same node numbering (plan order when it is topological, else the canonical level order of
-:func:`~backplan.graph.order.topological_order`), durations, caps and edges, so both engines give
-identical schedules. ``schedule_plan`` uses this one for plans of at least :data:`MIN_NODES`
-actions and milestones (``wont`` ones included) when numpy is installed
-(``pip install "backplan[fast]"``) and the network is wide enough (at least
+:func:`~backplan.graph.order.topological_order`), durations, caps and edges, so every engine
+gives identical schedules. ``schedule_plan`` uses this one for plans of at least
+:data:`MIN_NODES` actions and milestones (``wont`` ones included) when it was compiled, or when
+numpy is installed (``pip install "backplan[fast]"``) and the network is wide enough (at least
 :data:`MIN_LEVEL_WIDTH` nodes per level on average); otherwise the plain loops.
 
 Example:
@@ -34,6 +38,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, overload
 
+from backplan._compiled import compiled as compiled_module
 from backplan.calendars import WorkingCalendar
 from backplan.graph.order import CycleError
 from backplan.graph.refs import action_refs, ref_numbers
@@ -50,6 +55,7 @@ from backplan.scheduling.network import (
     resolve_nodes,
     special_edges,
 )
+from backplan.scheduling.passes import backward_pass, forward_pass
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,10 +64,13 @@ if TYPE_CHECKING:
     IntArray = npt.NDArray[np.int64]
 
 __all__ = [
+    "COMPILED_PRECEDENCE",
     "MIN_LEVEL_WIDTH",
     "MIN_NODES",
+    "Edges",
     "Levels",
     "PredecessorView",
+    "available",
     "compile_levelled",
     "levelled_passes",
     "numpy_available",
@@ -69,10 +78,19 @@ __all__ = [
 
 #: Plans with fewer nodes are scheduled with the plain loops (as fast there, and no numpy import).
 MIN_NODES = 20_000
-#: Below this many nodes per level on average, the per-level overhead outweighs the arrays.
+#: Below this many nodes per level on average, numpy's per-level overhead outweighs the arrays.
 MIN_LEVEL_WIDTH = 64
 
+#: The compiled network and passes (``backplan.scheduling._precedence``), or None where the
+#: install did not build them.
+COMPILED_PRECEDENCE = compiled_module("backplan.scheduling._precedence")
+
 _NO_BOUND = -(2**62)  # a not_before that never binds
+
+
+def available() -> bool:
+    """Whether this engine can run: compiled, or with numpy installed."""
+    return COMPILED_PRECEDENCE is not None or numpy_available()
 
 
 def numpy_available() -> bool:
@@ -112,17 +130,39 @@ class Levels:
     release: IntArray
 
 
+@dataclass(frozen=True, slots=True)
+class Edges:
+    """A compiled network's edges for the compiled :func:`levelled_passes`.
+
+    Attributes:
+        first_edge: per node (and one past the last), where its incoming edges start in
+            ``pred`` and ``offset``.
+        pred, offset: the edges' predecessors and offsets, grouped by target node.
+        network: the network they belong to (durations, bounds and caps).
+    """
+
+    first_edge: memoryview
+    pred: memoryview
+    offset: memoryview
+    network: Network
+
+
 class PredecessorView(Sequence[tuple[tuple[int, list[int]], ...]]):
     """``Network.pred_groups`` read from flat edge arrays: each node's groups are built when asked.
 
-    Building the groups of every node of a large plan costs more than the passes themselves; the
-    vectorized engine needs none of them, and results need only a few (the critical chain).
+    Node ``i``'s edges are ``start[i]`` to ``end[i] - 1`` of ``pred`` and ``offset`` (numpy
+    arrays or int64 memoryviews). Building the groups of every node of a large plan costs more
+    than the passes themselves; this engine needs none of them, and results need only a few
+    (the critical chain).
     """
 
-    __slots__ = ("_count", "_offset", "_pred", "_start")
+    __slots__ = ("_end", "_offset", "_pred", "_start")
 
-    def __init__(self, start: IntArray, count: IntArray, pred: IntArray, offset: IntArray) -> None:
-        self._start, self._count, self._pred, self._offset = start, count, pred, offset
+    def __init__(
+        self, start: IntArray | memoryview, end: IntArray | memoryview,
+        pred: IntArray | memoryview, offset: IntArray | memoryview,
+    ) -> None:
+        self._start, self._end, self._pred, self._offset = start, end, pred, offset
 
     def __len__(self) -> int:
         return len(self._start)
@@ -138,11 +178,11 @@ class PredecessorView(Sequence[tuple[tuple[int, list[int]], ...]]):
     ) -> tuple[tuple[int, list[int]], ...] | list[tuple[tuple[int, list[int]], ...]]:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
-        first = int(self._start[i])
-        last = first + int(self._count[i])
+        first, last = int(self._start[i]), int(self._end[i])
         groups: dict[int, list[int]] = {}
-        for p, o in zip(self._pred[first:last].tolist(), self._offset[first:last].tolist(),
-                        strict=True):
+        pred: list[int] = self._pred[first:last].tolist()
+        offset: list[int] = self._offset[first:last].tolist()
+        for p, o in zip(pred, offset, strict=True):
             groups.setdefault(o, []).append(p)
         return tuple(groups.items())
 
@@ -156,21 +196,24 @@ def compile_levelled(
     *,
     nodes: PlanNodes | None = None,
     min_level_width: int | None = None,
-) -> tuple[Network, Levels] | None:
-    """Compile ``plan`` like ``compile_network``, with the arrays for :func:`levelled_passes`.
+) -> tuple[Network, Levels | Edges] | None:
+    """Compile ``plan`` like ``compile_network``, with the arrays for :func:`levelled_passes`:
+    :class:`Edges` where the engine is compiled, else numpy's :class:`Levels`.
 
-    Returns None when the network has fewer than ``min_level_width`` (default
+    Returns None when numpy's network has fewer than ``min_level_width`` (default
     :data:`MIN_LEVEL_WIDTH`) nodes per level on average (a long chain: the plain loops are
-    faster there).
+    faster there), or when a number is too large for the compiled engine.
 
     Raises:
-        ImportError: numpy is not installed.
+        ImportError: the engine is not compiled and numpy is not installed.
         UnsoundPlanError: ids are duplicated or do not resolve; CycleError: the dependencies go
             round in a circle (as ``compile_network``).
     """
+    nodes = nodes or resolve_nodes(plan)
+    if COMPILED_PRECEDENCE is not None:
+        return _compile_edges(plan, calendar, nodes)
     import numpy as np
 
-    nodes = nodes or resolve_nodes(plan)
     ids, index = nodes.ids, nodes.index
     n, n_actions = len(ids), len(nodes.scheduled)
     try:
@@ -218,9 +261,41 @@ def compile_levelled(
     indegree = np.diff(levels.first_edge)
     rank = np.empty(n, dtype=np.int64)
     rank[levels.nodes] = np.arange(n, dtype=np.int64)
-    view = PredecessorView(levels.first_edge[rank], indegree[rank], levels.pred, levels.offset)
+    view = PredecessorView(levels.first_edge[rank], levels.first_edge[rank] + indegree[rank],
+                           levels.pred, levels.offset)
     network = assemble_network(plan, ids, order, view, columns, dependents, nodes.wont)
     return network, levels
+
+
+def _compile_edges(
+    plan: Plan, calendar: WorkingCalendar, nodes: PlanNodes
+) -> tuple[Network, Edges] | None:
+    """:func:`compile_levelled` with the compiled engine."""
+    assert COMPILED_PRECEDENCE is not None
+    try:
+        special, dependents, bridged = special_edges(plan, nodes)
+        afters = nodes.after
+        if bridged:  # their after edges are among the special ones
+            afters = [() if i in bridged else a for i, a in enumerate(afters)]
+        # With no wont actions, actions are numbered as in the plan (milestones after them):
+        # the numbers the reference check found serve (when every after names an action).
+        refs = None if nodes.wont else action_refs(plan)
+        pred = refs.numbers if refs is not None else ref_numbers(nodes.index, afters,
+                                                                 order=False)[0]
+    except KeyError as missing:
+        raise UnsoundPlanError(f"unknown id {missing}") from None
+    try:
+        compiled = COMPILED_PRECEDENCE.compile(len(nodes.ids), afters, pred, nodes.lag, special)
+    except OverflowError:  # numbers beyond the compiled engine's range: the plain loops
+        return None
+    if compiled is None:
+        raise CycleError("the dependencies have a cycle; run backplan.validate_plan to name it")
+    order, first_edge, edge_pred, edge_offset = (
+        compiled[0], *(memoryview(b).cast("q") for b in compiled[1:]))
+    view = PredecessorView(first_edge[:-1], first_edge[1:], edge_pred, edge_offset)
+    network = assemble_network(plan, nodes.ids, order, view, node_columns(plan, calendar, nodes),
+                               dependents, nodes.wont)
+    return network, Edges(first_edge, edge_pred, edge_offset, network)
 
 
 def _in_order(
@@ -344,9 +419,11 @@ def _levels_arrays(
     )
 
 
-def levelled_passes(levels: Levels, today: int) -> PassResult:
+def levelled_passes(levels: Levels | Edges, today: int) -> PassResult:
     """Both passes from working day ``today``, with the same results as
     :func:`~backplan.scheduling.passes.forward_pass` and ``backward_pass``."""
+    if isinstance(levels, Edges):
+        return _compiled_passes(levels, today)
     import numpy as np
 
     nodes, bounds, first_edge = levels.nodes, levels.bounds, levels.first_edge
@@ -381,6 +458,22 @@ def levelled_passes(levels: Levels, today: int) -> PassResult:
         drivers=_lowest(target[driving], pred[driving], len(duration)),
         binding_successors=_lowest(pred[binding], target[binding], len(duration)),
     )
+
+
+def _compiled_passes(edges: Edges, today: int) -> PassResult:
+    """:func:`levelled_passes` with the compiled engine (the plain loops for dates beyond its
+    range, which the calendar then refuses)."""
+    assert COMPILED_PRECEDENCE is not None
+    network = edges.network
+    try:
+        columns = COMPILED_PRECEDENCE.passes(
+            edges.first_edge, edges.pred, edges.offset, network.duration, network.not_before,
+            network.cap, network.is_action, today, MILESTONE_RELEASE)
+    except OverflowError:
+        return PassResult.from_passes(today, forward_pass(network, today), backward_pass(network))
+    earliest_start, earliest_finish, latest_start, latest_finish, slack, drivers, binding = columns
+    return PassResult(today, earliest_start, earliest_finish, latest_start, latest_finish, slack,
+                      drivers=drivers, binding_successors=binding)
 
 
 def _lowest(at: IntArray, values: IntArray, n: int) -> Sequence[int | None]:
