@@ -136,3 +136,31 @@ def test_error_output_that_cannot_be_written_is_exit_120() -> None:
     done = program(full_disk("stderr"), "schedule", FCR, "--today", TODAY)
     assert done.returncode == 120
     assert done.stdout.startswith("Goal fcr-80 due 2027-03-31")  # the output itself arrived
+
+
+def test_the_program_keeps_its_plan_and_schedule_until_the_end() -> None:
+    """The program holds a command's plan (and schedule) until the process ends (freeing a big
+    one object by object would cost a twentieth of the run); a program calling :func:`main`
+    gets them freed as the command returns."""
+    prelude = """
+        import atexit, weakref
+        import backplan
+        seen = []
+        real = backplan.schedule_plan
+        def spy(plan, **kwargs):
+            schedule = real(plan, **kwargs)
+            seen.append(weakref.ref(plan))
+            return schedule
+        backplan.schedule_plan = spy
+        atexit.register(lambda: print("alive", [ref() is not None for ref in seen]))
+    """
+    done = program(prelude, "schedule", FCR, "--today", TODAY, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "alive [True]"
+    code = textwrap.dedent(prelude) + (
+        f"\nfrom backplan.cli import main\nmain(['schedule', {FCR!r}, '--today', {TODAY!r}])\n"
+        "import gc\ngc.collect()\nprint('after main', [ref() is not None for ref in seen])\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    called = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, timeout=120, check=True)
+    assert "after main [False]" in called.stdout.splitlines()

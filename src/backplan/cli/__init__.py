@@ -67,7 +67,7 @@ def run() -> NoReturn:
     ends the process (see :func:`_exit_now`); to run a command and go on, call :func:`main`.
     """
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    _exit_now(_main(None, own_stdout=True))
+    _exit_now(_main(None, program=True))
 
 
 def _exit_now(code: int) -> NoReturn:
@@ -114,14 +114,16 @@ def _report_unwritable(error: OSError) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (never raises, except ``SystemExit`` from
     ``--help``, ``--version`` and argument errors, which exit 0 or 2)."""
-    return _main(argv, own_stdout=False)
+    return _main(argv, program=False)
 
 
-def _main(argv: Sequence[str] | None, *, own_stdout: bool) -> int:
-    """:func:`main`; ``own_stdout``: standard output is the program's own, as the interpreter
-    made it (:func:`run`), not a stream a calling program may have replaced or reconfigured."""
+def _main(argv: Sequence[str] | None, *, program: bool) -> int:
+    """:func:`main`; ``program``: called by :func:`run`, the ``backplan`` program itself, whose
+    process ends after the command: standard output is the interpreter's own (not a stream a
+    calling program may have replaced or reconfigured), and what the command keeps with
+    :func:`~backplan.cli._common.keep_until_exit` is never freed."""
     args = build_parser().parse_args(argv)
-    args.own_stdout = own_stdout
+    args.program = program
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)

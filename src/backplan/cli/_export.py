@@ -16,6 +16,7 @@ from backplan.cli._common import (
     add_format_option,
     add_plan_argument,
     add_today_option,
+    keep_until_exit,
     resolve_today,
     whole_number,
 )
@@ -34,8 +35,10 @@ class OutputExistsError(BackplanError, FileExistsError):
 
 def _plan_and_schedule(args: argparse.Namespace) -> tuple[backplan.Plan, backplan.Schedule]:
     plan = backplan.load_plan(args.plan)
-    return plan, backplan.schedule_plan(plan, today=resolve_today(args.today),
-                                        ignore_capacity=args.ignore_capacity)
+    schedule = backplan.schedule_plan(plan, today=resolve_today(args.today),
+                                      ignore_capacity=args.ignore_capacity)
+    keep_until_exit(args, plan, schedule)
+    return plan, schedule
 
 
 def _written(args: argparse.Namespace, path: Path, **details: object) -> int:

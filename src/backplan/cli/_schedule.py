@@ -18,6 +18,7 @@ from backplan.cli._common import (
     add_format_option,
     add_plan_argument,
     add_today_option,
+    keep_until_exit,
     resolve_today,
     use_color,
     utf8_stdout,
@@ -83,6 +84,7 @@ def run_schedule(args: argparse.Namespace) -> int:
         sys.stdout.write(backplan.to_mspdi(plan, schedule))
     else:
         print(backplan.format_table(schedule, color=use_color()))
+    keep_until_exit(args, plan, schedule)
     return EXIT_INFEASIBLE if args.strict and not schedule.feasible else EXIT_OK
 
 
@@ -100,6 +102,7 @@ def run_validate(args: argparse.Namespace) -> int:
         print(json.dumps({"valid": False, "problems": [p.to_dict() for p in error.problems]},
                          indent=2))
         return EXIT_BAD_INPUT
+    keep_until_exit(args, plan)
     if args.format == "json":
         print(json.dumps({"valid": True, "problems": []}, indent=2))
     else:
