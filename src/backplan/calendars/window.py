@@ -187,8 +187,7 @@ def _dates_in(value: Any, item: str, field: str) -> Iterator[tuple[str, str, dt.
             else:
                 yield from _dates_in(getattr(value, name), item, field or name)
     elif isinstance(value, tuple | list):
-        if value and isinstance(value[0], BaseModel) and all(
-                type(v) is type(value[0]) for v in value):
+        if value and isinstance(value[0], BaseModel) and len(set(map(type, value))) == 1:
             yield from _dates_in_models(value, item, field)
         else:
             for element in value:
