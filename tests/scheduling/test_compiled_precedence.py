@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from array import array
 from typing import Any
 
 import pytest
@@ -23,6 +24,19 @@ pytestmark = pytest.mark.skipif(COMPILED is None, reason="built without a C comp
 
 def _ints(buffer: bytearray) -> list[int]:
     return memoryview(buffer).cast("q").tolist()
+
+
+def _int64(*numbers: int) -> memoryview:
+    view = memoryview(bytearray(8 * len(numbers))).cast("q")
+    for i, number in enumerate(numbers):
+        view[i] = number
+    return view
+
+
+def _released() -> memoryview:
+    view = _int64(0)
+    view.release()
+    return view
 
 
 def test_edges_grouped_by_target_in_after_order() -> None:
@@ -61,9 +75,15 @@ def test_a_cycle_compiles_to_none(special: list[tuple[int, int, int]]) -> None:
     ((2, [(), ("a",)], [True], [0, 0], []), TypeError),  # a bool is not a node number
     ((2, [(), ["a"]], [0], [0, 0], []), TypeError),  # an after list, not a tuple
     ((2, [(), ("a",)], [0], [0, 2**41], []), OverflowError),  # a lag beyond the range
+    ((2, [(), ("a",)], [0], [0, 2**40], []), OverflowError),  # its offset would be beyond
     ((2, [(), ("a",)], [0, 0], [0, 0], []), ValueError),  # more numbers than ids
-    ((2, [(), ("a",)], bytearray(8), [0, 0], []), ValueError),  # bytes, not int64
+    ((2, [(), ("a",)], bytearray(8), [0, 0], []), TypeError),  # bytes, not int64
+    ((2, [(), ("a",)], memoryview(bytearray(8)), [0, 0], []), TypeError),  # format "B"
+    ((2, [(), ("a",)], array("q", [0]), [0, 0], []), TypeError),  # only exact memoryviews
+    ((2, [(), ("a",)], _int64(2), [0, 0], []), OverflowError),  # a node that does not exist
+    ((2, [(), ("a",)], _released(), [0, 0], []), ValueError),
     ((1, [(), ("a",)], [0], [0, 0], []), ValueError),  # fewer nodes than actions
+    ((True, [()], [], [0], []), TypeError),  # a count is an int, not a bool
     ((2, [(), ()], [], [0, 0], [(0, 1)]), TypeError),  # an edge is three numbers
 ])
 def test_compile_refuses_what_it_cannot_read(args: tuple[Any, ...], error: type[Exception]
@@ -73,10 +93,23 @@ def test_compile_refuses_what_it_cannot_read(args: tuple[Any, ...], error: type[
 
 
 def test_compile_reads_int64_buffers() -> None:
-    numbers = memoryview(bytearray(16)).cast("q")
-    numbers[1] = 1
-    _, _, pred, _ = COMPILED.compile(3, [(), ("a",), ("b",)], numbers, [0, 0, 0], [])
+    _, _, pred, _ = COMPILED.compile(3, [(), ("a",), ("b",)], _int64(0, 1), [0, 0, 0], [])
     assert _ints(pred) == [0, 1]
+
+
+@pytest.mark.parametrize(("first", "pred", "error"), [
+    (_int64(0, 1, 0, 1), _int64(0), ValueError),  # goes down
+    (_int64(0, 0, 0, 0), _int64(0), ValueError),  # ends before the last edge
+    (_int64(0, 0, 5000, 1), _int64(0), OverflowError),  # past the edges
+    (_int64(0, 0, 0, 2**40), _int64(0), OverflowError),  # room for 2**40 edges asked for nothing
+    (_int64(0, 0, 1, 1), [2**41], OverflowError),
+    (array("q", [0, 0, 1, 1]), _int64(0), TypeError),
+])
+def test_passes_refuse_edges_they_cannot_read(first: Any, pred: Any, error: type[Exception]
+                                              ) -> None:
+    with pytest.raises(error):
+        COMPILED.passes(first, pred, _int64(1), [1] * 3, [None] * 3, [10] * 3, (True,) * 3, 0,
+                        -1)
 
 
 def _plan(**second: Any) -> Plan:

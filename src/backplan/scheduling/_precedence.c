@@ -26,9 +26,11 @@
  *   (an int, or None). Per node, the lowest-numbered driving predecessor and binding successor
  *   (a successor does not bind a node that finishes on its own ``cap``), or None.
  *
- * Every number given is an exact int between -2**40 and 2**40 (node numbers from 0 to n - 1),
- * else OverflowError or TypeError: no Python code runs while the lists are read, and no sum
- * overflows (a result beyond 2**61 raises OverflowError: the caller runs the Python loops).
+ * Numbers come as exact ints in a list or tuple, or as int64 in an exact memoryview (format
+ * "q"); anything else is a TypeError, so no Python code runs while the inputs are read. Every
+ * number is between -2**40 and 2**40 (a lag below 2**40; node numbers from 0 to n - 1), else
+ * OverflowError, and no sum overflows (a result beyond 2**61 raises OverflowError too: the
+ * caller runs the Python loops then). A list of the wrong length is a ValueError.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -59,15 +61,57 @@ static int read_int(PyObject *item, int64_t low, int64_t high, int64_t *out)
     return 0;
 }
 
-/* ``count`` numbers within [low, high] from a list or tuple of ints, or from a contiguous buffer
- * of int64. */
-static int read_ints(PyObject *source, Py_ssize_t count, int64_t low, int64_t high, int64_t *out)
+/* An exact memoryview's buffer of int64 (C-contiguous, one dimension) into *view (to release);
+ * -1 with an exception set when ``source`` is released or holds something else. An exact
+ * memoryview hands out its buffer without running Python code. */
+static int int64_view(PyObject *source, Py_buffer *view)
+{
+    if (PyObject_GetBuffer(source, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) {
+        return -1;
+    }
+    if (view->itemsize == 8 && view->format != NULL && view->ndim == 1
+        && (strcmp(view->format, "q") == 0 || strcmp(view->format, "=q") == 0
+            || (strcmp(view->format, "l") == 0 && sizeof(long) == 8))) {
+        return 0;
+    }
+    PyBuffer_Release(view);
+    PyErr_SetString(PyExc_TypeError, "a memoryview of numbers must hold int64 (format 'q')");
+    return -1;
+}
+
+/* How many numbers ``source`` holds: an exact list or tuple, or an exact memoryview of int64;
+ * -1 with TypeError for anything else. */
+static Py_ssize_t int_count(PyObject *source)
 {
     if (PyList_CheckExact(source) || PyTuple_CheckExact(source)) {
-        if (PySequence_Fast_GET_SIZE(source) != count) {
-            PyErr_SetString(PyExc_ValueError, "a list has the wrong length");
-            return -1;
-        }
+        return PySequence_Fast_GET_SIZE(source);
+    }
+    if (!Py_IS_TYPE(source, &PyMemoryView_Type)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "numbers must be a list or tuple of ints, or a memoryview of int64");
+        return -1;
+    }
+    Py_buffer view;
+    if (int64_view(source, &view) < 0) {
+        return -1;
+    }
+    Py_ssize_t count = view.len / 8;
+    PyBuffer_Release(&view);
+    return count;
+}
+
+/* ``count`` numbers within [low, high] from ``source`` (see int_count). */
+static int read_ints(PyObject *source, Py_ssize_t count, int64_t low, int64_t high, int64_t *out)
+{
+    Py_ssize_t given = int_count(source);
+    if (given < 0) {
+        return -1;
+    }
+    if (given != count) {
+        PyErr_SetString(PyExc_ValueError, "a list of numbers has the wrong length");
+        return -1;
+    }
+    if (PyList_CheckExact(source) || PyTuple_CheckExact(source)) {
         PyObject **items = PySequence_Fast_ITEMS(source);
         for (Py_ssize_t i = 0; i < count; i++) {
             if (read_int(items[i], low, high, &out[i]) < 0) {
@@ -77,28 +121,32 @@ static int read_ints(PyObject *source, Py_ssize_t count, int64_t low, int64_t hi
         return 0;
     }
     Py_buffer view;
-    if (PyObject_GetBuffer(source, &view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) {
+    if (int64_view(source, &view) < 0) {
         return -1;
     }
-    int ok = view.itemsize == 8 && view.format != NULL
-             && (strcmp(view.format, "q") == 0 || strcmp(view.format, "=q") == 0
-                 || (strcmp(view.format, "l") == 0 && sizeof(long) == 8))
-             && view.len == count * 8;
-    if (ok) {
-        const int64_t *values = (const int64_t *)view.buf;
-        for (Py_ssize_t i = 0; i < count; i++) {
-            if (values[i] < low || values[i] > high) {
-                ok = 0;
-                break;
-            }
-            out[i] = values[i];
+    const int64_t *values = (const int64_t *)view.buf;
+    int status = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (values[i] < low || values[i] > high) {
+            PyErr_SetString(PyExc_OverflowError, "a number is out of range");
+            status = -1;
+            break;
         }
+        out[i] = values[i];
     }
     PyBuffer_Release(&view);
-    if (!ok) {
-        PyErr_SetString(PyExc_ValueError, "a buffer must hold the right count of int64 in range");
+    return status;
+}
+
+/* A count ``source`` gives as an exact int from 0 to ``high``, into *out; -1 with an exception
+ * set when it is not one. */
+static int read_count(PyObject *source, Py_ssize_t high, Py_ssize_t *out)
+{
+    int64_t value;
+    if (read_int(source, 0, (int64_t)high, &value) < 0) {
         return -1;
     }
+    *out = (Py_ssize_t)value;
     return 0;
 }
 
@@ -204,9 +252,12 @@ done:
 static PyObject *compile(PyObject *module, PyObject *args)
 {
     Py_ssize_t n;
-    PyObject *afters, *pred_source, *lags, *special;
-    if (!PyArg_ParseTuple(args, "nOOOO!", &n, &afters, &pred_source, &lags, &PyList_Type,
+    PyObject *count, *afters, *pred_source, *lags, *special;
+    if (!PyArg_ParseTuple(args, "OOOOO!", &count, &afters, &pred_source, &lags, &PyList_Type,
                           &special)) {
+        return NULL;
+    }
+    if (read_count(count, (Py_ssize_t)LIMIT, &n) < 0) {
         return NULL;
     }
     if (!PyList_CheckExact(afters) && !PyTuple_CheckExact(afters)) {
@@ -215,7 +266,7 @@ static PyObject *compile(PyObject *module, PyObject *args)
     }
     Py_ssize_t n_actions = PySequence_Fast_GET_SIZE(afters);
     Py_ssize_t n_special = PyList_GET_SIZE(special);
-    if (n < n_actions || n > PY_SSIZE_T_MAX / 16) {
+    if (n < n_actions) {
         PyErr_SetString(PyExc_ValueError, "n must count the actions and the milestones");
         return NULL;
     }
@@ -228,7 +279,7 @@ static PyObject *compile(PyObject *module, PyObject *args)
         }
         n_after += PyTuple_GET_SIZE(after);
     }
-    if (n_after > (PY_SSIZE_T_MAX / 16) - n_special) {
+    if (n_after > (PY_SSIZE_T_MAX / 16) - n_special - n_actions) {
         return PyErr_NoMemory();
     }
     Py_ssize_t total = n_after + n_special;
@@ -236,22 +287,26 @@ static PyObject *compile(PyObject *module, PyObject *args)
              *offset_out = NULL;
     int64_t *pred_in = PyMem_Malloc(((size_t)n_after + 1) * sizeof(int64_t));
     int64_t *lag = PyMem_Malloc(((size_t)n_actions + 1) * sizeof(int64_t));
+    Py_ssize_t *sizes = PyMem_Malloc(((size_t)n_actions + 1) * sizeof(Py_ssize_t));
     int64_t *target = PyMem_Malloc(((size_t)total + 1) * sizeof(int64_t));
     Edge *raw = PyMem_Malloc(((size_t)total + 1) * sizeof(Edge));
     Edge *edges = PyMem_Malloc(((size_t)total + 1) * sizeof(Edge));
     Py_ssize_t *first = PyMem_Calloc((size_t)n + 2, sizeof(Py_ssize_t));
     int64_t *order = NULL, *position = NULL;
-    if (!pred_in || !lag || !target || !raw || !edges || !first) {
+    if (!pred_in || !lag || !sizes || !target || !raw || !edges || !first) {
         PyErr_NoMemory();
         goto done;
     }
+    for (Py_ssize_t i = 0; i < n_actions; i++) { /* no Python code runs: they stay as read */
+        sizes[i] = PyTuple_GET_SIZE(PySequence_Fast_ITEMS(afters)[i]);
+    }
     if (read_ints(pred_source, n_after, 0, (int64_t)n - 1, pred_in) < 0
-        || read_ints(lags, n_actions, -LIMIT, LIMIT, lag) < 0) {
+        || read_ints(lags, n_actions, -LIMIT, LIMIT - 1, lag) < 0) {
         goto done;
     }
     Py_ssize_t e = 0;
     for (Py_ssize_t i = 0; i < n_actions; i++) {
-        Py_ssize_t size = PyTuple_GET_SIZE(PySequence_Fast_ITEMS(afters)[i]);
+        Py_ssize_t size = sizes[i];
         for (Py_ssize_t k = 0; k < size; k++, e++) {
             raw[e].pred = pred_in[e];
             raw[e].offset = lag[i] + 1;
@@ -366,6 +421,7 @@ done:
     Py_XDECREF(offset_out);
     PyMem_Free(pred_in);
     PyMem_Free(lag);
+    PyMem_Free(sizes);
     PyMem_Free(target);
     PyMem_Free(raw);
     PyMem_Free(edges);
@@ -398,23 +454,24 @@ static PyObject *int_list(const int64_t *values, Py_ssize_t n, int none_allowed,
 static PyObject *passes(PyObject *module, PyObject *args)
 {
     PyObject *first_source, *pred_source, *offset_source, *durations, *not_before, *caps,
-        *is_action;
-    long long today_in, release_in;
-    if (!PyArg_ParseTuple(args, "OOOOOOOLL", &first_source, &pred_source, &offset_source,
-                          &durations, &not_before, &caps, &is_action, &today_in, &release_in)) {
+        *is_action, *today_source, *release_source;
+    if (!PyArg_ParseTuple(args, "OOOOO!OO!OO", &first_source, &pred_source, &offset_source,
+                          &durations, &PyList_Type, &not_before, &caps, &PyTuple_Type,
+                          &is_action, &today_source, &release_source)) {
         return NULL;
     }
-    if (!PyList_CheckExact(not_before) || !PyTuple_CheckExact(is_action)) {
-        PyErr_SetString(PyExc_TypeError, "not_before must be a list, is_action a tuple");
+    int64_t today, release;
+    if (read_int(today_source, -LIMIT, LIMIT, &today) < 0
+        || read_int(release_source, -LIMIT, LIMIT, &release) < 0) {
         return NULL;
     }
-    if (today_in < -LIMIT || today_in > LIMIT || release_in < -LIMIT || release_in > LIMIT) {
-        PyErr_SetString(PyExc_OverflowError, "a number is out of range");
-        return NULL;
-    }
-    int64_t today = (int64_t)today_in, release = (int64_t)release_in;
     Py_ssize_t n = PyTuple_GET_SIZE(is_action);
-    if (PyList_GET_SIZE(not_before) != n || n > PY_SSIZE_T_MAX / 16) {
+    Py_ssize_t total = int_count(pred_source);
+    if (total < 0) {
+        return NULL;
+    }
+    if (PyList_GET_SIZE(not_before) != n || n > PY_SSIZE_T_MAX / 128
+        || total > PY_SSIZE_T_MAX / 16) {
         PyErr_SetString(PyExc_ValueError, "a list has the wrong length");
         return NULL;
     }
@@ -426,10 +483,19 @@ static PyObject *passes(PyObject *module, PyObject *args)
         PyErr_NoMemory();
         goto done;
     }
-    if (read_ints(first_source, n + 1, 0, LIMIT, first) < 0) {
+    if (read_ints(first_source, n + 1, 0, (int64_t)total, first) < 0) {
         goto done;
     }
-    Py_ssize_t total = (Py_ssize_t)first[n];
+    if (first[0] != 0 || first[n] != total) {
+        PyErr_SetString(PyExc_ValueError, "first_edge must run from 0 to the count of edges");
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (first[i + 1] < first[i]) {
+            PyErr_SetString(PyExc_ValueError, "first_edge must not go down");
+            goto done;
+        }
+    }
     pred = PyMem_Malloc(((size_t)total + 1) * sizeof(int64_t));
     offset = PyMem_Malloc(((size_t)total + 1) * sizeof(int64_t));
     if (!pred || !offset) {
@@ -446,16 +512,8 @@ static PyObject *passes(PyObject *module, PyObject *args)
         || read_ints(caps, n, -LIMIT, LIMIT, cap) < 0) {
         goto done;
     }
-    if (first[0] != 0) {
-        PyErr_SetString(PyExc_ValueError, "first_edge must start at 0");
-        goto done;
-    }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *bound = PyList_GET_ITEM(not_before, i), *action = PyTuple_GET_ITEM(is_action, i);
-        if (first[i + 1] < first[i]) {
-            PyErr_SetString(PyExc_ValueError, "first_edge must not go down");
-            goto done;
-        }
         for (int64_t k = first[i]; k < first[i + 1]; k++) {
             if (pred[k] >= i) {
                 PyErr_SetString(PyExc_ValueError, "the nodes must be in a topological order");

@@ -13,7 +13,8 @@ predecessors (``numpy.minimum.at``).
 
 The compiled network is the same as :func:`~backplan.scheduling.network.compile_network`'s: the
 same node numbering (plan order when it is topological, else the canonical level order of
-:func:`~backplan.graph.order.topological_order`), durations, caps and edges, so every engine
+:func:`~backplan.graph.order.topological_order`), durations, caps and edges (only the order in
+which a node's predecessors are listed may differ, which no result depends on), so every engine
 gives identical schedules. ``schedule_plan`` uses this one for plans of at least
 :data:`MIN_NODES` actions and milestones (``wont`` ones included) when it was compiled, or when
 numpy is installed (``pip install "backplan[fast]"``) and the network is wide enough (at least
