@@ -285,12 +285,12 @@ def _stage_timers(plan: Any, today: dt.date) -> tuple[str, dict[str, Callable[[]
         return run
 
     if levelled is not None:
-        from backplan.scheduling.vectorized import levelled_passes
+        from backplan.scheduling.vectorized import Edges, levelled_passes
 
         network, levels = levelled
         number = calendar.number(today)
         result = levelled_passes(levels, number)
-        return "vectorized", {
+        return "compiled" if isinstance(levels, Edges) else "vectorized (numpy)", {
             "compile": paused(lambda: _compile_levelled(fresh := plan.model_copy(),
                                                         plan_calendar(fresh, today=today))),
             "passes": paused(lambda: levelled_passes(levels, number)),
