@@ -160,3 +160,19 @@ def test_a_cycle_is_a_cycle_error() -> None:
         {"id": "a", "duration": 1, "after": ["b"]}, {"id": "b", "duration": 1, "after": ["a"]}]})
     with pytest.raises(CycleError):
         vectorized.compile_levelled(plan, WorkingCalendar())
+
+
+def test_equal_numbers_share_one_int_and_node_numbers_stay_apart() -> None:
+    """Day numbers repeat (a plan has hundreds of working days, not one per action): each
+    distinct one is one int object; the lists still hold the same values as the plain loops."""
+    n = 300
+    first = _int64(0, *range(n))  # node k after node k - 1 (node 0 after none)
+    pred = _int64(*range(n - 1))
+    columns = COMPILED.passes(first, pred, _int64(*[1] * (n - 1)), [1] * n, [None] * n,
+                              [10**6] * n, (True,) * n, 700_000, -1)
+    earliest_start, _, latest_start, _, slack, drivers, _ = columns
+    assert earliest_start == list(range(700_000, 700_000 + n))
+    assert latest_start == list(range(10**6 - n + 1, 10**6 + 1))
+    assert slack == [10**6 - n + 1 - 700_000] * n
+    assert len({id(s) for s in slack}) == 1  # one int for the one value
+    assert drivers == [None, *range(n - 1)]
