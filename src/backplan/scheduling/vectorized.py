@@ -215,23 +215,11 @@ def compile_levelled(
         return _compile_edges(plan, calendar, nodes)
     import numpy as np
 
-    ids, index = nodes.ids, nodes.index
+    ids = nodes.ids
     n, n_actions = len(ids), len(nodes.scheduled)
-    try:
-        special, dependents, bridged = special_edges(plan, nodes)
-        afters = nodes.after
-        if bridged:  # their after edges are among the special ones
-            afters = [() if i in bridged else a for i, a in enumerate(afters)]
-        counts = np.fromiter(map(len, afters), dtype=np.int64, count=n_actions)
-        # With no wont actions, actions are numbered as in the plan (milestones after them):
-        # the numbers the reference check found serve (when every after names an action).
-        refs = None if nodes.wont else action_refs(plan)
-        if refs is not None and len(refs.numbers) == int(counts.sum()):
-            pred = np.asarray(refs.numbers, dtype=np.int64)
-        else:
-            pred = np.asarray(ref_numbers(index, afters, order=False)[0], dtype=np.int64)
-    except KeyError as missing:
-        raise UnsoundPlanError(f"unknown id {missing}") from None
+    afters, numbers, special, dependents = _after_edges(plan, nodes)
+    counts = np.fromiter(map(len, afters), dtype=np.int64, count=n_actions)
+    pred = np.asarray(numbers, dtype=np.int64)
     lag = np.array(nodes.lag, dtype=np.int64)
     target = np.repeat(np.arange(n_actions, dtype=np.int64), counts)
     offset = np.repeat(lag + 1, counts)
@@ -268,11 +256,18 @@ def compile_levelled(
     return network, levels
 
 
-def _compile_edges(
-    plan: Plan, calendar: WorkingCalendar, nodes: PlanNodes
-) -> tuple[Network, Edges] | None:
-    """:func:`compile_levelled` with the compiled engine."""
-    assert COMPILED_PRECEDENCE is not None
+def _after_edges(
+    plan: Plan, nodes: PlanNodes
+) -> tuple[Sequence[tuple[str, ...]], Sequence[int], list[tuple[int, int, int]],
+           list[tuple[str, str]]]:
+    """What both engines build the edges from: each action's ``after`` ids (none where its
+    edges go through ``wont`` actions), their node numbers in one run, the other edges
+    (:func:`~backplan.scheduling.network.special_edges`) and the dependencies on ``wont``
+    actions.
+
+    Raises:
+        UnsoundPlanError: an id does not resolve.
+    """
     try:
         special, dependents, bridged = special_edges(plan, nodes)
         afters = nodes.after
@@ -281,10 +276,19 @@ def _compile_edges(
         # With no wont actions, actions are numbered as in the plan (milestones after them):
         # the numbers the reference check found serve (when every after names an action).
         refs = None if nodes.wont else action_refs(plan)
-        pred = refs.numbers if refs is not None else ref_numbers(nodes.index, afters,
-                                                                 order=False)[0]
+        numbers = refs.numbers if refs is not None else ref_numbers(nodes.index, afters,
+                                                                    order=False)[0]
     except KeyError as missing:
         raise UnsoundPlanError(f"unknown id {missing}") from None
+    return afters, numbers, special, dependents
+
+
+def _compile_edges(
+    plan: Plan, calendar: WorkingCalendar, nodes: PlanNodes
+) -> tuple[Network, Edges] | None:
+    """:func:`compile_levelled` with the compiled engine."""
+    assert COMPILED_PRECEDENCE is not None
+    afters, pred, special, dependents = _after_edges(plan, nodes)
     try:
         compiled = COMPILED_PRECEDENCE.compile(len(nodes.ids), afters, pred, nodes.lag, special)
     except OverflowError:  # numbers beyond the compiled engine's range: the plain loops
