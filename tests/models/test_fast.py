@@ -199,7 +199,7 @@ def test_plain_actions_are_built_by_the_compiled_loop_and_the_rest_by_pydantic()
     rows = ({"id": "a", "duration": 2}, {"id": "b", "duration": 1, "not_before": "2027-01-04"},
             {"id": "c", "duration": 1, "after": ["a"], "lag": 2}, "not an action",
             {"id": "d", "duration": 1, "extra": 1})
-    built, others = BUILDER.build(Action, rows, fast.native_fields)
+    built, others, _ = BUILDER.build(Action, rows, fast.native_fields)
     assert others == [1, 3, 4]
     assert [None if a is None else a.id for a in built] == ["a", None, "c", None, None]
     assert typed(built[2]) == typed(Action.model_validate(rows[2]))
@@ -306,3 +306,59 @@ def test_a_long_after_list_is_checked_for_repeats(repeat: bool) -> None:
     data = {"goal": GOAL, "actions": [*before, {"id": "z", "duration": 1, "after": after}]}
     plan = assert_same_as_the_models(data)
     assert (plan is None) == repeat
+
+
+@needs_builder
+@given(data=st.one_of(plan_dicts(), people_plan_dicts()))
+def test_the_columns_collected_while_building_are_the_ones_read(data: dict[str, Any]) -> None:
+    """Where the compiled builder built every action, it keeps the actions' columns on the way:
+    the very objects the actions hold, as a read of the built plan gives them."""
+    from backplan._columns import field_columns
+    from backplan.models.columns import ActionColumns, action_columns
+
+    plan = fast_plan(data)
+    if plan is None:
+        return
+    kept = action_columns(plan)
+    read = ActionColumns(*map(tuple, field_columns(plan.actions, ActionColumns._fields)))
+    assert kept == read
+    for kept_column, read_column in zip(kept, read, strict=True):
+        assert all(a is b for a, b in zip(kept_column, read_column, strict=True))
+
+
+@needs_builder
+def test_plain_actions_need_no_read_of_their_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backplan.models import columns
+
+    def unread(*args: object) -> None:
+        raise AssertionError("the columns were read again")
+
+    monkeypatch.setattr(columns, "field_columns", unread)
+    plain = {"goal": {"id": "g", "due": "2027-03-31"}, "actions": [
+        {"id": "a", "duration": 2}, {"id": "b", "duration": 1, "after": ["a"], "lag": 1}]}
+    plan = fast_plan(plain)
+    assert plan is not None
+    assert columns.action_columns(plan).after == ((), ("a",))
+    # One action left to the models (a date): the columns are read as before.
+    mixed = {**plain, "actions": [*plain["actions"],
+                                  {"id": "c", "duration": 1, "not_before": "2027-01-11"}]}
+    plan = fast_plan(mixed)
+    assert plan is not None
+    with pytest.raises(AssertionError, match="read again"):
+        columns.action_columns(plan)
+
+
+@needs_builder
+def test_a_plan_without_actions_has_empty_columns() -> None:
+    """No rows: the columns are empty tuples (the interpreter's shared one, which the builder
+    must leave to the garbage collector as it is)."""
+    import gc
+
+    from backplan.models.columns import action_columns
+
+    plan = fast_plan({"goal": {"id": "g", "due": "2027-03-31"}, "actions": []})
+    assert plan is not None
+    assert action_columns(plan).id == ()
+    gc.collect()
+    assert BUILDER.build(Action, (), _fast_validator().native_fields) == ([], [], ())
+    gc.collect()

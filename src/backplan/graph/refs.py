@@ -24,8 +24,8 @@ from types import MappingProxyType
 
 from backplan._compiled import compiled as compiled_module
 from backplan._plan_memo import derived
-from backplan.graph.columns import action_columns
 from backplan.models import Plan
+from backplan.models.columns import action_columns
 
 __all__ = ["COMPILED_REF_NUMBERS", "ActionRefs", "action_positions", "action_refs", "ref_numbers"]
 

@@ -23,13 +23,13 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from backplan.errors import PlanValidationError, Problem
-from backplan.graph.columns import action_columns
 from backplan.graph.key_results import key_result_problems, refers_to_key_results
 from backplan.graph.order import CycleError, topological_order
 from backplan.graph.people import people_problems
 from backplan.graph.queue import queue_problems
 from backplan.graph.refs import action_refs
 from backplan.models import Plan
+from backplan.models.columns import action_columns
 
 __all__ = [
     "cycle_problems", "dependency_edges", "plan_problems", "reference_problems",

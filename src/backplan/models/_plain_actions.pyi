@@ -4,5 +4,6 @@
 from typing import Any
 
 def build(
-    cls: type, rows: tuple[Any, ...], fields: tuple[tuple[Any, ...], ...]
-) -> tuple[list[Any], list[int]]: ...
+    cls: type, rows: tuple[Any, ...], fields: tuple[tuple[Any, ...], ...],
+    collect: tuple[int, ...] = ...,
+) -> tuple[list[Any], list[int], tuple[tuple[Any, ...], ...] | None]: ...

@@ -48,6 +48,7 @@ from pydantic_core import SchemaValidator, ValidationError, core_schema
 
 from backplan._compiled import compiled
 from backplan.models._types import Id
+from backplan.models.columns import ActionColumns, keep_action_columns
 from backplan.models.plan import Plan
 from backplan.models.work import Action, After, WrittenDuration
 
@@ -123,6 +124,7 @@ def fast_plan(data: Mapping[str, Any]) -> Plan | None:
     fast = _fast_validator()
     if fast is None:
         return None
+    columns = None
     try:
         native = _native_actions(data, fast)
         if native is None:
@@ -130,14 +132,17 @@ def fast_plan(data: Mapping[str, Any]) -> Plan | None:
             by_models = values["actions"]
         else:
             values, _, fields_set = fast.plan.validate_python({**data, "actions": ()})
-            values["actions"], by_models = native
+            values["actions"], by_models, columns = native
     except ValidationError:
         return None
     if not all(check(by_models) for check in fast.distinct_checks):
         return None
     if not all(check(values["actions"]) for check in fast.checks):
         return None
-    return Plan.model_construct(fields_set, **values)
+    plan = Plan.model_construct(fields_set, **values)
+    if columns is not None:
+        keep_action_columns(plan, columns)
+    return plan
 
 
 @dataclass(frozen=True)
@@ -164,10 +169,11 @@ class _FastValidation:
 
 def _native_actions(
     data: Mapping[str, Any], fast: _FastValidation
-) -> tuple[tuple[Action, ...], list[Action]] | None:
+) -> tuple[tuple[Action, ...], list[Action], ActionColumns | None] | None:
     """The actions of ``data`` (plain ones built by the compiled loop, the others by
-    ``fast.actions``) and those the models built; None when the compiled loop is not there or
-    ``data`` is not a dict with a list of actions.
+    ``fast.actions``), those the models built, and the actions' columns when the loop built
+    them all (collected on the way); None when the compiled loop is not there or ``data`` is
+    not a dict with a list of actions.
 
     Raises:
         ValidationError: an action the loop left is refused.
@@ -176,13 +182,21 @@ def _native_actions(
     if fast.native_fields is None or _PLAIN_ACTIONS is None or type(rows) not in (list, tuple):
         return None
     rows = tuple(rows)  # type: ignore[arg-type]  # a list or a tuple, checked just above
-    built, others = _PLAIN_ACTIONS.build(Action, rows, fast.native_fields)
+    built, others, columns = _PLAIN_ACTIONS.build(Action, rows, fast.native_fields,
+                                                  _column_fields(fast.native_fields))
     by_models: list[Action] = []
     if others:
         by_models = fast.actions.validate_python([rows[i] for i in others])
         for i, action in zip(others, by_models, strict=True):
             built[i] = action
-    return tuple(built), by_models
+    return tuple(built), by_models, ActionColumns(*columns) if columns is not None else None
+
+
+@functools.cache
+def _column_fields(specs: tuple[tuple[Any, ...], ...]) -> tuple[int, ...]:
+    """Where each field of :class:`~backplan.models.columns.ActionColumns` is in ``specs``."""
+    names = [spec[0] for spec in specs]
+    return tuple(names.index(name) for name in ActionColumns._fields)
 
 
 @functools.cache

@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backplan.calendars import WorkingCalendar, nominal_duration_days
-from backplan.graph.columns import action_columns
 from backplan.graph.order import CycleError, topological_order
 from backplan.graph.refs import action_positions
 from backplan.models import Action, Assignee, Plan
+from backplan.models.columns import action_columns
 
 __all__ = [
     "MILESTONE_RELEASE", "CycleError", "Network", "PredGroups", "UnsoundPlanError",

@@ -4,7 +4,9 @@ scheduler.
 The reference check, the scheduler's network and its result rows read the same fields of every
 action; on 100,000 actions each pass costs tens of milliseconds. :func:`action_columns` reads
 them in one compiled pass (:func:`backplan._columns.field_columns`) and keeps them while the plan
-is the last one asked about (:mod:`backplan._plan_memo`).
+is the last one asked about (:mod:`backplan._plan_memo`). Where the compiled builder of
+:func:`~backplan.models.fast.fast_plan` built every action, it collected them on the way
+(:func:`keep_action_columns`): no pass at all.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from typing import NamedTuple
 
 from backplan._columns import field_columns
 from backplan._plan_memo import derived
-from backplan.models import Assignee, Plan
+from backplan.models.people import Assignee
+from backplan.models.plan import Plan
 
-__all__ = ["ActionColumns", "action_columns"]
+__all__ = ["ActionColumns", "action_columns", "keep_action_columns"]
 
 
 class ActionColumns(NamedTuple):
@@ -43,7 +46,6 @@ def action_columns(plan: Plan) -> ActionColumns:
     while ``plan`` is the last plan asked about.
 
     Example:
-        >>> from backplan.models import Plan
         >>> plan = Plan.model_validate({"goal": {"id": "g", "due": "2027-03-31"}, "actions": [
         ...     {"id": "a", "duration": 2}, {"id": "b", "duration": 1, "after": ["a"]}]})
         >>> columns = action_columns(plan)
@@ -53,6 +55,12 @@ def action_columns(plan: Plan) -> ActionColumns:
         True
     """
     return derived(plan, "action_columns", _read_action_columns)
+
+
+def keep_action_columns(plan: Plan, columns: ActionColumns) -> None:
+    """Keep ``columns``, read while ``plan``'s actions were built
+    (:func:`~backplan.models.fast.fast_plan`), as :func:`action_columns` would read them."""
+    derived(plan, "action_columns", lambda _: columns)
 
 
 def _read_action_columns(plan: Plan) -> ActionColumns:
