@@ -158,6 +158,8 @@ class _FastValidation:
             builder checks its own): no id listed twice in ``after``.
         native_fields: the compiled builder's spec of :class:`Action`'s fields
             (:func:`native_fields`), or None.
+        column_fields: where each field of :class:`~backplan.models.columns.ActionColumns` is
+            in ``native_fields`` (the builder collects them).
     """
 
     plan: SchemaValidator
@@ -165,6 +167,7 @@ class _FastValidation:
     checks: tuple[Callable[[Any], bool], ...]
     distinct_checks: tuple[Callable[[Any], bool], ...]
     native_fields: tuple[tuple[Any, ...], ...] | None
+    column_fields: tuple[int, ...] = ()
 
 
 def _native_actions(
@@ -183,20 +186,14 @@ def _native_actions(
         return None
     rows = tuple(rows)  # type: ignore[arg-type]  # a list or a tuple, checked just above
     built, others, columns = _PLAIN_ACTIONS.build(Action, rows, fast.native_fields,
-                                                  _column_fields(fast.native_fields))
+                                                  fast.column_fields)
     by_models: list[Action] = []
     if others:
         by_models = fast.actions.validate_python([rows[i] for i in others])
         for i, action in zip(others, by_models, strict=True):
             built[i] = action
-    return tuple(built), by_models, ActionColumns(*columns) if columns is not None else None
+    return tuple(built), by_models, ActionColumns(*columns) if columns else None
 
-
-@functools.cache
-def _column_fields(specs: tuple[tuple[Any, ...], ...]) -> tuple[int, ...]:
-    """Where each field of :class:`~backplan.models.columns.ActionColumns` is in ``specs``."""
-    names = [spec[0] for spec in specs]
-    return tuple(names.index(name) for name in ActionColumns._fields)
 
 
 @functools.cache
@@ -229,11 +226,14 @@ def _fast_validator() -> _FastValidation | None:
         schema = {**plan_schema, "schema": schema}
         action_list = {**plan_schema, "schema": action_list}
     distinct_checks = tuple(_all_distinct(name) for name in distinct)
+    specs = native_fields(plain, distinct) if plain else None
+    names = [spec[0] for spec in specs or ()]
     return _FastValidation(
         plan=SchemaValidator(schema, outer.get("config")),
         actions=SchemaValidator(action_list, outer.get("config")),
-        checks=checks, distinct_checks=distinct_checks,
-        native_fields=native_fields(plain, distinct) if plain else None,
+        checks=checks, distinct_checks=distinct_checks, native_fields=specs,
+        column_fields=(tuple(names.index(name) for name in ActionColumns._fields)
+                       if specs else ()),
     )
 
 
