@@ -138,7 +138,9 @@ def test_error_output_that_cannot_be_written_is_exit_120() -> None:
     assert done.stdout.startswith("Goal fcr-80 due 2027-03-31")  # the output itself arrived
 
 
-def test_the_program_keeps_its_plan_and_schedule_until_the_end() -> None:
+@pytest.mark.parametrize("command", [["schedule", "--format", "csv"], ["fix"], ["lint"],
+                                     ["descope"], ["validate"]])
+def test_the_program_keeps_its_plan_until_the_end(command: list[str]) -> None:
     """The program holds a command's plan (and schedule) until the process ends (freeing a big
     one object by object would cost a twentieth of the run); a program calling :func:`main`
     gets them freed as the command returns."""
@@ -146,19 +148,20 @@ def test_the_program_keeps_its_plan_and_schedule_until_the_end() -> None:
         import atexit, weakref
         import backplan
         seen = []
-        real = backplan.schedule_plan
-        def spy(plan, **kwargs):
-            schedule = real(plan, **kwargs)
+        real = backplan.load_plan
+        def spy(source, **kwargs):
+            plan = real(source, **kwargs)
             seen.append(weakref.ref(plan))
-            return schedule
-        backplan.schedule_plan = spy
+            return plan
+        backplan.load_plan = spy
         atexit.register(lambda: print("alive", [ref() is not None for ref in seen]))
     """
-    done = program(prelude, "schedule", FCR, "--today", TODAY, "--format", "csv")
+    name, *options = command
+    done = program(prelude, name, FCR, "--today", TODAY, *options)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "alive [True]"
     code = textwrap.dedent(prelude) + (
-        f"\nfrom backplan.cli import main\nmain(['schedule', {FCR!r}, '--today', {TODAY!r}])\n"
+        f"\nfrom backplan.cli import main\nmain([{name!r}, {FCR!r}, '--today', {TODAY!r}])\n"
         "import gc\ngc.collect()\nprint('after main', [ref() is not None for ref in seen])\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     called = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

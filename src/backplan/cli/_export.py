@@ -216,6 +216,7 @@ def run_report(args: argparse.Namespace) -> int:
             samples=args.samples, seed=args.seed, ignore_capacity=args.ignore_capacity)
         return _written(args, path)
     plan = backplan.load_plan(args.plan)
+    keep_until_exit(args, plan)
     path = backplan.write_report(plan, args.output, today=resolve_today(args.today),
                                  checkins=args.checkins, samples=args.samples, seed=args.seed,
                                  ignore_capacity=args.ignore_capacity)

@@ -17,6 +17,7 @@ from backplan.cli._common import (
     add_format_option,
     add_plan_argument,
     add_today_option,
+    keep_until_exit,
     resolve_today,
     share,
     whole_number,
@@ -100,6 +101,7 @@ def run_risk(args: argparse.Namespace) -> int:
               "asks not to: give one of them", file=sys.stderr)
         return EXIT_BAD_INPUT
     plan = backplan.load_plan(args.plan)
+    keep_until_exit(args, plan)
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         simulation = backplan.simulate_schedule(
