@@ -11,14 +11,15 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
+import backplan
 from backplan.errors import BackplanError, PlanError
 from backplan.io.writing import DEFAULT_WAIT_SECONDS
 
 __all__ = [
     "EXIT_BAD_INPUT", "EXIT_INFEASIBLE", "EXIT_INTERNAL_ERROR", "EXIT_OK", "add_capacity_option",
     "add_command", "add_edit_options", "add_format_option", "add_plan_argument",
-    "add_today_option", "iso_date", "keep_until_exit", "report", "resolve_today", "seconds",
-    "share", "use_color", "utf8_stdout", "whole_number",
+    "add_today_option", "iso_date", "keep_until_exit", "load_command_plan", "report",
+    "resolve_today", "seconds", "share", "use_color", "utf8_stdout", "whole_number",
 ]
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_BAD_INPUT = 0, 1, 2
@@ -198,6 +199,14 @@ def keep_until_exit(args: argparse.Namespace, *results: object) -> None:
     """
     if getattr(args, "program", False):
         _KEPT_UNTIL_EXIT.extend(results)
+
+
+def load_command_plan(args: argparse.Namespace) -> backplan.Plan:
+    """The plan file ``args.plan``, loaded (:func:`backplan.load_plan`) and kept until the
+    program ends (:func:`keep_until_exit`): every command loads its plan through this."""
+    plan = backplan.load_plan(args.plan)
+    keep_until_exit(args, plan)
+    return plan
 
 
 def utf8_stdout(args: argparse.Namespace) -> BinaryIO | None:

@@ -17,6 +17,7 @@ from backplan.cli._common import (
     add_plan_argument,
     add_today_option,
     keep_until_exit,
+    load_command_plan,
     resolve_today,
     whole_number,
 )
@@ -34,10 +35,10 @@ class OutputExistsError(BackplanError, FileExistsError):
 
 
 def _plan_and_schedule(args: argparse.Namespace) -> tuple[backplan.Plan, backplan.Schedule]:
-    plan = backplan.load_plan(args.plan)
+    plan = load_command_plan(args)
     schedule = backplan.schedule_plan(plan, today=resolve_today(args.today),
                                       ignore_capacity=args.ignore_capacity)
-    keep_until_exit(args, plan, schedule)
+    keep_until_exit(args, schedule)
     return plan, schedule
 
 
@@ -215,8 +216,7 @@ def run_report(args: argparse.Namespace) -> int:
             backplan.load_portfolio(args.plan), args.output, today=resolve_today(args.today),
             samples=args.samples, seed=args.seed, ignore_capacity=args.ignore_capacity)
         return _written(args, path)
-    plan = backplan.load_plan(args.plan)
-    keep_until_exit(args, plan)
+    plan = load_command_plan(args)
     path = backplan.write_report(plan, args.output, today=resolve_today(args.today),
                                  checkins=args.checkins, samples=args.samples, seed=args.seed,
                                  ignore_capacity=args.ignore_capacity)

@@ -16,7 +16,7 @@ from backplan.cli._common import (
     add_format_option,
     add_plan_argument,
     add_today_option,
-    keep_until_exit,
+    load_command_plan,
     resolve_today,
     whole_number,
 )
@@ -51,8 +51,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_fix(args: argparse.Namespace) -> int:
     """List the fixes, or apply one."""
-    plan = backplan.load_plan(args.plan)
-    keep_until_exit(args, plan)
+    plan = load_command_plan(args)
     schedule = backplan.schedule_plan(plan, today=resolve_today(args.today),
                                       ignore_capacity=args.ignore_capacity)
     fixes = schedule.fixes

@@ -13,7 +13,7 @@ from backplan.cli._common import (
     add_format_option,
     add_plan_argument,
     add_today_option,
-    keep_until_exit,
+    load_command_plan,
     resolve_today,
     use_color,
     whole_number,
@@ -45,8 +45,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run_load(args: argparse.Namespace) -> int:
     """Level the plan, then print each person's load and the schedule it comes from (the same
     dates, flags and fixes as ``backplan schedule``)."""
-    plan = backplan.load_plan(args.plan)
-    keep_until_exit(args, plan)
+    plan = load_command_plan(args)
     schedule = backplan.schedule_plan(plan, today=resolve_today(args.today), seed=args.seed,
                                       ignore_capacity=args.ignore_capacity)
     load = backplan.person_load(plan, schedule)

@@ -18,7 +18,7 @@ from backplan.cli._common import (
     add_plan_argument,
     add_today_option,
     iso_date,
-    keep_until_exit,
+    load_command_plan,
     resolve_today,
     whole_number,
 )
@@ -159,8 +159,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_descope(args: argparse.Namespace) -> int:
     """Print descoping proposals (and the MoSCoW effort shares)."""
-    plan = backplan.load_plan(args.plan)
-    keep_until_exit(args, plan)
+    plan = load_command_plan(args)
     today = resolve_today(args.today)
     result = backplan.descope_proposals(plan, today=today, max_drop=args.max_drop,
                                         max_proposals=args.max_proposals,
@@ -178,8 +177,7 @@ def run_descope(args: argparse.Namespace) -> int:
 
 def run_compare(args: argparse.Namespace) -> int:
     """Print the scenario comparison."""
-    plan = backplan.load_plan(args.plan)
-    keep_until_exit(args, plan)
+    plan = load_command_plan(args)
     scenarios = backplan.load_scenarios(args.scenarios)
     comparison = backplan.compare_scenarios(plan, scenarios, today=resolve_today(args.today),
                                             samples=args.samples, seed=args.seed,
@@ -190,8 +188,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def run_lint(args: argparse.Namespace) -> int:
     """Print the SMART findings; exit 1 with ``--strict`` when one is an error."""
-    plan = backplan.load_plan(args.plan)
-    keep_until_exit(args, plan)
+    plan = load_command_plan(args)
     report = backplan.lint_plan(plan, today=resolve_today(args.today),
                                 ignore_capacity=args.ignore_capacity)
     print(report.to_json() if args.format == "json" else report)
@@ -200,8 +197,7 @@ def run_lint(args: argparse.Namespace) -> int:
 
 def run_huddle(args: argparse.Namespace) -> int:
     """Print the huddle brief."""
-    plan = backplan.load_plan(args.plan)
-    keep_until_exit(args, plan)
+    plan = load_command_plan(args)
     brief = backplan.huddle_brief(plan, date=resolve_today(args.date), checkins=args.checkins,
                                   horizon_days=args.days, ignore_capacity=args.ignore_capacity)
     if args.format == "json":
@@ -213,8 +209,7 @@ def run_huddle(args: argparse.Namespace) -> int:
 
 def run_today(args: argparse.Namespace) -> int:
     """Print (or write) the person's pomodoro time-box."""
-    plan = backplan.load_plan(args.plan)
-    keep_until_exit(args, plan)
+    plan = load_command_plan(args)
     box = backplan.time_box(plan, person=args.person, date=resolve_today(args.date),
                             start=args.start, long_break_minutes=args.long_break,
                             available_minutes=args.minutes,

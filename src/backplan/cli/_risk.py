@@ -17,7 +17,7 @@ from backplan.cli._common import (
     add_format_option,
     add_plan_argument,
     add_today_option,
-    keep_until_exit,
+    load_command_plan,
     resolve_today,
     share,
     whole_number,
@@ -100,8 +100,7 @@ def run_risk(args: argparse.Namespace) -> int:
         print("backplan risk: --scheduler levelled counts people's hours and --ignore-capacity "
               "asks not to: give one of them", file=sys.stderr)
         return EXIT_BAD_INPUT
-    plan = backplan.load_plan(args.plan)
-    keep_until_exit(args, plan)
+    plan = load_command_plan(args)
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         simulation = backplan.simulate_schedule(

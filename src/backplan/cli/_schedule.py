@@ -19,6 +19,7 @@ from backplan.cli._common import (
     add_plan_argument,
     add_today_option,
     keep_until_exit,
+    load_command_plan,
     resolve_today,
     use_color,
     utf8_stdout,
@@ -66,7 +67,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_schedule(args: argparse.Namespace) -> int:
     """Schedule the plan and print it; exit 1 with ``--strict`` when infeasible."""
-    plan = backplan.load_plan(args.plan)
+    plan = load_command_plan(args)
     schedule = backplan.schedule_plan(plan, today=resolve_today(args.today),
                                       ignore_capacity=args.ignore_capacity)
     if args.format == "json":
@@ -84,14 +85,14 @@ def run_schedule(args: argparse.Namespace) -> int:
         sys.stdout.write(backplan.to_mspdi(plan, schedule))
     else:
         print(backplan.format_table(schedule, color=use_color()))
-    keep_until_exit(args, plan, schedule)
+    keep_until_exit(args, schedule)
     return EXIT_INFEASIBLE if args.strict and not schedule.feasible else EXIT_OK
 
 
 def run_validate(args: argparse.Namespace) -> int:
     """Load and check the plan; list every problem."""
     try:
-        plan = backplan.load_plan(args.plan)
+        plan = load_command_plan(args)
         problems = today_problems(plan, today=resolve_today(args.today))
         if problems:  # the one thing left that 'schedule' would refuse
             raise PlanValidationError([replace(p, file=args.plan) for p in problems],
@@ -102,7 +103,6 @@ def run_validate(args: argparse.Namespace) -> int:
         print(json.dumps({"valid": False, "problems": [p.to_dict() for p in error.problems]},
                          indent=2))
         return EXIT_BAD_INPUT
-    keep_until_exit(args, plan)
     if args.format == "json":
         print(json.dumps({"valid": True, "problems": []}, indent=2))
     else:

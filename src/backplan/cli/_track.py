@@ -18,7 +18,7 @@ from backplan.cli._common import (
     add_plan_argument,
     add_today_option,
     iso_date,
-    keep_until_exit,
+    load_command_plan,
     resolve_today,
     share,
     whole_number,
@@ -137,8 +137,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_track(args: argparse.Namespace) -> int:
     """Track the plan's key results and print the report."""
-    plan = backplan.load_plan(args.plan)
-    keep_until_exit(args, plan)
+    plan = load_command_plan(args)
     if args.tolerance > args.off_track:
         raise backplan.BackplanError(
             f"--tolerance {args.tolerance:g} is above --off-track {args.off_track:g}; "
@@ -185,8 +184,7 @@ def run_done(args: argparse.Namespace) -> int:
 
 def run_slip(args: argparse.Namespace) -> int:
     """Schedule the plan and compare it with the saved baseline."""
-    plan = backplan.load_plan(args.plan)
-    keep_until_exit(args, plan)
+    plan = load_command_plan(args)
     current = backplan.schedule_plan(plan, today=resolve_today(args.today),
                                      ignore_capacity=args.ignore_capacity)
     comparison = backplan.compare_schedules(
