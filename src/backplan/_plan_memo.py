@@ -44,7 +44,9 @@ _last: tuple[weakref.ref[Any], dict[str, Any]] | None = None
 def derived(plan: P, key: str, compute: Callable[[P], T]) -> T:
     """``compute(plan)``, kept under ``key`` while ``plan`` is the last plan asked about.
 
-    ``key`` names what ``compute`` derives: each key has one compute function.
+    ``key`` names one value: whichever function is asked first computes it (a value known
+    already, such as columns collected while the plan was built, is kept with
+    ``lambda _: value``), and every later asker gets it.
     """
     global _last
     if type(plan.actions) is not tuple:

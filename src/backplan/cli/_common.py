@@ -203,7 +203,13 @@ def keep_until_exit(args: argparse.Namespace, *results: object) -> None:
 
 def load_command_plan(args: argparse.Namespace) -> backplan.Plan:
     """The plan file ``args.plan``, loaded (:func:`backplan.load_plan`) and kept until the
-    program ends (:func:`keep_until_exit`): every command loads its plan through this."""
+    program ends (:func:`keep_until_exit`): every command loads its plan through this.
+
+    Example:
+        >>> args = argparse.Namespace(plan="examples/fcr.yaml", program=False)
+        >>> load_command_plan(args).goal.id, _KEPT_UNTIL_EXIT
+        ('fcr-80', [])
+    """
     plan = backplan.load_plan(args.plan)
     keep_until_exit(args, plan)
     return plan

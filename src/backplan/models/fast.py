@@ -195,7 +195,6 @@ def _native_actions(
     return tuple(built), by_models, ActionColumns(*columns) if columns else None
 
 
-
 @functools.cache
 def _fast_validator() -> _FastValidation | None:
     """The validators of the plan's fields (the plan itself is built from them in Python: a
