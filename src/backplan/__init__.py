@@ -145,6 +145,7 @@ _EXPORTS: dict[str, str] = {
     "mark_done": "backplan.io.edit",
     "mark_started": "backplan.io.edit",
     "record_checkin": "backplan.io.edit",
+    "write_changes": "backplan.io.change_edits",
     "build_portfolio": "backplan.io.portfolio_files",
     "is_portfolio": "backplan.io.portfolio_files",
     "load_portfolio": "backplan.io.portfolio_files",
@@ -379,6 +380,7 @@ __all__ = [
     "track_progress",
     "validate_plan",
     "wilson_interval",
+    "write_changes",
     "write_gantt",
     "write_portfolio_report",
     "write_report",
@@ -499,6 +501,7 @@ if TYPE_CHECKING:
     from backplan.export.portfolio_report import portfolio_report_html, write_portfolio_report
     from backplan.graph import build_graph, plan_problems, validate_plan
     from backplan.io import dump_plan, load_plan, loads_plan
+    from backplan.io.change_edits import write_changes
     from backplan.io.edit import PlanEdit, mark_done, mark_started, record_checkin
     from backplan.io.portfolio_files import build_portfolio, is_portfolio, load_portfolio
     from backplan.io.scenario_files import load_scenarios

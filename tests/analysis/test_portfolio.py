@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from backplan import (
+    PlanValidationError,
     PortfolioSchedule,
     apply_portfolio_changes,
     build_portfolio,
@@ -137,3 +138,18 @@ def test_dataframes(example: PortfolioSchedule) -> None:
     shared = load[load["shared"]]
     per_day = shared.groupby(["person", "day"])["hours"].sum()
     assert (per_day <= 2.0 + 1e-9)[("qa",)].all()  # the analyst's hours are booked once
+
+
+def test_today_far_from_the_plans_names_every_plan_file() -> None:
+    """As ``schedule`` says of one plan: today more than a century from a due date is refused,
+    for every plan at once, each problem at its plan's file."""
+    portfolio = load_portfolio(EXAMPLE)
+    with pytest.raises(PlanValidationError) as caught:
+        schedule_portfolio(portfolio, today=dt.date(1, 1, 1))
+    problems = caught.value.problems
+    assert [(p.item, p.field, p.file) for p in problems] == [
+        (entry.goal, "due", entry.file) for entry in portfolio.plans]
+    alone = portfolio.plans[0]
+    with pytest.raises(PlanValidationError) as single:
+        schedule_plan(alone.plan, today=dt.date(1, 1, 1))
+    assert problems[0].message == single.value.problems[0].message

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import backplan.io.edit as edit_module
 from backplan import (
     PlanBusyError,
     PlanEdit,
@@ -25,7 +24,7 @@ from backplan import (
     load_plan,
     plan_file_lock,
 )
-from backplan.io.edit import write_changes
+from backplan.io.change_edits import CHANGE_FIELDS, write_changes
 from backplan.models.scenario import ChangeKind
 from strategies import people_plan_dicts
 
@@ -239,7 +238,7 @@ def test_read_only_plans_need_force(tmp_path: Path) -> None:
 
 def test_every_kind_of_change_has_a_writer() -> None:
     """A new kind of scenario change must say how it is written into the plan file."""
-    assert set(edit_module._CHANGE_FIELDS) == set(typing.get_args(ChangeKind))
+    assert set(CHANGE_FIELDS) == set(typing.get_args(ChangeKind))
 
 
 @st.composite
@@ -312,3 +311,10 @@ def test_hours_are_written_as_a_user_would_write_them(tmp_path: Path) -> None:
     assert "hours_per_day: 0.3   # after the queue" in path.read_text()
     scenario = Scenario(name="more", changes=(ScenarioChange(person="ann", add_hours=0.2),))
     assert apply_scenario(load_plan(path), scenario).people[0].hours_per_day == 0.5
+
+
+def test_write_changes_is_public_where_it_was_documented() -> None:
+    import backplan
+    import backplan.io.edit
+
+    assert backplan.io.edit.write_changes is write_changes is backplan.write_changes

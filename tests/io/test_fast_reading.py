@@ -1,6 +1,6 @@
 """Plan files are read fast first and again with line numbers only when something is wrong.
 
-The fast readers (``plain_yaml_data``, ``_plain_json_data``) must give the data the positional
+The fast readers (``plain_yaml_data``, ``plain_json_data``) must give the data the positional
 readers give, or None; a plan loaded the fast way must equal the one loaded the slow way; and
 problems must come out exactly as before (the slow path reports them).
 """
@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backplan.errors import PlanError, PlanFileError
-from backplan.io import _yaml, dump_plan, load_plan, loads_plan, plan_files
+from backplan.io import _json, _yaml, dump_plan, load_plan, loads_plan, plan_files
 from backplan.io._yaml import plain_yaml_data, read_yaml
 from backplan.models import Plan
 from backplan.models.fast import fast_plan
@@ -179,9 +179,9 @@ TRICKY_JSON = {
 @pytest.mark.parametrize("name", sorted(TRICKY_JSON))
 def test_plain_json_data_is_read_json_data_or_none(name: str) -> None:
     text = TRICKY_JSON[name]
-    plain = plan_files._plain_json_data(text)
+    plain = _json.plain_json_data(text)
     try:
-        slow: object = typed(plan_files._read_json(text, file="plan.json")[0])
+        slow: object = typed(_json.read_json(text, file="plan.json")[0])
     except PlanFileError:
         slow = None
     if plain is not None:
@@ -200,8 +200,8 @@ _JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(),
                          max_leaves=12).filter(lambda v: isinstance(v, dict)))
 def test_any_json_object(data: dict[str, Any]) -> None:
     text = json.dumps(data, indent=1, ensure_ascii=False)
-    assert typed(plan_files._plain_json_data(text)) == typed(
-        plan_files._read_json(text, file=None)[0])
+    assert typed(_json.plain_json_data(text)) == typed(
+        _json.read_json(text, file=None)[0])
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def load_slowly(text: str, monkeypatch: pytest.MonkeyPatch, **kwargs: Any) -> ob
     """:func:`loads_plan` with the fast readers switched off: the plan, or the problems."""
     with monkeypatch.context() as patch:
         patch.setattr(plan_files, "plain_yaml_data", lambda text: None)
-        patch.setattr(plan_files, "_plain_json_data", lambda text: None)
+        patch.setattr(plan_files, "plain_json_data", lambda text: None)
         return load_or_problems(text, **kwargs)
 
 
@@ -263,7 +263,7 @@ def test_error_fixtures_as_json_give_the_same_problems(
 def test_the_fast_way_never_takes_a_broken_plan(path: Path) -> None:
     data = plain_yaml_data(path.read_text(encoding="utf-8"))
     plan = fast_plan(data) if data is not None else None
-    assert plan is None or not plan_files._sound(plan)
+    assert plan is None or plan_files.plan_check_problems(plan)
 
 
 @given(data=plan_dicts(), fmt=st.sampled_from(["yaml", "json"]), check=st.booleans())

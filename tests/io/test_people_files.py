@@ -28,7 +28,7 @@ from backplan import (
 )
 from backplan.cli import main
 from backplan.errors import Problem
-from backplan.io.edit import write_changes
+from backplan.io.change_edits import write_changes
 from backplan.io.writing import plan_file_lock
 from strategies import START, people_plan_dicts
 

@@ -225,3 +225,26 @@ def test_build_portfolio_checks_what_a_file_would() -> None:
     with pytest.raises(PlanValidationError) as caught:
         build_portfolio(plans, id="p", objectives=[{"id": "o"}])
     assert caught.value.codes == ["unknown-id", "unknown-id"]  # qa: nobody defines it
+
+
+def test_a_team_plans_dates_are_checked_as_the_plan_alone_is_checked(folder: Path) -> None:
+    """One plan, one answer: a date far outside the plan's window is the same problem, at the
+    same line, whether the plan is read alone or through its portfolio."""
+    team = write(folder, "teams/a.yaml", PLAN.format(goal="a", parent="csat-88").replace(
+        "duration: 3,", "duration: 3, not_before: 0001-01-02,"))
+    assert problems(portfolio_file(folder)) == [("invalid-value", "coach", "not_before",
+                                                 "a.yaml", 4)]
+    with pytest.raises(PlanValidationError) as alone:
+        load_plan(team)
+    with pytest.raises(PlanValidationError) as through:
+        load_portfolio(portfolio_file(folder))
+    # (alone, the plan also lacks the portfolio's person 'qa')
+    assert through.value.problems == tuple(p for p in alone.value.problems if p.line == 4)
+
+
+def test_a_custom_messages_values_are_filled_in(folder: Path) -> None:
+    with pytest.raises(PlanValidationError) as caught:
+        load_portfolio(portfolio_file(folder, plans='[{path: ""}]'))
+    (problem,) = caught.value.problems
+    assert (problem.item, problem.field, problem.line) == ("plans[0]", "path", 6)
+    assert problem.message == "a plan path must be non-empty text on one line, got ''"

@@ -101,7 +101,7 @@ def _apply(
               f"'backplan fix {args.plan}' to list them", file=sys.stderr)
         return EXIT_BAD_INPUT
     fix = fixes[args.apply - 1]
-    from backplan.io.edit import write_changes
+    from backplan.io.change_edits import write_changes
 
     edit = write_changes(args.plan, fix.changes, wait=args.wait, force=args.force,
                          measured_on=plan)

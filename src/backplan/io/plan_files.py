@@ -28,25 +28,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import functools
 import json
 import os
 import re
-from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path as FilePath
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from backplan._gc import paused_gc
-from backplan.errors import PROBLEM_CODES, PlanFileError, PlanValidationError, Problem
-from backplan.io._locate import line_of, locate_problems, owner_model
+from backplan.errors import PlanFileError, PlanValidationError, Problem
+from backplan.io._json import plain_json_data, read_json
+from backplan.io._locate import line_of, locate_problems
+from backplan.io._problems import a_or_an, kind_of, problem_from_error, shown
 from backplan.io._yaml import (
     Loc,
-    Path,
     describe,
     plain_yaml_data,
     read_yaml,
@@ -112,7 +111,7 @@ def load_plan(source: str | os.PathLike[str] | Mapping[str, Any], *, check: bool
         data = dict(source)
         with paused_gc():
             plan = fast_plan(data)
-            if plan is not None and (not check or _sound(plan)):
+            if plan is not None and (not check or not plan_check_problems(plan)):
                 return plan
             return _build(data, _loc_of_data(data), file=None, check=check)
     path = _as_path(source)
@@ -173,10 +172,10 @@ def loads_plan(
             plain = _with_people_file(plain, file=source)
         plan = fast_plan(plain) if plain is not None else None
         del plain  # before the checks (their memory is the data's, reused)
-        if plan is not None and (not check or _sound(plan)):
+        if plan is not None and (not check or not plan_check_problems(plan)):
             return plan
         if chosen == "json":
-            data, loc = _read_json(text, file=source)
+            data, loc = read_json(text, file=source)
         else:
             data, loc = read_yaml(text, file=source)
         if not isinstance(data, dict):
@@ -200,7 +199,7 @@ def plain_plan_data(
     """
     text = text.removeprefix("\ufeff")
     chosen = format or _guess_format(text, source)
-    return _plain_json_data(text) if chosen == "json" else plain_yaml_data(text)
+    return plain_json_data(text) if chosen == "json" else plain_yaml_data(text)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -275,7 +274,7 @@ def read_people_file(
     try:
         if text is None:
             text = _read_text(path)
-        data, loc = (_read_json(text, file=path) if path.lower().endswith(".json")
+        data, loc = (read_json(text, file=path) if path.lower().endswith(".json")
                      else read_yaml(text, file=path))
     except PlanFileError as error:  # not found: said where it is named; else in the file
         return PeopleFile((), tuple(
@@ -294,7 +293,8 @@ def read_people_file(
         return PeopleFile(_people_adapter().validate_python(data), (), path, tree)
     except ValidationError as exc:
         return PeopleFile((), tuple(
-            _problem_from_error({**error, "loc": ("people", *error["loc"])}, tree, path)
+            problem_from_error({**error, "loc": ("people", *error["loc"])}, Plan,
+                               functools.partial(describe, tree), file=path)
             for error in exc.errors()), path, tree)
 
 
@@ -349,6 +349,27 @@ def dump_plan(
     if path is not None:
         FilePath(path).write_text(text, encoding="utf-8", newline="\n")
     return text
+
+
+def plan_check_problems(plan: Plan) -> list[Problem]:
+    """What ``check=True`` finds in a plan whose items are all valid: its references
+    (:func:`~backplan.graph.plan_problems`: duplicate and unknown ids, cycles...), a calendar
+    country the ``holidays`` package does not know, and dates outside the plan's window
+    (:func:`~backplan.calendars.window.date_window_problems`). Every reader of plan files
+    (plans, portfolios, edits read back) checks a plan with this, so that all say the same.
+
+    Example:
+        >>> plan = load_plan({"goal": {"id": "g", "due": "2027-03-31"},
+        ...                   "actions": [{"id": "a", "duration": 2, "after": ["b"]}]},
+        ...                  check=False)
+        >>> [(p.code, p.item, p.field) for p in plan_check_problems(plan)]
+        [('unknown-id', 'a', 'after')]
+    """
+    from backplan.calendars.rules import country_problems
+    from backplan.calendars.window import date_window_problems
+    from backplan.graph.validate import plan_problems
+
+    return plan_problems(plan) + country_problems(plan.calendar) + date_window_problems(plan)
 
 
 # --------------------------------------------------------------------------------------------
@@ -411,148 +432,6 @@ def _guess_format(text: str, source: str | None) -> PlanFormat:
     return "json" if re.match(r'\s*\{\s*["}]', text) else "yaml"
 
 
-def _plain_json_data(text: str) -> dict[str, Any] | None:
-    """The object JSON text holds, read by :func:`json.loads` alone; None when the text is not
-    an object, repeats a key, or is not valid JSON (:func:`_read_json` then says where)."""
-    repeated: list[bool] = []
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        mapping = dict(pairs)  # the first key's place, the last value, as _read_json keeps them
-        if len(mapping) != len(pairs):
-            repeated.append(True)
-        return mapping
-
-    try:
-        data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError, _JsonConstantError):
-        return None
-    return data if isinstance(data, dict) and not repeated else None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise _JsonConstantError(name)
-
-
-def _read_json(text: str, *, file: str | None) -> tuple[Any, Loc | None]:
-    """Parse JSON with :func:`json.loads`; locate keys and items with :class:`_JsonLocator`."""
-    duplicated: list[str] = []
-
-    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        mapping: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in mapping:
-                duplicated.append(key)
-            mapping[key] = value
-        return mapping
-
-    try:
-        data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise _file_error(
-            "syntax", f"invalid JSON: {exc.msg} (column {exc.colno})",
-            "check the commas, quotes and brackets around this line", file, exc.lineno,
-        ) from None
-    except _JsonConstantError as exc:
-        match = re.search(rf"(?<![\w\"]){re.escape(exc.name)}(?![\w\"])", text)
-        line = text.count("\n", 0, match.start()) + 1 if match else None
-        raise _file_error(
-            "syntax", f"{exc.name} is not valid JSON", "write a number, or null", file, line
-        ) from None
-    except RecursionError:
-        raise _file_error(
-            "syntax", "the document is nested too deeply to read",
-            "a plan needs only a few levels of nesting", file,
-        ) from None
-    locator = _JsonLocator(text)
-    loc = locator.value(0, ())[0]
-    if duplicated:
-        problems = []
-        for path, key, first, second in locator.duplicates:
-            item, field, _ = describe(loc, path)
-            problems.append(Problem(
-                "duplicate-key", item, f"{field}.{key}" if field else key,
-                f"key {key!r} appears twice in one object (lines {first} and {second})",
-                "keep one of them", file, second,
-            ))
-        raise PlanFileError(problems, source=file)
-    return data, loc
-
-
-class _JsonConstantError(Exception):
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
-_JSON_SPACE = re.compile(r"[ \t\n\r]*")
-_JSON_ATOM = re.compile(r"[^\s,\]}]+")
-
-
-class _JsonLocator:
-    """Lines of every key and value in JSON text that :func:`json.loads` has accepted."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.newlines = [match.start() for match in re.finditer("\n", text)]
-        self.duplicates: list[tuple[Path, str, int, int]] = []
-
-    def line(self, pos: int) -> int:
-        return bisect_left(self.newlines, pos) + 1
-
-    def skip(self, pos: int) -> int:
-        match = _JSON_SPACE.match(self.text, pos)
-        return match.end() if match else pos
-
-    def value(self, pos: int, path: Path) -> tuple[Loc, int, str | None]:
-        """The location of the value at ``pos``, the position after it, and its text if a string
-        or a number."""
-        text = self.text
-        pos = self.skip(pos)
-        loc = Loc(self.line(pos))
-        char = text[pos]
-        if char == '"':
-            string, end = _scanstring(text, pos + 1)
-            return loc, end, string
-        if char == "[":
-            loc.items = []
-            pos = self.skip(pos + 1)
-            while text[pos] != "]":
-                item, pos, _ = self.value(pos, (*path, len(loc.items)))
-                loc.items.append(item)
-                pos = self.skip(pos)
-                if text[pos] == ",":
-                    pos += 1
-                pos = self.skip(pos)
-            return loc, pos + 1, None
-        if char == "{":
-            keys: dict[str, tuple[int | None, Loc]] = {}
-            pos = self.skip(pos + 1)
-            while text[pos] != "}":
-                key_line = self.line(pos)
-                key, pos = _scanstring(text, pos + 1)
-                pos = self.skip(pos) + 1  # the colon
-                child, pos, as_text = self.value(pos, (*path, key))
-                if key in keys:
-                    first = keys[key][0]
-                    assert first is not None
-                    self.duplicates.append((path, key, first, key_line))
-                keys[key] = (key_line, child)
-                if key == "id" and as_text is not None:
-                    loc.id = usable_id(as_text)
-                pos = self.skip(pos)
-                if text[pos] == ",":
-                    pos += 1
-                pos = self.skip(pos)
-            loc.keys = keys
-            return loc, pos + 1, None
-        match = _JSON_ATOM.match(text, pos)
-        if match is None:
-            return loc, pos + 1, None
-        atom = match.group()  # a number is named as written when it stands for an id
-        return loc, match.end(), atom if atom[0] in "-0123456789" else None
-
-
 def _as_written(value: object) -> object:
     """An id for messages: a number as its text (``2027``), anything else as it is."""
     return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
@@ -575,8 +454,8 @@ def _not_a_mapping(data: object, loc: Loc | None, file: str | None) -> Problem:
     if data is None:
         message = "the plan is empty"
     else:
-        shown = "" if isinstance(data, list | dict) else f" {_show(data)}"
-        message = f"the plan is {_a(_kind(data))}{shown}, not a mapping of sections"
+        value = "" if isinstance(data, list | dict) else f" {shown(data)}"
+        message = f"the plan is {a_or_an(kind_of(data))}{value}, not a mapping of sections"
     return Problem(
         "not-a-mapping", "plan", "", message,
         "start the plan with 'goal:' (id and due) and list the work under 'actions:'",
@@ -584,19 +463,9 @@ def _not_a_mapping(data: object, loc: Loc | None, file: str | None) -> Problem:
     )
 
 
+
 # --------------------------------------------------------------------------------------------
 # Validation and problems
-
-
-def _sound(plan: Plan) -> bool:
-    """Whether ``plan``'s references and calendar are sound (the checks of ``check=True``); when
-    they are not, :func:`_build` finds the problems again and locates them."""
-    from backplan.calendars.rules import country_problems
-    from backplan.calendars.window import date_window_problems
-    from backplan.graph.validate import plan_problems
-
-    return (not plan_problems(plan) and not country_problems(plan.calendar)
-            and not date_window_problems(plan))
 
 
 @functools.cache
@@ -627,7 +496,8 @@ def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> 
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem_from_error(error, loc, file) for error in exc.errors()]
+        name = functools.partial(describe, loc)
+        problems = [problem_from_error(error, Plan, name, file=file) for error in exc.errors()]
         if check:  # all problems at once: the references too, as far as they can be read
             seen = {(p.code, p.item, p.field) for p in problems}
             problems += [p for p in _reference_problems_of(data, loc, file)
@@ -638,11 +508,7 @@ def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> 
         problems = _reference_problems_of(data, loc, file) if check else []
         raise PlanValidationError(_in_files_order(problems + elsewhere, file), source=file)
     if check:
-        from backplan.calendars.rules import country_problems
-        from backplan.calendars.window import date_window_problems
-        from backplan.graph.validate import plan_problems
-
-        found = plan_problems(plan) + country_problems(plan.calendar) + date_window_problems(plan)
+        found = plan_check_problems(plan)
         if found:
             raise PlanValidationError(_located(found, plan, loc, file, people_file), source=file)
     return plan
@@ -711,129 +577,6 @@ def _in_files_order(problems: list[Problem], file: str | None) -> list[Problem]:
     """The plan file's problems by line, then the others' (its people file's) as found."""
     return (_in_file_order([p for p in problems if p.file in (file, None)])
             + [p for p in problems if p.file not in (file, None)])
-
-
-#: The field a whole-item problem is about, when the model does not say.
-_CODE_FIELDS = {"unknown-metric": "metric", "target-not-improving": "target"}
-
-
-def _problem_from_error(error: Any, root: Loc, file: str | None) -> Problem:
-    """One pydantic error as a :class:`Problem` naming the item by its id, with its line."""
-    path: Path = tuple(error["loc"])
-    kind: str = error["type"]
-    item, field, line = describe(root, path)
-    name = str(path[-1]) if path else ""
-    if kind == "extra_forbidden":
-        owner = owner_model(Plan, path)
-        known = list(owner.model_fields) if owner is not None else []
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(known)}"
-        message = f"{name!r} is not a field of {_noun(owner)}"
-        return Problem("unknown-field", item, field, message, hint, file, line)
-    if kind == "missing":
-        where = item if item != "plan" else "the plan"
-        return Problem(
-            "missing-field", item, field, f"{name!r} is required",
-            f"add '{name}: ...' to {where}", file, line,
-        )
-    if kind in PROBLEM_CODES:
-        context = error.get("ctx") or {}
-        extra = str(context.get("field") or _CODE_FIELDS.get(kind, "")) if not field else ""
-        if extra:
-            item, field, line = describe(root, (*path, extra))
-        return Problem(kind, item, field, _fill(str(error["msg"]), context), "", file, line)
-    value = error.get("input")
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return Problem(
-            "not-a-mapping", item, field,
-            f"expected a mapping of fields, got {_kind(value)} {_show(value)}",
-            "write it as 'key: value' lines (e.g. 'id: ...' and 'duration: ...')", file, line,
-        )
-    message = f"expected {_expected(str(error['msg']))}, got {_kind(value)} {_show(value)}"
-    return Problem("invalid-value", item, field, message, _hint(kind, error, value), file, line)
-
-
-_PLACEHOLDER = re.compile(r"\{(\w+)(![rsa])?(:[^{}]*)?\}")
-
-
-def _fill(message: str, context: Mapping[str, Any]) -> str:
-    """Fill placeholders pydantic leaves as they are: it only replaces plain ``{name}``, so a
-    custom error's ``{value:g}`` or ``{name!r}`` reaches us unformatted."""
-
-    def one(match: re.Match[str]) -> str:
-        name, conversion, spec = match.groups()
-        if name not in context:
-            return match.group(0)
-        value = context[name]
-        if conversion == "!r":
-            value = repr(value)
-        elif conversion in ("!s", "!a"):
-            value = str(value) if conversion == "!s" else ascii(value)
-        try:
-            return format(value, (spec or ":")[1:])
-        except (TypeError, ValueError):
-            return match.group(0)
-
-    return _PLACEHOLDER.sub(one, message)
-
-
-def _noun(model: type[BaseModel] | None) -> str:
-    if model is None or model is Plan:
-        return "the plan"
-    words = re.sub(r"(?<!^)([A-Z])", r" \1", model.__name__).lower()
-    if model.__name__ in ("Goal", "Calendar"):
-        return f"the {words}"
-    return f"an {words}" if words[0] in "aeiou" else f"a {words}"
-
-
-def _expected(message: str) -> str:
-    """Pydantic's "Input should be ..." as the thing expected."""
-    rest = message.removeprefix("Input should be ")
-    if rest == message:
-        return message[0].lower() + message[1:]
-    rest = rest.replace("a valid tuple", "a list").replace("a valid list", "a list")
-    if rest.startswith("'"):
-        return f"one of {rest}"
-    if rest.startswith(("greater", "less", "at least", "at most", "finite")):
-        return f"a value {rest}"
-    return rest
-
-
-def _hint(kind: str, error: Any, value: object) -> str:
-    if kind == "literal_error":
-        choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
-        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
-        return f"did you mean {close[0]!r}?" if close else ""
-    if kind in ("tuple_type", "list_type") and isinstance(value, str):
-        return f"write a list, e.g. [{value}]"
-    if kind == "int_type" and isinstance(value, str) and value.strip().isdigit():
-        return "write the number without quotes"
-    if kind == "int_type" and isinstance(value, float):
-        return "use a whole number"
-    return ""
-
-
-_KINDS = {
-    bool: "boolean", int: "number", float: "number", str: "text", list: "list", tuple: "list",
-    dict: "mapping", type(None): "null", dt.date: "date", dt.datetime: "date and time",
-}
-
-
-def _a(noun: str) -> str:
-    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
-
-
-def _kind(value: object) -> str:
-    return _KINDS.get(type(value), type(value).__name__)
-
-
-def _show(value: object) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None:
-        return "(nothing)"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # --------------------------------------------------------------------------------------------

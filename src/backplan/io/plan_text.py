@@ -19,10 +19,14 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from backplan.calendars.window import date_window_problems
 from backplan.errors import BackplanError, PlanValidationError
-from backplan.graph import plan_problems
-from backplan.io.plan_files import load_plan, loads_plan, people_file_path, read_people_file
+from backplan.io.plan_files import (
+    load_plan,
+    loads_plan,
+    people_file_path,
+    plan_check_problems,
+    read_people_file,
+)
 from backplan.io.writing import FileSnapshot, read_snapshot, write_atomic
 from backplan.models import Plan
 
@@ -373,7 +377,7 @@ class PlanText:
             plan = Plan.model_validate(data)
         except (yaml.YAMLError, ValueError, TypeError):
             return None
-        return None if plan_problems(plan) or date_window_problems(plan) else plan
+        return None if plan_check_problems(plan) else plan
 
     def commit(self, expected: Plan, subject: str) -> tuple[int, ...]:
         """Write the edited text when it reads back as ``expected``; the 1-based lines it changed.

@@ -32,7 +32,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import glob
 import operator
 import os
@@ -40,12 +39,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path as FilePath
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from backplan.errors import PROBLEM_CODES, PlanError, PlanFileError, PlanValidationError, Problem
-from backplan.io._locate import line_of, locate_problems, owner_model
+from backplan.errors import PlanError, PlanFileError, PlanValidationError, Problem
+from backplan.io._locate import line_of, locate_problems
+from backplan.io._problems import follows_from_items, problem_from_error
 from backplan.io._yaml import Loc, read_yaml
-from backplan.io.plan_files import loads_plan, read_people_file
+from backplan.io.plan_files import loads_plan, plan_check_problems, read_people_file
 from backplan.models import Person, Plan
 from backplan.models.portfolio import (
     Objective,
@@ -216,8 +216,13 @@ class _Reader:
         try:
             model = PortfolioFile.model_validate(data)
         except ValidationError as exc:
-            self.problems += [self._problem(error, PortfolioFile, self.loc, self.file, data)
-                              for error in exc.errors() if not _follows_from_items(error)]
+            loc = self.loc
+
+            def name(path: Sequence[str | int]) -> tuple[str, str, int | None]:
+                return (*_name(path, data), line_of(loc, path))
+
+            self.problems += [problem_from_error(error, PortfolioFile, name, file=self.file)
+                              for error in exc.errors() if not follows_from_items(error)]
             self._raise()
         shared = people if people is not None else model.people
         reads = self._plans(model) if given is None else [
@@ -245,31 +250,6 @@ class _Reader:
             ordered = sorted(self.problems, key=lambda p: (rank[p.file], p.line is None,
                                                             p.line or 0))
             raise PlanValidationError(ordered, source=self.file, subject="the portfolio")
-
-    def _problem(self, error: Any, model: type[BaseModel], root: Loc | None, file: str | None,
-                 data: Any) -> Problem:
-        path: tuple[str | int, ...] = tuple(error["loc"])
-        item, field = _name(path, data)
-        line = line_of(root, path)
-        kind: str = error["type"]
-        name = str(path[-1]) if path else ""
-        if kind == "extra_forbidden":
-            owner = owner_model(model, path)
-            known = list(owner.model_fields) if owner is not None else []
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            noun = _noun(owner)
-            return Problem("unknown-field", item, field, f"{name!r} is not a field of {noun}",
-                           f"did you mean {close[0]!r}?" if close else
-                           f"known fields: {', '.join(known)}", file, line)
-        if kind == "missing":
-            return Problem("missing-field", item, field, f"{name!r} is required",
-                           f"add '{name}: ...'", file, line)
-        if kind in PROBLEM_CODES:
-            return Problem(kind, item, field, str(error["msg"]), "", file, line)
-        value = error.get("input")
-        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-        message = str(error["msg"]).replace("Input should be", "expected")
-        return Problem("invalid-value", item, field, f"{message}, got {shown}", "", file, line)
 
     def _people_file(self, name: str) -> tuple[Person, ...]:
         found = read_people_file(name, base=self.base, file=self.file,
@@ -339,9 +319,6 @@ class _Reader:
     # -- people and checks -------------------------------------------------------------------
     def _merged(self, read: _Read, shared: Mapping[str, Person]) -> Plan | None:
         """The plan with the shared people it books; None when it has problems (recorded)."""
-        from backplan.calendars.rules import country_problems
-        from backplan.graph.validate import plan_problems
-
         plan = read.plan
         # A person the plan's own people file defines is not in the plan's text: at 'people:'.
         people_line = line_of(read.tree(), ("people",)) if read.text is not None else None
@@ -358,7 +335,7 @@ class _Reader:
             p for pid, p in shared.items() if pid in booked)
         if len(people) != len(plan.people) or any(map(operator.is_not, people, plan.people)):
             plan = plan.model_copy(update={"people": people})
-        problems += plan_problems(plan) + country_problems(plan.calendar)
+        problems += plan_check_problems(plan)
         if not problems:
             return plan
         if read.text is None:
@@ -404,11 +381,6 @@ class _Reader:
 
 
 _MISSING: Any = object()  # a plan that could not be read (its problems are recorded)
-
-
-def _follows_from_items(error: Any) -> bool:
-    """A list reported too short only because its items failed (each reported on its own)."""
-    return error["type"] == "too_short" and bool(error.get("input"))
 
 
 def _read_text(path: str, what: str) -> str:
@@ -457,16 +429,3 @@ def _name(path: Sequence[str | int], data: Any) -> tuple[str, str]:
     else:
         item, rest = "portfolio", path
     return item, ".".join(str(p) for p in rest if not isinstance(p, int))
-
-
-_NOUNS = {"PortfolioFile": "the portfolio file", "PortfolioInfo": "the portfolio",
-          "PlanEntry": "a plan entry", "SharedRisk": "a shared risk"}
-
-
-def _noun(model: type[BaseModel] | None) -> str:
-    if model is None:
-        return "the portfolio file"
-    if model.__name__ in _NOUNS:
-        return _NOUNS[model.__name__]
-    words = "".join(f" {c.lower()}" if c.isupper() else c for c in model.__name__).strip()
-    return f"an {words}" if words[0] in "aeiou" else f"a {words}"

@@ -13,18 +13,18 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path as FilePath
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from backplan.errors import PROBLEM_CODES, PlanFileError, PlanValidationError, Problem
+from backplan.errors import PlanFileError, PlanValidationError, Problem
 from backplan.io._locate import line_of
+from backplan.io._problems import follows_from_items, problem_from_error
 from backplan.io._yaml import Loc, read_yaml
-from backplan.models.scenario import Scenario, ScenarioChange, ScenarioSet
+from backplan.models.scenario import ScenarioSet
 
 __all__ = ["load_scenarios"]
 
@@ -68,14 +68,12 @@ def load_scenarios(source: str | os.PathLike[str] | Mapping[str, Any]) -> Scenar
     try:
         return ScenarioSet.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(error, data, loc, file) for error in exc.errors()
-                    if not _follows_from_items(error)]
+        def name(path: Sequence[str | int]) -> tuple[str, str, int | None]:
+            return (*_name(path, data), line_of(loc, path))
+
+        problems = [problem_from_error(error, ScenarioSet, name, file=file)
+                    for error in exc.errors() if not follows_from_items(error)]
         raise PlanValidationError(problems, source=file, subject="the scenarios") from None
-
-
-def _follows_from_items(error: Any) -> bool:
-    """A list reported too short only because its items failed (each reported on its own)."""
-    return error["type"] == "too_short" and bool(error.get("input"))
 
 
 def _read_text(path: str) -> str:
@@ -93,31 +91,6 @@ def _read_text(path: str) -> str:
             "encoding", "scenarios", "", f"byte offset {exc.start} is not valid UTF-8",
             "save the file as UTF-8", path, raw.count(b"\n", 0, exc.start) + 1,
         )], source=path, subject=_FILE) from None
-
-
-def _problem(error: Any, data: Any, loc: Loc | None, file: str | None) -> Problem:
-    path: tuple[str | int, ...] = tuple(error["loc"])
-    item, field = _name(path, data)
-    line = line_of(loc, path)
-    kind: str = error["type"]
-    name = str(path[-1]) if path else ""
-    if kind == "extra_forbidden":
-        noun = "a scenario change" if "changes" in path else (
-            "a scenario" if len(path) > 2 else "the scenario file")
-        model: type[BaseModel] = ScenarioChange if "changes" in path else Scenario if len(path) > 2 else ScenarioSet
-        close = difflib.get_close_matches(name, list(model.model_fields), n=1, cutoff=0.6)
-        hint = (f"did you mean {close[0]!r}?" if close
-                else f"known fields: {', '.join(model.model_fields)}")
-        return Problem("unknown-field", item, field, f"{name!r} is not a field of {noun}", hint,
-                       file, line)
-    if kind == "missing":
-        return Problem("missing-field", item, field, f"{name!r} is required",
-                       f"add '{name}: ...'", file, line)
-    code = kind if kind in PROBLEM_CODES else "invalid-value"
-    message = str(error["msg"])
-    if code == "invalid-value" and kind not in PROBLEM_CODES:
-        message = f"{message}, got {error.get('input')!r}"
-    return Problem(code, item, field, message, "", file, line)
 
 
 def _name(path: Sequence[str | int], data: Any) -> tuple[str, str]:

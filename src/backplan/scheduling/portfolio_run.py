@@ -40,11 +40,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from backplan.errors import BackplanError
+from backplan.calendars.window import today_problems
+from backplan.errors import BackplanError, PlanValidationError
 from backplan.models.portfolio import (
     Portfolio,
     PortfolioChange,
@@ -239,6 +240,10 @@ def level_portfolio(
         (:func:`backplan.schedule_portfolio` measures them on the portfolio).
     """
     today = check_today(today)
+    problems = [replace(problem, file=entry.file) for entry in portfolio.plans
+                for problem in today_problems(entry.plan, today=today)]
+    if problems:  # every plan's at once, each at its file (one plan alone says the same)
+        raise PlanValidationError(problems, source=portfolio.source, subject="the portfolio")
     return _run(portfolio, today=today, seed=seed, ignore_capacity=ignore_capacity,
                 iterations=iterations, reuse=None, touched=set())
 
