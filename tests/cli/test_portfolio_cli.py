@@ -101,3 +101,48 @@ def test_report_writes_a_portfolio_dashboard(capsys: pytest.CaptureFixture[str],
         assert part in page
     with pytest.raises(SystemExit):
         main(["report", EXAMPLE, "-o", str(target), "--checkins", "x.csv"])
+
+
+def test_validate_checks_a_portfolio_and_its_plans(capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "validate", EXAMPLE, *TODAY)
+    assert code == 0
+    assert out == (f"{EXAMPLE}: valid (portfolio 'cx-2027': 4 plans, 1 objective, "
+                   "2 shared people)\n")
+    code, out, _ = run(capsys, "validate", EXAMPLE, *TODAY, "--format", "json")
+    assert (code, json.loads(out)) == (0, {"valid": True, "problems": []})
+
+    # A team plan's mistake, at its own file and line, as validating that plan says it.
+    (tmp_path / "a.yaml").write_text(
+        "goal: {id: a, due: 2027-03-31}\nactions:\n  - {id: x, duration: '3'}\n",
+        encoding="utf-8")
+    portfolio = tmp_path / "p.yaml"
+    portfolio.write_text("portfolio: {id: p}\nplans: [a.yaml]\n", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(portfolio), *TODAY, "--format", "json")
+    alone_code, alone, _ = run(capsys, "validate", str(tmp_path / "a.yaml"), *TODAY,
+                               "--format", "json")
+    assert code == alone_code == 2
+    assert json.loads(out)["problems"] == json.loads(alone)["problems"]
+    assert [(p["item"], p["field"], p["line"]) for p in json.loads(out)["problems"]] == [
+        ("x", "duration", 3)]
+
+    # Today more than a century from the due dates: every plan, as 'portfolio' refuses it.
+    code, out, _ = run(capsys, "validate", EXAMPLE, "--today", "1900-01-01", "--format", "json")
+    problems = json.loads(out)["problems"]
+    assert code == 2
+    assert [(p["item"], p["field"]) for p in problems] == [
+        ("billing-aht", "due"), ("collections-fcr", "due"), ("onboarding-csat", "due"),
+        ("retention-fcr", "due")]
+    assert main(["portfolio", EXAMPLE, "--today", "1900-01-01"]) == 2
+    assert capsys.readouterr().err.count("[invalid-value]") == 4
+
+
+@pytest.mark.parametrize("command", ["schedule", "fix", "lint", "descope", "risk", "track"])
+def test_a_plan_command_given_a_portfolio_names_the_command_to_run(
+        capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, _, err = run(capsys, command, EXAMPLE, *TODAY)
+    assert code == 2
+    assert err.splitlines()[1:] == [
+        f"  {EXAMPLE}:19: plan.goal: this is a portfolio file (it has 'portfolio:'), not a plan "
+        "(run it with 'backplan portfolio' or 'backplan report'; a plan file starts with "
+        "'goal:') [missing-field]"]

@@ -25,6 +25,7 @@ from backplan.cli._common import (
     utf8_stdout,
 )
 from backplan.errors import PlanError, PlanValidationError
+from backplan.scheduling.portfolio_run import portfolio_today_problems
 from backplan.words import counted
 
 __all__ = ["register"]
@@ -53,12 +54,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     schedule.set_defaults(run=run_schedule)
 
     validate = add_command(
-        commands, "validate", help="check a plan file and list every problem",
+        commands, "validate",
+        help="check a plan file (or a portfolio file and its plans) and list every problem",
         examples="  backplan validate examples/fcr.yaml\n"
                  "  backplan validate examples/tracking.yaml --format json\n"
-                 "  backplan validate examples/tracking.yaml --today 2027-01-20",
+                 "  backplan validate examples/tracking.yaml --today 2027-01-20\n"
+                 "  backplan validate examples/portfolio/portfolio.yaml",
     )
-    add_plan_argument(validate)
+    add_plan_argument(validate, "plan file (YAML or JSON), or a portfolio file")
     add_today_option(validate, "check the due date against this date as 'schedule' would "
                                "(YYYY-MM-DD); default: the current date")
     add_format_option(validate, ("text", "json"), default="text")
@@ -90,13 +93,21 @@ def run_schedule(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Load and check the plan; list every problem."""
+    """Load and check the plan (or the portfolio and its plans); list every problem."""
+    portfolio = None
     try:
-        plan = load_command_plan(args)
-        problems = today_problems(plan, today=resolve_today(args.today))
-        if problems:  # the one thing left that 'schedule' would refuse
-            raise PlanValidationError([replace(p, file=args.plan) for p in problems],
-                                      source=args.plan)
+        try:
+            plan = load_command_plan(args)
+            problems = [replace(p, file=args.plan)
+                        for p in today_problems(plan, today=resolve_today(args.today))]
+        except PlanValidationError:
+            if not backplan.is_portfolio(args.plan):  # read again only when a plan is not
+                raise
+            portfolio = backplan.load_portfolio(args.plan)
+            problems = portfolio_today_problems(portfolio, today=resolve_today(args.today))
+        if problems:  # the one thing left that scheduling would refuse
+            raise PlanValidationError(problems, source=args.plan,
+                                      subject="the portfolio" if portfolio else None)
     except PlanError as error:
         if args.format != "json":
             raise
@@ -105,6 +116,11 @@ def run_validate(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.format == "json":
         print(json.dumps({"valid": True, "problems": []}, indent=2))
+    elif portfolio is not None:
+        counts = [counted(len(portfolio.plans), "plan"),
+                  counted(len(portfolio.objectives), "objective"),
+                  counted(len(portfolio.shared_people), "shared person", "shared people")]
+        print(f"{args.plan}: valid (portfolio {portfolio.id!r}: {', '.join(counts)})")
     else:
         counts = [counted(len(plan.actions), "action"), counted(len(plan.milestones), "milestone"),
                   counted(len(plan.goal.key_results), "key result")]

@@ -351,6 +351,20 @@ def dump_plan(
     return text
 
 
+def holds_portfolio(data: object) -> bool:
+    """Whether ``data``, read from a file, is a portfolio rather than a plan: a mapping with
+    ``portfolio:`` and no ``goal:`` (the one test of it: :func:`backplan.is_portfolio`, and the
+    plan reader's refusal of a portfolio file).
+
+    Example:
+        >>> holds_portfolio({"portfolio": {"id": "cx"}, "plans": []})
+        True
+        >>> holds_portfolio({"goal": {"id": "g"}, "portfolio": "a typo"})
+        False
+    """
+    return isinstance(data, Mapping) and "portfolio" in data and "goal" not in data
+
+
 def plan_check_problems(plan: Plan) -> list[Problem]:
     """What ``check=True`` finds in a plan whose items are all valid: its references
     (:func:`~backplan.graph.plan_problems`: duplicate and unknown ids, cycles...), a calendar
@@ -486,6 +500,12 @@ def _names_people_file(data: Mapping[str, Any]) -> bool:
 
 
 def _build(data: dict[str, Any], loc: Loc, *, file: str | None, check: bool) -> Plan:
+    if holds_portfolio(data):  # the other kind of file: say so, once
+        raise PlanValidationError([Problem(
+            "missing-field", "plan", "goal",
+            "this is a portfolio file (it has 'portfolio:'), not a plan",
+            "run it with 'backplan portfolio' or 'backplan report'; a plan file starts with "
+            "'goal:'", file, line_of(loc, ("portfolio",)))], source=file)
     people_file = None
     if _names_people_file(data):
         people_file = read_people_file(

@@ -45,7 +45,13 @@ from backplan.errors import PlanError, PlanFileError, PlanValidationError, Probl
 from backplan.io._locate import line_of, locate_problems
 from backplan.io._problems import follows_from_items, problem_from_error
 from backplan.io._yaml import Loc, read_yaml
-from backplan.io.plan_files import loads_plan, plan_check_problems, read_people_file
+from backplan.io.plan_files import (
+    holds_portfolio,
+    loads_plan,
+    plain_plan_data,
+    plan_check_problems,
+    read_people_file,
+)
 from backplan.models import Person, Plan
 from backplan.models.portfolio import (
     Objective,
@@ -160,12 +166,15 @@ def is_portfolio(source: str | os.PathLike[str] | Mapping[str, Any]) -> bool:
     """
     data: Any = source
     if not isinstance(source, Mapping):
+        file = os.fspath(source)
         try:
-            data, _ = read_yaml(_read_text(os.fspath(source), "portfolio"),
-                                file=os.fspath(source))
+            text = _read_text(file, "portfolio")
+            data = plain_plan_data(text, source=file)  # quick: a big plan is read in C
+            if data is None:
+                data, _ = read_yaml(text, file=file)
         except PlanFileError:
             return False
-    return isinstance(data, Mapping) and "portfolio" in data and "goal" not in data
+    return holds_portfolio(data)
 
 
 # --------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from functools import cached_property
 from typing import Any
 
 from backplan.calendars.window import today_problems
-from backplan.errors import BackplanError, PlanValidationError
+from backplan.errors import BackplanError, PlanValidationError, Problem
 from backplan.models.portfolio import (
     Portfolio,
     PortfolioChange,
@@ -58,7 +58,7 @@ from backplan.scheduling.result import Schedule
 from backplan.scheduling.schedule import check_today
 
 __all__ = ["PORTFOLIO_WORK", "LevellingLimitError", "PlanOutcome", "PortfolioRun",
-           "level_portfolio", "portfolio_iterations"]
+           "level_portfolio", "portfolio_iterations", "portfolio_today_problems"]
 
 #: Schedules decoded by the levelling searches of a whole portfolio, counted in nodes (actions
 #: and milestones) decoded: each plan's budget is its share, never above what it would get
@@ -240,12 +240,28 @@ def level_portfolio(
         (:func:`backplan.schedule_portfolio` measures them on the portfolio).
     """
     today = check_today(today)
-    problems = [replace(problem, file=entry.file) for entry in portfolio.plans
-                for problem in today_problems(entry.plan, today=today)]
-    if problems:  # every plan's at once, each at its file (one plan alone says the same)
+    problems = portfolio_today_problems(portfolio, today=today)
+    if problems:
         raise PlanValidationError(problems, source=portfolio.source, subject="the portfolio")
     return _run(portfolio, today=today, seed=seed, ignore_capacity=ignore_capacity,
                 iterations=iterations, reuse=None, touched=set())
+
+
+def portfolio_today_problems(portfolio: Portfolio, *, today: dt.date) -> list[Problem]:
+    """Every plan's :func:`~backplan.calendars.window.today_problems` (today more than a
+    century from its due date), each at its plan's file: what scheduling the portfolio refuses,
+    all at once, as scheduling each plan alone would.
+
+    Example:
+        >>> from backplan import build_portfolio, load_plan
+        >>> plan = load_plan({"goal": {"id": "g", "due": "2027-01-15"}})
+        >>> portfolio = build_portfolio([plan], id="p")
+        >>> [(p.item, p.field) for p in portfolio_today_problems(portfolio,
+        ...                                                      today=dt.date(1900, 1, 1))]
+        [('g', 'due')]
+    """
+    return [replace(problem, file=entry.file) for entry in portfolio.plans
+            for problem in today_problems(entry.plan, today=today)]
 
 
 def _shared_people(portfolio: Portfolio, k: int, shared: frozenset[str] | None = None
