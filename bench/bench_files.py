@@ -21,9 +21,14 @@ one action in ten, holidays) and written as a JSON plan file with ``dump_plan``;
   loader, networkx, two loops), run alternately with the CLI so both see the same machine;
   ``ratio`` = end to end / quick script.
 
+Then the levelled scheduler on PSPLIB (``bench_psplib.py``'s default sets: all 480 j30 and every
+5th j120 instance; ``--quick``: every 10th and every 20th; ``--no-psplib``: none): the mean gap to
+the optimum or best known makespan, and the CPU time per instance.
+
 The run checks that the CLI's JSON and the quick script agree on the minimum slack and the
 earliest completion, then prints issue 16's targets with PASS or MISS: 100k JSON end to end
-<= 0.25 x the quick script, YAML 10k end to end <= the quick script, peak RSS at 100k <= 1 GiB.
+<= 0.25 x the quick script, YAML 10k end to end <= the quick script, peak RSS at 100k <= 1 GiB,
+PSPLIB j30 mean gap <= 0.33 % and j120 <= 3.0 %, each at <= 0.2 s CPU per instance.
 """
 
 from __future__ import annotations
@@ -198,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--also-src", type=Path,
                         help="the src folder of another checkout, to run end to end as well")
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--no-psplib", action="store_true", dest="no_psplib",
+                        help="leave out the levelled scheduler on PSPLIB j30/j120")
     args = parser.parse_args(argv)
 
     sizes = args.sizes or ([1_000, 10_000] if args.quick else [1_000, 10_000, 100_000])
@@ -244,11 +251,43 @@ def main(argv: list[str] | None = None) -> int:
                 verdicts["100k JSON peak RSS"] = (e2e["rss"] / GIB, 1.0, "GiB")
             if n == 10_000 and path.suffix == ".yaml":
                 verdicts["10k YAML end to end / quick script"] = (ratio, 1.0, "x")
+    if not args.no_psplib:
+        verdicts |= psplib_verdicts(quick=args.quick)
     print("targets (issue 16):")
     for name, (got, target, unit) in verdicts.items():
-        print(f"  {name:<38} {got:6.2f} {unit:<3} target <= {target:.2f} {unit:<3} "
+        digits = 3 if unit == "s" else 2
+        print(f"  {name:<38} {got:6.{digits}f} {unit:<3} target <= {target:.2f} {unit:<3} "
               f"{'PASS' if got <= target else 'MISS'}")
     return 0
+
+
+def psplib_verdicts(*, quick: bool) -> dict[str, tuple[float, float, str]]:
+    """The levelled scheduler on PSPLIB j30 and j120 (``bench_psplib.py``'s default sets, or its
+    ``--quick`` ones), reported as that bench reports them; its issue-16 targets."""
+    from bench_psplib import (
+        DATA,
+        EVERY,
+        GAP_TARGETS,
+        QUICK,
+        TIME_TARGETS,
+        gap_and_time,
+        report,
+        run_set,
+    )
+
+    if not (DATA / "summary.csv").exists():
+        print(f"PSPLIB data not found in {DATA} (set BACKPLAN_PSPLIB)")
+        return {}
+    verdicts = {}
+    for name in ("j30", "j120"):
+        every = (QUICK if quick else EVERY)[name]
+        print(f"PSPLIB {name}, every {every} instance(s), levelled schedule (seed 0):")
+        rows = run_set(name, every, None, 0)
+        report(name, rows)
+        gap, seconds = gap_and_time(rows)
+        verdicts[f"PSPLIB {name} mean gap"] = (gap, GAP_TARGETS[name], "%")
+        verdicts[f"PSPLIB {name} CPU per instance"] = (seconds, TIME_TARGETS[name], "s")
+    return verdicts
 
 
 def _timed(fn: Callable[[], object]) -> float:

@@ -111,14 +111,19 @@ def run_set(name: str, every: int, iterations: int | None, seed: int) -> list[Ro
     return rows
 
 
+def gap_and_time(rows: list[Row]) -> tuple[float, float]:
+    """The mean % above the reference, and the mean CPU seconds per instance."""
+    gaps = [100 * (r.makespan - r.reference) / r.reference for r in rows]
+    return statistics.mean(gaps), statistics.mean(r.seconds for r in rows)
+
+
 def report(name: str, rows: list[Row]) -> bool:
     gaps = [100 * (r.makespan - r.reference) / r.reference for r in rows]
     base = [100 * (r.baseline - r.reference) / r.reference for r in rows]
     times = [r.seconds for r in rows]
     what = "optimum" if name == "j30" else "best known"
     hits = sum(r.makespan <= r.reference for r in rows)
-    mean_gap = statistics.mean(gaps)
-    mean_time = statistics.mean(times)
+    mean_gap, mean_time = gap_and_time(rows)
     print(f"{name}: {len(rows)} instances")
     print(f"  mean % above {what}:   {mean_gap:6.2f} %   (baseline, one LFT list + justification: "
           f"{statistics.mean(base):.2f} %; ratio {statistics.mean(base) / max(mean_gap, 1e-9):.1f}x)")
