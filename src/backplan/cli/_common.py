@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
 import backplan
-from backplan.errors import BackplanError, PlanError
+from backplan.errors import BackplanError, PlanError, PlanValidationError
 from backplan.io.writing import DEFAULT_WAIT_SECONDS
 
 __all__ = [
@@ -213,6 +213,28 @@ def load_command_plan(args: argparse.Namespace) -> backplan.Plan:
     plan = backplan.load_plan(args.plan)
     keep_until_exit(args, plan)
     return plan
+
+
+def load_command_plan_or_portfolio(
+    args: argparse.Namespace,
+) -> backplan.Plan | backplan.Portfolio:
+    """The plan file ``args.plan`` loaded as :func:`load_command_plan` loads it or, when it is a
+    portfolio file, the portfolio and its plans (:func:`backplan.load_portfolio`), kept until the
+    program ends. The file is read once more only when it does not hold a plan.
+
+    Example:
+        >>> args = argparse.Namespace(plan="examples/portfolio/portfolio.yaml", program=False)
+        >>> load_command_plan_or_portfolio(args).id
+        'cx-2027'
+    """
+    try:
+        return load_command_plan(args)
+    except PlanValidationError:
+        if not backplan.is_portfolio(args.plan):
+            raise
+    portfolio = backplan.load_portfolio(args.plan)
+    keep_until_exit(args, portfolio)
+    return portfolio
 
 
 def utf8_stdout(args: argparse.Namespace) -> BinaryIO | None:

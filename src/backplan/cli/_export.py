@@ -18,6 +18,7 @@ from backplan.cli._common import (
     add_today_option,
     keep_until_exit,
     load_command_plan,
+    load_command_plan_or_portfolio,
     resolve_today,
     whole_number,
 )
@@ -208,15 +209,15 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     """Write the HTML dashboard (of a plan, or of a portfolio when the file is one)."""
-    if backplan.is_portfolio(args.plan):
+    plan = load_command_plan_or_portfolio(args)
+    if isinstance(plan, backplan.Portfolio):
         if args.checkins is not None:
             args.parser.error("--checkins is for a plan; a portfolio's check-ins are read "
                               "from its plan files")
         path = backplan.write_portfolio_report(
-            backplan.load_portfolio(args.plan), args.output, today=resolve_today(args.today),
-            samples=args.samples, seed=args.seed, ignore_capacity=args.ignore_capacity)
+            plan, args.output, today=resolve_today(args.today), samples=args.samples,
+            seed=args.seed, ignore_capacity=args.ignore_capacity)
         return _written(args, path)
-    plan = load_command_plan(args)
     path = backplan.write_report(plan, args.output, today=resolve_today(args.today),
                                  checkins=args.checkins, samples=args.samples, seed=args.seed,
                                  ignore_capacity=args.ignore_capacity)

@@ -20,6 +20,7 @@ from backplan.cli._common import (
     add_today_option,
     keep_until_exit,
     load_command_plan,
+    load_command_plan_or_portfolio,
     resolve_today,
     use_color,
     utf8_stdout,
@@ -94,17 +95,15 @@ def run_schedule(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Load and check the plan (or the portfolio and its plans); list every problem."""
-    portfolio = None
     try:
-        try:
-            plan = load_command_plan(args)
+        loaded = load_command_plan_or_portfolio(args)
+        if isinstance(loaded, backplan.Portfolio):
+            portfolio: backplan.Portfolio | None = loaded
+            problems = portfolio_today_problems(loaded, today=resolve_today(args.today))
+        else:
+            plan, portfolio = loaded, None
             problems = [replace(p, file=args.plan)
                         for p in today_problems(plan, today=resolve_today(args.today))]
-        except PlanValidationError:
-            if not backplan.is_portfolio(args.plan):  # read again only when a plan is not
-                raise
-            portfolio = backplan.load_portfolio(args.plan)
-            problems = portfolio_today_problems(portfolio, today=resolve_today(args.today))
         if problems:  # the one thing left that scheduling would refuse
             raise PlanValidationError(problems, source=args.plan,
                                       subject="the portfolio" if portfolio else None)
