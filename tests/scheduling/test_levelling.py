@@ -427,3 +427,19 @@ def test_a_not_after_years_before_the_goal_is_levelled_and_flagged_not_refused()
     assert levelled.action("old").finish == D(2016, 10, 31)
     assert levelled.milestone("m0").date < D(2016, 10, 31)
     assert any(f.subject == "old" for f in levelled.flags)
+
+
+def test_the_critical_path_holds_only_critical_actions() -> None:
+    """The path follows what drives each earliest start, a person's earlier work included; an
+    action with slack to spare on the way (billing's 'listen': 48 days against 28) is not on it,
+    as the table, CSV, Gantt and report (the critical column) say."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    plan = backplan.load_plan(root / "examples" / "portfolio" / "teams" / "billing.yaml")
+    schedule = schedule_plan(plan, today=dt.date(2026, 11, 23))
+    critical = [a.id for a in schedule.actions if a.critical]
+    assert schedule.critical_path
+    assert set(schedule.critical_path) <= set(critical)
+    assert schedule.action("listen").slack > schedule.min_slack
+    assert "listen" not in schedule.critical_path

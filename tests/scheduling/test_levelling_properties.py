@@ -99,6 +99,8 @@ def assert_levelled_rules(plan: Plan, schedule: LevelledSchedule) -> None:
         assert schedule.min_slack == min(slacks)
         assert schedule.feasible == (min(slacks) >= 0)
         assert [a.critical for a in schedule.actions] == [s == min(slacks) for s in slacks]
+        # The critical path is made of the critical actions, as every view marks them.
+        assert set(schedule.critical_path) <= {a.id for a in schedule.actions if a.critical}
     late = {a.id for a in schedule.actions if a.slack < 0}
     assert bool(late) == bool(schedule.errors)
     covered = {i for f in schedule.errors for i in f.affected}

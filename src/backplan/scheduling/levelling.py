@@ -389,8 +389,10 @@ def _assemble(
         chain = [end]
         while (prev := driver[chain[-1]]) is not None:
             chain.append(prev)
+        # The chain runs through whatever drives each earliest start (a predecessor, or the
+        # person's work before it); the path is its critical actions, as every view marks them.
         critical = tuple(network.ids[i] for i in reversed(chain)
-                         if network.is_action[i] and i not in fixed)
+                         if network.is_action[i] and i not in fixed and slack[i] == least)
     core = progress.passes() if progress is not None else run_passes(
         network, calendar, problem.today)
     done = progress.fixed if progress is not None else {}
