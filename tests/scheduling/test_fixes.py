@@ -292,3 +292,21 @@ def test_a_fix_applied_to_the_file_schedules_as_it_said(
     strict = main(["schedule", str(path), *day, "--strict", "--format", "json"])
     capsys.readouterr()
     assert strict == (0 if fix.feasible_after else 1)
+
+
+def test_a_levelled_due_date_fix_is_measured_past_the_earliest_completion_when_it_must_be() -> None:
+    """As docs/people-and-capacity.md says: with a later due date the levelled work (and the
+    hours a queue spares) can move, so the due-date fix is levelled again round after round and
+    names the date that works, which here is after the earliest completion."""
+    plan = backplan.load_plan("examples/aht-queue.yaml")
+    today = D(2027, 1, 25)
+    schedule = schedule_plan(plan, today=today)
+    move = next(f for f in schedule.fixes if f.kind == "move-due")
+    assert schedule.earliest_completion == D(2027, 5, 19)
+    assert move.changes[0].to_dict() == {"due": "2027-05-28"}
+    assert move.feasible_after
+    assert schedule_plan(apply_changes(plan, move.changes), today=today).feasible
+    # The goal's due date alone at the earliest completion is not enough (in this order).
+    earliest_only = apply_changes(plan, [backplan.ScenarioChange(due=D(2027, 5, 19)),
+                                         *move.changes[1:]])
+    assert not schedule_plan(earliest_only, today=today).feasible
