@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from backplan.calendars.window import outside_window_problem
 from backplan.errors import CheckInError, Problem, require
 from backplan.models import Plan
 from backplan.models.tracking import CheckIn
@@ -320,6 +321,10 @@ def gather_checkins(plan: Plan, checkins: CheckInSource | None) -> dict[str, lis
         metric = key_results[kr_id].definition()
         by_date = {checkin.date: checkin for checkin in merged[kr_id]}
         for checkin in items:
+            outside = outside_window_problem(kr_id, "date", checkin.date, due=plan.goal.due)
+            if outside is not None:  # as the same date in the plan file is refused
+                problems.append(outside)
+                continue
             if (metric.lower is not None and checkin.value < metric.lower) or (
                     metric.upper is not None and checkin.value > metric.upper):
                 problems.append(Problem(

@@ -200,7 +200,7 @@ def _date(data: Mapping[str, Any], key: str, where: str, source: str | None) -> 
             "invalid-value" if key in data else "missing-field", where, key,
             f"expected a date as YYYY-MM-DD, got {value!r}",
             "give a schedule saved with 'backplan schedule PLAN --format json'", source,
-        )], source=source) from None
+        )], source=source, subject="the saved schedule") from None
 
 
 def _from_mapping(data: Mapping[str, Any], source: str | None) -> _Side:
@@ -226,7 +226,7 @@ def _from_mapping(data: Mapping[str, Any], source: str | None) -> _Side:
             "missing-field", "schedule", str(exc).strip("'"),
             "this does not look like a saved schedule",
             "save one with 'backplan schedule PLAN --format json > baseline.json'", source,
-        )], source=source) from None
+        )], source=source, subject="the saved schedule") from None
 
 
 def _side(value: Schedule | Mapping[str, Any] | str | os.PathLike[str]) -> _Side:
@@ -240,14 +240,15 @@ def _side(value: Schedule | Mapping[str, Any] | str | os.PathLike[str]) -> _Side
     except FileNotFoundError:
         raise PlanFileError([Problem("file-not-found", "schedule", "", f"no such file: {path!r}",
                                      "check the path of the saved schedule", path)],
-                            source=path) from None
+                            source=path, subject="the saved schedule") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PlanFileError([Problem("syntax", "schedule", "", f"cannot read it as JSON: {exc}",
                                      "give the JSON that 'backplan schedule --format json' "
-                                     "prints", path)], source=path) from None
+                                     "prints", path)], source=path, subject="the saved schedule") from None
     if not isinstance(data, Mapping):
         raise PlanFileError([Problem("not-a-mapping", "schedule", "",
-                                     "a saved schedule is a JSON object", "", path)], source=path)
+                                     "a saved schedule is a JSON object", "", path)],
+                            source=path, subject="the saved schedule")
     return _from_mapping(data, path)
 
 
@@ -294,7 +295,8 @@ def compare_schedules(
         ones last).
 
     Raises:
-        PlanFileError: a saved schedule cannot be read or lacks the dates needed.
+        PlanFileError: a saved schedule cannot be read, lacks the dates needed, or is of
+            another goal than the current one.
 
     Example:
         >>> import datetime as dt
@@ -310,6 +312,13 @@ def compare_schedules(
         (3, 3)
     """
     before, after = _side(baseline), _side(current)
+    if before.goal != after.goal:  # another plan's schedule: every row would be added/removed
+        where = None if isinstance(baseline, Schedule | Mapping) else os.fspath(baseline)
+        raise PlanFileError([Problem(
+            "invalid-value", "schedule", "goal",
+            f"the saved schedule is of goal {before.goal!r}, the plan's goal is {after.goal!r}",
+            "give a schedule saved from this plan ('backplan schedule PLAN --format json'); "
+            "if the goal was renamed, save a new baseline", where)], source=where, subject="the saved schedule")
     calendar = calendar or WorkingCalendar()
     completion = None
     if before.completion is not None and after.completion is not None:

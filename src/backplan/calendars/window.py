@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from backplan.models import Plan
 
 __all__ = [
-    "DATE_WINDOW_YEARS", "date_window", "date_window_problems", "plan_dates", "shift_years",
-    "today_problems",
+    "DATE_WINDOW_YEARS", "date_window", "date_window_problems", "outside_window_problem",
+    "plan_dates", "shift_years", "today_problems",
 ]
 
 #: How far, in years, a plan's dates and today may lie from the goal's due date.
@@ -49,13 +49,20 @@ DATE_WINDOW_YEARS = 100
 
 
 def shift_years(day: dt.date, years: int) -> dt.date:
-    """``day`` moved by whole years (29 February to the 28th), kept within the years 1..9999.
+    """``day`` moved by whole years (29 February to the 28th); a year beyond 1..9999 gives the
+    first or last date there is.
 
     Example:
         >>> shift_years(dt.date(2028, 2, 29), 1), shift_years(dt.date(9990, 1, 1), 100)
-        (datetime.date(2029, 2, 28), datetime.date(9999, 1, 1))
+        (datetime.date(2029, 2, 28), datetime.date(9999, 12, 31))
+        >>> shift_years(dt.date(1, 5, 24), -100)  # every day before it is within 100 years
+        datetime.date(1, 1, 1)
     """
-    year = min(max(day.year + years, dt.MINYEAR), dt.MAXYEAR)
+    year = day.year + years
+    if year < dt.MINYEAR:
+        return dt.date.min
+    if year > dt.MAXYEAR:
+        return dt.date.max
     return day.replace(year=year, day=min(day.day, 28)) if day.month == 2 else day.replace(
         year=year)
 
@@ -101,18 +108,33 @@ def date_window_problems(plan: Plan, *, today: dt.date | None = None) -> list[Pr
         within 100 years of today
     """
     due = plan.goal.due
-    first, last = date_window(due)
-    problems = []
-    for item, field, day in plan_dates(plan):
-        if not first <= day <= last:
-            problems.append(Problem(
-                "invalid-value", item, field,
-                f"{day.isoformat()} is {_years(day, due)} years {_side(day, due)} the goal's due "
-                f"date {due.isoformat()}; plan dates must lie within {DATE_WINDOW_YEARS} years "
-                "of it", "check the year"))
+    problems = [problem for item, field, day in plan_dates(plan)
+                if (problem := outside_window_problem(item, field, day, due=due)) is not None]
     if today is not None:
         problems += today_problems(plan, today=today)
     return problems
+
+
+def outside_window_problem(item: str, field: str, day: dt.date, *, due: dt.date
+                           ) -> Problem | None:
+    """The problem with ``item.field`` holding ``day`` in a plan due on ``due``, when ``day``
+    lies outside :func:`date_window` (None when it does not): a date in the plan file, or one
+    given beside it (a check-in of a CSV file).
+
+    Example:
+        >>> print(outside_window_problem("fcr", "date", dt.date(9999, 12, 21),
+        ...                              due=dt.date(2027, 3, 31)).message)
+        9999-12-21 is 7972 years after the goal's due date 2027-03-31; plan dates must lie
+        within 100 years of it
+    """
+    first, last = date_window(due)
+    if first <= day <= last:
+        return None
+    return Problem(
+        "invalid-value", item, field,
+        f"{day.isoformat()} is {_years(day, due)} years {_side(day, due)} the goal's due "
+        f"date {due.isoformat()}; plan dates must lie within {DATE_WINDOW_YEARS} years of it",
+        "check the year")
 
 
 def today_problems(plan: Plan, *, today: dt.date) -> list[Problem]:

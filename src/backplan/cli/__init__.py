@@ -32,7 +32,13 @@ from backplan.cli import (
     _staffing,
     _track,
 )
-from backplan.cli._common import EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK, report
+from backplan.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL_ERROR,
+    EXIT_OK,
+    refuse_output_over_input,
+    report,
+)
 from backplan.errors import BackplanError, PlanError
 
 __all__ = ["main", "run"]
@@ -126,6 +132,7 @@ def _main(argv: Sequence[str] | None, *, program: bool) -> int:
     args.program = program
     run: Callable[[argparse.Namespace], int] = args.run
     try:
+        refuse_output_over_input(args)
         return run(args)
     except BackplanError as error:
         report(_in_plan_file(error, getattr(args, "plan", None)))

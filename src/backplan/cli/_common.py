@@ -84,6 +84,46 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+#: The arguments that name files a command reads (``-o`` may name none of them).
+_INPUT_ARGUMENTS = ("plan", "portfolio", "scenarios", "checkins", "baseline")
+
+
+def refuse_output_over_input(args: argparse.Namespace) -> None:
+    """Refuse, before anything runs, an ``-o FILE`` that is a file the command reads: the
+    output would replace what the user wrote (``backplan ics plan.yaml -o plan.yaml``).
+
+    Example:
+        >>> args = argparse.Namespace(plan="examples/fcr.yaml", output="./examples/fcr.yaml")
+        >>> refuse_output_over_input(args)
+        Traceback (most recent call last):
+        backplan.errors.BackplanError: -o ./examples/fcr.yaml is the plan file this command ...
+    """
+    output = getattr(args, "output", None)
+    if not isinstance(output, str) or not os.path.exists(output):
+        return
+    for name in _INPUT_ARGUMENTS:
+        source = getattr(args, name, None)
+        if isinstance(source, str) and os.path.exists(source) and os.path.samefile(source,
+                                                                                   output):
+            raise BackplanError(f"-o {output} is the {name} file this command reads; write the "
+                                "output to another file (nothing was written)")
+
+
+#: The most Monte Carlo runs a command takes: 10 million runs of a small plan take minutes.
+MAX_SAMPLES = 10_000_000
+
+
+def add_samples_option(parser: argparse.ArgumentParser, *, default: int, help: str) -> None:
+    """``--samples N``: Monte Carlo runs, 1 to :data:`MAX_SAMPLES` (every command alike)."""
+    parser.add_argument("--samples", default=default, help=help, type=whole_number(
+        1, MAX_SAMPLES, unit="runs", why="10 million runs take minutes"))
+
+
+def add_seed_option(parser: argparse.ArgumentParser, *, help: str) -> None:
+    """``--seed N``: a whole number from 0 (every command alike)."""
+    parser.add_argument("--seed", type=whole_number(0), default=0, help=help)
+
+
 def whole_number(
     minimum: int | None = None, maximum: int | None = None, *, unit: str = "", why: str = "",
 ) -> Callable[[str], int]:

@@ -15,12 +15,13 @@ from backplan.cli._common import (
     add_command,
     add_format_option,
     add_plan_argument,
+    add_samples_option,
+    add_seed_option,
     add_today_option,
     keep_until_exit,
     load_command_plan,
     load_command_plan_or_portfolio,
     resolve_today,
-    whole_number,
 )
 from backplan.errors import BackplanError
 from backplan.io.starter import starter_plan
@@ -127,9 +128,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     report.set_defaults(parser=report)
     report.add_argument("--checkins", metavar="CSV", default=None,
                         help="check-ins (columns key_result,date,value[,n])")
-    report.add_argument("--samples", type=whole_number(1, unit="runs"), default=2000,
-                        help="Monte Carlo runs for the risk summary (default: 2000)")
-    report.add_argument("--seed", type=int, default=0, help="simulation seed (default: 0)")
+    add_samples_option(report, default=2000,
+                       help="Monte Carlo runs for the risk summary (default: 2000)")
+    add_seed_option(report, help="simulation seed (default: 0)")
     report.set_defaults(run=run_report)
 
     schema = add_command(

@@ -12,11 +12,11 @@ from backplan.cli._common import (
     add_command,
     add_format_option,
     add_plan_argument,
+    add_seed_option,
     add_today_option,
     load_command_plan,
     resolve_today,
     use_color,
-    whole_number,
 )
 
 __all__ = ["register"]
@@ -37,8 +37,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_today_option(load)
     add_capacity_option(load)
     add_format_option(load, ("table", "json"), default="table")
-    load.add_argument("--seed", type=whole_number(0), default=0,
-                      help="seed of the levelling search (default: 0)")
+    add_seed_option(load, help="seed of the levelling search (default: 0)")
     load.set_defaults(run=run_load)
 
 

@@ -11,6 +11,8 @@ from backplan.cli._common import (
     add_capacity_option,
     add_command,
     add_format_option,
+    add_samples_option,
+    add_seed_option,
     add_today_option,
     resolve_today,
     whole_number,
@@ -43,11 +45,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                            help="simulate: each goal's chance of meeting its due date, each "
                                 "objective's chance that all its goals do (shared risks drawn "
                                 "once per run)")
-    portfolio.add_argument("--samples", type=whole_number(1, unit="runs"), default=10_000,
-                           help="runs of the simulation (default: 10000)")
-    portfolio.add_argument("--seed", type=whole_number(0), default=0,
-                           help="seed of the levelling and the simulation; the same seed gives "
-                                "the same output whatever the workers (default: 0)")
+    add_samples_option(portfolio, default=10_000, help="runs of the simulation (default: 10000)")
+    add_seed_option(portfolio, help="seed of the levelling and the simulation; the same seed "
+                                    "gives the same output whatever the workers (default: 0)")
     cluster = portfolio.add_mutually_exclusive_group()
     cluster.add_argument("--workers", type=whole_number(1, unit="workers"), default=None,
                          help="run the plans' simulations on a local Dask cluster of N worker "

@@ -16,6 +16,8 @@ from backplan.cli._common import (
     add_command,
     add_format_option,
     add_plan_argument,
+    add_samples_option,
+    add_seed_option,
     add_today_option,
     iso_date,
     load_command_plan,
@@ -83,10 +85,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     compare.add_argument("scenarios", help="scenario file (YAML or JSON) with 'scenarios:'")
     add_today_option(compare)
     add_format_option(compare, ("table", "json"), default="table")
-    compare.add_argument("--samples", type=whole_number(1), default=2000,
-                         help="Monte Carlo runs per scenario for P80, when the plan has "
-                              "estimates or risks (default: 2000)")
-    compare.add_argument("--seed", type=int, default=0, help="seed of those runs (default: 0)")
+    add_samples_option(compare, default=2000,
+                       help="Monte Carlo runs per scenario for P80, when the plan has "
+                            "estimates or risks (default: 2000)")
+    add_seed_option(compare, help="seed of those runs (default: 0)")
     compare.set_defaults(run=run_compare)
 
     lint = add_command(

@@ -16,11 +16,12 @@ from backplan.cli._common import (
     add_command,
     add_format_option,
     add_plan_argument,
+    add_samples_option,
+    add_seed_option,
     add_today_option,
     load_command_plan,
     resolve_today,
     share,
-    whole_number,
 )
 
 __all__ = ["register"]
@@ -44,10 +45,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                  "--threshold 0.7 --strict   # exit 1: below a 70% chance",
     )
     add_plan_argument(risk)
-    risk.add_argument("--samples", type=whole_number(1, unit="runs"), default=10_000,
-                      help="number of runs (default: 10000)")
-    risk.add_argument("--seed", type=whole_number(0), default=0,
-                      help="random seed; the same seed gives the same result (default: 0)")
+    add_samples_option(risk, default=10_000, help="number of runs (default: 10000)")
+    add_seed_option(risk, help="random seed; the same seed gives the same result (default: 0)")
     add_today_option(risk, "simulate from this date (YYYY-MM-DD); default: the current date")
     risk.add_argument("--confidence", type=share(closed=False), default=0.8,
                       help="confidence the buffer and commit date are given for (default: 0.8)")

@@ -250,14 +250,20 @@ class _Reader:
 
     # -- the portfolio file ------------------------------------------------------------------
     def _raise(self) -> None:
-        """Raise every problem, in file order: the portfolio file, then each plan file in
-        the order the portfolio lists them, each by line."""
+        """Raise every problem once, in file order: the portfolio file, then each plan file in
+        the order the portfolio lists them, each by line (a people file that several plans
+        name says its problem once, not once per plan)."""
         if self.problems:
             rank = {self.file: 0}
             for problem in self.problems:
                 rank.setdefault(problem.file, len(rank))
-            ordered = sorted(self.problems, key=lambda p: (rank[p.file], p.line is None,
-                                                            p.line or 0))
+            once: list[Problem] = []
+            seen: set[Problem] = set()  # the same words at the same place in a file: once
+            for problem in self.problems:
+                if problem.file is None or problem not in seen:
+                    once.append(problem)
+                    seen.add(problem)
+            ordered = sorted(once, key=lambda p: (rank[p.file], p.line is None, p.line or 0))
             raise PlanValidationError(ordered, source=self.file, subject="the portfolio")
 
     def _people_file(self, name: str) -> tuple[Person, ...]:

@@ -20,7 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from backplan.errors import BackplanError
+
 __all__ = ["starter_plan"]
+
+#: The days a starter plan can be dated from: its dates run from the end of the month before
+#: to next New Year's Day, within the years 1..9999.
+_FIRST_TODAY, _LAST_TODAY = dt.date(1, 2, 1), dt.date(9998, 9, 1)
 
 _TEMPLATE = """\
 # A backplan plan: start from the goal's due date and work back.
@@ -95,8 +101,29 @@ def starter_plan(*, today: dt.date, path: str = "plan.yaml") -> str:
         path: the file name the comments' commands use.
 
     Returns:
-        YAML text that validates, schedules feasibly from ``today`` and lints clean.
+        YAML text that validates, schedules feasibly from ``today`` and lints clean; for a
+        ``path`` ending in ``.json``, the same plan as JSON (without the comments).
+
+    Raises:
+        BackplanError: ``today`` is too near the years 1 or 9999 for the plan's dates (from the
+            end of last month to next New Year's Day).
+
+    Example:
+        >>> print(starter_plan(today=dt.date(2027, 5, 12), path="q3.json")[:36])
+        {
+          "goal": {
+            "id": "fcr-75",
     """
+    if not _FIRST_TODAY <= today <= _LAST_TODAY:
+        raise BackplanError(
+            f"a starter plan dated from {today.isoformat()} would need dates outside the years "
+            f"1..9999: give --today from {_FIRST_TODAY.isoformat()} to "
+            f"{_LAST_TODAY.isoformat()}")
+    if path.lower().endswith(".json"):
+        from backplan.io.plan_files import dump_plan, loads_plan
+
+        return dump_plan(loads_plan(starter_plan(today=today, path=path[:-5] + ".yaml")),
+                         format="json")
     baseline = today.replace(day=1) - dt.timedelta(days=1)  # the end of last month
     new_year = dt.date(today.year + 1, 1, 1)
     return _TEMPLATE.format(
