@@ -124,16 +124,14 @@ def stages(path: Path, out: Path, repeats: int) -> dict[str, float]:
     """Medians of each stage, in this process (see the module docstring)."""
     from backplan._gc import paused_gc
     from backplan.io import load_plan
-    from backplan.io._json import plain_json_data
-    from backplan.io._yaml import plain_yaml_data
-    from backplan.io.plan_files import plan_check_problems
+    from backplan.io.plan_files import plain_plan_data, plan_check_problems
     from backplan.models.fast import fast_plan
     from backplan.scheduling import schedule_plan
 
     def parse() -> object:
         with paused_gc():  # as load_plan reads
             text = path.read_text(encoding="utf-8")
-            return plain_json_data(text) if path.suffix == ".json" else plain_yaml_data(text)
+            return plain_plan_data(text, source=str(path))
 
     data = parse()
     assert isinstance(data, dict), "the generated plan must read the fast way"

@@ -23,6 +23,16 @@ __all__ = ["SECONDS", "clock", "counted", "metric_value", "percent", "working_da
 SECONDS = "seconds"
 
 
+def a_or_an(noun: str) -> str:
+    """``noun`` with its article.
+
+    Example:
+        >>> a_or_an("list"), a_or_an("action")
+        ('a list', 'an action')
+    """
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``count`` and the noun, singular for exactly 1 (``plural`` defaults to noun + "s")."""
     word = noun if count == 1 else (plural if plural is not None else f"{noun}s")

@@ -27,7 +27,7 @@ objectives:
   - {id: o, FIELD: VALUE}
 plans: [plan.yaml]
 """
-#: (text, the field that takes a whole number, the item named, the field's path below it)
+#: text, a field that takes a whole number, the item named, the field's path, the loader
 FILES: dict[str, tuple[str, str, str, str, Callable[[Path], object]]] = {
     "plan": (PLAN, "duration", "a", "duration", load_plan),
     "scenarios": (SCENARIOS, "duration", "lean", "changes[0].duration", load_scenarios),

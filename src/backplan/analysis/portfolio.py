@@ -456,6 +456,8 @@ def schedule_portfolio(
         A frozen :class:`PortfolioSchedule`.
 
     Raises:
+        PlanValidationError: ``today`` lies more than a century from a plan's due date (every
+            plan's problem, each at its file).
         ScheduleRangeError: a plan's action can never be booked, or dates fall outside
             1..9999.
     """

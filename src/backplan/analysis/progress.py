@@ -244,7 +244,8 @@ def _side(value: Schedule | Mapping[str, Any] | str | os.PathLike[str]) -> _Side
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PlanFileError([Problem("syntax", "schedule", "", f"cannot read it as JSON: {exc}",
                                      "give the JSON that 'backplan schedule --format json' "
-                                     "prints", path)], source=path, subject="the saved schedule") from None
+                                     "prints", path)],
+                            source=path, subject="the saved schedule") from None
     if not isinstance(data, Mapping):
         raise PlanFileError([Problem("not-a-mapping", "schedule", "",
                                      "a saved schedule is a JSON object", "", path)],
@@ -318,7 +319,8 @@ def compare_schedules(
             "invalid-value", "schedule", "goal",
             f"the saved schedule is of goal {before.goal!r}, the plan's goal is {after.goal!r}",
             "give a schedule saved from this plan ('backplan schedule PLAN --format json'); "
-            "if the goal was renamed, save a new baseline", where)], source=where, subject="the saved schedule")
+            "if the goal was renamed, save a new baseline", where)],
+            source=where, subject="the saved schedule")
     calendar = calendar or WorkingCalendar()
     completion = None
     if before.completion is not None and after.completion is not None:

@@ -108,8 +108,9 @@ def date_window_problems(plan: Plan, *, today: dt.date | None = None) -> list[Pr
         within 100 years of today
     """
     due = plan.goal.due
-    problems = [problem for item, field, day in plan_dates(plan)
-                if (problem := outside_window_problem(item, field, day, due=due)) is not None]
+    first, last = date_window(due)
+    problems = [_outside(item, field, day, due) for item, field, day in plan_dates(plan)
+                if not first <= day <= last]
     if today is not None:
         problems += today_problems(plan, today=today)
     return problems
@@ -128,8 +129,10 @@ def outside_window_problem(item: str, field: str, day: dt.date, *, due: dt.date
         within 100 years of it
     """
     first, last = date_window(due)
-    if first <= day <= last:
-        return None
+    return None if first <= day <= last else _outside(item, field, day, due)
+
+
+def _outside(item: str, field: str, day: dt.date, due: dt.date) -> Problem:
     return Problem(
         "invalid-value", item, field,
         f"{day.isoformat()} is {_years(day, due)} years {_side(day, due)} the goal's due "

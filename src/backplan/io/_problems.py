@@ -34,8 +34,9 @@ from pydantic import BaseModel
 
 from backplan.errors import PROBLEM_CODES, Problem
 from backplan.io._locate import owner_model
+from backplan.words import a_or_an
 
-__all__ = ["Namer", "a_or_an", "follows_from_items", "kind_of", "problem_from_error", "shown"]
+__all__ = ["Namer", "follows_from_items", "kind_of", "problem_from_error", "shown"]
 
 #: How a file names a data path: ``(item, field, line)``.
 Namer = Callable[[Sequence[str | int]], tuple[str, str, int | None]]
@@ -125,16 +126,6 @@ def shown(value: object) -> str:
         return "(nothing)"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def a_or_an(noun: str) -> str:
-    """``noun`` with its article.
-
-    Example:
-        >>> a_or_an("list"), a_or_an("action")
-        ('a list', 'an action')
-    """
-    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(![rsa])?(:[^{}]*)?\}")

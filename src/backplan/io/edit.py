@@ -87,6 +87,7 @@ from backplan.io.writing import (
     write_atomic,
 )
 from backplan.models import Action, KeyResult, Plan
+from backplan.words import a_or_an
 
 __all__ = [
     "DEFAULT_WAIT_SECONDS",
@@ -555,7 +556,7 @@ def _find(items: Any, item_id: str, kind: str, where: str, path: str) -> Any:
     close = difflib.get_close_matches(item_id, ids, n=1, cutoff=0.6)
     raise PlanValidationError([Problem(
         "unknown-id", item_id, "",
-        f"{item_id!r} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind} id of the plan",
+        f"{item_id!r} is not {a_or_an(kind)} id of the plan",
         f"did you mean {close[0]!r}?" if close else f"{where}: {', '.join(ids) or '(none)'}",
         path,
     )], source=path)

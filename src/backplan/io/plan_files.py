@@ -43,7 +43,7 @@ from backplan._gc import paused_gc
 from backplan.errors import PlanFileError, PlanValidationError, Problem
 from backplan.io._json import plain_json_data, read_json
 from backplan.io._locate import line_of, locate_problems
-from backplan.io._problems import a_or_an, kind_of, problem_from_error, shown
+from backplan.io._problems import kind_of, problem_from_error, shown
 from backplan.io._yaml import (
     Loc,
     describe,
@@ -53,6 +53,7 @@ from backplan.io._yaml import (
 )
 from backplan.models import Person, Plan
 from backplan.models.fast import fast_plan
+from backplan.words import a_or_an
 
 __all__ = [
     "PeopleFile", "dump_plan", "load_plan", "loads_plan", "people_file_path", "plain_plan_data",

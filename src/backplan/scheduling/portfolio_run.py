@@ -238,6 +238,9 @@ def level_portfolio(
     Returns:
         The :class:`PortfolioRun`; its schedules' fixes are not verified
         (:func:`backplan.schedule_portfolio` measures them on the portfolio).
+
+    Raises:
+        PlanValidationError: :func:`portfolio_today_problems` found any.
     """
     today = check_today(today)
     problems = portfolio_today_problems(portfolio, today=today)
